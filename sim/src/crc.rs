@@ -1,0 +1,155 @@
+//! CRC-16/MCRF4XX (the CSI-2 packet footer) and CRC-32/ISO-HDLC (the
+//! csi2sec FuSa CRC), spec §1 and §5.1.
+//!
+//! Both are reflected CRCs, so one slicing-by-8 engine serves both: the
+//! register is kept in the low bits of a `u32` and shifted right.
+
+/// A reflected CRC with slicing-by-8 tables.
+pub struct ReflectedCrc {
+    tables: [[u32; 256]; 8],
+    init: u32,
+    xorout: u32,
+}
+
+impl ReflectedCrc {
+    const fn new(poly_reflected: u32, init: u32, xorout: u32) -> Self {
+        let mut tables = [[0u32; 256]; 8];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u32;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 { (c >> 1) ^ poly_reflected } else { c >> 1 };
+                k += 1;
+            }
+            tables[0][i] = c;
+            i += 1;
+        }
+        let mut t = 1;
+        while t < 8 {
+            let mut i = 0;
+            while i < 256 {
+                let prev = tables[t - 1][i];
+                tables[t][i] = (prev >> 8) ^ tables[0][(prev & 0xff) as usize];
+                i += 1;
+            }
+            t += 1;
+        }
+        ReflectedCrc { tables, init, xorout }
+    }
+
+    /// The register value before any byte.
+    pub fn init(&self) -> u32 {
+        self.init
+    }
+
+    /// Feed `data` into the running register `crc` (not yet XORed out).
+    pub fn update(&self, mut crc: u32, data: &[u8]) -> u32 {
+        let t = &self.tables;
+        let mut chunks = data.chunks_exact(8);
+        for c in &mut chunks {
+            let lo = crc ^ u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            crc = t[7][(lo & 0xff) as usize]
+                ^ t[6][((lo >> 8) & 0xff) as usize]
+                ^ t[5][((lo >> 16) & 0xff) as usize]
+                ^ t[4][(lo >> 24) as usize]
+                ^ t[3][c[4] as usize]
+                ^ t[2][c[5] as usize]
+                ^ t[1][c[6] as usize]
+                ^ t[0][c[7] as usize];
+        }
+        for &b in chunks.remainder() {
+            crc = (crc >> 8) ^ t[0][((crc ^ b as u32) & 0xff) as usize];
+        }
+        crc
+    }
+
+    /// The final value of a running register.
+    pub fn finish(&self, crc: u32) -> u32 {
+        crc ^ self.xorout
+    }
+
+    /// The CRC of `data` in one call.
+    pub fn checksum(&self, data: &[u8]) -> u32 {
+        self.finish(self.update(self.init, data))
+    }
+}
+
+/// CRC-16/MCRF4XX: poly 0x1021 reflected, init 0xFFFF, no final XOR.
+pub static CRC16: ReflectedCrc = ReflectedCrc::new(0x8408, 0xFFFF, 0);
+/// CRC-32/ISO-HDLC (zlib's crc32).
+pub static CRC32: ReflectedCrc = ReflectedCrc::new(0xEDB8_8320, 0xFFFF_FFFF, 0xFFFF_FFFF);
+
+/// CSI-2 payload CRC-16.
+pub fn crc16(data: &[u8]) -> u16 {
+    CRC16.checksum(data) as u16
+}
+
+/// csi2sec FuSa CRC-32.
+pub fn crc32(data: &[u8]) -> u32 {
+    CRC32.checksum(data)
+}
+
+/// A running CRC-32 over pieces of a message.
+#[derive(Clone, Copy, Debug)]
+pub struct Crc32 {
+    reg: u32,
+}
+
+impl Default for Crc32 {
+    fn default() -> Self {
+        Crc32 { reg: CRC32.init() }
+    }
+}
+
+impl Crc32 {
+    pub fn update(&mut self, data: &[u8]) {
+        self.reg = CRC32.update(self.reg, data);
+    }
+    pub fn value(&self) -> u32 {
+        CRC32.finish(self.reg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bit-serial definition, written from the polynomial, to check the tables.
+    fn bitwise(poly: u32, init: u32, xorout: u32, data: &[u8]) -> u32 {
+        let mut c = init;
+        for &b in data {
+            c ^= b as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { (c >> 1) ^ poly } else { c >> 1 };
+            }
+        }
+        c ^ xorout
+    }
+
+    #[test]
+    fn spec_check_values() {
+        let v = hex::decode("FF0000001EF01EC74F8278C582E08C70D23C78E9FF000001").unwrap();
+        assert_eq!(crc16(&v), 0xE569);
+        assert_eq!(crc16(&[]), 0xFFFF);
+    }
+
+    #[test]
+    fn catalogue_check_values() {
+        assert_eq!(crc16(b"123456789"), 0x6F91);
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn slicing_matches_bitwise_at_every_length_and_split() {
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 37 + 11) as u8).collect();
+        for n in 0..data.len() {
+            assert_eq!(crc16(&data[..n]) as u32, bitwise(0x8408, 0xFFFF, 0, &data[..n]));
+            assert_eq!(crc32(&data[..n]), bitwise(0xEDB88320, !0, !0, &data[..n]));
+        }
+        let mut r = Crc32::default();
+        r.update(&data[..13]);
+        r.update(&data[13..]);
+        assert_eq!(r.value(), crc32(&data));
+    }
+}
