@@ -13,9 +13,11 @@ pub mod crypto;
 pub mod ecc;
 pub mod layout;
 pub mod packet;
+pub mod rx;
 pub mod scope;
 pub mod steps;
 pub mod tx;
 
 pub use context::Context;
+pub use rx::{Verdict, verify};
 pub use tx::protect;
