@@ -57,6 +57,15 @@ struct TxStream {
     frame: Option<TxFrame>,
 }
 
+/// Where the payload bytes of protected packets went in the output:
+/// covered (a change must be caught) and not covered (SV-5, SV-3 lines
+/// off the stride, bytes outside the SV-4 window).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CoverageTrace {
+    pub covered: Vec<std::ops::Range<usize>>,
+    pub uncovered: Vec<std::ops::Range<usize>>,
+}
+
 /// The TX of one context.
 pub struct Tx {
     protocol: Protocol,
@@ -64,6 +73,8 @@ pub struct Tx {
     vcx: bool,
     streams: Vec<Option<TxStream>>,
     pub counters: TxCounters,
+    /// Filled when set to `Some` (tests and cosimulation).
+    pub trace: Option<CoverageTrace>,
 }
 
 impl Tx {
@@ -73,7 +84,7 @@ impl Tx {
             streams[s.stream as usize] =
                 Some(TxStream { ctx: s.clone(), keys: KeyRing::new(s), last_fc: None, exhausted: false, frame: None });
         }
-        Tx { protocol: ctx.protocol, control_dt: ctx.control_dt, vcx: ctx.vcx, streams, counters: TxCounters::default() }
+        Tx { protocol: ctx.protocol, control_dt: ctx.control_dt, vcx: ctx.vcx, streams, counters: TxCounters::default(), trace: None }
     }
 
     /// Process one input packet, appending what goes out to `out`.
@@ -139,7 +150,7 @@ impl Tx {
             _ => match st.frame.as_mut() {
                 None => pass(p, out),
                 Some(f) => {
-                    if protect_packet(self.protocol, &st.ctx, f, p, out) {
+                    if protect_packet(self.protocol, &st.ctx, f, p, out, self.trace.as_mut()) {
                         self.counters.packets_protected += 1;
                     } else {
                         self.counters.oversize += 1;
@@ -171,7 +182,14 @@ fn pass(p: &RawPacket, out: &mut Vec<u8>) {
 }
 
 /// Protect one classified packet; false if it was dropped as oversize.
-fn protect_packet(protocol: Protocol, s: &StreamContext, f: &mut TxFrame, p: &RawPacket, out: &mut Vec<u8>) -> bool {
+fn protect_packet(
+    protocol: Protocol,
+    s: &StreamContext,
+    f: &mut TxFrame,
+    p: &RawPacket,
+    out: &mut Vec<u8>,
+    trace: Option<&mut CoverageTrace>,
+) -> bool {
     let h = p.header;
     let place = f.part.classify(h.dt);
     let sv = f.sv[place.block];
@@ -196,8 +214,9 @@ fn protect_packet(protocol: Protocol, s: &StreamContext, f: &mut TxFrame, p: &Ra
         frame_counter: f.fc,
         message_counter: place.message_counter,
     };
-    let tag = cov.map(|r| f.macs.add(&rh.to_bytes(), &data[r], h.dt, place.message_counter)).flatten();
+    let tag = cov.clone().and_then(|r| f.macs.add(&rh.to_bytes(), &data[r], h.dt, place.message_counter));
     let crc_err = p.crc_error();
+    let data_at = out.len() + 4 + if protocol == Protocol::Sep { SEP_HEADER_LEN } else { 0 };
     match protocol {
         Protocol::Fsed => {
             f.safety.update(&data);
@@ -221,6 +240,18 @@ fn protect_packet(protocol: Protocol, s: &StreamContext, f: &mut TxFrame, p: &Ra
             };
             packet::write_long(out, h, &[&sep, &data, &crc, tag], crc_err);
         }
+    }
+    if let Some(t) = trace {
+        let at = |a: usize, b: usize| data_at + a..data_at + b;
+        let gaps = match &cov {
+            None => vec![(0, wc)],
+            Some(r) => {
+                t.covered.push(at(r.start, r.end));
+                vec![(0, r.start), (r.end, wc)]
+            }
+        };
+        t.uncovered.extend(gaps.into_iter().filter(|(a, b)| a < b).map(|(a, b)| at(a, b)));
+        t.covered.retain(|r| !r.is_empty());
     }
     true
 }

@@ -26,25 +26,6 @@ fn tx_reproduces_every_example() {
     assert!(failed.is_empty(), "TX differs on {failed:?}");
 }
 
-/// The input as the RX gives it back: 1-bit header errors corrected,
-/// control-DT packets of configured streams gone (the TX drops them).
-fn normalised(ctx: &Context, input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for p in csi2sec_sim::packet::PacketReader::new(input, ctx.vcx) {
-        let p = p.unwrap();
-        let h = p.header;
-        if h.dt == ctx.control_dt && ctx.stream(h.stream()).is_some() {
-            continue;
-        }
-        out.extend_from_slice(&h.encode());
-        if h.is_long() {
-            out.extend_from_slice(p.payload);
-            out.extend_from_slice(&p.crc.to_le_bytes());
-        }
-    }
-    out
-}
-
 #[test]
 fn rx_gives_back_every_example_input() {
     for ex in common::examples() {
@@ -59,7 +40,7 @@ fn rx_gives_back_every_example_input() {
         let packets: Vec<&str> = report.packets.iter().map(|p| p.verdict.name()).collect();
         let (want_frames, want_packets) = expected_verdicts(&ex.name);
         assert_eq!((frames, packets), (want_frames, want_packets), "{}: {verdicts:?}", ex.name);
-        let want = normalised(&ctx, &ex.input);
+        let want = common::normalised(&ctx, &ex.input);
         assert_eq!(common::packets_hex(&back, ctx.vcx), common::packets_hex(&want, ctx.vcx), "{}", ex.name);
     }
 }
