@@ -66,9 +66,19 @@ pub fn correct(d: u32, received_ecc: u8, data_bits: usize) -> Result<(u32, EccOu
     if syndrome.count_ones() == 1 {
         return Ok((d, EccOutcome::CorrectedEcc(syndrome.trailing_zeros() as u8)));
     }
-    match COLUMNS[..data_bits].iter().position(|&c| c == syndrome) {
-        Some(i) => Ok((d ^ (1 << i), EccOutcome::CorrectedData(i as u8))),
-        None => Err(syndrome),
+    // Data bit of each syndrome, or 0xff.
+    static BIT_OF: [u8; 64] = {
+        let mut t = [0xffu8; 64];
+        let mut i = 0;
+        while i < 26 {
+            t[COLUMNS[i] as usize] = i as u8;
+            i += 1;
+        }
+        t
+    };
+    match BIT_OF[syndrome as usize] {
+        i if (i as usize) < data_bits => Ok((d ^ (1 << i), EccOutcome::CorrectedData(i))),
+        _ => Err(syndrome),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod crc;
 pub mod crypto;
 pub mod ecc;
 pub mod frames;
+pub mod kat;
 pub mod layout;
 pub mod packet;
 pub mod random;
