@@ -202,15 +202,22 @@ pub fn write_short(out: &mut Vec<u8>, h: Header) {
 /// Append a long packet whose payload is given in pieces; `crc_xor` is
 /// XORed into the computed CRC-16 (propagation of an input CRC error).
 pub fn write_long(out: &mut Vec<u8>, h: Header, pieces: &[&[u8]], crc_xor: u16) {
+    let start = out.len() + 4;
+    write_long_with_crc(out, h, pieces, 0);
+    let end = out.len() - 2;
+    let crc = crc16(&out[start..end]) ^ crc_xor;
+    out[end..].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// Append a long packet with a CRC-16 the caller computed.
+pub fn write_long_with_crc(out: &mut Vec<u8>, h: Header, pieces: &[&[u8]], crc: u16) {
     let len: usize = pieces.iter().map(|p| p.len()).sum();
     debug_assert!(len <= u16::MAX as usize);
     let h = Header { wc: len as u16, ..h };
     out.extend_from_slice(&h.encode());
-    let start = out.len();
     for p in pieces {
         out.extend_from_slice(p);
     }
-    let crc = crc16(&out[start..]) ^ crc_xor;
     out.extend_from_slice(&crc.to_le_bytes());
 }
 

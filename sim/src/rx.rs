@@ -5,7 +5,7 @@
 //! judges every frame against its own context, never against the wire.
 
 use crate::context::{Context, FramePolicy, Protocol, StreamContext, TagMode, tag_len_of_code};
-use crate::crc::Crc32;
+use crate::crc::{CRC16, Crc32};
 use crate::crypto::tag_matches;
 use crate::layout::{self, FrameBlock, RecordHeader, SEP_HEADER_LEN};
 use crate::packet::{self, DT_BLANKING, DT_FE, DT_FS, DT_NULL, Header, PacketReader, ParseError, RawPacket};
@@ -277,8 +277,10 @@ impl Rx {
                     }
                     return;
                 };
-                let crc_err = p.crc_error();
-                if crc_err != 0 {
+                let classified = h.is_long() && h.dt != DT_NULL && h.dt != DT_BLANKING && h.dt != self.control_dt;
+                // Classified packets check their CRC-16 in the same pass
+                // that serves their output CRC.
+                if !classified && p.crc_error() != 0 {
                     f.find.format("CRC-16 error in a long packet");
                 }
                 if h.dt == self.control_dt {
@@ -293,7 +295,6 @@ impl Rx {
                 if f.closing != Closing::Body {
                     f.find.format("a packet after the closing control packets");
                 }
-                let classified = h.is_long() && h.dt != DT_NULL && h.dt != DT_BLANKING;
                 if !classified {
                     return release(p, out);
                 }
@@ -392,7 +393,8 @@ fn control_packet(protocol: Protocol, ctx: &StreamContext, st: &mut RxStream, p:
                 f.closing = Closing::AfterSafety;
                 f.safety_seen = true;
                 let want = layout::safety_payload(f.safety.value(), f.part.messages(), f.safety_bytes);
-                if pl != want {
+                // The RX keeps the CRC-32 only where its context has crc32 on.
+                if ctx.crc32 && pl != want {
                     f.find.format("FSED-Safety CRC-32, count or length differs");
                 }
                 if !ctx.crc32 {
@@ -442,10 +444,6 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
     let f = st.frame.as_mut().expect("in a frame");
     let place = f.part.classify(h.dt);
     let mut pf = Findings::default();
-    let crc_err = p.crc_error();
-    if crc_err != 0 {
-        pf.format("CRC-16 error");
-    }
     if f.closing != Closing::Body {
         pf.format("a packet after the SEP tag packet");
     }
@@ -462,6 +460,9 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
         Some((sep, wire, cfg, wc0, tag_here))
     })();
     let Some((sep, wire, cfg, wc0, tag_here)) = decoded else {
+        if p.crc_error() != 0 {
+            pf.format("CRC-16 error");
+        }
         pf.format("WC too short for the SEP header and footer it announces");
         report.counters.released_as_received += 1;
         release(p, out);
@@ -469,6 +470,15 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
     };
     let data = &pl[SEP_HEADER_LEN..SEP_HEADER_LEN + wc0];
     let after = &pl[SEP_HEADER_LEN + wc0..];
+    // One CRC-16 pass: the check of the payload as received, and the CRC
+    // of the data alone for the released packet.
+    let s1 = CRC16.update(CRC16.init(), &sep);
+    let s2 = CRC16.update(s1, data);
+    let crc_err = p.crc ^ CRC16.update(s2, after) as u16;
+    let crc16_data = (s2 ^ CRC16.zeros(s1 ^ CRC16.init(), wc0)) as u16;
+    if crc_err != 0 {
+        pf.format("CRC-16 error");
+    }
     if cfg.crc32 {
         let mut c = Crc32::default();
         c.update(&sep);
@@ -520,14 +530,15 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
             }
         }
     }
-    let mut plain = data.to_vec();
-    if cfg.enc {
-        if let Some(k) = st.keys.get(wire.key_id) {
+    match st.keys.get(wire.key_id).filter(|_| cfg.enc) {
+        Some(k) => {
+            let mut plain = data.to_vec();
             let cb = layout::ctr_block(wire.stream, wire.key_id, wire.frame_counter, wire.message_counter);
             k.aes().ctr32_xor(&cb, &mut plain);
+            packet::write_long(out, h, &[&plain], crc_err);
         }
+        None => packet::write_long_with_crc(out, h, &[data], crc16_data ^ crc_err),
     }
-    packet::write_long(out, h, &[&plain], crc_err);
     let good = if cov.is_some() { Verdict::Ok } else { Verdict::Unprotected };
     finish_packet(st, pf, place.message_counter, Some((fc, good)), h.dt, p.offset, report, message_mode);
 }
@@ -575,6 +586,7 @@ fn finish_packet(
 
 fn fsed_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, counters: &mut RxCounters) {
     let h = p.header;
+    let ctx_crc32 = st.ctx.crc32;
     let f = st.frame.as_mut().expect("in a frame");
     let place = f.part.classify(h.dt);
     if f.raw {
@@ -586,7 +598,13 @@ fn fsed_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, counters
         return release(p, out);
     };
     let pl = p.payload;
-    f.safety.update(pl);
+    let crc_err = p.crc_error();
+    if crc_err != 0 {
+        f.find.format("CRC-16 error in a long packet");
+    }
+    if ctx_crc32 {
+        f.safety.update(pl);
+    }
     f.safety_bytes = f.safety_bytes.wrapping_add(pl.len() as u32);
     let sv = exp.policy.sv[place.block];
     let cov = layout::coverage(sv, st.ctx.stride, place.line_index, st.ctx.window, pl.len());
@@ -595,13 +613,14 @@ fn fsed_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, counters
         let want = expected_rh(&st.ctx, h, pl.len(), sv, true, exp.policy.key_id, fc, place.message_counter);
         exp.macs.add(&want.to_bytes(), &pl[r], h.dt, place.message_counter);
     }
-    let mut plain = pl.to_vec();
-    if fb.sv[place.block] == 1 {
-        if let Some(k) = st.keys.get(fb.key_id) {
+    match st.keys.get(fb.key_id).filter(|_| fb.sv[place.block] == 1) {
+        Some(k) => {
+            let mut plain = pl.to_vec();
             k.aes().ctr32_xor(&layout::ctr_block(fb.stream, fb.key_id, fc, place.message_counter), &mut plain);
+            packet::write_long(out, h, &[&plain], crc_err);
         }
+        None => release(p, out),
     }
-    packet::write_long(out, h, &[&plain], p.crc_error());
 }
 
 /// Judge a frame at its FE, at the FS that abandons it, or at the end of

@@ -2,7 +2,8 @@
 //! raw CSI-2 packet stream.
 
 use crate::context::{Context, Protocol, StreamContext};
-use crate::crc::Crc32;
+use crate::crc::{Crc32, crc16, crc16_around};
+use std::borrow::Cow;
 use crate::crypto::MacKey;
 use crate::layout::{self, FrameBlock, RecordHeader, SEP_HEADER_LEN};
 use crate::packet::{self, DT_BLANKING, DT_FE, DT_FS, DT_NULL, Header, PacketReader, ParseError, RawPacket};
@@ -96,9 +97,6 @@ impl Tx {
         let Some(st) = self.streams[h.stream() as usize].as_mut() else {
             return pass(p, out);
         };
-        if h.is_long() && p.crc_error() != 0 {
-            self.counters.input_crc_error += 1;
-        }
         match h.dt {
             DT_FS => {
                 if st.frame.take().is_some() {
@@ -145,12 +143,21 @@ impl Tx {
                 pass(p, out);
             }
             dt if dt == self.control_dt => self.counters.dt_conflict += 1,
-            DT_NULL | DT_BLANKING => pass(p, out),
             _ if !h.is_long() => pass(p, out),
+            dt if st.frame.is_none() || dt == DT_NULL || dt == DT_BLANKING => {
+                if p.crc_error() != 0 {
+                    self.counters.input_crc_error += 1;
+                }
+                pass(p, out)
+            }
             _ => match st.frame.as_mut() {
-                None => pass(p, out),
+                None => unreachable!("checked above"),
                 Some(f) => {
-                    if protect_packet(self.protocol, &st.ctx, f, p, out, self.trace.as_mut()) {
+                    let crc_err = p.crc ^ crc16(p.payload);
+                    if crc_err != 0 {
+                        self.counters.input_crc_error += 1;
+                    }
+                    if protect_packet(self.protocol, &st.ctx, f, p, crc_err, out, self.trace.as_mut()) {
                         self.counters.packets_protected += 1;
                     } else {
                         self.counters.oversize += 1;
@@ -187,6 +194,7 @@ fn protect_packet(
     s: &StreamContext,
     f: &mut TxFrame,
     p: &RawPacket,
+    crc_err: u16,
     out: &mut Vec<u8>,
     trace: Option<&mut CoverageTrace>,
 ) -> bool {
@@ -195,11 +203,17 @@ fn protect_packet(
     let sv = f.sv[place.block];
     let wc = p.payload.len();
     let cov = layout::coverage(sv, s.stride, place.line_index, s.window, wc);
-    let mut data = p.payload.to_vec();
-    if sv == 1 {
+    let data: Cow<[u8]> = if sv == 1 {
+        let mut d = p.payload.to_vec();
         let cb = layout::ctr_block(s.stream, f.key_id, f.fc, place.message_counter);
-        f.key.aes().ctr32_xor(&cb, &mut data);
-    }
+        f.key.aes().ctr32_xor(&cb, &mut d);
+        Cow::Owned(d)
+    } else {
+        Cow::Borrowed(p.payload)
+    };
+    // CRC-16 of the data as sent: the input's (one pass, shared with the
+    // input check) unless SV-1 changed them.
+    let crc16_data = if sv == 1 { crc16(&data) } else { p.crc ^ crc_err };
     let rh = RecordHeader {
         di: h.di(),
         vcx: h.vcx,
@@ -215,13 +229,12 @@ fn protect_packet(
         message_counter: place.message_counter,
     };
     let tag = cov.clone().and_then(|r| f.macs.add(&rh.to_bytes(), &data[r], h.dt, place.message_counter));
-    let crc_err = p.crc_error();
     let data_at = out.len() + 4 + if protocol == Protocol::Sep { SEP_HEADER_LEN } else { 0 };
     match protocol {
         Protocol::Fsed => {
             f.safety.update(&data);
             f.safety_bytes = f.safety_bytes.wrapping_add(wc as u32);
-            packet::write_long(out, h, &[&data], crc_err);
+            packet::write_long_with_crc(out, h, &[&data], crc16_data ^ crc_err);
         }
         Protocol::Sep => {
             let tag = tag.as_ref().map_or(&[][..], |t| &t[..s.tag_len]);
@@ -238,7 +251,8 @@ fn protect_packet(
             } else {
                 Vec::new()
             };
-            packet::write_long(out, h, &[&sep, &data, &crc, tag], crc_err);
+            let crc16 = crc16_around(&sep, crc16_data, data.len(), &[&crc[..], tag].concat()) ^ crc_err;
+            packet::write_long_with_crc(out, h, &[&sep, &data, &crc, tag], crc16);
         }
     }
     if let Some(t) = trace {
