@@ -202,6 +202,10 @@ fn run_kat(rtl: bool, files: &[PathBuf]) -> Result<ExitCode, Fail> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let stale = match &cli.cmd {
+        Cmd::Protect { output, .. } | Cmd::Verify { output, .. } | Cmd::Frames { output, .. } => Some(output.clone()),
+        Cmd::Kat { .. } => None,
+    };
     let r = match cli.cmd {
         Cmd::Protect { context, input, output } => protect(&context, &input, &output),
         Cmd::Verify { context, input, output, report } => verify(&context, &input, &output, report.as_deref()),
@@ -220,6 +224,10 @@ fn main() -> ExitCode {
     match r {
         Ok(code) => code,
         Err(Fail(msg)) => {
+            // A failed run leaves no output at all, not even an old one.
+            if let Some(out) = stale {
+                let _ = std::fs::remove_file(out);
+            }
             eprintln!("csi2sec: error: {msg}");
             ExitCode::from(2)
         }

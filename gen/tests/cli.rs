@@ -1,0 +1,185 @@
+//! The `csi2sec` command line as a user meets it: files in and out, exit
+//! codes, one-line errors that name the field, atomic outputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_csi2sec"))
+}
+
+/// A fresh folder under target/ for one test.
+fn dir(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = cmd.output().unwrap();
+    (status.code().unwrap_or(-1), String::from_utf8_lossy(&stdout).into(), String::from_utf8_lossy(&stderr).into())
+}
+
+fn spec_dir() -> PathBuf {
+    std::env::var("CSI2SEC_SPEC_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
+}
+
+fn repo(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+}
+
+#[test]
+fn every_spec_example_through_files() {
+    let d = dir("examples");
+    let mut n = 0;
+    for e in std::fs::read_dir(spec_dir().join("examples")).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
+        let name = v["name"].as_str().unwrap();
+        let ctx = d.join(format!("{name}.ctx.json"));
+        std::fs::write(&ctx, v["config"].to_string()).unwrap();
+        let input = d.join(format!("{name}.in"));
+        std::fs::write(&input, hex::decode(v["input_hex"].as_str().unwrap()).unwrap()).unwrap();
+        let wire = d.join(format!("{name}.wire"));
+        let (code, _, err) = run(bin().args(["protect", "--context"]).arg(&ctx).arg(&input).arg(&wire));
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(hex::encode(std::fs::read(&wire).unwrap()), v["output_hex"].as_str().unwrap(), "{name}");
+        let back = d.join(format!("{name}.back"));
+        let report = d.join(format!("{name}.report.json"));
+        let (code, out, _) = run(bin().args(["verify", "--context"]).arg(&ctx).arg(&wire).arg(&back).arg("--report").arg(&report));
+        let bad = out.lines().any(|l| !(l.contains(" ok") || l.contains("unprotected") || l.starts_with("message")));
+        assert_eq!(code, if bad { 1 } else { 0 }, "{name}: {out}");
+        let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        assert!(r["frames"].as_array().is_some_and(|f| !f.is_empty()), "{name}");
+        n += 1;
+    }
+    assert!(n >= 9);
+}
+
+const CTX: &str = r#"{"protocol": "sep", "streams": [{"stream": 0, "suite": "gmac-128",
+  "keys": [{"key_id": 1, "key": "000102030405060708090a0b0c0d0e0f"}], "active_key_id": 1,
+  "frames": [{"sv": [2, 1, 2]}]}]}"#;
+
+/// A context with one edit applied.
+fn bad_context(d: &Path, name: &str, edit: impl Fn(&mut serde_json::Value)) -> PathBuf {
+    let mut v: serde_json::Value = serde_json::from_str(CTX).unwrap();
+    edit(&mut v);
+    let p = d.join(format!("{name}.json"));
+    std::fs::write(&p, v.to_string()).unwrap();
+    p
+}
+
+#[test]
+fn bad_contexts_are_one_line_naming_the_field_exit_2() {
+    let d = dir("bad-contexts");
+    let input = d.join("in.bin");
+    std::fs::write(&input, [0x00, 0x01, 0x00, 0x1A]).unwrap();
+    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+        ("unknown-field", Box::new(|v| v["streams"][0]["colour"] = "red".into()), "colour"),
+        ("missing-key", Box::new(|v| { v["streams"][0].as_object_mut().unwrap().remove("keys"); }), "streams[0].keys"),
+        ("sv1-cmac", Box::new(|v| { v["streams"][0]["suite"] = "cmac-128".into(); }), "streams[0].frames[0].sv[1]"),
+        ("key-length", Box::new(|v| v["streams"][0]["keys"][0]["key"] = "0011".into()), "streams[0].keys[0].key"),
+        ("stride-0", Box::new(|v| v["streams"][0]["stride"] = 0.into()), "streams[0].stride"),
+        ("control-dt", Box::new(|v| v["control_dt"] = 0x10.into()), "control_dt"),
+    ];
+    for (name, edit, field) in cases {
+        let ctx = bad_context(&d, name, edit);
+        for cmd in ["protect", "verify"] {
+            let out = d.join(format!("{name}.{cmd}.out"));
+            let (code, _, err) = run(bin().arg(cmd).arg("--context").arg(&ctx).arg(&input).arg(&out));
+            assert_eq!(code, 2, "{name}: {err}");
+            assert_eq!(err.lines().count(), 1, "{name}: {err}");
+            assert!(err.contains(field), "{name}: {err}");
+            assert!(!err.contains("000102030405"), "a key leaked: {err}");
+            assert!(!out.exists(), "{name}: output written");
+        }
+    }
+}
+
+#[test]
+fn a_corrupt_stream_names_the_byte_and_leaves_no_output() {
+    let d = dir("corrupt");
+    let ctx = d.join("ctx.json");
+    std::fs::write(&ctx, CTX).unwrap();
+    // FS, then a long packet whose header has a 2-bit error, at byte 4.
+    let mut s = vec![0x00, 0x01, 0x00, 0x1A];
+    let mut h = csi2sec_sim::packet::Header::for_stream(0, 0x2B, 4).encode();
+    h[0] ^= 0x03;
+    s.extend(h);
+    s.extend([1, 2, 3, 4, 0, 0]);
+    let input = d.join("in.bin");
+    std::fs::write(&input, &s).unwrap();
+    let out = d.join("out.bin");
+    std::fs::write(&out, b"stale from an earlier run").unwrap();
+    let (code, _, err) = run(bin().args(["protect", "--context"]).arg(&ctx).arg(&input).arg(&out));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("byte 4") && err.contains("ECC"), "{err}");
+    assert!(!out.exists(), "a failed run left a stale output");
+    // Truncated: the RX writes what it released and judges the open frame.
+    let wire = d.join("wire.bin");
+    std::fs::write(&input, [0x00, 0x01, 0x00, 0x1A, 0x2B, 0x10, 0x00]).unwrap();
+    let (code, out_text, _) = run(bin().args(["verify", "--context"]).arg(&ctx).arg(&input).arg(&wire));
+    assert_eq!(code, 1);
+    assert!(out_text.contains("format_error") && out_text.contains("byte 4"), "{out_text}");
+}
+
+#[test]
+fn a_tampered_stream_exits_1() {
+    let d = dir("tampered");
+    let ctx = d.join("ctx.json");
+    std::fs::write(&ctx, CTX).unwrap();
+    let input = d.join("in.bin");
+    let (code, _, err) = run(bin().args(["frames", "--width", "64", "--height", "8", "--format", "raw8", "--frames", "2"]).arg(&input));
+    assert_eq!(code, 0, "{err}");
+    let wire = d.join("wire.bin");
+    assert_eq!(run(bin().args(["protect", "--context"]).arg(&ctx).arg(&input).arg(&wire)).0, 0);
+    let back = d.join("back.bin");
+    let (code, out, _) = run(bin().args(["verify", "--context"]).arg(&ctx).arg(&wire).arg(&back));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().filter(|l| l.ends_with(" ok")).count(), 2, "{out}");
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&input).unwrap());
+    let mut w = std::fs::read(&wire).unwrap();
+    let at = 4 + 4 + 12 + 3; // a byte of the first embedded line's payload
+    w[at] ^= 0x10;
+    std::fs::write(&wire, &w).unwrap();
+    let (code, out, _) = run(bin().args(["verify", "--context"]).arg(&ctx).arg(&wire).arg(&back));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("format_error"), "{out}"); // the CRC-16 no longer matches
+}
+
+#[test]
+fn frames_checks_its_options() {
+    let d = dir("frames");
+    let out = d.join("f.bin");
+    for (args, needle) in [
+        (vec!["--width", "10", "--height", "2", "--format", "raw10", "--frames", "1"], "--width"),
+        (vec!["--width", "8", "--height", "2", "--format", "raw9", "--frames", "1"], "--format"),
+        (vec!["--width", "8", "--height", "2", "--format", "raw8", "--frames", "1", "--embedded", "x"], "--embedded"),
+        (vec!["--width", "8", "--height", "2", "--format", "raw8", "--frames", "1", "--stream", "4", "--no-vcx"], "--stream"),
+    ] {
+        let (code, _, err) = run(bin().arg("frames").args(&args).arg(&out));
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(needle), "{err}");
+    }
+    let (code, _, _) = run(bin().arg("frames").args(["--width", "8", "--height", "2", "--format", "yuv422", "--frames", "3", "--stream", "9"]).arg(&out));
+    assert_eq!(code, 0);
+    assert_eq!(std::fs::read(&out).unwrap().len(), 3 * (8 + (2 + 2 + 2) * 22));
+}
+
+#[test]
+fn kat_reports_counts_and_fails_on_a_wrong_answer() {
+    let files = ["vectors/nist/CMACVerAES-SP800-38B-examples.rsp", "vectors/wycheproof/aes_gmac_test.json"];
+    let (code, out, _) = run(bin().arg("kat").args(files.map(repo)));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("total: 154 passed, 0 failed"), "{out}");
+    assert!(out.contains("skipped (") && out.contains("IV not 96 bits"), "{out}");
+    let d = dir("kat");
+    let text = std::fs::read_to_string(repo(files[0])).unwrap().replacen("Result = P\n", "Result = F\n", 1);
+    let doctored = d.join("doctored.rsp");
+    std::fs::write(&doctored, text).unwrap();
+    let (code, out, _) = run(bin().arg("kat").arg(&doctored));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("1 failed"), "{out}");
+    let (code, _, err) = run(bin().arg("kat").arg(repo("Cargo.toml")));
+    assert_eq!(code, 2, "{err}");
+}
