@@ -171,7 +171,7 @@ fn kat_reports_counts_and_fails_on_a_wrong_answer() {
     let files = ["vectors/nist/CMACVerAES-SP800-38B-examples.rsp", "vectors/wycheproof/aes_gmac_test.json"];
     let (code, out, _) = run(bin().arg("kat").args(files.map(repo)));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("total: 154 passed, 0 failed"), "{out}");
+    assert!(out.lines().any(|l| l == "total: 154 passed, 0 failed, 276 skipped"), "{out}");
     assert!(out.contains("skipped (") && out.contains("IV not 96 bits"), "{out}");
     let d = dir("kat");
     let text = std::fs::read_to_string(repo(files[0])).unwrap().replacen("Result = P\n", "Result = F\n", 1);
