@@ -121,6 +121,17 @@ pub struct RawPacket<'a> {
 }
 
 impl RawPacket<'_> {
+    /// Append the packet as received, its header re-encoded (so a
+    /// corrected 1-bit ECC error goes out corrected, and a CRC-16 error
+    /// goes out as it came in).
+    pub fn write_as_received(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.header.encode());
+        if self.header.is_long() {
+            out.extend_from_slice(self.payload);
+            out.extend_from_slice(&self.crc.to_le_bytes());
+        }
+    }
+
     /// `received CRC XOR CRC of the received payload`: 0 when intact.
     pub fn crc_error(&self) -> u16 {
         if self.header.is_long() { self.crc ^ crc16(self.payload) } else { 0 }

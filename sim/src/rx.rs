@@ -250,7 +250,7 @@ impl Rx {
             self.report.counters.input_ecc_corrected += 1;
         }
         let Some(st) = self.streams[h.stream() as usize].as_mut() else {
-            return release(p, out);
+            return p.write_as_received(out);
         };
         match h.dt {
             DT_FS => {
@@ -259,21 +259,21 @@ impl Rx {
                     self.report.frames.push(v);
                 }
                 st.frame = Some(RxFrame::new(h.wc));
-                release(p, out);
+                p.write_as_received(out);
             }
             DT_FE => {
                 if let Some(f) = st.frame.take() {
                     let v = finish(self.protocol, st, f, false, p.offset);
                     self.report.frames.push(v);
                 }
-                release(p, out);
+                p.write_as_received(out);
             }
             _ => {
                 let Some(f) = st.frame.as_mut() else {
                     if h.dt == self.control_dt {
                         self.report.counters.control_outside_frame += 1;
                     } else {
-                        release(p, out);
+                        p.write_as_received(out);
                     }
                     return;
                 };
@@ -296,7 +296,7 @@ impl Rx {
                     f.find.format("a packet after the closing control packets");
                 }
                 if !classified {
-                    return release(p, out);
+                    return p.write_as_received(out);
                 }
                 if self.protocol == Protocol::Sep {
                     sep_classified(st, p, out, &mut self.report);
@@ -316,15 +316,6 @@ impl Rx {
                 self.report.frames.push(v);
             }
         }
-    }
-}
-
-/// Release a packet as received (header re-encoded, so corrected).
-fn release(p: &RawPacket, out: &mut Vec<u8>) {
-    out.extend_from_slice(&p.header.encode());
-    if p.header.is_long() {
-        out.extend_from_slice(p.payload);
-        out.extend_from_slice(&p.crc.to_le_bytes());
     }
 }
 
@@ -465,7 +456,7 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
         }
         pf.format("WC too short for the SEP header and footer it announces");
         report.counters.released_as_received += 1;
-        release(p, out);
+        p.write_as_received(out);
         return finish_packet(st, pf, place.message_counter, None, h.dt, p.offset, report, message_mode);
     };
     let data = &pl[SEP_HEADER_LEN..SEP_HEADER_LEN + wc0];
@@ -591,11 +582,11 @@ fn fsed_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, counters
     let place = f.part.classify(h.dt);
     if f.raw {
         counters.released_as_received += 1;
-        return release(p, out);
+        return p.write_as_received(out);
     }
     let (Some(fb), Some(exp)) = (f.wire_block, f.exp.as_mut()) else {
         counters.released_as_received += 1;
-        return release(p, out);
+        return p.write_as_received(out);
     };
     let pl = p.payload;
     let crc_err = p.crc_error();
@@ -619,7 +610,7 @@ fn fsed_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, counters
             k.aes().ctr32_xor(&layout::ctr_block(fb.stream, fb.key_id, fc, place.message_counter), &mut plain);
             packet::write_long(out, h, &[&plain], crc_err);
         }
-        None => release(p, out),
+        None => p.write_as_received(out),
     }
 }
 

@@ -95,7 +95,7 @@ impl Tx {
             self.counters.input_ecc_corrected += 1;
         }
         let Some(st) = self.streams[h.stream() as usize].as_mut() else {
-            return pass(p, out);
+            return p.write_as_received(out);
         };
         match h.dt {
             DT_FS => {
@@ -117,7 +117,7 @@ impl Tx {
                 let policy = st.ctx.policy(fc);
                 let sv = if st.exhausted { [5, 5, 5] } else { policy.sv };
                 let key = st.keys.get(policy.key_id).expect("validated key_id").clone();
-                pass(p, out);
+                p.write_as_received(out);
                 let fb = (self.protocol == Protocol::Fsed).then(|| FrameBlock::expected(&st.ctx, sv, policy.key_id, fc).to_bytes());
                 if let Some(fb) = &fb {
                     packet::write_long(out, control_header(&st.ctx, self.control_dt), &[fb], 0);
@@ -140,15 +140,15 @@ impl Tx {
                     close_frame(self.protocol, self.control_dt, &st.ctx, f, out);
                     self.counters.frames_protected += 1;
                 }
-                pass(p, out);
+                p.write_as_received(out);
             }
             dt if dt == self.control_dt => self.counters.dt_conflict += 1,
-            _ if !h.is_long() => pass(p, out),
+            _ if !h.is_long() => p.write_as_received(out),
             dt if st.frame.is_none() || dt == DT_NULL || dt == DT_BLANKING => {
                 if p.crc_error() != 0 {
                     self.counters.input_crc_error += 1;
                 }
-                pass(p, out)
+                p.write_as_received(out)
             }
             _ => match st.frame.as_mut() {
                 None => unreachable!("checked above"),
@@ -176,16 +176,6 @@ impl Tx {
 /// Header of a control packet of this stream (length set on writing).
 fn control_header(s: &StreamContext, control_dt: u8) -> Header {
     Header::for_stream(s.stream, control_dt, 0)
-}
-
-/// A packet that passes: the same bytes, the header re-encoded (so a
-/// corrected 1-bit error goes out corrected).
-fn pass(p: &RawPacket, out: &mut Vec<u8>) {
-    out.extend_from_slice(&p.header.encode());
-    if p.header.is_long() {
-        out.extend_from_slice(p.payload);
-        out.extend_from_slice(&p.crc.to_le_bytes());
-    }
 }
 
 /// Protect one classified packet; false if it was dropped as oversize.

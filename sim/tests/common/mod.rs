@@ -65,11 +65,7 @@ pub fn normalised(ctx: &csi2sec_sim::Context, input: &[u8]) -> Vec<u8> {
         if h.dt == ctx.control_dt && ctx.stream(h.stream()).is_some() {
             continue;
         }
-        out.extend_from_slice(&h.encode());
-        if h.is_long() {
-            out.extend_from_slice(p.payload);
-            out.extend_from_slice(&p.crc.to_le_bytes());
-        }
+        p.write_as_received(&mut out);
     }
     out
 }
@@ -109,11 +105,7 @@ pub fn downgrade(ctx: &csi2sec_sim::Context, wire: &[u8]) -> Vec<u8> {
         }
         let open = in_frame[h.stream() as usize];
         if !configured || !open || !h.is_long() || h.dt == DT_NULL || h.dt == DT_BLANKING {
-            out.extend_from_slice(&h.encode());
-            if h.is_long() {
-                out.extend_from_slice(pl);
-                out.extend_from_slice(&p.crc.to_le_bytes());
-            }
+            p.write_as_received(&mut out);
             continue;
         }
         if h.dt == ctx.control_dt {
