@@ -2,22 +2,18 @@
 
 use rust_hdl::prelude::*;
 
-/// The 256 S-box values, from their definition (inverse in GF(2^8), then
-/// the affine map with 0x63).
+/// The 256 S-box values: the inverse in GF(2^8) computed as x^254 (by
+/// square-and-multiply, so 0 maps to 0), then the affine map with 0x63.
+/// (The golden model finds inverses by search instead; the tests compare
+/// the two derivations on all 256 inputs.)
 pub fn table() -> [u8; 256] {
-    fn mul(mut a: u8, mut b: u8) -> u8 {
-        let mut p = 0;
-        while b != 0 {
-            if b & 1 != 0 {
-                p ^= a;
-            }
-            a = (a << 1) ^ if a & 0x80 != 0 { 0x1b } else { 0 };
-            b >>= 1;
-        }
-        p
-    }
+    // Multiply by x (0x02) with the AES polynomial x^8 + x^4 + x^3 + x + 1.
+    let xtime = |a: u8| (a << 1) ^ (0x1b * (a >> 7));
+    let mul = |a: u8, b: u8| (0..8).fold((0u8, a), |(p, a), i| (p ^ (a * (b >> i & 1)), xtime(a))).0;
     std::array::from_fn(|x| {
-        let inv = if x == 0 { 0 } else { (1..=255u8).find(|&y| mul(x as u8, y) == 1).unwrap_or(0) };
+        let x = x as u8;
+        // x^254 = x^(2+4+8+16+32+64+128).
+        let (inv, _) = (1..8).fold((1u8, mul(x, x)), |(acc, sq), _| (mul(acc, sq), mul(sq, sq)));
         inv ^ inv.rotate_left(1) ^ inv.rotate_left(2) ^ inv.rotate_left(3) ^ inv.rotate_left(4) ^ 0x63
     })
 }
