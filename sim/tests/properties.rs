@@ -23,6 +23,22 @@ fn protect_traced(ctx: &Context, input: &[u8]) -> (Vec<u8>, CoverageTrace) {
     (out, tx.trace.unwrap())
 }
 
+/// A random context and stream from a seed.
+fn setup(seed: u64, fsed: bool, max_streams: usize, exhaust: bool, shape: Shape) -> (Context, Vec<u8>, Rng) {
+    let mut rng = Rng::new(seed);
+    let ctx = random::context(&mut rng, protocol(fsed), max_streams, exhaust);
+    let input = random::stream(&mut rng, &ctx, shape);
+    (ctx, input, rng)
+}
+
+/// FS packets of configured streams: the frames the RX must judge.
+fn frames_in(ctx: &Context, input: &[u8]) -> usize {
+    packet::PacketReader::new(input, ctx.vcx)
+        .map(Result::unwrap)
+        .filter(|p| p.header.dt == packet::DT_FS && ctx.stream(p.header.stream()).is_some())
+        .count()
+}
+
 fn verdicts(ctx: &Context, wire: &[u8]) -> (Vec<Verdict>, Vec<Verdict>) {
     let (_, r) = verify(ctx, wire);
     (r.frames.iter().map(|f| f.verdict).collect(), r.packets.iter().map(|p| p.verdict).collect())
@@ -34,9 +50,7 @@ proptest! {
     /// RX(TX(x)) == x, and every verdict is ok or unprotected.
     #[test]
     fn rx_of_tx_gives_back_the_input(seed: u64, fsed: bool) {
-        let mut rng = Rng::new(seed);
-        let ctx = random::context(&mut rng, protocol(fsed), 4, false);
-        let input = random::stream(&mut rng, &ctx, Shape { max_len: 80, abandon: false });
+        let (ctx, input, _rng) = setup(seed, fsed, 4, false, Shape { max_len: 80, abandon: false });
         let (wire, counters) = csi2sec_sim::protect(&ctx, &input).unwrap();
         prop_assert_eq!(counters.oversize + counters.dt_conflict, 0);
         let (back, report) = verify(&ctx, &wire);
@@ -48,29 +62,31 @@ proptest! {
         for p in &report.packets {
             prop_assert!(p.verdict.is_good(), "{:?}", p);
         }
-        prop_assert!(report.frames.iter().all(|f| f.verdict != Verdict::Unprotected) || report.frames.len() > 0);
+        // One verdict per frame: none lost, none duplicated.
+        prop_assert_eq!(report.frames.len(), frames_in(&ctx, &input));
     }
 
     /// With abandoned frames and exhausted counters the data still come
     /// back unchanged; only the verdicts say what happened.
     #[test]
     fn rx_gives_back_data_of_abandoned_and_exhausted_frames(seed: u64, fsed: bool) {
-        let mut rng = Rng::new(seed);
-        let ctx = random::context(&mut rng, protocol(fsed), 3, true);
-        let input = random::stream(&mut rng, &ctx, Shape { max_len: 40, abandon: true });
+        let (ctx, input, _rng) = setup(seed, fsed, 3, true, Shape { max_len: 40, abandon: true });
         let (wire, _) = csi2sec_sim::protect(&ctx, &input).unwrap();
         let (back, report) = verify(&ctx, &wire);
         prop_assert_eq!(back, common::normalised(&ctx, &input));
-        // An ok frame is never one sent after exhaustion.
-        prop_assert!(report.frames.iter().all(|f| f.verdict != Verdict::Ok || f.frame_counter.is_some()));
+        prop_assert_eq!(report.frames.len(), frames_in(&ctx, &input));
+        // Frames sent after exhaustion repeat counter 0xFFFFFFFF and are
+        // never ok: per stream, at most one ok frame carries it.
+        for s in &ctx.streams {
+            let ok_at_max = report.frames.iter().filter(|f| f.stream == s.stream && f.frame_counter == Some(u32::MAX) && f.verdict == Verdict::Ok).count();
+            prop_assert!(ok_at_max <= 1, "stream {}: {} ok frames at 0xFFFFFFFF", s.stream, ok_at_max);
+        }
     }
 
     /// Flipping any bit of a covered byte (CRC-16 repaired) is caught.
     #[test]
     fn a_changed_covered_byte_is_caught(seed: u64, fsed: bool, pick: u64, bit in 0u8..8) {
-        let mut rng = Rng::new(seed);
-        let ctx = random::context(&mut rng, protocol(fsed), 3, false);
-        let input = random::stream(&mut rng, &ctx, Shape { max_len: 60, abandon: false });
+        let (ctx, input, _rng) = setup(seed, fsed, 3, false, Shape { max_len: 60, abandon: false });
         let (mut wire, trace) = protect_traced(&ctx, &input);
         let bytes: Vec<usize> = trace.covered.iter().flat_map(|r| r.clone()).collect();
         prop_assume!(!bytes.is_empty());
@@ -85,10 +101,8 @@ proptest! {
     /// (CRC-32 off: the FuSa CRC would see them).
     #[test]
     fn an_uncovered_byte_changes_freely(seed: u64, fsed: bool, pick: u64, bit in 0u8..8) {
-        let mut rng = Rng::new(seed);
-        let mut ctx = random::context(&mut rng, protocol(fsed), 3, false);
+        let (mut ctx, input, _rng) = setup(seed, fsed, 3, false, Shape { max_len: 60, abandon: false });
         ctx.streams.iter_mut().for_each(|s| s.crc32 = false);
-        let input = random::stream(&mut rng, &ctx, Shape { max_len: 60, abandon: false });
         let (mut wire, trace) = protect_traced(&ctx, &input);
         let bytes: Vec<usize> = trace.uncovered.iter().flat_map(|r| r.clone()).collect();
         prop_assume!(!bytes.is_empty());
@@ -103,9 +117,7 @@ proptest! {
     /// leaves no verdict ok.
     #[test]
     fn a_downgrade_is_caught(seed: u64, fsed: bool) {
-        let mut rng = Rng::new(seed);
-        let ctx = random::context(&mut rng, protocol(fsed), 3, false);
-        let input = random::stream(&mut rng, &ctx, Shape { max_len: 60, abandon: false });
+        let (ctx, input, _rng) = setup(seed, fsed, 3, false, Shape { max_len: 60, abandon: false });
         let (wire, _) = csi2sec_sim::protect(&ctx, &input).unwrap();
         let down = common::downgrade(&ctx, &wire);
         let (frames, packets) = verdicts(&ctx, &down);
