@@ -4,11 +4,16 @@
 //! Both are reflected CRCs, so one slicing-by-8 engine serves both: the
 //! register is kept in the low bits of a `u32` and shifted right.
 
+use std::sync::OnceLock;
+
 /// A reflected CRC with slicing-by-16 tables.
 pub struct ReflectedCrc {
     tables: [[u32; 256]; 16],
     init: u32,
     xorout: u32,
+    /// Matrix k (as 32 columns) maps a register across 2^k zero bytes;
+    /// built on first use.
+    zero_matrices: OnceLock<Box<[[u32; 32]; 64]>>,
 }
 
 impl ReflectedCrc {
@@ -35,7 +40,7 @@ impl ReflectedCrc {
             }
             t += 1;
         }
-        ReflectedCrc { tables, init, xorout }
+        ReflectedCrc { tables, init, xorout, zero_matrices: OnceLock::new() }
     }
 
     /// The register value before any byte.
@@ -97,10 +102,8 @@ impl ReflectedCrc {
         v
     }
 
-    /// Matrix k (as 32 columns) maps a register across 2^k zero bytes.
     fn zero_matrices(&self) -> &[[u32; 32]; 64] {
-        let cell = if std::ptr::eq(self, &CRC16) { &ZERO16 } else { &ZERO32 };
-        cell.get_or_init(|| {
+        self.zero_matrices.get_or_init(|| {
             let mut m = [[0u32; 32]; 64];
             for j in 0..32 {
                 m[0][j] = self.update(1 << j, &[0]);
@@ -125,9 +128,6 @@ impl ReflectedCrc {
         self.finish(self.update(self.init, data))
     }
 }
-
-static ZERO16: std::sync::OnceLock<Box<[[u32; 32]; 64]>> = std::sync::OnceLock::new();
-static ZERO32: std::sync::OnceLock<Box<[[u32; 32]; 64]>> = std::sync::OnceLock::new();
 
 /// CRC-16/MCRF4XX: poly 0x1021 reflected, init 0xFFFF, no final XOR.
 pub static CRC16: ReflectedCrc = ReflectedCrc::new(0x8408, 0xFFFF, 0);
