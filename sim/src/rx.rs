@@ -284,8 +284,7 @@ impl Rx {
                     f.find.format("CRC-16 error in a long packet");
                 }
                 if h.dt == self.control_dt {
-                    let ctx = st.ctx.clone();
-                    return control_packet(self.protocol, &ctx, st, p);
+                    return control_packet(self.protocol, st, p);
                 }
                 if self.protocol == Protocol::Fsed && !f.any_packet {
                     f.raw = true;
@@ -319,7 +318,7 @@ impl Rx {
     }
 }
 
-fn control_packet(protocol: Protocol, ctx: &StreamContext, st: &mut RxStream, p: &RawPacket) {
+fn control_packet(protocol: Protocol, st: &mut RxStream, p: &RawPacket) {
     let first_packet = {
         let f = st.frame.as_mut().expect("in a frame");
         let first = !f.any_packet;
@@ -332,7 +331,7 @@ fn control_packet(protocol: Protocol, ctx: &StreamContext, st: &mut RxStream, p:
             Some(fb) => {
                 let fc = fb.frame_counter;
                 let policy = st.ctx.policy(fc);
-                let want = FrameBlock::expected(ctx, policy.sv, policy.key_id, fc);
+                let want = FrameBlock::expected(&st.ctx, policy.sv, policy.key_id, fc);
                 let exp = st.expect(fc, Some(&want.to_bytes()));
                 let f = st.frame.as_mut().expect("in a frame");
                 if let Some(d) = frame_block_difference(&fb, &want) {
@@ -355,8 +354,8 @@ fn control_packet(protocol: Protocol, ctx: &StreamContext, st: &mut RxStream, p:
         return;
     }
     let t = match (protocol, f.wire_block) {
-        (Protocol::Fsed, Some(fb)) => tag_len_of_code(layout::parse_config(fb.config).tag_len_code).unwrap_or(ctx.tag_len),
-        _ => ctx.tag_len,
+        (Protocol::Fsed, Some(fb)) => tag_len_of_code(layout::parse_config(fb.config).tag_len_code).unwrap_or(st.ctx.tag_len),
+        _ => st.ctx.tag_len,
     };
     match (protocol, pl.first().copied()) {
         (Protocol::Fsed, Some(layout::FRAME_BLOCK_ID)) => f.find.format("FSED-Header out of place"),
@@ -385,10 +384,10 @@ fn control_packet(protocol: Protocol, ctx: &StreamContext, st: &mut RxStream, p:
                 f.safety_seen = true;
                 let want = layout::safety_payload(f.safety.value(), f.part.messages(), f.safety_bytes);
                 // The RX keeps the CRC-32 only where its context has crc32 on.
-                if ctx.crc32 && pl != want {
+                if st.ctx.crc32 && pl != want {
                     f.find.format("FSED-Safety CRC-32, count or length differs");
                 }
-                if !ctx.crc32 {
+                if !st.ctx.crc32 {
                     f.find.policy("FSED-Safety present; the context has crc32 off".into());
                 }
             }

@@ -71,7 +71,6 @@ pub struct CoverageTrace {
 pub struct Tx {
     protocol: Protocol,
     control_dt: u8,
-    vcx: bool,
     streams: Vec<Option<TxStream>>,
     pub counters: TxCounters,
     /// Filled when set to `Some` (tests and cosimulation).
@@ -85,7 +84,7 @@ impl Tx {
             streams[s.stream as usize] =
                 Some(TxStream { ctx: s.clone(), keys: KeyRing::new(s), last_fc: None, exhausted: false, frame: None });
         }
-        Tx { protocol: ctx.protocol, control_dt: ctx.control_dt, vcx: ctx.vcx, streams, counters: TxCounters::default(), trace: None }
+        Tx { protocol: ctx.protocol, control_dt: ctx.control_dt, streams, counters: TxCounters::default(), trace: None }
     }
 
     /// Process one input packet, appending what goes out to `out`.
@@ -144,32 +143,25 @@ impl Tx {
             }
             dt if dt == self.control_dt => self.counters.dt_conflict += 1,
             _ if !h.is_long() => p.write_as_received(out),
-            dt if st.frame.is_none() || dt == DT_NULL || dt == DT_BLANKING => {
-                if p.crc_error() != 0 {
+            dt => {
+                // One CRC-16 pass: the input check, and (for classified
+                // packets) the CRC of the data as sent.
+                let crc_err = p.crc ^ crc16(p.payload);
+                if crc_err != 0 {
                     self.counters.input_crc_error += 1;
                 }
-                p.write_as_received(out)
-            }
-            _ => match st.frame.as_mut() {
-                None => unreachable!("checked above"),
-                Some(f) => {
-                    let crc_err = p.crc ^ crc16(p.payload);
-                    if crc_err != 0 {
-                        self.counters.input_crc_error += 1;
+                match st.frame.as_mut() {
+                    Some(f) if dt != DT_NULL && dt != DT_BLANKING => {
+                        if protect_packet(self.protocol, &st.ctx, f, p, crc_err, out, self.trace.as_mut()) {
+                            self.counters.packets_protected += 1;
+                        } else {
+                            self.counters.oversize += 1;
+                        }
                     }
-                    if protect_packet(self.protocol, &st.ctx, f, p, crc_err, out, self.trace.as_mut()) {
-                        self.counters.packets_protected += 1;
-                    } else {
-                        self.counters.oversize += 1;
-                    }
+                    _ => p.write_as_received(out),
                 }
-            },
+            }
         }
-    }
-
-    /// Whether streams use the VC extension.
-    pub fn vcx(&self) -> bool {
-        self.vcx
     }
 }
 
@@ -250,12 +242,13 @@ fn protect_packet(
         let gaps = match &cov {
             None => vec![(0, wc)],
             Some(r) => {
-                t.covered.push(at(r.start, r.end));
+                if !r.is_empty() {
+                    t.covered.push(at(r.start, r.end));
+                }
                 vec![(0, r.start), (r.end, wc)]
             }
         };
         t.uncovered.extend(gaps.into_iter().filter(|(a, b)| a < b).map(|(a, b)| at(a, b)));
-        t.covered.retain(|r| !r.is_empty());
     }
     true
 }
