@@ -224,6 +224,19 @@ enum CmacAny {
     A256(Cmac<Aes256>),
 }
 
+/// The key slots of a stream, expanded once: `(key_id, MacKey)`.
+#[derive(Clone, Debug)]
+pub struct KeyRing(Vec<(u8, MacKey)>);
+
+impl KeyRing {
+    pub fn new(s: &crate::context::StreamContext) -> KeyRing {
+        KeyRing(s.keys.iter().map(|k| (k.key_id, MacKey::new(s.suite, k.key.expose()).expect("validated key length"))).collect())
+    }
+    pub fn get(&self, key_id: u8) -> Option<&MacKey> {
+        self.0.iter().find(|(id, _)| *id == key_id).map(|(_, k)| k)
+    }
+}
+
 /// A MAC scope being computed.
 #[derive(Clone)]
 pub struct MacState(MacInner);

@@ -6,11 +6,10 @@
 
 use crate::context::{Context, FramePolicy, Protocol, StreamContext, TagMode, tag_len_of_code};
 use crate::crc::{CRC16, Crc32};
-use crate::crypto::tag_matches;
+use crate::crypto::{KeyRing, tag_matches};
 use crate::layout::{self, FrameBlock, RecordHeader, SEP_HEADER_LEN};
 use crate::packet::{self, DT_BLANKING, DT_FE, DT_FS, DT_NULL, Header, PacketReader, ParseError, RawPacket};
 use crate::scope::{FrameMacs, Partition};
-use crate::tx::KeyRing;
 use serde::Serialize;
 use std::collections::HashMap;
 

@@ -4,24 +4,11 @@
 use crate::context::{Context, Protocol, StreamContext};
 use crate::crc::{Crc32, crc16, crc16_around};
 use std::borrow::Cow;
-use crate::crypto::MacKey;
+use crate::crypto::{KeyRing, MacKey};
 use crate::layout::{self, FrameBlock, RecordHeader, SEP_HEADER_LEN};
 use crate::packet::{self, DT_BLANKING, DT_FE, DT_FS, DT_NULL, Header, PacketReader, ParseError, RawPacket};
 use crate::scope::{FrameMacs, Partition};
 use serde::Serialize;
-
-/// The key slots of a stream, expanded once.
-#[derive(Clone, Debug)]
-pub struct KeyRing(Vec<(u8, MacKey)>);
-
-impl KeyRing {
-    pub fn new(s: &StreamContext) -> KeyRing {
-        KeyRing(s.keys.iter().map(|k| (k.key_id, MacKey::new(s.suite, k.key.expose()).expect("validated key length"))).collect())
-    }
-    pub fn get(&self, key_id: u8) -> Option<&MacKey> {
-        self.0.iter().find(|(id, _)| *id == key_id).map(|(_, k)| k)
-    }
-}
 
 /// TX counters (spec §2).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
