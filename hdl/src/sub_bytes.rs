@@ -1,0 +1,118 @@
+//! SubBytes over a `W`-bit word (16 bytes for the AES state, 4 for the key
+//! schedule's SubWord), registered: `y` is the S-box of every byte of the
+//! `x` sampled at the last rising edge where `en` was high. The register is
+//! part of the S-box in all three forms, so the AES datapath has the same
+//! timing whichever form is chosen:
+//! - `rom`: a case table per byte (LUTs),
+//! - `logic`: the Boyar–Peralta 113-gate circuit per byte (small for ASIC),
+//! - `bram`: one 256×8 memory per byte with a registered read port, which
+//!   synthesis maps to block RAM (iCE40 EBR, ECP5 DP16KD).
+//!
+//! Byte order: byte 0 is the most significant byte of `x` (`x[W-1:W-8]`).
+
+use crate::sbox_logic::netlist;
+use crate::sbox_rom::table;
+use rust_hdl::prelude::*;
+
+/// How the S-boxes are built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SboxForm {
+    Rom,
+    Logic,
+    Bram,
+}
+
+impl SboxForm {
+    pub const ALL: [SboxForm; 3] = [SboxForm::Rom, SboxForm::Logic, SboxForm::Bram];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SboxForm::Rom => "rom",
+            SboxForm::Logic => "logic",
+            SboxForm::Bram => "bram",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SboxForm> {
+        SboxForm::ALL.into_iter().find(|f| f.name() == s)
+    }
+}
+
+/// Registered SubBytes on a `W`-bit word.
+#[derive(LogicBlock)]
+pub struct SubBytes<const W: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Load enable: `y` holds while low.
+    pub en: Signal<In, Bit>,
+    /// Input word, byte 0 in the most significant bits.
+    pub x: Signal<In, Bits<W>>,
+    /// S-box of every byte of `x`, one cycle later.
+    pub y: Signal<Out, Bits<W>>,
+    _form: SboxForm,
+    _table: Box<[u8; 256]>,
+}
+
+impl<const W: usize> SubBytes<W> {
+    pub fn new(form: SboxForm) -> Self {
+        assert!(W % 8 == 0 && W <= 128, "SubBytes on whole bytes, at most 16");
+        SubBytes { clock: Default::default(), en: Default::default(), x: Default::default(), y: Default::default(), _form: form, _table: Box::new(table()) }
+    }
+
+    /// Verilog slice of byte `k` of a `W`-bit signal.
+    fn byte(sig: &str, k: usize) -> String {
+        format!("{sig}[{}:{}]", W - 1 - 8 * k, W - 8 - 8 * k)
+    }
+}
+
+impl<const W: usize> Logic for SubBytes<W> {
+    fn update(&mut self) {
+        if self.clock.pos_edge() && self.en.val() {
+            let x = self.x.val().to_u128();
+            let y = (0..W / 8).fold(0u128, |acc, k| {
+                let b = (x >> (W - 8 - 8 * k)) as u8;
+                acc | (self._table[b as usize] as u128) << (W - 8 - 8 * k)
+            });
+            self.y.next = crate::bits::from_u128(y);
+        }
+    }
+
+    fn connect(&mut self) {
+        self.y.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let n = W / 8;
+        let mut v = String::new();
+        let outs: Vec<String>;
+        match self._form {
+            SboxForm::Rom => {
+                let cases: String = self._table.iter().enumerate().map(|(i, s)| format!("    8'h{i:02x}: sbox = 8'h{s:02x};\n")).collect();
+                v += &format!("function automatic [7:0] sbox(input [7:0] a);\n  case (a)\n{cases}    default: sbox = 8'h00;\n  endcase\nendfunction\n");
+                outs = (0..n).map(|k| format!("sbox({})", Self::byte("x", k))).collect();
+            }
+            SboxForm::Logic => {
+                let net = netlist();
+                for k in 0..n {
+                    let p = format!("b{k}_");
+                    for i in 0..8 {
+                        v += &format!("wire {p}U{i} = x[{}];\n", W - 1 - 8 * k - i);
+                    }
+                    v += &net.verilog(&p);
+                }
+                outs = (0..n).map(|k| format!("{{{}}}", (0..8).map(|i| format!("b{k}_S{i}")).collect::<Vec<_>>().join(", "))).collect();
+            }
+            SboxForm::Bram => {
+                for k in 0..n {
+                    v += &format!("reg [7:0] mem{k} [0:255];\ninitial begin\n");
+                    for (i, s) in self._table.iter().enumerate() {
+                        v += &format!("  mem{k}[{i}] = 8'h{s:02x};\n");
+                    }
+                    v += "end\n";
+                }
+                outs = (0..n).map(|k| format!("mem{k}[{}]", Self::byte("x", k))).collect();
+            }
+        }
+        v += &format!("always @(posedge clock) if (en) y <= {{{}}};\n", outs.join(", "));
+        Verilog::Custom(v)
+    }
+}

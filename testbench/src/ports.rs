@@ -1,0 +1,46 @@
+//! The port list of an emitted module, read from its declarations.
+
+/// Port direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    In,
+    Out,
+}
+
+/// One port of the top module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Port {
+    pub name: String,
+    pub dir: Dir,
+    pub width: usize,
+}
+
+impl Port {
+    /// Number of 32-bit words that carry the port.
+    pub fn words(&self) -> usize {
+        self.width.div_ceil(32)
+    }
+}
+
+/// Ports of `module_text` (rust-hdl's non-ANSI style: `input wire [W-1:0]
+/// name;` / `output reg name;` declarations), in declaration order.
+pub fn ports(module_text: &str) -> Vec<Port> {
+    let mut out = Vec::new();
+    for line in module_text.lines().map(str::trim) {
+        let dir = if line.starts_with("input ") {
+            Dir::In
+        } else if line.starts_with("output ") {
+            Dir::Out
+        } else {
+            continue;
+        };
+        let decl = line.trim_end_matches(';');
+        let width = match (decl.find('['), decl.find(':')) {
+            (Some(a), Some(b)) if b > a => decl[a + 1..b].trim().parse::<usize>().map(|m| m + 1).unwrap_or(1),
+            _ => 1,
+        };
+        let name = decl.split_whitespace().last().unwrap_or("").to_string();
+        out.push(Port { name, dir, width });
+    }
+    out
+}
