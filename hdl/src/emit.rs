@@ -83,7 +83,13 @@ pub fn waivers() -> String {
         (
             "rust-hdl writes integer literals 32 bits wide (64 for a state register's initial value), \
              whatever the width of the signal they meet; the values fit, as rust-hdl's types check.",
-            &[("WIDTHTRUNC", "*CONST '32'h*"), ("WIDTHTRUNC", "*CONST '64'h*"), ("WIDTHEXPAND", "*CONST '32'h*")],
+            &[
+                ("WIDTHTRUNC", "*CONST '32'h*"),
+                ("WIDTHTRUNC", "*CONST '64'h*"),
+                ("WIDTHEXPAND", "*CONST '32'h*"),
+                ("WIDTHEXPAND", "*Operator EQ expects 32 bits on the LHS*"),
+                ("WIDTHEXPAND", "*Operator NEQ expects 32 bits on the LHS*"),
+            ],
         ),
         (
             "rust-hdl writes x + 1 with a 32-bit literal; the sum is cut to the width of x, \
@@ -94,6 +100,11 @@ pub fn waivers() -> String {
             "rust-hdl writes bit_cast (widening) as an AND with a mask of the target width; \
              the operand is zero-extended, as intended.",
             &[("WIDTHEXPAND", "*Operator AND expects *"), ("WIDTHEXPAND", "*Operator SHIFTL expects 32 bits on the LHS*")],
+        ),
+        (
+            "A byte-mask block gives the mask, the count and the CMAC pad of a keep word together; \
+             a user that needs only some leaves the others unread, and synthesis removes them.",
+            &[("UNUSEDSIGNAL", "*Signal is not used: '*mask_pad'*"), ("UNUSEDSIGNAL", "*Signal is not used: '*mask_count'*")],
         ),
         (
             "rust-hdl declares every value of a state enum in each module that holds the state, \

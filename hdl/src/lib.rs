@@ -5,7 +5,11 @@
 
 pub mod aes_iterative;
 pub mod bits;
+pub mod byte_mask;
+pub mod cmac;
 pub mod emit;
+pub mod gcm;
+pub mod gf_mul;
 pub mod key_expansion;
 pub mod netlist;
 pub mod round_function;

@@ -8,5 +8,6 @@
 //! and `csi2sec kat --rtl` use.
 
 pub mod drive;
+pub mod engines;
 pub mod model;
 pub mod ports;

@@ -137,7 +137,9 @@ pub fn build(modules: &[Module]) -> Result<Built, BuildError> {
     let dir = cosim_root().join(format!("{top}-{:016x}", fnv(&keyed)));
     let so = dir.join("obj/libcosim.so");
     if !so.exists() {
-        let tmp = dir.with_extension(format!("tmp{}", std::process::id()));
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.with_extension(format!("tmp{}-{seq}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(|e| BuildError(format!("{}: {e}", tmp.display())))?;
         let mut files = Vec::new();

@@ -1,0 +1,307 @@
+//! The GCM and CMAC engines in cosimulation, behind the same
+//! [`KatEngine`] trait as the golden model, so one runner drives both.
+//!
+//! Each engine loads a key only when it changes, streams the message as
+//! valid/ready beats (with the chosen [`Stalls`]), fills the disabled
+//! bytes of partial beats with junk (the RTL must mask them), and checks
+//! the protocol as it goes: nothing is emitted after a message's last
+//! beat, and the tag comes once.
+
+use crate::drive::{KeyPorts, Stalls, load_key};
+use crate::model::{BuildError, Built, Dut, build};
+use csi2sec_hdl::cmac::Cmac;
+use csi2sec_hdl::emit::{Module, emit};
+use csi2sec_hdl::gcm::Gcm;
+use csi2sec_hdl::sub_bytes::SboxForm;
+use csi2sec_sim::kat::KatEngine;
+use csi2sec_sim::random::Rng;
+use rust_hdl::prelude::*;
+
+/// Which engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EngineKind {
+    Gcm,
+    Cmac,
+}
+
+/// Emit an engine configuration (the generator's naming).
+pub fn emit_engine(block: EngineKind, key_bits: usize, form: SboxForm) -> Result<Vec<Module>, String> {
+    let name = format!("{}{key_bits}_iterative_{}", if block == EngineKind::Gcm { "gcm" } else { "cmac" }, form.name());
+    match block {
+        EngineKind::Gcm => {
+            let mut u = Gcm::new(key_bits, form);
+            u.connect_all();
+            emit(&u, &name, &name)
+        }
+        EngineKind::Cmac => {
+            let mut u = Cmac::new(key_bits, form);
+            u.connect_all();
+            emit(&u, &name, &name)
+        }
+    }
+}
+
+/// Build an engine configuration's model.
+pub fn build_engine(block: EngineKind, key_bits: usize, form: SboxForm) -> Result<Built, BuildError> {
+    build(&emit_engine(block, key_bits, form).map_err(BuildError)?)
+}
+
+/// `keep` for the first `n` bytes of a beat.
+pub fn keep(n: usize) -> u128 {
+    (0xffffu128 << (16 - n.min(16))) & 0xffff
+}
+
+/// One beat: `bytes` (at most 16) in the top lanes, junk in the rest.
+fn beat(bytes: &[u8], rng: &mut Rng) -> u128 {
+    let mut b: [u8; 16] = rng.bytes(16).try_into().expect("16");
+    b[..bytes.len()].copy_from_slice(bytes);
+    u128::from_be_bytes(b)
+}
+
+/// Beats of a byte string: 16-byte chunks, the last partial; none if empty.
+fn chunks(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    data.chunks(16)
+}
+
+/// A loaded engine instance with its port indices.
+pub struct Engine<'a> {
+    pub dut: Dut<'a>,
+    k: KeyPorts,
+    key: Option<Vec<u8>>,
+    p: std::collections::HashMap<&'static str, usize>,
+    pub stalls: Stalls,
+    pub rng: Rng,
+    /// Cycles spent in key loads.
+    pub key_cycles: u64,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(b: &'a Built, stalls: Stalls, seed: u64) -> Engine<'a> {
+        let names: &[&'static str] = &[
+            "zeroize", "iv", "decrypt", "tag_keep", "start_valid", "start_ready", "s_data", "s_keep", "s_aad", "s_last",
+            "s_valid", "s_ready", "m_data", "m_keep", "m_last", "m_valid", "m_ready", "tag", "tag_pass", "tag_valid",
+            "tag_ready", "tag_in",
+        ];
+        let p = names.iter().filter(|n| b.ports.iter().any(|q| q.name == **n)).map(|&n| (n, b.port(n))).collect();
+        Engine {
+            dut: b.instance(),
+            k: KeyPorts { key: b.port("key"), key_valid: b.port("key_valid"), key_ready: b.port("key_ready"), key_loaded: b.port("key_loaded") },
+            key: None,
+            p,
+            stalls,
+            rng: Rng::new(seed),
+            key_cycles: 0,
+        }
+    }
+
+    fn set(&mut self, n: &str, v: u128) {
+        let i = self.p[n];
+        self.dut.set(i, v);
+    }
+
+    fn get(&self, n: &str) -> u128 {
+        self.dut.get(self.p[n])
+    }
+
+    /// Load `key` unless it is already loaded.
+    pub fn key(&mut self, key: &[u8]) {
+        if self.key.as_deref() != Some(key) {
+            self.key_cycles += load_key(&mut self.dut, &self.k, key);
+            self.key = Some(key.to_vec());
+        }
+    }
+
+    /// Pulse `zeroize` for one cycle; the key must be loaded again.
+    pub fn zeroize(&mut self) {
+        self.set("zeroize", 1);
+        self.dut.tick(1);
+        self.set("zeroize", 0);
+        self.key = None;
+    }
+
+    /// Offer `beats` as (data, keep, aad, last); collect text beats and the
+    /// tag. Returns (text bytes, tag, pass).
+    fn run(&mut self, beats: &[(u128, usize, bool, bool)], tag_in: u128, tag_keep: u128) -> (Vec<u8>, u128, bool) {
+        let has_aad = self.p.contains_key("s_aad");
+        self.set("tag_in", tag_in);
+        self.set("tag_keep", tag_keep);
+        let (mut sent, mut text, mut ended) = (0, Vec::new(), false);
+        let start = self.dut.cycles;
+        loop {
+            assert!(self.dut.cycles - start < 200 * (beats.len() as u64 + 4), "engine stuck");
+            let offer = sent < beats.len() && self.stalls.source_on(&mut self.rng);
+            let (d, n, aad, last) = if offer { beats[sent] } else { (0, 0, false, false) };
+            self.set("s_valid", offer as u128);
+            self.set("s_data", d);
+            self.set("s_keep", keep(n));
+            if has_aad {
+                self.set("s_aad", aad as u128);
+            }
+            self.set("s_last", last as u128);
+            let take = self.stalls.sink_on(&mut self.rng);
+            if self.p.contains_key("m_ready") {
+                self.set("m_ready", take as u128);
+            }
+            self.set("tag_ready", take as u128);
+            self.dut.eval();
+            if offer && self.get("s_ready") == 1 {
+                sent += 1;
+            }
+            if self.p.contains_key("m_valid") && take && self.get("m_valid") == 1 {
+                assert!(!ended, "text beat after the message's last");
+                let n = (self.get("m_keep") as u16).count_ones() as usize;
+                assert!(n > 0 && keep(n) == self.get("m_keep"), "m_keep not contiguous");
+                let data = self.get("m_data");
+                assert_eq!(data & !mask(n), 0, "bytes beyond m_keep not zero");
+                text.extend_from_slice(&data.to_be_bytes()[..n]);
+                ended |= self.get("m_last") == 1;
+            }
+            if take && self.get("tag_valid") == 1 {
+                assert_eq!(sent, beats.len(), "tag before the last beat was taken");
+                let (tag, pass) = (self.get("tag"), self.get("tag_pass") == 1);
+                self.dut.tick(1);
+                self.set("s_valid", 0);
+                self.set("tag_ready", 0);
+                self.dut.eval();
+                assert_eq!(self.get("tag_valid"), 0, "tag offered twice");
+                return (text, tag, pass);
+            }
+            self.dut.tick(1);
+        }
+    }
+
+    /// GCM: start a message, stream AAD and text, return (text, tag, pass).
+    pub fn gcm(&mut self, key: &[u8], iv: &[u8; 12], decrypt: bool, aad: &[u8], text: &[u8], tag: &[u8]) -> (Vec<u8>, [u8; 16], bool) {
+        self.key(key);
+        self.set("iv", u128::from_be_bytes(std::array::from_fn(|i| if i < 4 { 0 } else { iv[i - 4] })));
+        self.set("decrypt", decrypt as u128);
+        self.set("start_valid", 1);
+        let mut n = 0;
+        loop {
+            self.dut.eval();
+            let ready = self.get("start_ready") == 1;
+            self.dut.tick(1);
+            if ready {
+                break;
+            }
+            n += 1;
+            assert!(n < 1000, "start_ready never rose");
+        }
+        self.set("start_valid", 0);
+        let mut beats: Vec<(u128, usize, bool, bool)> = Vec::new();
+        for c in chunks(aad) {
+            beats.push((beat(c, &mut self.rng), c.len(), true, false));
+        }
+        for c in chunks(text) {
+            beats.push((beat(c, &mut self.rng), c.len(), false, false));
+        }
+        if beats.is_empty() {
+            beats.push((beat(&[], &mut self.rng), 0, false, false));
+        }
+        beats.last_mut().expect("one").3 = true;
+        let (tag_in, tkeep) = tag_word(tag);
+        let (out, t, pass) = self.run(&beats, tag_in, tkeep);
+        assert_eq!(out.len(), text.len(), "text out length");
+        (out, t.to_be_bytes(), pass)
+    }
+
+    /// CMAC of `msg`; (tag truncated to `tag.len()` bytes, pass against `tag`).
+    pub fn cmac(&mut self, key: &[u8], msg: &[u8], tag: &[u8]) -> ([u8; 16], bool) {
+        self.key(key);
+        let mut beats: Vec<(u128, usize, bool, bool)> = chunks(msg).map(|c| (beat(c, &mut self.rng), c.len(), false, false)).collect();
+        if beats.is_empty() {
+            beats.push((beat(&[], &mut self.rng), 0, false, false));
+        }
+        beats.last_mut().expect("one").3 = true;
+        let (tag_in, tkeep) = tag_word(tag);
+        let (_, t, pass) = self.run(&beats, tag_in, tkeep);
+        (t.to_be_bytes(), pass)
+    }
+}
+
+/// `0xff` in the first `n` bytes.
+fn mask(n: usize) -> u128 {
+    if n == 0 { 0 } else { !0u128 << (128 - 8 * n) }
+}
+
+/// A tag of 1..16 bytes as (word, keep).
+fn tag_word(tag: &[u8]) -> (u128, u128) {
+    let mut b = [0u8; 16];
+    b[..tag.len().min(16)].copy_from_slice(&tag[..tag.len().min(16)]);
+    (u128::from_be_bytes(b), keep(tag.len().min(16)))
+}
+
+/// The RTL engines as a [`KatEngine`]: GCM and CMAC for AES-128 and
+/// AES-256, built on first use.
+pub struct RtlKat {
+    form: SboxForm,
+    stalls: Stalls,
+    built: std::collections::HashMap<(EngineKind, usize), Box<Built>>,
+    engines: std::collections::HashMap<(EngineKind, usize), Engine<'static>>,
+    /// Simulated cycles, over all engines.
+    pub cycles: u64,
+}
+
+impl RtlKat {
+    pub fn new(form: SboxForm, stalls: Stalls) -> RtlKat {
+        RtlKat { form, stalls, built: Default::default(), engines: Default::default(), cycles: 0 }
+    }
+
+    /// Build every configuration up front (so build errors surface early).
+    pub fn prepare(&mut self, blocks: &[EngineKind], key_bits: &[usize]) -> Result<(), BuildError> {
+        for &b in blocks {
+            for &k in key_bits {
+                self.engine(b, k)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn engine(&mut self, block: EngineKind, key_bits: usize) -> Result<&mut Engine<'static>, BuildError> {
+        if !self.engines.contains_key(&(block, key_bits)) {
+            let built = Box::new(build_engine(block, key_bits, self.form)?);
+            // SAFETY: the Built is boxed and kept in `self.built` for as long
+            // as `self.engines` (dropped first, see Drop) holds its instance.
+            let r: &'static Built = unsafe { &*(built.as_ref() as *const Built) };
+            self.built.insert((block, key_bits), built);
+            self.engines.insert((block, key_bits), Engine::new(r, self.stalls, key_bits as u64));
+        }
+        Ok(self.engines.get_mut(&(block, key_bits)).expect("inserted"))
+    }
+
+    fn total(&self) -> u64 {
+        self.engines.values().map(|e| e.dut.cycles).sum()
+    }
+
+    fn gcm(&mut self, key: &[u8], iv: &[u8; 12], dec: bool, aad: &[u8], text: &[u8], tag: &[u8]) -> (Vec<u8>, [u8; 16], bool) {
+        let e = self.engine(EngineKind::Gcm, key.len() * 8).unwrap_or_else(|e| panic!("{e}"));
+        let r = e.gcm(key, iv, dec, aad, text, tag);
+        self.cycles = self.total();
+        r
+    }
+}
+
+impl Drop for RtlKat {
+    fn drop(&mut self) {
+        self.engines.clear();
+    }
+}
+
+impl KatEngine for RtlKat {
+    fn gcm_encrypt(&mut self, key: &[u8], iv: &[u8; 12], aad: &[u8], pt: &[u8]) -> (Vec<u8>, [u8; 16]) {
+        let (ct, tag, _) = self.gcm(key, iv, false, aad, pt, &[0; 16]);
+        (ct, tag)
+    }
+
+    fn gcm_decrypt(&mut self, key: &[u8], iv: &[u8; 12], aad: &[u8], ct: &[u8], tag: &[u8]) -> Option<Vec<u8>> {
+        let (pt, _, pass) = self.gcm(key, iv, true, aad, ct, tag);
+        pass.then_some(pt)
+    }
+
+    fn cmac(&mut self, key: &[u8], msg: &[u8]) -> [u8; 16] {
+        let e = self.engine(EngineKind::Cmac, key.len() * 8).unwrap_or_else(|e| panic!("{e}"));
+        let (tag, _) = e.cmac(key, msg, &[0; 16]);
+        self.cycles = self.total();
+        tag
+    }
+}
