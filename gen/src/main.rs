@@ -9,7 +9,13 @@ use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{self, FrameSpec, PixelFormat};
 use csi2sec_sim::kat::{self, Tally};
 use csi2sec_sim::rx::{RxReport, Verdict};
+use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
+use csi2sec_hdl::sub_bytes::SboxForm;
+use csi2sec_testbench::drive::Stalls;
+use csi2sec_testbench::engines::RtlKat;
 use std::path::{Path, PathBuf};
+
+mod ip;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -69,11 +75,39 @@ enum Cmd {
     },
     /// Run NIST CAVP (.rsp) and Wycheproof (.json) known-answer files.
     Kat {
-        /// Run through the RTL engines in cosimulation.
+        /// Run through the RTL engines in Verilator cosimulation (GCM files
+        /// through the GCM engine, CMAC files through the CMAC engine).
         #[arg(long)]
         rtl: bool,
+        /// With --rtl: AES architecture.
+        #[arg(long, default_value = "iterative")]
+        arch: String,
+        /// With --rtl: S-box form (rom, logic, bram).
+        #[arg(long, default_value = "rom")]
+        sbox: String,
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Emit Verilog IP for one engine configuration.
+    Generate {
+        /// aes, ctr, ghash, gmac, gcm or cmac.
+        #[arg(long)]
+        block: String,
+        /// 128 or 256.
+        #[arg(long, default_value_t = 128)]
+        key_bits: usize,
+        /// iterative or pipelined.
+        #[arg(long, default_value = "iterative")]
+        arch: String,
+        /// rom, logic or bram.
+        #[arg(long, default_value = "rom")]
+        sbox: String,
+        /// Module prefix: the top is csi2sec_<NAME> (default <block><bits>_<arch>_<sbox>).
+        #[arg(long)]
+        name: Option<String>,
+        /// Output directory (created).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -180,15 +214,45 @@ fn make_frames(spec: FrameSpec, vcx: bool, output: &Path) -> Result<ExitCode, Fa
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_kat(rtl: bool, files: &[PathBuf]) -> Result<ExitCode, Fail> {
-    if rtl {
-        return Err(Fail("kat --rtl: the RTL engines are not built yet in this version (see the README's status)".into()));
+fn parse_engine(block: &str, key_bits: usize, arch: &str, sbox: &str, name: Option<String>) -> Result<EngineConfig, Fail> {
+    let block = BlockKind::parse(block).ok_or_else(|| Fail(format!("--block {block}: expected aes, ctr, ghash, gmac, gcm or cmac")))?;
+    let arch = Arch::parse(arch).ok_or_else(|| Fail(format!("--arch {arch}: expected iterative or pipelined")))?;
+    let sbox = SboxForm::parse(sbox).ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
+    let mut cfg = EngineConfig::new(block, key_bits, arch, sbox);
+    if let Some(n) = name {
+        cfg.name = n;
     }
+    cfg.check().map_err(Fail)?;
+    Ok(cfg)
+}
+
+fn generate(cfg: &EngineConfig, out: &Path) -> Result<ExitCode, Fail> {
+    let modules = cfg.emit().map_err(Fail)?;
+    let files = ip::write(cfg, &modules, out).map_err(|e| Fail(format!("{}: {e}", out.display())))?;
+    println!("generate: {} modules, top csi2sec_{}, in {}", modules.len(), cfg.name, out.display());
+    for f in files {
+        println!("  {f}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitCode, Fail> {
     let mut total = Tally::default();
+    let mut rtl_engine = if rtl {
+        // Checked here so a bad option fails before any build.
+        let cfg = parse_engine("gcm", 128, arch, sbox, None)?;
+        Some(RtlKat::new(cfg.sbox, Stalls::None))
+    } else {
+        None
+    };
     let t = Instant::now();
     for f in files {
         let text = String::from_utf8(read(f)?).map_err(|_| Fail(format!("{}: not UTF-8 text", f.display())))?;
-        let tally = kat::run_file(&f.display().to_string(), &text, &mut kat::Model)?;
+        let engine: &mut dyn kat::KatEngine = match rtl_engine.as_mut() {
+            Some(e) => e,
+            None => &mut kat::Model,
+        };
+        let tally = kat::run_file(&f.display().to_string(), &text, engine)?;
         println!("{}: {}", f.display(), tally.summary());
         for fl in &tally.failures {
             println!("  FAILED {fl}");
@@ -200,7 +264,16 @@ fn run_kat(rtl: bool, files: &[PathBuf]) -> Result<ExitCode, Fail> {
         println!("skipped: {}", why.join("; "));
     }
     println!("total: {} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped);
-    eprintln!("kat: {:.2} s (golden model)", t.elapsed().as_secs_f64());
+    match &rtl_engine {
+        Some(e) => eprintln!(
+            "kat: {:.2} s through the RTL ({} {} S-boxes, Verilator), {} cycles simulated, builds included",
+            t.elapsed().as_secs_f64(),
+            arch,
+            sbox,
+            e.cycles
+        ),
+        None => eprintln!("kat: {:.2} s (golden model)", t.elapsed().as_secs_f64()),
+    }
     Ok(if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -208,7 +281,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stale = match &cli.cmd {
         Cmd::Protect { output, .. } | Cmd::Verify { output, .. } | Cmd::Frames { output, .. } => Some(output.clone()),
-        Cmd::Kat { .. } => None,
+        Cmd::Kat { .. } | Cmd::Generate { .. } => None,
     };
     let r = match cli.cmd {
         Cmd::Protect { context, input, output } => protect(&context, &input, &output),
@@ -223,7 +296,10 @@ fn main() -> ExitCode {
             let spec = FrameSpec { width, height, format, frames, stream, embedded_top: top, embedded_bottom: bottom, seed };
             make_frames(spec, !no_vcx, &output)
         })(),
-        Cmd::Kat { rtl, files } => run_kat(rtl, &files),
+        Cmd::Kat { rtl, arch, sbox, files } => run_kat(rtl, &arch, &sbox, &files),
+        Cmd::Generate { block, key_bits, arch, sbox, name, out } => {
+            parse_engine(&block, key_bits, &arch, &sbox, name).and_then(|cfg| generate(&cfg, &out))
+        }
     };
     match r {
         Ok(code) => code,

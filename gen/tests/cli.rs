@@ -192,3 +192,61 @@ fn kat_reports_counts_and_fails_on_a_wrong_answer() {
     let (code, _, err) = run(bin().arg("kat").arg(repo("Cargo.toml")));
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn kat_rtl_runs_the_same_files_through_the_engines() {
+    let files = ["vectors/nist/CMACVerAES-SP800-38B-examples.rsp", "vectors/wycheproof/aes_gmac_test.json"];
+    let (code, out, err) = run(bin().args(["kat", "--rtl", "--sbox", "bram"]).args(files.map(repo)));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.lines().any(|l| l == "total: 154 passed, 0 failed, 276 skipped"), "{out}");
+    assert!(err.contains("through the RTL") && err.contains("cycles simulated"), "{err}");
+    // A wrong expected answer fails through the RTL as well.
+    let d = dir("kat_rtl");
+    let text = std::fs::read_to_string(repo(files[0])).unwrap().replacen("Result = P\n", "Result = F\n", 1);
+    let doctored = d.join("doctored.rsp");
+    std::fs::write(&doctored, text).unwrap();
+    let (code, out, _) = run(bin().args(["kat", "--rtl", "--sbox", "bram"]).arg(&doctored));
+    assert_eq!(code, 1, "{out}");
+    let (code, _, err) = run(bin().args(["kat", "--rtl", "--sbox", "flash"]).arg(repo(files[0])));
+    assert!(code == 2 && err.contains("--sbox flash"), "{err}");
+}
+
+#[test]
+fn generate_writes_the_ip_directory() {
+    let d = dir("generate");
+    let out = d.join("ip");
+    let (code, stdout, err) = run(bin().args(["generate", "--block", "gcm", "--key-bits", "256", "--sbox", "logic", "--name", "my_gcm", "--out"]).arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("top csi2sec_my_gcm"), "{stdout}");
+    for f in ["csi2sec_my_gcm.v", "my_gcm.f", "my_gcm.core", "manifest.json", "waivers.vlt"] {
+        assert!(out.join(f).exists(), "{f} missing");
+    }
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["top"], "csi2sec_my_gcm");
+    assert_eq!(m["parameters"]["key_bits"], 256);
+    assert_eq!(m["figures_cycles"]["cycles_per_block"], 15);
+    let ports = m["ports"].as_array().unwrap();
+    let port = |n: &str| ports.iter().find(|p| p["name"] == n).unwrap_or_else(|| panic!("port {n}"));
+    assert_eq!(port("key")["width"], 256);
+    assert_eq!(port("s_keep")["width"], 16);
+    assert_eq!(port("tag_pass")["direction"], "output");
+    // Every Verilog file is listed, named csi2sec_*, with the header; none is `top`.
+    let list = std::fs::read_to_string(out.join("my_gcm.f")).unwrap();
+    let files: Vec<&str> = list.lines().filter(|l| !l.starts_with("//")).collect();
+    assert_eq!(files.len(), m["files"].as_array().unwrap().len());
+    for f in &files {
+        let text = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(f.starts_with("csi2sec_my_gcm") && text.contains("do not edit") && text.contains("sbox=logic"), "{f}");
+        assert!(!text.contains('$') && !text.contains("module top"), "{f}");
+    }
+    // Refusals: exit 2 with the option named.
+    for (args, word) in [
+        (vec!["--block", "sha"], "--block sha"),
+        (vec!["--block", "aes", "--key-bits", "192"], "--key-bits 192"),
+        (vec!["--block", "aes", "--sbox", "x"], "--sbox x"),
+        (vec!["--block", "aes", "--name", "a-b"], "--name"),
+    ] {
+        let (code, _, err) = run(bin().arg("generate").args(&args).arg("--out").arg(d.join("x")));
+        assert!(code == 2 && err.contains(word), "{args:?}: {err}");
+    }
+}

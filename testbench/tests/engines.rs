@@ -8,14 +8,15 @@ use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::crypto::{Aes, cmac, gcm_encrypt};
 use csi2sec_sim::random::Rng;
 use csi2sec_testbench::drive::Stalls;
-use csi2sec_testbench::engines::{Engine, EngineKind, build_engine};
+use csi2sec_hdl::config::BlockKind;
+use csi2sec_testbench::engines::{Engine, build_engine};
 
 const LENGTHS: [usize; 10] = [0, 1, 15, 16, 17, 31, 32, 33, 100, 4096];
 
 #[test]
 fn gcm_matches_the_model_four_ways() {
     for kb in [128, 256] {
-        let built = build_engine(EngineKind::Gcm, kb, SboxForm::Rom).unwrap();
+        let built = build_engine(BlockKind::Gcm, kb, SboxForm::Rom).unwrap();
         for stalls in Stalls::ALL {
             let mut e = Engine::new(&built, stalls, 7);
             let mut rng = Rng::new(kb as u64 + 1);
@@ -41,7 +42,7 @@ fn gcm_matches_the_model_four_ways() {
 
 #[test]
 fn gcm_back_to_back_iv_changes_same_key_and_zeroize() {
-    let built = build_engine(EngineKind::Gcm, 128, SboxForm::Bram).unwrap();
+    let built = build_engine(BlockKind::Gcm, 128, SboxForm::Bram).unwrap();
     let mut e = Engine::new(&built, Stalls::Both, 3);
     let mut rng = Rng::new(11);
     let key = rng.bytes(16);
@@ -66,7 +67,7 @@ fn gcm_back_to_back_iv_changes_same_key_and_zeroize() {
 #[test]
 fn cmac_matches_the_model_four_ways() {
     for kb in [128, 256] {
-        let built = build_engine(EngineKind::Cmac, kb, SboxForm::Logic).unwrap();
+        let built = build_engine(BlockKind::Cmac, kb, SboxForm::Logic).unwrap();
         for stalls in Stalls::ALL {
             let mut e = Engine::new(&built, stalls, 9);
             let mut rng = Rng::new(kb as u64 + 2);
@@ -93,17 +94,21 @@ fn cycles_per_block_iterative() {
     // per block for CMAC and for GCM text.
     for kb in [128, 256] {
         let nr = kb / 32 + 6;
-        let built = build_engine(EngineKind::Cmac, kb, SboxForm::Rom).unwrap();
+        let built = build_engine(BlockKind::Cmac, kb, SboxForm::Rom).unwrap();
         let mut e = Engine::new(&built, Stalls::None, 1);
         let key = vec![1u8; kb / 8];
         e.key(&key);
+        let fig = csi2sec_hdl::config::EngineConfig::new(BlockKind::Cmac, kb, csi2sec_hdl::config::Arch::Iterative, SboxForm::Rom).figures();
+        assert_eq!(e.key_cycles as usize, fig.key_load_cycles, "CMAC AES-{kb} key load");
         let c0 = e.dut.cycles;
         e.cmac(&key, &[0u8; 4096], &[0; 16]);
         let per = (e.dut.cycles - c0) as f64 / 256.0;
         assert!(per <= nr as f64 + 1.05, "CMAC AES-{kb}: {per:.2} cycles per block");
-        let built = build_engine(EngineKind::Gcm, kb, SboxForm::Rom).unwrap();
+        let built = build_engine(BlockKind::Gcm, kb, SboxForm::Rom).unwrap();
         let mut e = Engine::new(&built, Stalls::None, 1);
         e.key(&key);
+        let fig = csi2sec_hdl::config::EngineConfig::new(BlockKind::Gcm, kb, csi2sec_hdl::config::Arch::Iterative, SboxForm::Rom).figures();
+        assert_eq!(e.key_cycles as usize, fig.key_load_cycles, "GCM AES-{kb} key load");
         let c0 = e.dut.cycles;
         e.gcm(&key, &[0; 12], false, &[], &[0u8; 4096], &[0; 16]);
         let per = (e.dut.cycles - c0) as f64 / 256.0;
