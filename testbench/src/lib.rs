@@ -10,3 +10,4 @@
 pub mod drive;
 pub mod engines;
 pub mod model;
+pub mod report;

@@ -3,75 +3,19 @@
 //! key changes between blocks, zeroize mid-stream; cycles per block and
 //! key-load cycles measured.
 
-use csi2sec_hdl::aes_iterative::AesIterative;
-use csi2sec_hdl::emit::emit;
+use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
 use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::random::Rng;
 use csi2sec_sim::steps::aes_encrypt_trace;
-use csi2sec_testbench::drive::{KeyPorts, Stalls, load_key};
-use csi2sec_testbench::model::{Built, Dut, build};
-use rust_hdl::prelude::*;
+use csi2sec_testbench::drive::{BlockPorts, Stalls, load_key, stream_blocks as stream};
+use csi2sec_testbench::model::{Built, build};
 
 fn model(key_bits: usize, form: SboxForm) -> Built {
-    let name = format!("aes{key_bits}_iterative_{}", form.name());
-    let mut u = AesIterative::new(key_bits, form);
-    u.connect_all();
-    build(&emit(&u, &name, &name).unwrap()).unwrap()
+    build(&EngineConfig::new(BlockKind::Aes, key_bits, Arch::Iterative, form).emit().unwrap()).unwrap()
 }
 
 fn aes(key: &[u8], block: u128) -> u128 {
     u128::from_be_bytes(*aes_encrypt_trace(key, &block.to_be_bytes()).last().unwrap())
-}
-
-struct P {
-    k: KeyPorts,
-    s_data: usize,
-    s_valid: usize,
-    s_ready: usize,
-    m_data: usize,
-    m_valid: usize,
-    m_ready: usize,
-    zeroize: usize,
-}
-
-fn ports(b: &Built) -> P {
-    P {
-        k: KeyPorts { key: b.port("key"), key_valid: b.port("key_valid"), key_ready: b.port("key_ready"), key_loaded: b.port("key_loaded") },
-        s_data: b.port("s_data"),
-        s_valid: b.port("s_valid"),
-        s_ready: b.port("s_ready"),
-        m_data: b.port("m_data"),
-        m_valid: b.port("m_valid"),
-        m_ready: b.port("m_ready"),
-        zeroize: b.port("zeroize"),
-    }
-}
-
-/// Stream `blocks` through; the outputs in order, and the cycles taken.
-fn stream(dut: &mut Dut, p: &P, blocks: &[u128], stalls: Stalls, rng: &mut Rng) -> (Vec<u128>, u64) {
-    let start = dut.cycles;
-    let (mut sent, mut out) = (0, Vec::new());
-    while out.len() < blocks.len() {
-        assert!(dut.cycles - start < 100 * (blocks.len() as u64 + 10), "stream stuck");
-        let offer = sent < blocks.len() && stalls.source_on(rng);
-        dut.set(p.s_valid, offer as u128);
-        dut.set(p.s_data, if offer { blocks[sent] } else { 0 });
-        let take = stalls.sink_on(rng);
-        dut.set(p.m_ready, take as u128);
-        dut.eval();
-        if offer && dut.get(p.s_ready) == 1 {
-            sent += 1;
-        }
-        if take && dut.get(p.m_valid) == 1 {
-            out.push(dut.get(p.m_data));
-        }
-        dut.tick(1);
-    }
-    dut.set(p.s_valid, 0);
-    dut.set(p.m_ready, 1);
-    dut.eval();
-    assert_eq!(dut.get(p.m_valid), 0, "a block left over after the last");
-    (out, dut.cycles - start)
 }
 
 #[test]
@@ -81,7 +25,7 @@ fn fips197_appendix_c() {
         let key: Vec<u8> = (0..kb / 8).map(|i| i as u8).collect();
         for form in SboxForm::ALL {
             let b = model(kb, form);
-            let p = ports(&b);
+            let p = BlockPorts::of(&b);
             let mut dut = b.instance();
             let load = load_key(&mut dut, &p.k, &key);
             assert_eq!(load, if kb == 128 { 21 } else { 28 }, "key-load cycles, AES-{kb}");
@@ -95,7 +39,7 @@ fn fips197_appendix_c() {
 fn random_blocks_four_ways_with_key_changes() {
     for kb in [128, 256] {
         let b = model(kb, SboxForm::Rom);
-        let p = ports(&b);
+        let p = BlockPorts::of(&b);
         let mut dut = b.instance();
         let mut rng = Rng::new(kb as u64);
         for stalls in Stalls::ALL {
@@ -119,7 +63,7 @@ fn random_blocks_four_ways_with_key_changes() {
 #[test]
 fn zeroize_mid_stream_clears_keys_and_output() {
     let b = model(128, SboxForm::Bram);
-    let p = ports(&b);
+    let p = BlockPorts::of(&b);
     let mut dut = b.instance();
     let key = [7u8; 16];
     load_key(&mut dut, &p.k, &key);
