@@ -271,6 +271,7 @@ fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitC
     let mut rtl_engine = if rtl {
         // Checked here so a bad option fails before any build.
         let cfg = parse_engine("gcm", 128, arch, sbox, None)?;
+        csi2sec_testbench::model::verilator().map_err(|e| Fail(format!("kat --rtl: {e}")))?;
         Some(RtlKat::new(cfg.sbox, Stalls::None))
     } else {
         None
