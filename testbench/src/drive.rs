@@ -39,6 +39,12 @@ pub struct KeyPorts {
     pub key_loaded: usize,
 }
 
+impl KeyPorts {
+    pub fn of(b: &crate::model::Built) -> KeyPorts {
+        KeyPorts { key: b.port("key"), key_valid: b.port("key_valid"), key_ready: b.port("key_ready"), key_loaded: b.port("key_loaded") }
+    }
+}
+
 /// Load `key` (16 or 32 bytes) and wait for `key_loaded`; the cycles from
 /// the accepted `key_valid` to `key_loaded`. Panics after 1000 cycles.
 pub fn load_key(dut: &mut Dut, p: &KeyPorts, key: &[u8]) -> u64 {
@@ -81,7 +87,7 @@ pub struct BlockPorts {
 impl BlockPorts {
     pub fn of(b: &crate::model::Built) -> BlockPorts {
         BlockPorts {
-            k: KeyPorts { key: b.port("key"), key_valid: b.port("key_valid"), key_ready: b.port("key_ready"), key_loaded: b.port("key_loaded") },
+            k: KeyPorts::of(b),
             s_data: b.port("s_data"),
             s_valid: b.port("s_valid"),
             s_ready: b.port("s_ready"),

@@ -31,11 +31,6 @@ fn beat(bytes: &[u8], rng: &mut Rng) -> u128 {
     u128::from_be_bytes(b)
 }
 
-/// Beats of a byte string: 16-byte chunks, the last partial; none if empty.
-fn chunks(data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    data.chunks(16)
-}
-
 /// A loaded engine instance with its port indices.
 pub struct Engine<'a> {
     pub dut: Dut<'a>,
@@ -58,7 +53,7 @@ impl<'a> Engine<'a> {
         let p = names.iter().filter(|n| b.ports.iter().any(|q| q.name == **n)).map(|&n| (n, b.port(n))).collect();
         Engine {
             dut: b.instance(),
-            k: KeyPorts { key: b.port("key"), key_valid: b.port("key_valid"), key_ready: b.port("key_ready"), key_loaded: b.port("key_loaded") },
+            k: KeyPorts::of(b),
             key: None,
             p,
             stalls,
@@ -162,10 +157,10 @@ impl<'a> Engine<'a> {
         }
         self.set("start_valid", 0);
         let mut beats: Vec<(u128, usize, bool, bool)> = Vec::new();
-        for c in chunks(aad) {
+        for c in aad.chunks(16) {
             beats.push((beat(c, &mut self.rng), c.len(), true, false));
         }
-        for c in chunks(text) {
+        for c in text.chunks(16) {
             beats.push((beat(c, &mut self.rng), c.len(), false, false));
         }
         if beats.is_empty() {
@@ -181,7 +176,7 @@ impl<'a> Engine<'a> {
     /// CMAC of `msg`; (tag truncated to `tag.len()` bytes, pass against `tag`).
     pub fn cmac(&mut self, key: &[u8], msg: &[u8], tag: &[u8]) -> ([u8; 16], bool) {
         self.key(key);
-        let mut beats: Vec<(u128, usize, bool, bool)> = chunks(msg).map(|c| (beat(c, &mut self.rng), c.len(), false, false)).collect();
+        let mut beats: Vec<(u128, usize, bool, bool)> = msg.chunks(16).map(|c| (beat(c, &mut self.rng), c.len(), false, false)).collect();
         if beats.is_empty() {
             beats.push((beat(&[], &mut self.rng), 0, false, false));
         }
@@ -218,16 +213,6 @@ pub struct RtlKat {
 impl RtlKat {
     pub fn new(form: SboxForm, stalls: Stalls) -> RtlKat {
         RtlKat { form, stalls, built: Default::default(), engines: Default::default(), cycles: 0 }
-    }
-
-    /// Build every configuration up front (so build errors surface early).
-    pub fn prepare(&mut self, blocks: &[BlockKind], key_bits: &[usize]) -> Result<(), BuildError> {
-        for &b in blocks {
-            for &k in key_bits {
-                self.engine(b, k)?;
-            }
-        }
-        Ok(())
     }
 
     fn engine(&mut self, block: BlockKind, key_bits: usize) -> Result<&mut Engine<'static>, BuildError> {
