@@ -53,6 +53,7 @@ demo: build
 ## engines in Verilator cosimulation), then the known-answer files through
 ## the golden model and through the RTL engines.
 test: build tools
+	@test -d $(SPEC)/examples || { echo "make test: the spec examples are not at $(SPEC)/examples; clone beside ../shared or run make test SPEC=/path/to/shared/spec"; exit 2; }
 	CSI2SEC_SPEC_DIR=$(SPEC) VERILATOR_ROOT=$(VERILATOR_ROOT) $(CARGO) test --locked --workspace
 	$(BIN) kat $(KAT_FILES)
 	VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl $(KAT_FILES)
