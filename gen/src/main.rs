@@ -107,6 +107,9 @@ enum Cmd {
         /// iterative or pipelined.
         #[arg(long, default_value = "iterative")]
         arch: String,
+        /// Pipelined: register stages per AES round (1 or 2).
+        #[arg(long, default_value_t = 1)]
+        stages: usize,
         /// rom, logic or bram.
         #[arg(long, default_value = "rom")]
         sbox: String,
@@ -222,11 +225,11 @@ fn make_frames(spec: FrameSpec, vcx: bool, output: &Path) -> Result<ExitCode, Fa
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_engine(block: &str, key_bits: usize, arch: &str, sbox: &str, name: Option<String>) -> Result<EngineConfig, Fail> {
+fn parse_engine(block: &str, key_bits: usize, arch: &str, stages: usize, sbox: &str, name: Option<String>) -> Result<EngineConfig, Fail> {
     let block = BlockKind::parse(block).ok_or_else(|| Fail(format!("--block {block}: expected aes, ctr, ghash, gmac, gcm or cmac")))?;
     let arch = Arch::parse(arch).ok_or_else(|| Fail(format!("--arch {arch}: expected iterative or pipelined")))?;
     let sbox = SboxForm::parse(sbox).ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
-    let mut cfg = EngineConfig::new(block, key_bits, arch, sbox);
+    let mut cfg = EngineConfig::new(block, key_bits, arch, sbox).with_stages(stages);
     if let Some(n) = name {
         cfg.name = n;
     }
@@ -270,7 +273,7 @@ fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitC
     let mut total = Tally::default();
     let mut rtl_engine = if rtl {
         // Checked here so a bad option fails before any build.
-        let cfg = parse_engine("gcm", 128, arch, sbox, None)?;
+        let cfg = parse_engine("gcm", 128, arch, 1, sbox, None)?;
         csi2sec_testbench::model::verilator().map_err(|e| Fail(format!("kat --rtl: {e}")))?;
         Some(RtlKat::new(cfg.sbox, Stalls::None))
     } else {
@@ -329,8 +332,8 @@ fn main() -> ExitCode {
         })(),
         Cmd::Kat { rtl, arch, sbox, files } => run_kat(rtl, &arch, &sbox, &files),
         Cmd::Report { what, synth } => report(&what, synth),
-        Cmd::Generate { block, key_bits, arch, sbox, name, out } => {
-            parse_engine(&block, key_bits, &arch, &sbox, name).and_then(|cfg| generate(&cfg, &out))
+        Cmd::Generate { block, key_bits, arch, stages, sbox, name, out } => {
+            parse_engine(&block, key_bits, &arch, stages, &sbox, name).and_then(|cfg| generate(&cfg, &out))
         }
     };
     match r {

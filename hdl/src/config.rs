@@ -2,11 +2,17 @@
 //! and their documented figures.
 
 use crate::aes_iterative::AesIterative;
+use crate::aes_pipelined::AesPipelined;
 use crate::cmac::Cmac;
 use crate::emit::{Module, emit};
 use crate::gcm::Gcm;
+use crate::ghash::Ghash;
 use crate::sub_bytes::SboxForm;
 use rust_hdl::prelude::*;
+
+/// Register stages of the GF(2^128) multiplier in pipelined GHASH (the
+/// number of interleaved accumulators).
+pub const GHASH_PIPELINE: usize = 2;
 
 /// An engine block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -65,6 +71,8 @@ pub struct EngineConfig {
     pub key_bits: usize,
     pub arch: Arch,
     pub sbox: SboxForm,
+    /// Register stages per AES round in the pipelined architecture (1 or 2).
+    pub stages: usize,
     /// Module name prefix: the top is `csi2sec_<name>`.
     pub name: String,
 }
@@ -83,15 +91,64 @@ pub struct Figures {
 }
 
 impl EngineConfig {
-    /// A configuration with the default name `<block><key bits>_<arch>_<sbox>`.
+    /// A configuration with the default name (see [`EngineConfig::default_name`]).
     pub fn new(block: BlockKind, key_bits: usize, arch: Arch, sbox: SboxForm) -> EngineConfig {
-        let name = format!("{}{key_bits}_{}_{}", block.name(), arch.name(), sbox.name());
-        EngineConfig { block, key_bits, arch, sbox, name }
+        let mut c = EngineConfig { block, key_bits, arch, sbox, stages: 1, name: String::new() };
+        c.name = c.default_name();
+        c
+    }
+
+    /// The same configuration with `stages` register stages per round
+    /// (pipelined), renamed to its default name.
+    pub fn with_stages(mut self, stages: usize) -> EngineConfig {
+        self.stages = stages;
+        self.name = self.default_name();
+        self
+    }
+
+    /// `<block><key bits>_<arch>_<sbox>`, the arch `pipelined2` for two
+    /// register stages per round.
+    pub fn default_name(&self) -> String {
+        format!("{}{}_{}_{}", self.block.name(), self.key_bits, self.arch_label(), self.sbox.name())
+    }
+
+    fn arch_label(&self) -> String {
+        match (self.arch, self.stages) {
+            (Arch::Pipelined, s) if s != 1 => format!("pipelined{s}"),
+            (a, _) => a.name().to_string(),
+        }
     }
 
     /// One line describing the configuration (written in every file header).
     pub fn describe(&self) -> String {
-        format!("block={} key_bits={} arch={} sbox={} name={}", self.block.name(), self.key_bits, self.arch.name(), self.sbox.name(), self.name)
+        format!(
+            "block={} key_bits={} arch={} stages={} sbox={} name={}",
+            self.block.name(),
+            self.key_bits,
+            self.arch.name(),
+            self.stages,
+            self.sbox.name(),
+            self.name
+        )
+    }
+
+    /// Every configuration this version emits: blocks × key sizes ×
+    /// architectures (pipelined with 1 and 2 stages per round) × S-box forms.
+    pub fn all() -> Vec<EngineConfig> {
+        let mut out = Vec::new();
+        for block in BlockKind::ALL {
+            for kb in [128, 256] {
+                for (arch, stages) in [(Arch::Iterative, 1), (Arch::Pipelined, 1), (Arch::Pipelined, 2)] {
+                    for form in SboxForm::ALL {
+                        let c = EngineConfig::new(block, kb, arch, form).with_stages(stages);
+                        if c.check().is_ok() {
+                            out.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Whether this version can emit it; if not, why.
@@ -102,10 +159,19 @@ impl EngineConfig {
         if self.name.is_empty() || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("--name {:?}: letters, digits and _ only", self.name));
         }
-        if self.arch == Arch::Pipelined {
-            return Err("--arch pipelined: not in this version yet; iterative is (see the README's status)".into());
+        if self.stages != 1 && self.stages != 2 {
+            return Err(format!("--stages {}: expected 1 or 2 register stages per round", self.stages));
         }
-        if matches!(self.block, BlockKind::Ctr | BlockKind::Ghash) {
+        if self.stages != 1 && self.arch != Arch::Pipelined {
+            return Err("--stages 2: only with --arch pipelined".into());
+        }
+        if self.arch == Arch::Pipelined && !matches!(self.block, BlockKind::Aes | BlockKind::Ghash) {
+            return Err(format!(
+                "--block {} --arch pipelined: not in this version yet; --block aes is (see the README's status)",
+                self.block.name()
+            ));
+        }
+        if matches!(self.block, BlockKind::Ctr) {
             return Err(format!(
                 "--block {}: no stand-alone block in this version yet; it is inside --block gcm (see the README's status)",
                 self.block.name()
@@ -119,6 +185,11 @@ impl EngineConfig {
         self.check()?;
         let cfg = self.describe();
         match self.block {
+            BlockKind::Aes if self.arch == Arch::Pipelined => {
+                let mut u = AesPipelined::new(self.key_bits, self.sbox, self.stages);
+                u.connect_all();
+                emit(&u, &self.name, &cfg)
+            }
             BlockKind::Aes => {
                 let mut u = AesIterative::new(self.key_bits, self.sbox);
                 u.connect_all();
@@ -135,16 +206,43 @@ impl EngineConfig {
                 u.connect_all();
                 emit(&u, &self.name, &cfg)
             }
-            BlockKind::Ctr | BlockKind::Ghash => Err(format!("--block {}: not in this version", self.block.name())),
+            BlockKind::Ghash => {
+                let mut u = Ghash::new(self.ghash_stages());
+                u.connect_all();
+                emit(&u, &self.name, &cfg)
+            }
+            BlockKind::Ctr => Err(format!("--block {}: not in this version", self.block.name())),
+        }
+    }
+
+    /// The GHASH multiplier's pipeline depth: 1 iterative, else
+    /// [`GHASH_PIPELINE`].
+    pub fn ghash_stages(&self) -> usize {
+        match self.arch {
+            Arch::Iterative => 1,
+            Arch::Pipelined => GHASH_PIPELINE,
         }
     }
 
     /// The documented figures (the cosimulation tests check them).
     pub fn figures(&self) -> Figures {
+        if self.block == BlockKind::Ghash {
+            let p = self.ghash_stages();
+            // No AES: the key is H; latency is from the last block to Y.
+            return Figures { cycles_per_block: 1, key_load_cycles: Ghash::key_cycles(p), latency: Ghash::tail_cycles(p), zeroize_cycles: 1 };
+        }
         let nr = self.key_bits / 32 + 6;
         let expand = if self.key_bits == 128 { 21 } else { 28 };
         // GCM and CMAC add E_K(0) (H or L) after the expansion.
         let key_load_cycles = if self.block == BlockKind::Aes { expand } else { expand + nr + 2 };
-        Figures { cycles_per_block: nr + 1, key_load_cycles, latency: nr + 1, zeroize_cycles: nr + 2 }
+        match self.arch {
+            Arch::Iterative => Figures { cycles_per_block: nr + 1, key_load_cycles, latency: nr + 1, zeroize_cycles: nr + 2 },
+            Arch::Pipelined => Figures {
+                cycles_per_block: 1,
+                key_load_cycles,
+                latency: AesPipelined::latency(self.key_bits, self.stages),
+                zeroize_cycles: nr + 2,
+            },
+        }
     }
 }

@@ -56,7 +56,54 @@ pub fn emit<U: Block>(uut: &U, name: &str, config: &str) -> Result<Vec<Module>, 
     if out.is_empty() {
         return Err(format!("{name}: rust-hdl emitted no module"));
     }
-    Ok(out)
+    Ok(dedup(out))
+}
+
+/// Merge modules whose text is the same but for their own name (the
+/// elements of a child array, such as the rounds of a pipeline): one
+/// survives, named after the array (`..._sub` for `..._sub_0`..`_9`) when
+/// that name is free, and every instantiation is pointed at it.
+fn dedup(mut mods: Vec<Module>) -> Vec<Module> {
+    let key = |m: &Module| replace_ident(&m.text, &m.name, "@");
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, m) in mods.iter().enumerate() {
+        let k = key(m);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, v)) => v.push(i),
+            None => groups.push((k, vec![i])),
+        }
+    }
+    let taken: std::collections::HashSet<String> = mods.iter().map(|m| m.name.clone()).collect();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    let mut drop = std::collections::HashSet::new();
+    for (_, idx) in groups.iter().filter(|(_, v)| v.len() > 1) {
+        let first = &mods[idx[0]].name;
+        let base = first.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_');
+        let same_base = idx.iter().all(|&i| mods[i].name.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_') == base);
+        let survivor = if same_base && !taken.contains(base) { base.to_string() } else { first.clone() };
+        for &i in idx {
+            renames.push((mods[i].name.clone(), survivor.clone()));
+        }
+        drop.extend(idx[1..].iter().copied());
+    }
+    if renames.is_empty() {
+        return mods;
+    }
+    renames.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+    let mut i = 0;
+    mods.retain(|_| {
+        i += 1;
+        !drop.contains(&(i - 1))
+    });
+    for m in &mut mods {
+        for (from, to) in &renames {
+            m.text = replace_ident(&m.text, from, to);
+            if m.name == *from {
+                m.name = to.clone();
+            }
+        }
+    }
+    mods
 }
 
 /// Replace whole identifiers `from` (which may contain `$`) by `to`.

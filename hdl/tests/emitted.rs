@@ -125,22 +125,27 @@ fn sboxes_lint_compile_and_simulate() {
 /// its waivers and compiled by Icarus.
 #[test]
 fn every_engine_configuration_lints_and_compiles() {
-    use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
-    use csi2sec_hdl::sub_bytes::SboxForm;
-    let mut n = 0;
-    for block in BlockKind::ALL {
-        for kb in [128, 256] {
-            for arch in [Arch::Iterative, Arch::Pipelined] {
-                for form in SboxForm::ALL {
-                    let cfg = EngineConfig::new(block, kb, arch, form);
-                    if cfg.check().is_err() {
-                        continue;
-                    }
-                    check(&cfg.name, cfg.emit().unwrap());
-                    n += 1;
-                }
-            }
-        }
+    let all = csi2sec_hdl::config::EngineConfig::all();
+    for cfg in &all {
+        check(&cfg.name, cfg.emit().unwrap());
     }
-    assert!(n >= 24, "{n} configurations");
+    assert!(all.len() >= 36, "{} configurations", all.len());
+}
+
+/// The GF(2^128) multipliers alone: pipelined at several depths and
+/// digit-serial at several digit sizes.
+#[test]
+fn multipliers_lint_and_compile() {
+    use csi2sec_hdl::gf_mul_pipelined::GfMulPipelined;
+    use csi2sec_hdl::gf_mul_serial::GfMulSerial;
+    for s in [1, 2, 3] {
+        let mut u = GfMulPipelined::new(s);
+        u.connect_all();
+        check(&format!("gfmul_pipe{s}"), emit(&u, &format!("gfmul_pipe{s}"), "multiplier").unwrap());
+    }
+    for d in [1, 8, 32] {
+        let mut u = GfMulSerial::new(d);
+        u.connect_all();
+        check(&format!("gfmul_serial{d}"), emit(&u, &format!("gfmul_serial{d}"), "multiplier").unwrap());
+    }
 }

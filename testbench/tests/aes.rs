@@ -1,7 +1,8 @@
-//! The iterative AES core, emitted and built by Verilator, against the
-//! golden model: FIPS-197 Appendix C, random blocks streamed four ways,
-//! key changes between blocks, zeroize mid-stream; cycles per block and
-//! key-load cycles measured.
+//! The AES cores (iterative, pipelined with 1 and 2 stages per round),
+//! emitted and built by Verilator, against the golden model: FIPS-197
+//! Appendix C in every S-box form, random blocks streamed four ways, key
+//! changes between blocks, zeroize mid-stream; cycles per block, latency
+//! and key-load cycles against the documented figures.
 
 use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
 use csi2sec_hdl::sub_bytes::SboxForm;
@@ -10,9 +11,16 @@ use csi2sec_sim::steps::aes_encrypt_trace;
 use csi2sec_testbench::drive::{BlockPorts, Stalls, load_key, stream_blocks as stream};
 use csi2sec_testbench::model::{Built, build};
 
-fn model(key_bits: usize, form: SboxForm) -> Built {
-    build(&EngineConfig::new(BlockKind::Aes, key_bits, Arch::Iterative, form).emit().unwrap()).unwrap()
+fn config(key_bits: usize, arch: Arch, stages: usize, form: SboxForm) -> EngineConfig {
+    EngineConfig::new(BlockKind::Aes, key_bits, arch, form).with_stages(stages)
 }
+
+fn model(c: &EngineConfig) -> Built {
+    build(&c.emit().unwrap()).unwrap()
+}
+
+/// The architectures under test: iterative, pipelined 1 and 2.
+const ARCHS: [(Arch, usize); 3] = [(Arch::Iterative, 1), (Arch::Pipelined, 1), (Arch::Pipelined, 2)];
 
 fn aes(key: &[u8], block: u128) -> u128 {
     u128::from_be_bytes(*aes_encrypt_trace(key, &block.to_be_bytes()).last().unwrap())
@@ -23,25 +31,55 @@ fn fips197_appendix_c() {
     let pt = 0x00112233445566778899aabbccddeeffu128;
     for (kb, ct) in [(128, 0x69c4e0d86a7b0430d8cdb78070b4c55au128), (256, 0x8ea2b7ca516745bfeafc49904b496089u128)] {
         let key: Vec<u8> = (0..kb / 8).map(|i| i as u8).collect();
-        for form in SboxForm::ALL {
-            let b = model(kb, form);
-            let p = BlockPorts::of(&b);
-            let mut dut = b.instance();
-            let load = load_key(&mut dut, &p.k, &key);
-            assert_eq!(load as usize, EngineConfig::new(BlockKind::Aes, kb, Arch::Iterative, form).figures().key_load_cycles, "key-load cycles, AES-{kb}");
-            let (out, _) = stream(&mut dut, &p, &[pt], Stalls::None, &mut Rng::new(1));
-            assert_eq!(out, vec![ct], "AES-{kb} {form:?}");
+        for (arch, stages) in ARCHS {
+            for form in SboxForm::ALL {
+                // Every form on the iterative core and the one-stage
+                // AES-128 pipeline; the other pipelines with ROM S-boxes
+                // (each build is a minute of C++).
+                if arch == Arch::Pipelined && (stages == 2 || kb == 256) && form != SboxForm::Rom {
+                    continue;
+                }
+                let c = config(kb, arch, stages, form);
+                let b = model(&c);
+                let p = BlockPorts::of(&b);
+                let mut dut = b.instance();
+                let load = load_key(&mut dut, &p.k, &key);
+                assert_eq!(load as usize, c.figures().key_load_cycles, "key-load cycles, {}", c.name);
+                // Latency: from the accepting edge to m_valid.
+                dut.set(p.s_data, pt);
+                dut.set(p.s_valid, 1);
+                dut.set(p.m_ready, 1);
+                dut.eval();
+                assert_eq!(dut.get(p.s_ready), 1, "{}", c.name);
+                dut.tick(1);
+                dut.set(p.s_valid, 0);
+                let mut latency = 1;
+                dut.eval();
+                while dut.get(p.m_valid) == 0 {
+                    assert!(latency < 64, "{}: no output", c.name);
+                    dut.tick(1);
+                    dut.eval();
+                    latency += 1;
+                }
+                assert_eq!(dut.get(p.m_data), ct, "{}", c.name);
+                assert_eq!(latency, c.figures().latency, "latency of {}", c.name);
+                dut.tick(1);
+                let (out, _) = stream(&mut dut, &p, &[pt, 0, pt], Stalls::None, &mut Rng::new(1));
+                assert_eq!(out, vec![ct, aes(&key, 0), ct], "{}", c.name);
+            }
         }
     }
 }
 
 #[test]
 fn random_blocks_four_ways_with_key_changes() {
-    for kb in [128, 256] {
-        let b = model(kb, SboxForm::Rom);
+    for (kb, (arch, stages)) in [128, 256].into_iter().flat_map(|kb| ARCHS.map(|a| (kb, a))) {
+        let c = config(kb, arch, stages, SboxForm::Rom);
+        let b = model(&c);
         let p = BlockPorts::of(&b);
         let mut dut = b.instance();
         let mut rng = Rng::new(kb as u64);
+        let f = c.figures();
         for stalls in Stalls::ALL {
             for _ in 0..3 {
                 let key = rng.bytes(kb / 8);
@@ -49,11 +87,11 @@ fn random_blocks_four_ways_with_key_changes() {
                 let blocks: Vec<u128> = (0..40).map(|_| u128::from_be_bytes(rng.bytes(16).try_into().unwrap())).collect();
                 let (out, cycles) = stream(&mut dut, &p, &blocks, stalls, &mut rng);
                 let want: Vec<u128> = blocks.iter().map(|&x| aes(&key, x)).collect();
-                assert_eq!(out, want, "AES-{kb} {stalls:?}");
+                assert_eq!(out, want, "{} {stalls:?}", c.name);
                 if stalls == Stalls::None {
-                    let nr = kb / 32 + 6;
-                    // Nr + 1 cycles per block, plus the last block's drain.
-                    assert!(cycles <= (nr as u64 + 1) * 40 + 2, "AES-{kb}: {cycles} cycles for 40 blocks");
+                    // The documented cycles per block, plus the last block's latency.
+                    let bound = (f.cycles_per_block * 40 + f.latency + 1) as u64;
+                    assert!(cycles <= bound, "{}: {cycles} cycles for 40 blocks (bound {bound})", c.name);
                 }
             }
         }
@@ -62,7 +100,13 @@ fn random_blocks_four_ways_with_key_changes() {
 
 #[test]
 fn zeroize_mid_stream_clears_keys_and_output() {
-    let b = model(128, SboxForm::Bram);
+    for (arch, stages) in ARCHS {
+        zeroize_mid_stream(&config(128, arch, stages, if stages == 2 { SboxForm::Rom } else { SboxForm::Bram }));
+    }
+}
+
+fn zeroize_mid_stream(c: &EngineConfig) {
+    let b = model(c);
     let p = BlockPorts::of(&b);
     let mut dut = b.instance();
     let key = [7u8; 16];
@@ -96,4 +140,38 @@ fn zeroize_mid_stream_clears_keys_and_output() {
     load_key(&mut dut, &p.k, &key2);
     let (out, _) = stream(&mut dut, &p, &[5], Stalls::None, &mut Rng::new(3));
     assert_eq!(out, vec![aes(&key2, 5)]);
+}
+
+/// Pipelined: `flush` drops the blocks in flight and the output at once;
+/// the key stays and the next blocks come out right.
+#[test]
+fn pipelined_flush_drops_blocks_in_flight() {
+    let c = config(128, Arch::Pipelined, 1, SboxForm::Rom);
+    let b = model(&c);
+    let p = BlockPorts::of(&b);
+    let flush = b.port("flush");
+    let mut dut = b.instance();
+    let key = [3u8; 16];
+    load_key(&mut dut, &p.k, &key);
+    dut.set(p.m_ready, 0);
+    dut.set(p.s_valid, 1);
+    for i in 0..30 {
+        dut.set(p.s_data, i);
+        dut.tick(1);
+    }
+    dut.set(p.s_valid, 0);
+    dut.set(flush, 1);
+    dut.eval();
+    assert_eq!(dut.get(p.s_ready), 0, "no block taken while flushing");
+    dut.tick(1);
+    dut.set(flush, 0);
+    dut.set(p.m_ready, 1);
+    for _ in 0..30 {
+        dut.eval();
+        assert_eq!(dut.get(p.m_valid), 0, "a block came out after flush");
+        dut.tick(1);
+    }
+    assert_eq!(dut.get(p.k.key_loaded), 1, "flush keeps the key");
+    let (out, _) = stream(&mut dut, &p, &[1, 2], Stalls::Both, &mut Rng::new(5));
+    assert_eq!(out, vec![aes(&key, 1), aes(&key, 2)]);
 }
