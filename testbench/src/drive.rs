@@ -43,12 +43,24 @@ impl KeyPorts {
     pub fn of(b: &crate::model::Built) -> KeyPorts {
         KeyPorts { key: b.port("key"), key_valid: b.port("key_valid"), key_ready: b.port("key_ready"), key_loaded: b.port("key_loaded") }
     }
+
+    /// The same interface under another name: `h`, `h_valid`, `h_ready`,
+    /// `h_loaded` for GHASH's hash key.
+    pub fn named(b: &crate::model::Built, key: &str) -> KeyPorts {
+        KeyPorts {
+            key: b.port(key),
+            key_valid: b.port(&format!("{key}_valid")),
+            key_ready: b.port(&format!("{key}_ready")),
+            key_loaded: b.port(&format!("{key}_loaded")),
+        }
+    }
 }
 
-/// Load `key` (16 or 32 bytes) and wait for `key_loaded`; the cycles from
-/// the accepted `key_valid` to `key_loaded`. Panics after 1000 cycles.
+/// Load `key` (at most the port's width; a shorter key in the top bytes)
+/// and wait for `key_loaded`; the cycles from the accepted `key_valid` to
+/// `key_loaded`. Panics after 1000 cycles.
 pub fn load_key(dut: &mut Dut, p: &KeyPorts, key: &[u8]) -> u64 {
-    let mut k = [0u8; 32];
+    let mut k = vec![0u8; dut.width(p.key) / 8];
     k[..key.len()].copy_from_slice(key);
     dut.set_bytes(p.key, &k);
     dut.set(p.key_valid, 1);
