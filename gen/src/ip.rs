@@ -49,6 +49,7 @@ pub fn write(cfg: &EngineConfig, modules: &[Module], out: &Path) -> std::io::Res
             "block": cfg.block.name(),
             "key_bits": cfg.key_bits,
             "arch": cfg.arch.name(),
+            "stages_per_round": cfg.stages,
             "sbox": cfg.sbox.name(),
             "name": cfg.name,
         },

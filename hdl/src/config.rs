@@ -6,6 +6,7 @@ use crate::aes_pipelined::AesPipelined;
 use crate::cmac::Cmac;
 use crate::emit::{Module, emit};
 use crate::gcm::Gcm;
+use crate::gcm_pipelined::GcmPipelined;
 use crate::ghash::Ghash;
 use crate::sub_bytes::SboxForm;
 use rust_hdl::prelude::*;
@@ -165,7 +166,7 @@ impl EngineConfig {
         if self.stages != 1 && self.arch != Arch::Pipelined {
             return Err("--stages 2: only with --arch pipelined".into());
         }
-        if self.arch == Arch::Pipelined && !matches!(self.block, BlockKind::Aes | BlockKind::Ghash) {
+        if self.arch == Arch::Pipelined && !matches!(self.block, BlockKind::Aes | BlockKind::Ghash | BlockKind::Gcm | BlockKind::Gmac) {
             return Err(format!(
                 "--block {} --arch pipelined: not in this version yet; --block aes is (see the README's status)",
                 self.block.name()
@@ -196,6 +197,11 @@ impl EngineConfig {
                 emit(&u, &self.name, &cfg)
             }
             // GMAC is GCM with AAD only; the engine is the same.
+            BlockKind::Gcm | BlockKind::Gmac if self.arch == Arch::Pipelined => {
+                let mut u = GcmPipelined::new(self.key_bits, self.sbox, self.stages, GHASH_PIPELINE);
+                u.connect_all();
+                emit(&u, &self.name, &cfg)
+            }
             BlockKind::Gcm | BlockKind::Gmac => {
                 let mut u = Gcm::new(self.key_bits, self.sbox);
                 u.connect_all();
@@ -239,7 +245,12 @@ impl EngineConfig {
             Arch::Iterative => Figures { cycles_per_block: nr + 1, key_load_cycles, latency: nr + 1, zeroize_cycles: nr + 2 },
             Arch::Pipelined => Figures {
                 cycles_per_block: 1,
-                key_load_cycles,
+                // GCM: H = E_K(0) takes the pipeline's latency, then GHASH
+                // computes its powers of H.
+                key_load_cycles: match self.block {
+                    BlockKind::Aes => expand,
+                    _ => expand + AesPipelined::latency(self.key_bits, self.stages) + 1 + Ghash::key_cycles(self.ghash_stages()),
+                },
                 latency: AesPipelined::latency(self.key_bits, self.stages),
                 zeroize_cycles: nr + 2,
             },

@@ -14,9 +14,10 @@ use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::kat::KatEngine;
 use csi2sec_sim::random::Rng;
 
-/// Build the iterative engine configuration `block` (GCM or CMAC).
-pub fn build_engine(block: BlockKind, key_bits: usize, form: SboxForm) -> Result<Built, BuildError> {
-    build(&EngineConfig::new(block, key_bits, Arch::Iterative, form).emit().map_err(BuildError)?)
+/// Build the engine configuration `block` (GCM or CMAC) on `arch` (one
+/// register stage per round when pipelined).
+pub fn build_engine(block: BlockKind, key_bits: usize, arch: Arch, form: SboxForm) -> Result<Built, BuildError> {
+    build(&EngineConfig::new(block, key_bits, arch, form).emit().map_err(BuildError)?)
 }
 
 /// `keep` for the first `n` bytes of a beat.
@@ -202,6 +203,7 @@ fn tag_word(tag: &[u8]) -> (u128, u128) {
 /// The RTL engines as a [`KatEngine`]: GCM and CMAC for AES-128 and
 /// AES-256, built on first use.
 pub struct RtlKat {
+    arch: Arch,
     form: SboxForm,
     stalls: Stalls,
     built: std::collections::HashMap<(BlockKind, usize), Box<Built>>,
@@ -211,13 +213,15 @@ pub struct RtlKat {
 }
 
 impl RtlKat {
-    pub fn new(form: SboxForm, stalls: Stalls) -> RtlKat {
-        RtlKat { form, stalls, built: Default::default(), engines: Default::default(), cycles: 0 }
+    /// GCM files run on `arch`; CMAC has an iterative engine only.
+    pub fn new(arch: Arch, form: SboxForm, stalls: Stalls) -> RtlKat {
+        RtlKat { arch, form, stalls, built: Default::default(), engines: Default::default(), cycles: 0 }
     }
 
     fn engine(&mut self, block: BlockKind, key_bits: usize) -> Result<&mut Engine<'static>, BuildError> {
         if !self.engines.contains_key(&(block, key_bits)) {
-            let built = Box::new(build_engine(block, key_bits, self.form)?);
+            let arch = if block == BlockKind::Cmac { Arch::Iterative } else { self.arch };
+            let built = Box::new(build_engine(block, key_bits, arch, self.form)?);
             // SAFETY: the Built is boxed and kept in `self.built` for as long
             // as `self.engines` (dropped first, see Drop) holds its instance.
             let r: &'static Built = unsafe { &*(built.as_ref() as *const Built) };

@@ -8,15 +8,15 @@ use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::crypto::{Aes, cmac, gcm_encrypt};
 use csi2sec_sim::random::Rng;
 use csi2sec_testbench::drive::Stalls;
-use csi2sec_hdl::config::BlockKind;
+use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
 use csi2sec_testbench::engines::{Engine, build_engine};
 
 const LENGTHS: [usize; 10] = [0, 1, 15, 16, 17, 31, 32, 33, 100, 4096];
 
 #[test]
 fn gcm_matches_the_model_four_ways() {
-    for kb in [128, 256] {
-        let built = build_engine(BlockKind::Gcm, kb, SboxForm::Rom).unwrap();
+    for (kb, arch) in [(128, Arch::Iterative), (256, Arch::Iterative), (128, Arch::Pipelined), (256, Arch::Pipelined)] {
+        let built = build_engine(BlockKind::Gcm, kb, arch, SboxForm::Rom).unwrap();
         for stalls in Stalls::ALL {
             let mut e = Engine::new(&built, stalls, 7);
             let mut rng = Rng::new(kb as u64 + 1);
@@ -27,9 +27,9 @@ fn gcm_matches_the_model_four_ways() {
                 let (aad, pt) = (rng.bytes(al), rng.bytes(tl));
                 let (ct, tag) = gcm_encrypt(&Aes::new(&key).unwrap(), &iv, &aad, &pt);
                 let (out, t, _) = e.gcm(&key, &iv, false, &aad, &pt, &tag);
-                assert_eq!((out, t), (ct.clone(), tag), "encrypt AES-{kb} {stalls:?} aad {al} text {tl}");
+                assert_eq!((out, t), (ct.clone(), tag), "encrypt AES-{kb} {arch:?} {stalls:?} aad {al} text {tl}");
                 let (back, _, pass) = e.gcm(&key, &iv, true, &aad, &ct, &tag);
-                assert!(pass && back == pt, "decrypt AES-{kb} {stalls:?} aad {al} text {tl}");
+                assert!(pass && back == pt, "decrypt AES-{kb} {arch:?} {stalls:?} aad {al} text {tl}");
                 // A wrong tag fails; a 12-byte truncated tag passes.
                 let mut bad = tag;
                 bad[rng.below(16) as usize] ^= 1 << rng.below(8);
@@ -42,7 +42,13 @@ fn gcm_matches_the_model_four_ways() {
 
 #[test]
 fn gcm_back_to_back_iv_changes_same_key_and_zeroize() {
-    let built = build_engine(BlockKind::Gcm, 128, SboxForm::Bram).unwrap();
+    for arch in [Arch::Iterative, Arch::Pipelined] {
+        gcm_back_to_back(arch);
+    }
+}
+
+fn gcm_back_to_back(arch: Arch) {
+    let built = build_engine(BlockKind::Gcm, 128, arch, SboxForm::Bram).unwrap();
     let mut e = Engine::new(&built, Stalls::Both, 3);
     let mut rng = Rng::new(11);
     let key = rng.bytes(16);
@@ -67,7 +73,7 @@ fn gcm_back_to_back_iv_changes_same_key_and_zeroize() {
 #[test]
 fn cmac_matches_the_model_four_ways() {
     for kb in [128, 256] {
-        let built = build_engine(BlockKind::Cmac, kb, SboxForm::Logic).unwrap();
+        let built = build_engine(BlockKind::Cmac, kb, Arch::Iterative, SboxForm::Logic).unwrap();
         for stalls in Stalls::ALL {
             let mut e = Engine::new(&built, stalls, 9);
             let mut rng = Rng::new(kb as u64 + 2);
@@ -94,24 +100,47 @@ fn cycles_per_block_iterative() {
     // per block for CMAC and for GCM text.
     for kb in [128, 256] {
         let nr = kb / 32 + 6;
-        let built = build_engine(BlockKind::Cmac, kb, SboxForm::Rom).unwrap();
+        let built = build_engine(BlockKind::Cmac, kb, Arch::Iterative, SboxForm::Rom).unwrap();
         let mut e = Engine::new(&built, Stalls::None, 1);
         let key = vec![1u8; kb / 8];
         e.key(&key);
-        let fig = csi2sec_hdl::config::EngineConfig::new(BlockKind::Cmac, kb, csi2sec_hdl::config::Arch::Iterative, SboxForm::Rom).figures();
+        let fig = EngineConfig::new(BlockKind::Cmac, kb, Arch::Iterative, SboxForm::Rom).figures();
         assert_eq!(e.key_cycles as usize, fig.key_load_cycles, "CMAC AES-{kb} key load");
         let c0 = e.dut.cycles;
         e.cmac(&key, &[0u8; 4096], &[0; 16]);
         let per = (e.dut.cycles - c0) as f64 / 256.0;
         assert!(per <= nr as f64 + 1.05, "CMAC AES-{kb}: {per:.2} cycles per block");
-        let built = build_engine(BlockKind::Gcm, kb, SboxForm::Rom).unwrap();
+        let built = build_engine(BlockKind::Gcm, kb, Arch::Iterative, SboxForm::Rom).unwrap();
         let mut e = Engine::new(&built, Stalls::None, 1);
         e.key(&key);
-        let fig = csi2sec_hdl::config::EngineConfig::new(BlockKind::Gcm, kb, csi2sec_hdl::config::Arch::Iterative, SboxForm::Rom).figures();
+        let fig = EngineConfig::new(BlockKind::Gcm, kb, Arch::Iterative, SboxForm::Rom).figures();
         assert_eq!(e.key_cycles as usize, fig.key_load_cycles, "GCM AES-{kb} key load");
         let c0 = e.dut.cycles;
         e.gcm(&key, &[0; 12], false, &[], &[0u8; 4096], &[0; 16]);
         let per = (e.dut.cycles - c0) as f64 / 256.0;
         assert!(per <= nr as f64 + 1.2, "GCM AES-{kb}: {per:.2} cycles per block");
+    }
+}
+
+#[test]
+fn gcm_pipelined_one_block_per_cycle() {
+    // A 4 KiB message, no stalls: one cycle per block in steady state; the
+    // message's overhead (start, pipeline fill, length block, GHASH tail,
+    // tag) is a fixed number of cycles, reported by `report engines`.
+    for kb in [128, 256] {
+        let built = build_engine(BlockKind::Gcm, kb, Arch::Pipelined, SboxForm::Rom).unwrap();
+        let mut e = Engine::new(&built, Stalls::None, 1);
+        let key = vec![2u8; kb / 8];
+        e.key(&key);
+        let fig = EngineConfig::new(BlockKind::Gcm, kb, Arch::Pipelined, SboxForm::Rom).figures();
+        assert_eq!(e.key_cycles as usize, fig.key_load_cycles, "GCM pipelined AES-{kb} key load");
+        let c0 = e.dut.cycles;
+        e.gcm(&key, &[0; 12], false, &[], &[0u8; 4096], &[0; 16]);
+        let long = e.dut.cycles - c0;
+        let c0 = e.dut.cycles;
+        e.gcm(&key, &[0; 12], false, &[], &[0u8; 2048], &[0; 16]);
+        let short = e.dut.cycles - c0;
+        // 128 more blocks cost 128 more cycles.
+        assert_eq!(long - short, 128, "GCM pipelined AES-{kb}: {long} and {short} cycles for 256 and 128 blocks");
     }
 }

@@ -1,0 +1,210 @@
+//! Synthesis and place-and-route of an engine configuration with the open
+//! tools: Yosys (`synth_ecp5`, `synth_ice40`, `synth_xilinx -flatten`) for
+//! LUT/FF/BRAM/DSP, nextpnr for Fmax on the Lattice parts. The IP sits in
+//! a three-pin harness ([`csi2sec_hdl::synth_wrap`]) and keeps its
+//! hierarchy, so its own cells are counted apart from the harness.
+//!
+//! Results go to `build/synth/<target>/<config>/report.json` with the tool
+//! logs and the exact commands, which run from that directory (the YoWASP
+//! tools open only paths below the current directory).
+
+use csi2sec_hdl::config::EngineConfig;
+use csi2sec_hdl::ports::ports;
+use csi2sec_hdl::synth_wrap::{WRAPPER, fmax_wrapper};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A synthesis target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Ecp5_85f,
+    Ice40Up5k,
+    Xc7a35t,
+}
+
+impl Target {
+    pub const ALL: [Target; 3] = [Target::Ecp5_85f, Target::Ice40Up5k, Target::Xc7a35t];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Ecp5_85f => "ecp5-85f",
+            Target::Ice40Up5k => "ice40-up5k",
+            Target::Xc7a35t => "xc7a35t",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Target> {
+        Target::ALL.into_iter().find(|t| t.name() == s)
+    }
+
+    fn synth_cmd(self) -> &'static str {
+        match self {
+            Target::Ecp5_85f => "synth_ecp5",
+            Target::Ice40Up5k => "synth_ice40",
+            Target::Xc7a35t => "synth_xilinx -flatten -family xc7",
+        }
+    }
+
+    /// nextpnr binary and its part options, for the Lattice targets.
+    fn pnr(self) -> Option<(&'static str, &'static [&'static str])> {
+        match self {
+            Target::Ecp5_85f => Some(("nextpnr-ecp5", &["--85k", "--package", "CABGA381"])),
+            Target::Ice40Up5k => Some(("nextpnr-ice40", &["--up5k", "--package", "sg48"])),
+            Target::Xc7a35t => None,
+        }
+    }
+}
+
+/// A tool: the YoWASP build in the workspace `.venv/` (installed by `make
+/// tools`), else one on PATH. `CSI2SEC_YOSYS` overrides Yosys (for
+/// instance `yosys`, a native build, several times faster).
+fn tool(name: &str) -> Result<(PathBuf, String), String> {
+    if name == "yosys" {
+        if let Some(t) = std::env::var_os("CSI2SEC_YOSYS") {
+            let t = PathBuf::from(t);
+            return Ok((t.clone(), t.display().to_string()));
+        }
+    }
+    let venv = csi2sec_testbench::model::workspace().join(".venv/bin").join(format!("yowasp-{name}"));
+    if venv.exists() {
+        return Ok((venv, format!("yowasp-{name}")));
+    }
+    let found = std::env::var_os("PATH").into_iter().flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).find_map(|d| {
+        [format!("yowasp-{name}"), name.to_string()].into_iter().map(|n| d.join(n)).find(|p| p.exists())
+    });
+    found.map(|p| (p.clone(), p.file_name().unwrap_or_default().to_string_lossy().into_owned())).ok_or_else(|| {
+        format!("{name} not found: `make tools` installs yowasp-{name} into .venv/ (pip install yowasp-{name})")
+    })
+}
+
+fn run(dir: &Path, bin: &Path, args: &[String]) -> Result<(), String> {
+    let out = Command::new(bin).current_dir(dir).args(args).output().map_err(|e| format!("running {}: {e}", bin.display()))?;
+    if !out.status.success() {
+        let tail: String = String::from_utf8_lossy(&out.stderr).lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+        return Err(format!("{} failed in {}:\n{tail}", bin.display(), dir.display()));
+    }
+    Ok(())
+}
+
+/// Cell counts of module `top` in a Yosys log's last `stat` report.
+fn cells(log: &str, top: &str) -> std::collections::BTreeMap<String, u64> {
+    let mut out = std::collections::BTreeMap::new();
+    let head = format!("=== {top} ===");
+    let Some(at) = log.rfind(&head) else { return out };
+    for line in log[at + head.len()..].lines().skip(1) {
+        let t = line.trim();
+        if t.starts_with("===") || t.starts_with("design hierarchy") {
+            break;
+        }
+        let mut w = t.split_whitespace();
+        if let (Some(name), Some(n), None) = (w.next(), w.next(), w.next()) {
+            if let Ok(n) = n.parse::<u64>() {
+                out.insert(name.to_string(), n);
+            }
+        }
+    }
+    out
+}
+
+/// LUT, FF, BRAM and DSP counts of the target's cell library.
+fn resources(t: Target, c: &std::collections::BTreeMap<String, u64>) -> (u64, u64, u64, u64) {
+    let sum = |f: &dyn Fn(&str) -> bool| c.iter().filter(|(k, _)| f(k)).map(|(_, v)| v).sum::<u64>();
+    match t {
+        Target::Ecp5_85f => (
+            sum(&|k| k == "LUT4") + 2 * sum(&|k| k == "CCU2C") + 4 * sum(&|k| k == "TRELLIS_DPR16X4"),
+            sum(&|k| k == "TRELLIS_FF"),
+            sum(&|k| k == "DP16KD"),
+            sum(&|k| k.starts_with("MULT18X18")),
+        ),
+        Target::Ice40Up5k => (
+            sum(&|k| k == "SB_LUT4"),
+            sum(&|k| k.starts_with("SB_DFF")),
+            sum(&|k| k.starts_with("SB_RAM40") || k == "SB_SPRAM256KA"),
+            sum(&|k| k == "SB_MAC16"),
+        ),
+        Target::Xc7a35t => (
+            sum(&|k| k.starts_with("LUT")) + sum(&|k| k.starts_with("RAM") && !k.starts_with("RAMB")),
+            sum(&|k| k.starts_with("FD")),
+            sum(&|k| k.starts_with("RAMB18")) + 2 * sum(&|k| k.starts_with("RAMB36")),
+            sum(&|k| k.starts_with("DSP48")),
+        ),
+    }
+}
+
+/// Logic cells available (fit check): ECP5-85F 83,640 LUT4; UP5K 5,280;
+/// XC7A35T 20,800 LUT6.
+fn capacity(t: Target) -> (u64, u64) {
+    match t {
+        Target::Ecp5_85f => (83_640, 208),
+        Target::Ice40Up5k => (5_280, 30),
+        Target::Xc7a35t => (20_800, 100),
+    }
+}
+
+/// Synthesise (and place and route) `cfg` for `t` in `root/<target>/<name>`;
+/// the report. `freq`: nextpnr's target clock in MHz.
+pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64) -> Result<Value, String> {
+    let dir = root.join(t.name()).join(&cfg.name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("ip")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let modules = cfg.emit()?;
+    let top = modules[0].name.clone();
+    let mut files = Vec::new();
+    for m in &modules {
+        let f = format!("ip/{}.v", m.name);
+        std::fs::write(dir.join(&f), &m.text).map_err(|e| e.to_string())?;
+        files.push(f);
+    }
+    std::fs::write(dir.join("wrap.v"), fmax_wrapper(&top, &ports(&modules[0].text))).map_err(|e| e.to_string())?;
+    files.push("wrap.v".into());
+    let (yosys, yname) = tool("yosys")?;
+    let script = format!(
+        "read_verilog {}; hierarchy -top {WRAPPER}; setattr -mod -set keep_hierarchy 1 {top}; {} -top {WRAPPER} -json netlist.json; stat",
+        files.join(" "),
+        t.synth_cmd()
+    );
+    let yargs = vec!["-q".to_string(), "-l".into(), "yosys.log".into(), "-p".into(), script.clone()];
+    let mut commands = vec![format!("{yname} -q -l yosys.log -p '{script}'")];
+    let t0 = std::time::Instant::now();
+    run(&dir, &yosys, &yargs)?;
+    let log = std::fs::read_to_string(dir.join("yosys.log")).map_err(|e| e.to_string())?;
+    let c = cells(&log, &top);
+    if c.is_empty() {
+        return Err(format!("{}: no cell statistics for {top} in yosys.log", dir.display()));
+    }
+    let (lut, ff, bram, dsp) = resources(t, &c);
+    let mut fmax = Value::Null;
+    if let Some((pnr, part)) = t.pnr() {
+        let (bin, pname) = tool(pnr)?;
+        let mut args: Vec<String> = part.iter().map(|s| s.to_string()).collect();
+        args.extend(
+            ["--json", "netlist.json", "--freq", &format!("{freq}"), "--timing-allow-fail", "--report", "pnr.json", "-l", "pnr.log", "--quiet", "--seed", "1"]
+                .map(String::from),
+        );
+        commands.push(format!("{pname} {}", args.join(" ")));
+        run(&dir, &bin, &args)?;
+        let rep: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("pnr.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("pnr.json: {e}"))?;
+        fmax = rep["fmax"].as_object().and_then(|m| m.values().filter_map(|v| v["achieved"].as_f64()).reduce(f64::min)).map(Value::from).unwrap_or(Value::Null);
+    }
+    let (cap_lut, cap_bram) = capacity(t);
+    let report = json!({
+        "target": t.name(),
+        "config": cfg.name,
+        "description": cfg.describe(),
+        "lut": lut,
+        "ff": ff,
+        "bram": bram,
+        "dsp": dsp,
+        "fmax_mhz": fmax,
+        "fits": lut <= cap_lut && bram <= cap_bram,
+        "cells": c,
+        "harness": "IP inside a three-pin harness (inputs from a shift chain, outputs registered and XOR-reduced); counts are the IP's alone, Fmax is the whole design's",
+        "tool_seconds": t0.elapsed().as_secs(),
+        "commands": commands,
+        "directory": dir.display().to_string(),
+    });
+    std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report).unwrap_or_default() + "\n").map_err(|e| e.to_string())?;
+    Ok(report)
+}

@@ -1,0 +1,290 @@
+//! AES-GCM at one block per cycle: the pipelined AES core runs the counter
+//! ahead of the data, and GHASH takes a block per cycle on its pipelined
+//! multiplier. The ports and the message protocol are those of the
+//! iterative engine ([`crate::gcm`]): `start` (IV, direction), AAD beats
+//! then text beats with `s_keep` and `s_last`, text out on `m_*`, the tag
+//! and its check on `tag_*`.
+//!
+//! Timing: on `start`, E_K(J0) and the keystream of J0+1, J0+2, ... enter
+//! the AES pipeline one per cycle; AAD beats are taken at once, one per
+//! cycle; text beats one per cycle as soon as their keystream is out of
+//! the pipeline (the first one AES-latency + 1 cycles after `start`). The
+//! keystream computed beyond the message's end is dropped (`flush`). After
+//! the last beat, the length block enters GHASH, and the tag follows after
+//! GHASH's tail (2P − 1 cycles). Back-to-back messages need only a new
+//! `start`; a new key only waits for the current message to end.
+//!
+//! Key load: the AES key expansion, H = E_K(0) through the pipeline, then
+//! GHASH's powers of H. `zeroize` clears keys, H, the counter, E_K(J0),
+//! the hash state and every output register.
+//!
+//! The Verilog is the design (control in `hdl()`); it is verified in
+//! Verilator cosimulation against the golden model and the known-answer
+//! files. rust-hdl's simulation of this block holds its outputs low.
+
+use crate::aes_pipelined::AesPipelined;
+use crate::byte_mask::ByteMask;
+use crate::ghash::Ghash;
+use crate::sub_bytes::SboxForm;
+use rust_hdl::prelude::*;
+
+/// AES-GCM engine, one block per cycle.
+#[derive(LogicBlock)]
+pub struct GcmPipelined {
+    pub clock: Signal<In, Clock>,
+    /// Clear keys, H and state.
+    pub zeroize: Signal<In, Bit>,
+    /// Cipher key, byte 0 in `key[255:248]`; AES-128 uses `key[255:128]`.
+    pub key: Signal<In, Bits<256>>,
+    pub key_valid: Signal<In, Bit>,
+    /// A key can be taken (between messages).
+    pub key_ready: Signal<Out, Bit>,
+    /// Round keys, H and its powers are ready.
+    pub key_loaded: Signal<Out, Bit>,
+    /// Message start: 96-bit IV, byte 0 in `iv[95:88]`.
+    pub iv: Signal<In, Bits<96>>,
+    /// Decrypt (text in is ciphertext) when high.
+    pub decrypt: Signal<In, Bit>,
+    pub start_valid: Signal<In, Bit>,
+    /// Low while `key_valid` is high (a key load comes first).
+    pub start_ready: Signal<Out, Bit>,
+    /// Input beats.
+    pub s_data: Signal<In, Bits<128>>,
+    pub s_keep: Signal<In, Bits<16>>,
+    /// This beat is AAD.
+    pub s_aad: Signal<In, Bit>,
+    pub s_last: Signal<In, Bit>,
+    pub s_valid: Signal<In, Bit>,
+    pub s_ready: Signal<Out, Bit>,
+    /// Text out (bytes beyond `m_keep` are zero).
+    pub m_data: Signal<Out, Bits<128>>,
+    pub m_keep: Signal<Out, Bits<16>>,
+    pub m_last: Signal<Out, Bit>,
+    pub m_valid: Signal<Out, Bit>,
+    pub m_ready: Signal<In, Bit>,
+    /// Tag (truncated to `tag_keep`), and the check against `tag_in`.
+    pub tag: Signal<Out, Bits<128>>,
+    pub tag_pass: Signal<Out, Bit>,
+    pub tag_valid: Signal<Out, Bit>,
+    pub tag_ready: Signal<In, Bit>,
+    /// Tag bytes kept and compared, read while `tag_valid`.
+    pub tag_keep: Signal<In, Bits<16>>,
+    /// Expected tag for decryption, read while `tag_valid`.
+    pub tag_in: Signal<In, Bits<128>>,
+    aes: AesPipelined,
+    gh: Ghash,
+    inmask: ByteMask,
+    tagmask: ByteMask,
+}
+
+impl GcmPipelined {
+    /// `stages_per_round`: AES register stages per round (1 or 2);
+    /// `ghash_stages`: the GHASH multiplier's depth.
+    pub fn new(key_bits: usize, form: SboxForm, stages_per_round: usize, ghash_stages: usize) -> Self {
+        GcmPipelined {
+            clock: Default::default(),
+            zeroize: Default::default(),
+            key: Default::default(),
+            key_valid: Default::default(),
+            key_ready: Default::default(),
+            key_loaded: Default::default(),
+            iv: Default::default(),
+            decrypt: Default::default(),
+            start_valid: Default::default(),
+            start_ready: Default::default(),
+            s_data: Default::default(),
+            s_keep: Default::default(),
+            s_aad: Default::default(),
+            s_last: Default::default(),
+            s_valid: Default::default(),
+            s_ready: Default::default(),
+            m_data: Default::default(),
+            m_keep: Default::default(),
+            m_last: Default::default(),
+            m_valid: Default::default(),
+            m_ready: Default::default(),
+            tag: Default::default(),
+            tag_pass: Default::default(),
+            tag_valid: Default::default(),
+            tag_ready: Default::default(),
+            tag_keep: Default::default(),
+            tag_in: Default::default(),
+            aes: AesPipelined::new(key_bits, form, stages_per_round),
+            gh: Ghash::new(ghash_stages),
+            inmask: Default::default(),
+            tagmask: Default::default(),
+        }
+    }
+}
+
+impl Logic for GcmPipelined {
+    fn update(&mut self) {
+        self.aes.clock.next = self.clock.val();
+        self.gh.clock.next = self.clock.val();
+        self.inmask.keep.next = self.s_keep.val();
+        self.tagmask.keep.next = self.tag_keep.val();
+    }
+
+    fn connect(&mut self) {
+        for s in [
+            &mut self.key_ready,
+            &mut self.key_loaded,
+            &mut self.start_ready,
+            &mut self.s_ready,
+            &mut self.m_last,
+            &mut self.m_valid,
+            &mut self.tag_pass,
+            &mut self.tag_valid,
+        ] {
+            s.connect();
+        }
+        self.m_data.connect();
+        self.m_keep.connect();
+        self.tag.connect();
+        let a = &mut self.aes;
+        for s in [&mut a.zeroize, &mut a.flush, &mut a.key_valid, &mut a.s_valid, &mut a.m_ready] {
+            s.connect();
+        }
+        a.clock.connect();
+        a.key.connect();
+        a.s_data.connect();
+        let g = &mut self.gh;
+        for s in [&mut g.zeroize, &mut g.h_valid, &mut g.s_last, &mut g.s_valid, &mut g.y_ready] {
+            s.connect();
+        }
+        g.clock.connect();
+        g.h.connect();
+        g.s_data.connect();
+        self.inmask.keep.connect();
+        self.tagmask.keep.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(
+            r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6;
+reg [2:0] state;
+reg hreq, hgot, dec, feeding, ej0_ok;
+reg [95:0] iv_r;
+reg [31:0] ctr, len_a, len_c;
+reg [127:0] ej0, tag_r, out_data;
+reg [15:0] out_keep;
+reg out_last, out_valid;
+initial begin
+  state = NOKEY; hreq = 0; hgot = 0; dec = 0; feeding = 0; ej0_ok = 0;
+  iv_r = 0; ctr = 0; len_a = 0; len_c = 0; ej0 = 0; tag_r = 0;
+  out_data = 0; out_keep = 0; out_last = 0; out_valid = 0;
+end
+wire [127:0] masked = s_data & inmask$mask;
+wire [127:0] text = masked ^ (aes$m_data & inmask$mask);
+wire empty = inmask$count == 5'd0;
+wire ks_ok = ej0_ok & aes$m_valid;
+wire out_free = ~out_valid | m_ready;
+wire take = s_valid & s_ready;
+wire text_beat = take & ~s_aad & ~empty;
+// E_K(J0) is the first block out of the pipeline after start.
+wire cap_ej0 = ~ej0_ok & aes$m_valid & (state == DATA | state == LEN | state == WAITY);
+wire kr = (state == NOKEY | state == IDLE) & aes$key_ready & gh$h_ready & ~zeroize;
+wire done = state == WAITY & gh$y_valid & ej0_ok;
+always @(*) begin
+  aes$clock = clock;
+  aes$zeroize = zeroize;
+  aes$key = key;
+  aes$key_valid = key_valid & kr;
+  aes$flush = done;
+  aes$s_data = state == HKEY ? 128'd0 : {iv_r, ctr};
+  aes$s_valid = state == HKEY ? (~hreq & aes$key_loaded) : feeding;
+  aes$m_ready = cap_ej0 | text_beat | (state == HKEY & gh$h_ready);
+  gh$clock = clock;
+  gh$zeroize = zeroize;
+  gh$h = aes$m_data;
+  gh$h_valid = state == HKEY & hreq & ~hgot & aes$m_valid;
+  gh$s_data = state == LEN ? {29'd0, len_a, 3'd0, 29'd0, len_c, 3'd0} : ((s_aad | dec) ? masked : text);
+  gh$s_valid = state == LEN | (take & ~empty);
+  gh$s_last = state == LEN;
+  gh$y_ready = done;
+  inmask$keep = s_keep;
+  tagmask$keep = tag_keep;
+  key_ready = kr;
+  key_loaded = state != NOKEY & state != HKEY;
+  start_ready = state == IDLE & ~key_valid & ~zeroize;
+  s_ready = state == DATA & ~zeroize & (s_aad | empty | (ks_ok & out_free));
+  m_data = out_data;
+  m_keep = out_keep;
+  m_last = out_last;
+  m_valid = out_valid;
+  tag = tag_r & tagmask$mask;
+  tag_pass = ((tag_r ^ tag_in) & tagmask$mask) == 128'd0;
+  tag_valid = state == TAG;
+end
+always @(posedge clock) begin
+  if (m_ready) out_valid <= 1'b0;
+  if (feeding & aes$s_ready) ctr <= ctr + 32'd1;
+  if (cap_ej0) begin
+    ej0 <= aes$m_data;
+    ej0_ok <= 1'b1;
+  end
+  case (state)
+    NOKEY, IDLE:
+      if (key_valid & kr) begin
+        hreq <= 1'b0;
+        hgot <= 1'b0;
+        state <= HKEY;
+      end else if (start_valid & start_ready) begin
+        iv_r <= iv;
+        ctr <= 32'd1;
+        dec <= decrypt;
+        len_a <= 32'd0;
+        len_c <= 32'd0;
+        ej0_ok <= 1'b0;
+        feeding <= 1'b1;
+        state <= DATA;
+      end
+    HKEY: begin
+      if (aes$s_valid & aes$s_ready) hreq <= 1'b1;
+      if (gh$h_valid & gh$h_ready) hgot <= 1'b1;
+      if (hgot & gh$h_loaded) state <= IDLE;
+    end
+    DATA:
+      if (take) begin
+        if (s_aad) len_a <= len_a + {27'd0, inmask$count};
+        else len_c <= len_c + {27'd0, inmask$count};
+        if (text_beat) begin
+          out_data <= text;
+          out_keep <= s_keep;
+          out_last <= s_last;
+          out_valid <= 1'b1;
+        end
+        if (s_last) begin
+          feeding <= 1'b0;
+          state <= LEN;
+        end
+      end
+    LEN: if (gh$s_ready) state <= WAITY;
+    WAITY: if (done) begin
+      tag_r <= gh$y ^ ej0;
+      state <= TAG;
+    end
+    TAG: if (tag_ready) begin
+      tag_r <= 128'd0;
+      state <= IDLE;
+    end
+    default: state <= NOKEY;
+  endcase
+  if (zeroize) begin
+    state <= NOKEY;
+    feeding <= 1'b0;
+    ej0_ok <= 1'b0;
+    iv_r <= 96'd0;
+    ctr <= 32'd0;
+    ej0 <= 128'd0;
+    tag_r <= 128'd0;
+    out_data <= 128'd0;
+    out_keep <= 16'd0;
+    out_valid <= 1'b0;
+  end
+end
+"#
+            .to_string(),
+        )
+    }
+}
