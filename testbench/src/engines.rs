@@ -188,6 +188,100 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// One message through the RTL: (output bytes, cycles from start to the last beat out).
+pub fn ctr_message(dut: &mut Dut, b: &Built, counter: [u8; 16], data: &[u8], stalls: Stalls, rng: &mut Rng) -> (Vec<u8>, u64) {
+    let p = |n: &str| b.port(n);
+    dut.set(p("counter"), u128::from_be_bytes(counter));
+    dut.set(p("start_valid"), 1);
+    let t0 = dut.cycles;
+    loop {
+        dut.eval();
+        let ok = dut.get(p("start_ready")) == 1;
+        dut.tick(1);
+        if ok {
+            break;
+        }
+        assert!(dut.cycles - t0 < 200, "start_ready never rose");
+    }
+    dut.set(p("start_valid"), 0);
+    let beats: Vec<&[u8]> = if data.is_empty() { vec![&[]] } else { data.chunks(16).collect() };
+    let (mut sent, mut out, mut ended) = (0, Vec::new(), false);
+    while !ended {
+        assert!(dut.cycles - t0 < 100 * (beats.len() as u64 + 20), "CTR stuck");
+        let offer = sent < beats.len() && stalls.source_on(rng);
+        let mut w: [u8; 16] = rng.bytes(16).try_into().expect("16");
+        if offer {
+            w[..beats[sent].len()].copy_from_slice(beats[sent]);
+        }
+        dut.set(p("s_valid"), offer as u128);
+        dut.set(p("s_data"), u128::from_be_bytes(w));
+        dut.set(p("s_keep"), if offer { keep(beats[sent].len()) } else { 0 });
+        dut.set(p("s_last"), (offer && sent == beats.len() - 1) as u128);
+        let take = stalls.sink_on(rng);
+        dut.set(p("m_ready"), take as u128);
+        dut.eval();
+        if offer && dut.get(p("s_ready")) == 1 {
+            sent += 1;
+        }
+        if take && dut.get(p("m_valid")) == 1 {
+            let n = (dut.get(p("m_keep")) as u16).count_ones() as usize;
+            assert_eq!(dut.get(p("m_keep")), keep(n), "m_keep");
+            let d = dut.get(p("m_data")).to_be_bytes();
+            assert!(d[n..].iter().all(|&x| x == 0), "bytes beyond m_keep not zero");
+            out.extend_from_slice(&d[..n]);
+            ended = dut.get(p("m_last")) == 1;
+        }
+        dut.tick(1);
+    }
+    let cycles = dut.cycles - t0;
+    dut.set(p("s_valid"), 0);
+    dut.set(p("m_ready"), 1);
+    for _ in 0..30 {
+        dut.eval();
+        assert_eq!(dut.get(p("m_valid")), 0, "a beat after the last");
+        dut.tick(1);
+    }
+    (out, cycles)
+}
+
+
+/// One message through GHASH: blocks as valid/ready beats, `s_last` on
+/// the final one; the result and the cycles from the first offer to
+/// `y_valid`.
+pub fn ghash_message(dut: &mut Dut, b: &Built, blocks: &[u128], stalls: Stalls, rng: &mut Rng) -> (u128, u64) {
+    let (sd, sl, sv, sr) = (b.port("s_data"), b.port("s_last"), b.port("s_valid"), b.port("s_ready"));
+    let (y, yv, yr) = (b.port("y"), b.port("y_valid"), b.port("y_ready"));
+    let start = dut.cycles;
+    let mut sent = 0;
+    loop {
+        assert!(dut.cycles - start < 50 * (blocks.len() as u64 + 10), "GHASH stuck");
+        let offer = sent < blocks.len() && stalls.source_on(rng);
+        dut.set(sv, offer as u128);
+        dut.set(sd, if offer { blocks[sent] } else { u128::from_be_bytes(rng.bytes(16).try_into().expect("16")) });
+        dut.set(sl, (offer && sent == blocks.len() - 1) as u128);
+        let take = stalls.sink_on(rng);
+        dut.set(yr, take as u128);
+        dut.eval();
+        if offer && dut.get(sr) == 1 {
+            sent += 1;
+        }
+        if dut.get(yv) == 1 {
+            assert_eq!(sent, blocks.len(), "y before the last block");
+            let cycles = dut.cycles - start;
+            if take {
+                let v = dut.get(y);
+                dut.tick(1);
+                dut.set(sv, 0);
+                dut.eval();
+                assert_eq!(dut.get(yv), 0, "y given twice");
+                return (v, cycles);
+            }
+        }
+        dut.tick(1);
+    }
+}
+
+
 /// `0xff` in the first `n` bytes.
 fn mask(n: usize) -> u128 {
     if n == 0 { 0 } else { !0u128 << (128 - 8 * n) }

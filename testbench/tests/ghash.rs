@@ -13,6 +13,7 @@ use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::random::Rng;
 use csi2sec_sim::steps::{gf128_mul, ghash};
 use csi2sec_testbench::drive::{KeyPorts, Stalls, load_key};
+use csi2sec_testbench::engines::ghash_message as hash;
 use csi2sec_testbench::model::{Built, build};
 use rust_hdl::prelude::*;
 
@@ -84,42 +85,6 @@ fn digit_serial_multiplier_random_operands() {
             assert_eq!(n, GfMulSerial::cycles(d), "cycles per product, digit {d}");
             assert_eq!(dut.get(z), gf128_mul(a, c), "digit {d}");
         }
-    }
-}
-
-/// One message through GHASH: blocks as valid/ready beats, `s_last` on
-/// the final one; the result and the cycles from the first offer to
-/// `y_valid`.
-fn hash(dut: &mut csi2sec_testbench::model::Dut, b: &Built, blocks: &[u128], stalls: Stalls, rng: &mut Rng) -> (u128, u64) {
-    let (sd, sl, sv, sr) = (b.port("s_data"), b.port("s_last"), b.port("s_valid"), b.port("s_ready"));
-    let (y, yv, yr) = (b.port("y"), b.port("y_valid"), b.port("y_ready"));
-    let start = dut.cycles;
-    let mut sent = 0;
-    loop {
-        assert!(dut.cycles - start < 50 * (blocks.len() as u64 + 10), "GHASH stuck");
-        let offer = sent < blocks.len() && stalls.source_on(rng);
-        dut.set(sv, offer as u128);
-        dut.set(sd, if offer { blocks[sent] } else { r128(rng) });
-        dut.set(sl, (offer && sent == blocks.len() - 1) as u128);
-        let take = stalls.sink_on(rng);
-        dut.set(yr, take as u128);
-        dut.eval();
-        if offer && dut.get(sr) == 1 {
-            sent += 1;
-        }
-        if dut.get(yv) == 1 {
-            assert_eq!(sent, blocks.len(), "y before the last block");
-            let cycles = dut.cycles - start;
-            if take {
-                let v = dut.get(y);
-                dut.tick(1);
-                dut.set(sv, 0);
-                dut.eval();
-                assert_eq!(dut.get(yv), 0, "y given twice");
-                return (v, cycles);
-            }
-        }
-        dut.tick(1);
     }
 }
 
