@@ -97,12 +97,22 @@ fn cells(log: &str, top: &str) -> std::collections::BTreeMap<String, u64> {
         if t.starts_with("===") || t.starts_with("design hierarchy") {
             break;
         }
-        let mut w = t.split_whitespace();
-        if let (Some(name), Some(n), None) = (w.next(), w.next(), w.next()) {
-            if let Ok(n) = n.parse::<u64>() {
-                out.insert(name.to_string(), n);
+        // "NAME COUNT" (older Yosys) or "COUNT NAME" (0.5x and later).
+        let w: Vec<&str> = t.split_whitespace().collect();
+        if let [a, b] = w[..] {
+            match (a.parse::<u64>(), b.parse::<u64>()) {
+                (Ok(n), Err(_)) if !b.starts_with('$') => {
+                    out.insert(b.to_string(), n);
+                }
+                (Err(_), Ok(n)) if !a.starts_with('$') => {
+                    out.insert(a.to_string(), n);
+                }
+                _ => {}
             }
         }
+    }
+    for k in ["wires", "ports", "cells", "memories", "processes"] {
+        out.remove(k);
     }
     out
 }

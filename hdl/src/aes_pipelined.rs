@@ -8,10 +8,16 @@
 //! halving the logic between registers. The last round's result goes into
 //! the output register.
 //!
-//! | stages per round | latency (cycles) | AES-128 | AES-256 |
-//! |---|---|---|---|
-//! | 1 | Nr + 1 | 11 | 15 |
-//! | 2 | 2·Nr   | 20 | 28 |
+//! With `bram` S-boxes the lookup has an output register of its own (the
+//! block RAM's clock-to-output is slow: ECP5 DP16KD), so the S-box takes
+//! two cycles. Latency = Nr·(S-box registers) + (stages − 1)·(Nr − 1) + 1:
+//!
+//! | stages per round | S-box | latency (cycles) | AES-128 | AES-256 |
+//! |---|---|---|---|---|
+//! | 1 | rom, logic | Nr + 1   | 11 | 15 |
+//! | 2 | rom, logic | 2·Nr     | 20 | 28 |
+//! | 1 | bram       | 2·Nr + 1 | 21 | 29 |
+//! | 2 | bram       | 3·Nr     | 30 | 42 |
 //!
 //! Flow control is a global advance: every stage moves when the output
 //! register is empty or taken (`adv = !m_valid | m_ready`), so `s_ready`
@@ -23,8 +29,9 @@
 //! may still hold one). `flush` drops every block inside the pipeline and
 //! in the output register in one cycle (a user that runs ahead, such as a
 //! counter-mode keystream, discards what it no longer needs). `zeroize`
-//! also clears every state register in that cycle, and the round keys in
-//! Nr + 1 cycles (`key_ready` returns when done).
+//! also clears every state register within two cycles (the block-RAM
+//! S-box has two registers), and the round keys in Nr + 1 cycles
+//! (`key_ready` returns when done).
 
 use crate::key_expansion::KeyExpansion;
 use crate::round_function::RoundFunction;
@@ -66,6 +73,7 @@ pub struct AesPipelined {
     _mid: Vec<u128>,
     _out: u128,
     _out_valid: bool,
+    _zero_d: bool,
 }
 
 impl AesPipelined {
@@ -88,14 +96,15 @@ impl AesPipelined {
             m_valid: Default::default(),
             m_ready: Default::default(),
             kexp: KeyExpansion::new(key_bits, form),
-            sub: (0..nr).map(|_| SubBytes::new(form)).collect(),
+            sub: (0..nr).map(|_| if form == SboxForm::Bram { SubBytes::with_output_register(form) } else { SubBytes::new(form) }).collect(),
             rf: (0..nr).map(|_| RoundFunction::default()).collect(),
             _stages: stages_per_round,
             _rk: vec![0; nr + 1],
-            _v: vec![false; nr + (stages_per_round - 1) * (nr - 1)],
+            _v: vec![false; nr * Self::sbox_latency(form) + (stages_per_round - 1) * (nr - 1)],
             _mid: vec![0; (stages_per_round - 1) * (nr - 1)],
             _out: 0,
             _out_valid: false,
+            _zero_d: false,
         }
     }
 
@@ -103,10 +112,15 @@ impl AesPipelined {
         self.sub.len()
     }
 
+    /// S-box register stages: block RAM reads get an output register.
+    fn sbox_latency(form: SboxForm) -> usize {
+        if form == SboxForm::Bram { 2 } else { 1 }
+    }
+
     /// Cycles from a block's accepting edge to its result on `m_data`.
-    pub fn latency(key_bits: usize, stages_per_round: usize) -> usize {
+    pub fn latency(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
         let nr = key_bits / 32 + 6;
-        if stages_per_round == 1 { nr + 1 } else { 2 * nr }
+        nr * Self::sbox_latency(form) + (stages_per_round - 1) * (nr - 1) + 1
     }
 }
 
@@ -118,6 +132,9 @@ impl Logic for AesPipelined {
         let empty = !self._v.iter().any(|&v| v);
         let kidle = !self.kexp.busy.val();
         let (zero, flush) = (self.zeroize.val(), self.flush.val());
+        // The S-box registers are wiped for two cycles (two registers in
+        // the block-RAM form).
+        let wipe = zero | self._zero_d;
         self.kexp.clock.next = self.clock.val();
         self.kexp.key.next = self.key.val();
         self.kexp.clear.next = zero;
@@ -130,7 +147,7 @@ impl Logic for AesPipelined {
         self.m_valid.next = self._out_valid;
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
         for r in 0..nr {
-            let x = if zero {
+            let x = if wipe {
                 0
             } else if r == 0 {
                 self.s_data.val().to_u128() ^ self._rk[0]
@@ -140,13 +157,14 @@ impl Logic for AesPipelined {
                 self.rf[r - 1].y.val().to_u128()
             };
             self.sub[r].clock.next = self.clock.val();
-            self.sub[r].en.next = adv | zero;
+            self.sub[r].en.next = adv | wipe;
             self.sub[r].x.next = crate::bits::from_u128(x);
             self.rf[r].s.next = self.sub[r].y.val();
             self.rf[r].rk.next = rk(r + 1);
             self.rf[r].last.next = r == nr - 1;
         }
         if self.clock.pos_edge() {
+            self._zero_d = zero;
             if self.kexp.we.val() {
                 let w = self.kexp.waddr.val().index();
                 if w <= nr {
@@ -160,9 +178,11 @@ impl Logic for AesPipelined {
                 let mut prev = take;
                 let mut k = 0;
                 for r in 0..nr {
-                    self._v[k] = prev;
-                    prev = old[k];
-                    k += 1;
+                    for _ in 0..self.sub[r].latency() {
+                        self._v[k] = prev;
+                        prev = old[k];
+                        k += 1;
+                    }
                     if two && r < nr - 1 {
                         self._v[k] = prev;
                         self._mid[r] = self.rf[r].y.val().to_u128();
@@ -177,7 +197,7 @@ impl Logic for AesPipelined {
                 self._v.iter_mut().for_each(|v| *v = false);
                 self._out_valid = false;
             }
-            if zero {
+            if wipe {
                 self._mid.iter_mut().for_each(|m| *m = 0);
                 self._out = 0;
             }
@@ -221,6 +241,8 @@ impl Logic for AesPipelined {
         // Power-up state (FPGA flip-flops take it from the bitstream).
         v += &format!("initial begin\n  v = {nv}'d0;\n  out_valid = 1'b0;\n  out_data = 128'd0;\nend\n");
         v += "wire adv = ~out_valid | m_ready;\nwire empty = ~|v;\nwire kidle = ~kexp$busy;\n";
+        // S-box registers are wiped for two cycles (two in the block-RAM form).
+        v += "reg zero_d;\ninitial zero_d = 1'b0;\nalways @(posedge clock) zero_d <= zeroize;\nwire wipe = zeroize | zero_d;\n";
         v += "always @(*) begin\n";
         v += "  kexp$clock = clock;\n  kexp$key = key;\n  kexp$clear = zeroize;\n";
         v += "  kexp$load = key_valid & empty & kidle & ~zeroize;\n";
@@ -236,7 +258,7 @@ impl Logic for AesPipelined {
                 format!("rf${}$y", r - 1)
             };
             v += &format!(
-                "  sub${r}$clock = clock;\n  sub${r}$en = adv | zeroize;\n  sub${r}$x = zeroize ? 128'd0 : {x};\n  \
+                "  sub${r}$clock = clock;\n  sub${r}$en = adv | wipe;\n  sub${r}$x = wipe ? 128'd0 : {x};\n  \
                  rf${r}$s = sub${r}$y;\n  rf${r}$rk = rk{};\n  rf${r}$last = 1'b{};\n",
                 r + 1,
                 u8::from(r == nr - 1)
@@ -260,7 +282,7 @@ impl Logic for AesPipelined {
         }
         v += &format!("    out_data <= rf${}$y;\n    out_valid <= v[{}];\n  end\n", nr - 1, nv - 1);
         v += &format!("  if (zeroize | flush) begin\n    v <= {nv}'d0;\n    out_valid <= 1'b0;\n  end\n");
-        v += "  if (zeroize) begin\n";
+        v += "  if (wipe) begin\n";
         if two {
             for r in 1..nr {
                 v += &format!("    mid{r} <= 128'd0;\n");

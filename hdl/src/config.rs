@@ -224,9 +224,9 @@ impl EngineConfig {
                 // computes its powers of H.
                 key_load_cycles: match self.block {
                     BlockKind::Aes | BlockKind::Ctr => expand,
-                    _ => expand + AesPipelined::latency(self.key_bits, self.stages) + 1 + Ghash::key_cycles(self.ghash_stages()),
+                    _ => expand + AesPipelined::latency(self.key_bits, self.sbox, self.stages) + 1 + Ghash::key_cycles(self.ghash_stages()),
                 },
-                latency: AesPipelined::latency(self.key_bits, self.stages),
+                latency: AesPipelined::latency(self.key_bits, self.sbox, self.stages),
                 zeroize_cycles: nr + 2,
             },
         }

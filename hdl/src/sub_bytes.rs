@@ -50,12 +50,36 @@ pub struct SubBytes<const W: usize> {
     pub y: Signal<Out, Bits<W>>,
     _form: SboxForm,
     _table: Box<[u8; 256]>,
+    /// A second register after the lookup (latency 2).
+    _out_reg: bool,
+    _q: u128,
 }
 
 impl<const W: usize> SubBytes<W> {
     pub fn new(form: SboxForm) -> Self {
         assert!(W % 8 == 0 && W <= 128, "SubBytes on whole bytes, at most 16");
-        SubBytes { clock: Default::default(), en: Default::default(), x: Default::default(), y: Default::default(), _form: form, _table: Box::new(table()) }
+        SubBytes {
+            clock: Default::default(),
+            en: Default::default(),
+            x: Default::default(),
+            y: Default::default(),
+            _form: form,
+            _table: Box::new(table()),
+            _out_reg: false,
+            _q: 0,
+        }
+    }
+
+    /// The same with a second register after the lookup: `y` is two `en`
+    /// edges after `x`. For block RAM, whose clock-to-output is slow
+    /// (ECP5 DP16KD), this gives the read a cycle of its own.
+    pub fn with_output_register(form: SboxForm) -> Self {
+        SubBytes { _out_reg: true, ..SubBytes::new(form) }
+    }
+
+    /// Cycles from `x` to `y`.
+    pub fn latency(&self) -> usize {
+        1 + usize::from(self._out_reg)
     }
 
     /// Verilog slice of byte `k` of a `W`-bit signal.
@@ -72,7 +96,12 @@ impl<const W: usize> Logic for SubBytes<W> {
                 let b = (x >> (W - 8 - 8 * k)) as u8;
                 acc | (self._table[b as usize] as u128) << (W - 8 - 8 * k)
             });
-            self.y.next = crate::bits::from_u128(y);
+            if self._out_reg {
+                self.y.next = crate::bits::from_u128(self._q);
+                self._q = y;
+            } else {
+                self.y.next = crate::bits::from_u128(y);
+            }
         }
     }
 
@@ -103,7 +132,9 @@ impl<const W: usize> Logic for SubBytes<W> {
             }
             SboxForm::Bram => {
                 for k in 0..n {
-                    v += &format!("reg [7:0] mem{k} [0:255];\ninitial begin\n");
+                    // Without the attribute, Yosys maps a 2-Kbit table to
+                    // LUTs (measured: no DP16KD on ECP5).
+                    v += &format!("(* rom_style = \"block\", ram_style = \"block\" *)\nreg [7:0] mem{k} [0:255];\ninitial begin\n");
                     for (i, s) in self._table.iter().enumerate() {
                         v += &format!("  mem{k}[{i}] = 8'h{s:02x};\n");
                     }
@@ -112,7 +143,12 @@ impl<const W: usize> Logic for SubBytes<W> {
                 outs = (0..n).map(|k| format!("mem{k}[{}]", Self::byte("x", k))).collect();
             }
         }
-        v += &format!("always @(posedge clock) if (en) y <= {{{}}};\n", outs.join(", "));
+        if self._out_reg {
+            v += &format!("reg [{}:0] q;\ninitial q = 0;\n", W - 1);
+            v += &format!("always @(posedge clock) if (en) begin\n  q <= {{{}}};\n  y <= q;\nend\n", outs.join(", "));
+        } else {
+            v += &format!("always @(posedge clock) if (en) y <= {{{}}};\n", outs.join(", "));
+        }
         Verilog::Custom(v)
     }
 }
