@@ -212,6 +212,19 @@ fn kat_rtl_runs_the_same_files_through_the_engines() {
 }
 
 #[test]
+fn generate_pipelined_ctr_and_ghash() {
+    let d = dir("generate_pipelined");
+    for args in [["--block", "gcm", "--arch", "pipelined", "--stages", "2"], ["--block", "ctr", "--arch", "pipelined", "--stages", "1"], ["--block", "ghash", "--arch", "pipelined", "--stages", "1"]] {
+        let out = d.join(args[1]);
+        let (code, _, err) = run(bin().arg("generate").args(args).arg("--out").arg(&out));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(m["parameters"]["arch"], "pipelined", "{args:?}");
+        assert_eq!(m["figures_cycles"]["cycles_per_block"], 1, "{args:?}");
+    }
+}
+
+#[test]
 fn generate_writes_the_ip_directory() {
     let d = dir("generate");
     let out = d.join("ip");
@@ -245,6 +258,9 @@ fn generate_writes_the_ip_directory() {
         (vec!["--block", "aes", "--key-bits", "192"], "--key-bits 192"),
         (vec!["--block", "aes", "--sbox", "x"], "--sbox x"),
         (vec!["--block", "aes", "--name", "a-b"], "--name"),
+        (vec!["--block", "cmac", "--arch", "pipelined"], "CBC-MAC"),
+        (vec!["--block", "aes", "--stages", "2"], "--stages 2"),
+        (vec!["--block", "aes", "--arch", "pipelined", "--stages", "3"], "--stages 3"),
     ] {
         let (code, _, err) = run(bin().arg("generate").args(&args).arg("--out").arg(d.join("x")));
         assert!(code == 2 && err.contains(word), "{args:?}: {err}");
