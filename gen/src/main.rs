@@ -284,7 +284,7 @@ fn synth_matrix() -> Vec<(EngineConfig, Vec<synth::Target>)> {
         (c(BlockKind::Cmac, Arch::Iterative, SboxForm::Bram), vec![Ice40Up5k, Ecp5_85f]),
         (c(BlockKind::Aes, Arch::Iterative, SboxForm::Bram), vec![Ice40Up5k, Ecp5_85f]),
         (c(BlockKind::Aes, Arch::Iterative, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t]),
-        (c(BlockKind::Gcm, Arch::Iterative, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t]),
+        (c(BlockKind::Gcm, Arch::Iterative, SboxForm::Bram), vec![Ecp5_85f]),
         (c(BlockKind::Aes, Arch::Pipelined, SboxForm::Bram).with_stages(2), vec![Ecp5_85f]),
         (c(BlockKind::Gcm, Arch::Pipelined, SboxForm::Bram).with_stages(2), vec![Ecp5_85f]),
     ]

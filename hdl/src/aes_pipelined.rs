@@ -95,7 +95,8 @@ impl AesPipelined {
             m_data: Default::default(),
             m_valid: Default::default(),
             m_ready: Default::default(),
-            kexp: KeyExpansion::new(key_bits, form),
+            // Block-RAM S-boxes get an output register, here too.
+            kexp: if form == SboxForm::Bram { KeyExpansion::with_slow_sbox(key_bits, form) } else { KeyExpansion::new(key_bits, form) },
             sub: (0..nr).map(|_| if form == SboxForm::Bram { SubBytes::with_output_register(form) } else { SubBytes::new(form) }).collect(),
             rf: (0..nr).map(|_| RoundFunction::default()).collect(),
             _stages: stages_per_round,

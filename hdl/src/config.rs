@@ -7,6 +7,7 @@ use crate::cmac::Cmac;
 use crate::emit::{Module, emit};
 use crate::ctr::Ctr;
 use crate::gcm::Gcm;
+use crate::key_expansion::KeyExpansion;
 use crate::gcm_pipelined::GcmPipelined;
 use crate::ghash::Ghash;
 use crate::sub_bytes::SboxForm;
@@ -213,7 +214,7 @@ impl EngineConfig {
             return Figures { cycles_per_block: 1, key_load_cycles: Ghash::key_cycles(p), latency: Ghash::tail_cycles(p), zeroize_cycles: 1 };
         }
         let nr = self.key_bits / 32 + 6;
-        let expand = if self.key_bits == 128 { 21 } else { 28 };
+        let expand = KeyExpansion::load_cycles(self.key_bits, self.arch == Arch::Pipelined && self.sbox == SboxForm::Bram);
         // GCM and CMAC add E_K(0) (H or L) after the expansion.
         let key_load_cycles = if matches!(self.block, BlockKind::Aes | BlockKind::Ctr) { expand } else { expand + nr + 2 };
         match self.arch {

@@ -20,6 +20,8 @@ pub enum KeyState {
     WriteSecond,
     /// SubWord of the last word of the newest round key.
     Sub,
+    /// The S-box's output register (block-RAM S-boxes of the pipelined core).
+    SubWait,
     /// XOR chain; write the new round key.
     Step,
     /// Zeroize: write zeros over every round key.
@@ -60,12 +62,29 @@ pub struct KeyExpansion {
     base: Signal<Local, Bits<128>>,
     next_key: Signal<Local, Bits<128>>,
     aes256: Constant<Bit>,
+    /// The S-box has an output register: SubWord takes two cycles.
+    slow: Constant<Bit>,
     /// x^8 = x^4 + x^3 + x + 1 in GF(2^8): xtime's reduction.
     poly: Constant<Bits<8>>,
     nr: Constant<Bits<4>>,
 }
 
 impl KeyExpansion {
+    /// The same with a two-cycle S-box (a block-RAM read and an output
+    /// register): one more cycle per SubWord, so AES-128 loads in 31 cycles
+    /// and AES-256 in 41.
+    pub fn with_slow_sbox(key_bits: usize, form: SboxForm) -> Self {
+        KeyExpansion { sub: SubBytes::with_output_register(form), slow: Constant::new(true), ..KeyExpansion::new(key_bits, form) }
+    }
+
+    /// Cycles from `load` to `valid`.
+    pub fn load_cycles(key_bits: usize, slow: bool) -> usize {
+        let base = if key_bits == 128 { 21 } else { 28 };
+        // One SubWord per round key after the key's own.
+        let subs = if key_bits == 128 { 10 } else { 13 };
+        if slow { base + subs } else { base }
+    }
+
     pub fn new(key_bits: usize, form: SboxForm) -> Self {
         assert!(key_bits == 128 || key_bits == 256, "AES-128 or AES-256");
         KeyExpansion {
@@ -91,6 +110,7 @@ impl KeyExpansion {
             base: Default::default(),
             next_key: Default::default(),
             aes256: Constant::new(key_bits == 256),
+            slow: Constant::new(false),
             poly: Constant::new(0x1b.into()),
             nr: Constant::new(((key_bits / 32 + 6) as u64).into()),
         }
@@ -160,6 +180,14 @@ impl Logic for KeyExpansion {
             }
             KeyState::Sub => {
                 self.sub.en.next = true;
+                if self.slow.val() {
+                    self.state.d.next = KeyState::SubWait;
+                } else {
+                    self.state.d.next = KeyState::Step;
+                }
+            }
+            KeyState::SubWait => {
+                self.sub.en.next = true;
                 self.state.d.next = KeyState::Step;
             }
             KeyState::Step => {
@@ -184,6 +212,9 @@ impl Logic for KeyExpansion {
             KeyState::Clear => {
                 self.we.next = true;
                 self.wdata.next = 0.into();
+                // Wipe both S-box registers.
+                self.sub.x.next = 0.into();
+                self.sub.en.next = true;
                 self.idx.d.next = self.idx.q.val() + 1;
                 if self.idx.q.val() == self.nr.val() {
                     self.state.d.next = KeyState::Idle;
