@@ -189,7 +189,8 @@ pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64) -> Result<Va
         let (bin, pname) = tool(pnr)?;
         let mut args: Vec<String> = part.iter().map(|s| s.to_string()).collect();
         args.extend(
-            ["--json", "netlist.json", "--freq", &format!("{freq}"), "--timing-allow-fail", "--report", "pnr.json", "-l", "pnr.log", "--quiet", "--seed", "1"]
+            // router2: router1 did not converge on the pipelined GCM in 10 minutes.
+            ["--json", "netlist.json", "--freq", &format!("{freq}"), "--timing-allow-fail", "--report", "pnr.json", "-l", "pnr.log", "--quiet", "--seed", "1", "--router", "router2"]
                 .map(String::from),
         );
         commands.push(format!("{pname} {}", args.join(" ")));
