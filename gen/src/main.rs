@@ -124,6 +124,9 @@ enum Cmd {
         /// Root of the results.
         #[arg(long, default_value = "build/synth")]
         out: PathBuf,
+        /// Synthesis only (no nextpnr).
+        #[arg(long)]
+        no_pnr: bool,
     },
     /// Emit Verilog IP for one engine configuration.
     Generate {
@@ -276,31 +279,34 @@ fn generate(cfg: &EngineConfig, out: &Path) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The configurations `report engines --synth` synthesises, and where.
-fn synth_matrix() -> Vec<(EngineConfig, Vec<synth::Target>)> {
+/// The configurations `report engines --synth` synthesises, and where;
+/// the last flag: place and route (Lattice targets).
+fn synth_matrix() -> Vec<(EngineConfig, Vec<synth::Target>, bool)> {
     use synth::Target::*;
     let c = |b, a, s| EngineConfig::new(b, 128, a, s);
     vec![
-        (c(BlockKind::Cmac, Arch::Iterative, SboxForm::Bram), vec![Ice40Up5k, Ecp5_85f]),
-        (c(BlockKind::Aes, Arch::Iterative, SboxForm::Bram), vec![Ice40Up5k, Ecp5_85f]),
-        (c(BlockKind::Aes, Arch::Iterative, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t]),
-        (c(BlockKind::Gcm, Arch::Iterative, SboxForm::Bram), vec![Ecp5_85f]),
-        (c(BlockKind::Aes, Arch::Pipelined, SboxForm::Bram).with_stages(2), vec![Ecp5_85f]),
-        (c(BlockKind::Gcm, Arch::Pipelined, SboxForm::Bram).with_stages(2), vec![Ecp5_85f]),
+        (c(BlockKind::Cmac, Arch::Iterative, SboxForm::Bram), vec![Ice40Up5k, Ecp5_85f], true),
+        (c(BlockKind::Aes, Arch::Iterative, SboxForm::Bram), vec![Ice40Up5k, Ecp5_85f], true),
+        (c(BlockKind::Aes, Arch::Iterative, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t], true),
+        (c(BlockKind::Gcm, Arch::Iterative, SboxForm::Bram), vec![Ecp5_85f], false),
+        (c(BlockKind::Aes, Arch::Pipelined, SboxForm::Bram).with_stages(2), vec![Ecp5_85f], true),
+        // The GCM rows: nextpnr (router1, router2) did not route the
+        // 128×128 multiplier's XOR network in 10 minutes; see the README.
+        (c(BlockKind::Gcm, Arch::Pipelined, SboxForm::Bram).with_stages(2), vec![Ecp5_85f], false),
     ]
 }
 
 fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
     let root = PathBuf::from("build/synth");
     let mut rows = Vec::new();
-    for (cfg, targets) in synth_matrix() {
+    for (cfg, targets, pnr) in synth_matrix() {
         for t in targets {
             let cached = root.join(t.name()).join(&cfg.name).join("report.json");
             let r: serde_json::Value = match std::fs::read_to_string(&cached).ok().and_then(|s| serde_json::from_str(&s).ok()) {
                 Some(r) if !fresh => r,
                 _ => {
                     eprintln!("report: synthesising {} for {} (minutes)", cfg.name, t.name());
-                    synth::synth(&cfg, t, &root, 150.0).map_err(Fail)?
+                    synth::synth(&cfg, t, &root, 150.0, pnr).map_err(Fail)?
                 }
             };
             rows.push(r);
@@ -426,11 +432,11 @@ fn main() -> ExitCode {
         })(),
         Cmd::Kat { rtl, arch, sbox, files } => run_kat(rtl, &arch, &sbox, &files),
         Cmd::Report { what, synth, fresh } => report(&what, synth, fresh),
-        Cmd::Synth { target, block, key_bits, arch, stages, sbox, freq, out } => (|| {
+        Cmd::Synth { target, block, key_bits, arch, stages, sbox, freq, out, no_pnr } => (|| {
             let t = synth::Target::parse(&target).ok_or_else(|| Fail(format!("--target {target}: expected ecp5-85f, ice40-up5k or xc7a35t")))?;
             let cfg = parse_engine(&block, key_bits, &arch, stages, &sbox, None)?;
             eprintln!("synth: {} for {} (Yosys, then nextpnr on Lattice parts; minutes)", cfg.name, t.name());
-            let r = synth::synth(&cfg, t, &out, freq).map_err(Fail)?;
+            let r = synth::synth(&cfg, t, &out, freq, !no_pnr).map_err(Fail)?;
             println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         })(),

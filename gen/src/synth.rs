@@ -152,9 +152,9 @@ fn capacity(t: Target) -> (u64, u64) {
     }
 }
 
-/// Synthesise (and place and route) `cfg` for `t` in `root/<target>/<name>`;
-/// the report. `freq`: nextpnr's target clock in MHz.
-pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64) -> Result<Value, String> {
+/// Synthesise (and, with `pnr`, place and route) `cfg` for `t` in
+/// `root/<target>/<name>`; the report. `freq`: nextpnr's target clock in MHz.
+pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64, pnr: bool) -> Result<Value, String> {
     let dir = root.join(t.name()).join(&cfg.name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("ip")).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -185,8 +185,8 @@ pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64) -> Result<Va
     }
     let (lut, ff, bram, dsp) = resources(t, &c);
     let mut fmax = Value::Null;
-    if let Some((pnr, part)) = t.pnr() {
-        let (bin, pname) = tool(pnr)?;
+    if let Some((tool_name, part)) = t.pnr().filter(|_| pnr) {
+        let (bin, pname) = tool(tool_name)?;
         let mut args: Vec<String> = part.iter().map(|s| s.to_string()).collect();
         args.extend(
             // router2: router1 did not converge on the pipelined GCM in 10 minutes.
