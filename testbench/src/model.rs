@@ -123,8 +123,10 @@ pub struct Built {
 }
 
 /// C++ optimisation of the model's hot code: Verilator's default `-Os`
-/// takes 6× longer to compile a pipelined AES (78 s against 13 s,
-/// measured here) and runs no faster.
+/// took 78 s to compile a pipelined AES against 13 s at `-O1` (measured
+/// here, 2026-11-21). The models run a little slower: `report engines`
+/// gave 8.1 M cycles/s for aes128_iterative_bram at `-Os` and 6.2 M at
+/// `-O1` (the latter with another job on the second core).
 const OPT_FAST: &str = "OPT_FAST=-O1";
 
 /// Build (or find in the cache) the model of `modules` (top first).
