@@ -186,3 +186,16 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
     mods.extend(ip);
     check("synth_wrap", mods);
 }
+
+#[test]
+fn tx_configurations_lint_and_compile() {
+    use csi2sec_hdl::config::Arch;
+    use csi2sec_hdl::tx_config::TxConfig;
+    for (arch, kb) in [(Arch::Iterative, 128), (Arch::Pipelined, 256)] {
+        let mut c = TxConfig::default_tx();
+        c.arch = arch;
+        c.key_bits = kb;
+        c.name = c.default_name();
+        check(&c.name.clone(), c.emit().expect("emit"));
+    }
+}

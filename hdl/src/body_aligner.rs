@@ -1,0 +1,105 @@
+//! Body aligner: splits each CSI-2 packet of a 16-byte AXI4-Stream into
+//! its 4-byte header and its body (payload, CRC-16 and anything after),
+//! the body realigned so that payload byte `16k + i` is byte `i` of body
+//! item `k`: the counter blocks of SV-1, the 16-byte blocks of a record
+//! and the payload beats of the output all fall on item boundaries.
+//!
+//! Out: first a header item (`m_hdr`, the header in `m_data[31:0]`,
+//! `m_count` 4), then the body items (`m_count` bytes from byte 0, 16 but
+//! on the last); `m_last` on the packet's final item (the header item of
+//! a short packet). One input beat per cycle; a packet whose last beat
+//! holds more than 4 bytes takes one cycle more. Input beats are whole
+//! (`tkeep` all ones) but the last, whose `tkeep` is contiguous from
+//! byte 0.
+
+use rust_hdl::prelude::*;
+
+/// Header and realigned body of each packet.
+#[derive(LogicBlock, Default)]
+pub struct BodyAligner {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: drops the packet in progress.
+    pub reset: Signal<In, Bit>,
+    pub s_data: Signal<In, Bits<128>>,
+    pub s_keep: Signal<In, Bits<16>>,
+    pub s_last: Signal<In, Bit>,
+    pub s_valid: Signal<In, Bit>,
+    pub s_ready: Signal<Out, Bit>,
+    pub m_data: Signal<Out, Bits<128>>,
+    /// Bytes in the item, from byte 0.
+    pub m_count: Signal<Out, Bits<5>>,
+    /// The item is a packet header.
+    pub m_hdr: Signal<Out, Bit>,
+    pub m_last: Signal<Out, Bit>,
+    pub m_valid: Signal<Out, Bit>,
+    pub m_ready: Signal<In, Bit>,
+}
+
+impl Logic for BodyAligner {
+    // The Verilog is the design; it is verified in Verilator cosimulation.
+    fn update(&mut self) {}
+
+    fn connect(&mut self) {
+        self.s_ready.connect();
+        self.m_data.connect();
+        self.m_count.connect();
+        self.m_hdr.connect();
+        self.m_last.connect();
+        self.m_valid.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let count: Vec<String> = (0..16).map(|j| format!("{{4'd0, s_keep[{j}]}}")).collect();
+        Verilog::Custom(format!(
+            r#"reg [95:0] hold;
+reg [4:0] hold_n;
+reg in_packet, flush;
+initial begin
+  hold = 96'd0; hold_n = 5'd0; in_packet = 1'b0; flush = 1'b0;
+  m_data = 128'd0; m_count = 5'd0; m_hdr = 1'b0; m_last = 1'b0; m_valid = 1'b0;
+end
+wire [4:0] n = {count};
+wire [4:0] rest_n = n > 5'd4 ? n - 5'd4 : 5'd0;
+wire [4:0] head_n = n > 5'd4 ? 5'd4 : n;
+wire out_free = ~m_valid | m_ready;
+always @(*) s_ready = ~reset & out_free & ~flush;
+wire take = s_valid & s_ready;
+always @(posedge clock) begin
+  if (m_ready) m_valid <= 1'b0;
+  if (out_free & flush) begin
+    m_data <= {{32'd0, hold}};
+    m_count <= hold_n;
+    m_hdr <= 1'b0;
+    m_last <= 1'b1;
+    m_valid <= 1'b1;
+    flush <= 1'b0;
+    in_packet <= 1'b0;
+  end
+  if (take) begin
+    if (~in_packet) begin
+      m_data <= {{96'd0, s_data[31:0]}};
+      m_count <= head_n;
+      m_hdr <= 1'b1;
+    end else begin
+      m_data <= {{s_data[31:0], hold}};
+      m_count <= hold_n + head_n;
+      m_hdr <= 1'b0;
+    end
+    m_last <= s_last & rest_n == 5'd0;
+    m_valid <= 1'b1;
+    hold <= s_data[127:32];
+    hold_n <= rest_n;
+    in_packet <= ~s_last | rest_n != 5'd0;
+    flush <= s_last & rest_n != 5'd0;
+  end
+  if (reset) begin
+    in_packet <= 1'b0;
+    flush <= 1'b0;
+    m_valid <= 1'b0;
+  end
+end
+"#,
+            count = count.join(" + ")
+        ))
+    }
+}

@@ -1,0 +1,183 @@
+//! One step of a reflected CRC (CRC-16/MCRF4XX of CSI-2, CRC-32/ISO-HDLC
+//! of the SEP footer) over a beat of up to 16 bytes, of which the first
+//! `count` are taken. Combinational.
+//!
+//! Byte `i` of the beat is `data[8i+7:8i]` (AXI4-Stream order) and bytes
+//! go into the CRC in that order, least significant bit first. The step is
+//! the GF(2)-linear map of a full beat applied to the beat with the bytes
+//! beyond `count` zeroed, then the inverse of the `16 − count` zero bytes
+//! that this appended: a CRC register after `d || 0^k` is `Z^k` times the
+//! register after `d`, and `Z` (one zero byte) is invertible for any
+//! polynomial with a constant term. So one 16-byte XOR network serves
+//! every count; the 16 corrections are small `w × w` matrices.
+//!
+//! `state` and `next` hold the running register (no final XOR); a CRC-16
+//! uses their low 16 bits.
+
+use rust_hdl::prelude::*;
+
+/// The register of a reflected CRC as a GF(2)-linear function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reflected {
+    /// Reflected polynomial (0x8408 for CRC-16/MCRF4XX, 0xEDB88320 for CRC-32).
+    pub poly: u32,
+    /// Register width in bits (16 or 32).
+    pub width: usize,
+}
+
+/// CSI-2's packet-footer CRC-16 (spec §1).
+pub const CRC16: Reflected = Reflected { poly: 0x8408, width: 16 };
+/// The SEP footer's CRC-32 (spec §5.1).
+pub const CRC32: Reflected = Reflected { poly: 0xEDB8_8320, width: 32 };
+
+impl Reflected {
+    /// The register after `bytes` from register `s`, bit by bit.
+    pub fn update(&self, mut s: u32, bytes: &[u8]) -> u32 {
+        for &b in bytes {
+            s ^= b as u32;
+            for _ in 0..8 {
+                s = if s & 1 == 1 { (s >> 1) ^ self.poly } else { s >> 1 };
+            }
+        }
+        s
+    }
+
+    /// Columns of `next = F(state, data)` for a full beat of `n` bytes:
+    /// `state` bits first (`width` of them), then `8n` data bits.
+    fn beat_columns(&self, n: usize) -> Vec<u32> {
+        let mut cols: Vec<u32> = (0..self.width).map(|i| self.update(1 << i, &vec![0; n])).collect();
+        for k in 0..8 * n {
+            let mut d = vec![0u8; n];
+            d[k / 8] = 1 << (k % 8);
+            cols.push(self.update(0, &d));
+        }
+        cols
+    }
+
+    /// The `width × width` matrix (as columns) that undoes `k` zero bytes.
+    fn unzero(&self, k: usize) -> Vec<u32> {
+        let w = self.width;
+        let z: Vec<u32> = (0..w).map(|i| self.update(1 << i, &vec![0; k])).collect();
+        invert(&z, w)
+    }
+}
+
+/// Inverse of a `w × w` GF(2) matrix given by columns (Gauss–Jordan).
+fn invert(cols: &[u32], w: usize) -> Vec<u32> {
+    // Rows of [A | I].
+    let mut rows: Vec<(u32, u32)> = (0..w).map(|r| ((0..w).fold(0, |a, c| a | ((cols[c] >> r) & 1) << c), 1 << r)).collect();
+    for c in 0..w {
+        let p = (c..w).find(|&r| rows[r].0 >> c & 1 == 1).expect("a CRC's zero-byte map is invertible");
+        rows.swap(c, p);
+        for r in 0..w {
+            if r != c && rows[r].0 >> c & 1 == 1 {
+                rows[r].0 ^= rows[c].0;
+                rows[r].1 ^= rows[c].1;
+            }
+        }
+    }
+    // The inverse's rows are the right halves; return its columns.
+    (0..w).map(|c| (0..w).fold(0, |a, r| a | ((rows[r].1 >> c) & 1) << r)).collect()
+}
+
+/// One CRC step over a 16-byte beat with a byte count.
+#[derive(LogicBlock)]
+pub struct CrcStep {
+    /// Running register before the beat (low `width` bits used).
+    pub state: Signal<In, Bits<32>>,
+    /// The beat, byte `i` in `data[8i+7:8i]`.
+    pub data: Signal<In, Bits<128>>,
+    /// Bytes taken from the beat, 0..16 (0 leaves the register as is).
+    pub count: Signal<In, Bits<5>>,
+    /// Running register after the beat.
+    pub next: Signal<Out, Bits<32>>,
+    _crc: Reflected,
+}
+
+impl CrcStep {
+    pub fn new(crc: Reflected) -> CrcStep {
+        CrcStep { state: Default::default(), data: Default::default(), count: Default::default(), next: Default::default(), _crc: crc }
+    }
+}
+
+impl Logic for CrcStep {
+    fn update(&mut self) {
+        let c = self._crc;
+        let n = (self.count.val().to_u64() as usize).min(16);
+        let d = self.data.val();
+        let bytes: Vec<u8> = (0..n).map(|i| d.get_bits::<8>(8 * i).to_u64() as u8).collect();
+        let mask = if c.width == 32 { u32::MAX } else { (1 << c.width) - 1 };
+        let s = self.state.val().to_u64() as u32 & mask;
+        self.next.next = (c.update(s, &bytes) as u64).into();
+    }
+
+    fn connect(&mut self) {
+        self.next.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let c = self._crc;
+        let w = c.width;
+        let cols = c.beat_columns(16);
+        let mut v = String::new();
+        if w < 32 {
+            v += "/* verilator lint_off UNUSEDSIGNAL */\nwire [31:0] state_all = state;\n/* verilator lint_on UNUSEDSIGNAL */\n";
+        }
+        v += "wire [127:0] d;\ngenvar g;\ngenerate for (g = 0; g < 16; g = g + 1) begin : take\n  \
+              assign d[8*g+7:8*g] = (count > g) ? data[8*g+7:8*g] : 8'd0;\nend endgenerate\n";
+        // The full-beat network.
+        v += &format!("wire [{}:0] f;\n", w - 1);
+        for j in 0..w {
+            let mut t: Vec<String> = Vec::new();
+            for (i, col) in cols.iter().enumerate() {
+                if col >> j & 1 == 1 {
+                    t.push(if i < w { format!("state[{i}]") } else { format!("d[{}]", i - w) });
+                }
+            }
+            v += &format!("assign f[{j}] = {};\n", if t.is_empty() { "1'b0".to_string() } else { t.join(" ^ ") });
+        }
+        let pad = |x: String| if w < 32 { format!("{{{}'d0, {x}}}", 32 - w) } else { x };
+        v += "always @(*) begin\n  case (count)\n";
+        v += &format!("    5'd16: next = {};\n", pad("f".into()));
+        for n in 1..16 {
+            let m = c.unzero(16 - n);
+            let bits: Vec<String> = (0..w)
+                .rev()
+                .map(|r| {
+                    let t: Vec<String> = (0..w).filter(|&k| m[k] >> r & 1 == 1).map(|k| format!("f[{k}]")).collect();
+                    if t.is_empty() { "1'b0".to_string() } else { t.join(" ^ ") }
+                })
+                .collect();
+            v += &format!("    5'd{n}: next = {};\n", pad(format!("{{{}}}", bits.join(",\n      "))));
+        }
+        v += &format!("    default: next = {};\n  endcase\nend\n", pad(format!("state[{}:0]", w - 1)));
+        Verilog::Custom(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_values() {
+        // Spec §1: CRC-16 check value; zlib's CRC-32 of "123456789".
+        let d = [0xFF, 0, 0, 0, 0x1E, 0xF0, 0x1E, 0xC7, 0x4F, 0x82, 0x78, 0xC5, 0x82, 0xE0, 0x8C, 0x70, 0xD2, 0x3C, 0x78, 0xE9, 0xFF, 0, 0, 1];
+        assert_eq!(CRC16.update(0xFFFF, &d), 0xE569);
+        assert_eq!(CRC32.update(u32::MAX, b"123456789") ^ u32::MAX, 0xCBF4_3926);
+    }
+
+    #[test]
+    fn unzero_undoes_zero_bytes() {
+        for c in [CRC16, CRC32] {
+            for k in 1..16 {
+                let m = c.unzero(k);
+                for s in [1u32, 0x1234, 0xFFFF, 0xDEAD_BEEF & ((1u64 << c.width) - 1) as u32] {
+                    let z = c.update(s, &vec![0; k]);
+                    let back = (0..c.width).filter(|&i| z >> i & 1 == 1).fold(0, |a, i| a ^ m[i]);
+                    assert_eq!(back, s, "width {} k {k}", c.width);
+                }
+            }
+        }
+    }
+}

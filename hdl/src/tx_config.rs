@@ -1,0 +1,161 @@
+//! TX configurations: what `csi2sec generate --block tx` can emit.
+
+use crate::config::{Arch, GHASH_PIPELINE};
+use crate::emit::{Module, emit};
+use crate::sub_bytes::SboxForm;
+use crate::tx::Tx;
+use rust_hdl::prelude::*;
+
+/// Security protocol of an instance (spec §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    Sep,
+    Fsed,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Sep => "sep",
+            Protocol::Fsed => "fsed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Protocol> {
+        [Protocol::Sep, Protocol::Fsed].into_iter().find(|p| p.name() == s)
+    }
+}
+
+/// MAC suites an instance includes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Suites {
+    Gmac,
+    Cmac,
+    Both,
+}
+
+impl Suites {
+    pub fn name(self) -> &'static str {
+        match self {
+            Suites::Gmac => "gmac",
+            Suites::Cmac => "cmac",
+            Suites::Both => "both",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Suites> {
+        [Suites::Gmac, Suites::Cmac, Suites::Both].into_iter().find(|p| p.name() == s)
+    }
+}
+
+/// One TX configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TxConfig {
+    pub protocol: Protocol,
+    /// Stream width in bytes (4, 8 or 16).
+    pub width: usize,
+    /// Streams with a security context (1..16).
+    pub streams: usize,
+    pub suites: Suites,
+    pub key_bits: usize,
+    pub arch: Arch,
+    pub sbox: SboxForm,
+    /// AES register stages per round (pipelined).
+    pub stages: usize,
+    /// Module name prefix: the top is `csi2sec_<name>`.
+    pub name: String,
+}
+
+impl TxConfig {
+    /// The README's default TX: SEP, GMAC-128, width 16, pipelined AES
+    /// with `rom` S-boxes.
+    pub fn default_tx() -> TxConfig {
+        let mut c = TxConfig {
+            protocol: Protocol::Sep,
+            width: 16,
+            streams: 1,
+            suites: Suites::Gmac,
+            key_bits: 128,
+            arch: Arch::Pipelined,
+            sbox: SboxForm::Rom,
+            stages: 1,
+            name: String::new(),
+        };
+        c.name = c.default_name();
+        c
+    }
+
+    /// `tx_<protocol>_<suites><key bits>_w<width>_<arch>_<sbox>`.
+    pub fn default_name(&self) -> String {
+        let arch = match (self.arch, self.stages) {
+            (Arch::Pipelined, 2) => "pipelined2".to_string(),
+            (a, _) => a.name().to_string(),
+        };
+        format!("tx_{}_{}{}_w{}_{}_{}", self.protocol.name(), self.suites.name(), self.key_bits, self.width, arch, self.sbox.name())
+    }
+
+    /// One line describing the configuration (written in every file header).
+    pub fn describe(&self) -> String {
+        format!(
+            "block=tx protocol={} width={} streams={} suites={} key_bits={} arch={} stages={} sbox={} name={}",
+            self.protocol.name(),
+            self.width,
+            self.streams,
+            self.suites.name(),
+            self.key_bits,
+            self.arch.name(),
+            self.stages,
+            self.sbox.name(),
+            self.name
+        )
+    }
+
+    /// Whether this version can emit it; if not, why.
+    pub fn check(&self) -> Result<(), String> {
+        if self.key_bits != 128 && self.key_bits != 256 {
+            return Err(format!("--key-bits {}: expected 128 or 256", self.key_bits));
+        }
+        if ![4, 8, 16].contains(&self.width) {
+            return Err(format!("--width {}: expected 4, 8 or 16 bytes", self.width));
+        }
+        if !(1..=16).contains(&self.streams) {
+            return Err(format!("--streams {}: expected 1 to 16", self.streams));
+        }
+        if self.stages != 1 && self.stages != 2 {
+            return Err(format!("--stages {}: expected 1 or 2", self.stages));
+        }
+        if self.stages != 1 && self.arch != Arch::Pipelined {
+            return Err("--stages 2: only with --arch pipelined".into());
+        }
+        if self.name.is_empty() || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("--name {:?}: letters, digits and _ only", self.name));
+        }
+        // What this version's RTL implements (the golden model does all).
+        if self.protocol != Protocol::Sep {
+            return Err("--protocol fsed: this version's TX RTL implements SEP only (the golden model does both)".into());
+        }
+        if self.width != 16 {
+            return Err(format!("--width {}: this version's TX RTL is 16 bytes wide", self.width));
+        }
+        if self.streams != 1 {
+            return Err(format!("--streams {}: this version's TX RTL holds one stream context", self.streams));
+        }
+        if self.suites != Suites::Gmac {
+            return Err(format!("--suites {}: this version's TX RTL implements the GMAC suites only", self.suites.name()));
+        }
+        Ok(())
+    }
+
+    /// Emit the configuration's modules (top first).
+    pub fn emit(&self) -> Result<Vec<Module>, String> {
+        self.check()?;
+        fn go<U: Block>(mut u: U, c: &TxConfig) -> Result<Vec<Module>, String> {
+            u.connect_all();
+            emit(&u, &c.name, &c.describe())
+        }
+        match self.arch {
+            Arch::Pipelined => go(Tx::pipelined(self.key_bits, self.sbox, self.stages, GHASH_PIPELINE), self),
+            Arch::Iterative => go(Tx::iterative(self.key_bits, self.sbox), self),
+        }
+    }
+}
