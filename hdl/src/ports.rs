@@ -27,9 +27,11 @@ impl Port {
 pub fn ports(module_text: &str) -> Vec<Port> {
     let mut out = Vec::new();
     for line in module_text.lines().map(str::trim) {
-        let dir = if line.starts_with("input ") {
+        // Port declarations only (`input wire`, `output reg|wire`), not
+        // the arguments of functions in a custom body.
+        let dir = if line.starts_with("input wire") {
             Dir::In
-        } else if line.starts_with("output ") {
+        } else if line.starts_with("output reg") || line.starts_with("output wire") {
             Dir::Out
         } else {
             continue;

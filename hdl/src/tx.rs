@@ -496,6 +496,7 @@ always @(*) begin
   inc_frames_protected = st == FEOUT & it_valid & it_hdr & pk$s_ready
                        | fe_close & ~(fe_tag) & pk$s_ready & st == HDR;
   inc_frames_abandoned = fs_go & frame_open;
+  inc_frames_started = fs_go;
   inc_packets_protected = st == PCRC16 & (p_over | pk$s_ready) & ~p_over;
   inc_dt_conflict = conflict;
   inc_oversize = st == PCRC16 & p_over;

@@ -85,7 +85,7 @@ fn reg(name: &str, offset: u32, access: Access, doc: &str, fields: Vec<Field>) -
 pub const ID_VALUE: u32 = 0x4353_0001;
 
 /// Event counters, in register order (offsets from 0x80).
-pub const COUNTERS: [(&str, &str); 9] = [
+pub const COUNTERS: [(&str, &str); 10] = [
     ("frames_protected", "Frames closed at their FE with protection applied."),
     ("frames_abandoned", "Frames abandoned by an FS before their FE (no tag sent)."),
     ("packets_protected", "Classified packets sent protected."),
@@ -95,6 +95,7 @@ pub const COUNTERS: [(&str, &str); 9] = [
     ("input_ecc_error", "Input headers with an uncorrectable ECC error, dropped."),
     ("input_crc_error", "Input long packets whose CRC-16 failed (the error is propagated)."),
     ("input_length_error", "Input packets whose tlast disagrees with their WC (cut short or too long)."),
+    ("frames_started", "FS of the configured stream taken (the frame counter advanced): firmware writes NEXT_FRAME for the next FS after this moves."),
 ];
 
 /// The TX register map.

@@ -11,3 +11,4 @@ pub mod drive;
 pub mod engines;
 pub mod model;
 pub mod report;
+pub mod tx;

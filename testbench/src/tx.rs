@@ -1,0 +1,359 @@
+//! Cosimulation of the RTL TX (`csi2sec_tx`): program a security context
+//! through the APB register port as firmware would, stream a raw CSI-2
+//! packet stream through it, and collect what comes out.
+//!
+//! Firmware's part at each FS of the configured stream: the frame's
+//! policy (SV per block and key_id, from the context's `frames` list) is
+//! written to `NEXT_FRAME` once the previous FS has been applied
+//! (`FRAMES_STARTED` counts them), before the FS enters the TX.
+
+use crate::drive::Stalls;
+use crate::model::{BuildError, Built, Dut, build};
+use csi2sec_hdl::config::Arch;
+use csi2sec_hdl::tx_config::TxConfig;
+use csi2sec_hdl::tx_regs::{Register, register};
+use csi2sec_sim::context::{Context, Protocol, StreamContext, TagMode, tag_len_code};
+use csi2sec_sim::crypto::Suite;
+use csi2sec_sim::packet::{DT_FS, Header, PacketReader};
+use csi2sec_sim::random::Rng;
+
+/// Build (or find in the cache) the Verilator model of a TX configuration.
+pub fn build_tx(cfg: &TxConfig) -> Result<Built, BuildError> {
+    let mods = cfg.emit().map_err(BuildError)?;
+    build(&mods)
+}
+
+/// A TX configuration that can apply `ctx` (the default TX with the key
+/// size and AES architecture asked for), or why none can.
+pub fn config_for(ctx: &Context, arch: Arch) -> Result<TxConfig, String> {
+    let s = rtl_stream(ctx)?;
+    let mut c = TxConfig::default_tx();
+    c.arch = arch;
+    c.key_bits = if s.suite == Suite::Gmac256 { 256 } else { 128 };
+    c.name = c.default_name();
+    Ok(c)
+}
+
+/// The one stream context of `ctx`, if this version's RTL TX can apply it.
+pub fn rtl_stream(ctx: &Context) -> Result<&StreamContext, String> {
+    let why = |m: &str| Err(format!("this version's RTL TX cannot apply the context: {m} (the golden model can)"));
+    if ctx.protocol != Protocol::Sep {
+        return why("FSED");
+    }
+    if ctx.streams.len() != 1 {
+        return why(&format!("{} streams (it holds one)", ctx.streams.len()));
+    }
+    let s = &ctx.streams[0];
+    if !matches!(s.suite, Suite::Gmac128 | Suite::Gmac256) {
+        return why("a CMAC suite");
+    }
+    if s.tag_mode == TagMode::DataType {
+        return why("data-type tag mode");
+    }
+    if s.frames.iter().any(|f| f.sv.contains(&4)) {
+        return why("SV-4");
+    }
+    Ok(s)
+}
+
+/// Port indices of the TX.
+struct Ports {
+    reset: usize,
+    s_data: usize,
+    s_keep: usize,
+    s_last: usize,
+    s_valid: usize,
+    s_ready: usize,
+    m_data: usize,
+    m_keep: usize,
+    m_last: usize,
+    m_user: usize,
+    m_valid: usize,
+    m_ready: usize,
+    psel: usize,
+    penable: usize,
+    pwrite: usize,
+    paddr: usize,
+    pwdata: usize,
+    prdata: usize,
+    pslverr: usize,
+}
+
+impl Ports {
+    fn of(b: &Built) -> Ports {
+        Ports {
+            reset: b.port("reset"),
+            s_data: b.port("s_axis_tdata"),
+            s_keep: b.port("s_axis_tkeep"),
+            s_last: b.port("s_axis_tlast"),
+            s_valid: b.port("s_axis_tvalid"),
+            s_ready: b.port("s_axis_tready"),
+            m_data: b.port("m_axis_tdata"),
+            m_keep: b.port("m_axis_tkeep"),
+            m_last: b.port("m_axis_tlast"),
+            m_user: b.port("m_axis_tuser"),
+            m_valid: b.port("m_axis_tvalid"),
+            m_ready: b.port("m_axis_tready"),
+            psel: b.port("psel"),
+            penable: b.port("penable"),
+            pwrite: b.port("pwrite"),
+            paddr: b.port("paddr"),
+            pwdata: b.port("pwdata"),
+            prdata: b.port("prdata"),
+            pslverr: b.port("pslverr"),
+        }
+    }
+}
+
+/// What a TX run gave.
+#[derive(Clone, Debug, Default)]
+pub struct TxRun {
+    /// The output stream, packets back to back.
+    pub output: Vec<u8>,
+    /// Output packets flagged incomplete (`m_axis_tuser`).
+    pub flagged: usize,
+    /// Clock cycles from the first input beat to the last output beat.
+    pub cycles: u64,
+    /// Input beats taken.
+    pub in_beats: u64,
+    /// The event counters, by name (register order).
+    pub counters: Vec<(String, u32)>,
+    /// STATUS after the run.
+    pub status: u32,
+}
+
+/// A running TX model with its APB port.
+pub struct TxDut<'a> {
+    pub dut: Dut<'a>,
+    p: Ports,
+}
+
+impl<'a> TxDut<'a> {
+    /// A fresh instance, reset for two cycles.
+    pub fn new(b: &'a Built) -> TxDut<'a> {
+        let p = Ports::of(b);
+        let mut dut = b.instance();
+        dut.set(p.reset, 1);
+        dut.set(p.m_ready, 1);
+        dut.tick(2);
+        dut.set(p.reset, 0);
+        dut.tick(1);
+        TxDut { dut, p }
+    }
+
+    /// APB write (setup and access phases).
+    pub fn write(&mut self, addr: u32, data: u32) {
+        let (d, p) = (&mut self.dut, &self.p);
+        // Streams hold still during register access.
+        d.set(p.s_valid, 0);
+        d.set(p.m_ready, 0);
+        d.set(p.psel, 1);
+        d.set(p.pwrite, 1);
+        d.set(p.paddr, addr as u128);
+        d.set(p.pwdata, data as u128);
+        d.set(p.penable, 0);
+        d.tick(1);
+        d.set(p.penable, 1);
+        d.eval();
+        assert_eq!(d.get(p.pslverr), 0, "APB write to 0x{addr:03x}: no register");
+        d.tick(1);
+        d.set(p.psel, 0);
+        d.set(p.penable, 0);
+        d.set(p.pwrite, 0);
+    }
+
+    /// APB read.
+    pub fn read(&mut self, addr: u32) -> u32 {
+        let (d, p) = (&mut self.dut, &self.p);
+        // Streams hold still during register access.
+        d.set(p.s_valid, 0);
+        d.set(p.m_ready, 0);
+        d.set(p.psel, 1);
+        d.set(p.pwrite, 0);
+        d.set(p.paddr, addr as u128);
+        d.set(p.penable, 0);
+        d.tick(1);
+        d.set(p.penable, 1);
+        d.eval();
+        let v = d.get(p.prdata) as u32;
+        d.tick(1);
+        d.set(p.psel, 0);
+        d.set(p.penable, 0);
+        v
+    }
+
+    /// Write fields of register `name`: `(field, value)` pairs, the rest 0.
+    pub fn write_fields(&mut self, name: &str, fields: &[(&str, u32)]) {
+        let r = register(name);
+        self.write(r.offset, pack(&r, fields));
+    }
+
+    pub fn read_reg(&mut self, name: &str) -> u32 {
+        self.read(register(name).offset)
+    }
+
+    /// Program the security context of `s` as firmware would: CONFIG
+    /// (enable last), WINDOW, FC_INIT, the key slots, then CTRL.load.
+    pub fn program(&mut self, ctx: &Context, s: &StreamContext) {
+        let suite = s.suite.code() as u32;
+        let mode = match s.tag_mode {
+            TagMode::Frame => 0,
+            TagMode::Message => 1,
+            TagMode::DataType => 2,
+        };
+        let cfg = |enable: u32| {
+            vec![
+                ("enable", enable),
+                ("vcx", ctx.vcx as u32),
+                ("control_dt", ctx.control_dt as u32),
+                ("stream", s.stream as u32),
+                ("suite", suite),
+                ("tag_mode", mode),
+                ("tag_len", tag_len_code(s.tag_len) as u32),
+                ("crc32", s.crc32 as u32),
+                ("stride", s.stride as u32),
+            ]
+        };
+        self.write_fields("config", &cfg(0));
+        self.write_fields("window", &[("offset", s.window.0 as u32), ("length", s.window.1 as u32)]);
+        self.write_fields("fc_init", &[("value", s.frame_counter)]);
+        for (i, k) in s.keys.iter().enumerate().take(2) {
+            let key = k.key.expose();
+            for w in 0..8 {
+                let word = (0..4).fold(0u32, |a, b| a << 8 | *key.get(4 * w + b).unwrap_or(&0) as u32);
+                self.write(register(&format!("key{i}_w{w}")).offset, word);
+            }
+            self.write_fields(&format!("key{i}_id"), &[("key_id", k.key_id as u32), ("valid", 1)]);
+        }
+        self.write_fields("config", &cfg(1));
+        self.write_fields("ctrl", &[("load", 1)]);
+    }
+
+    /// The event counters.
+    pub fn counters(&mut self) -> Vec<(String, u32)> {
+        csi2sec_hdl::tx_regs::COUNTERS.iter().map(|(n, _)| (n.to_string(), self.read_reg(n))).collect()
+    }
+}
+
+/// A register value from field values.
+pub fn pack(r: &Register, fields: &[(&str, u32)]) -> u32 {
+    fields.iter().fold(0, |a, (n, v)| {
+        let f = r.field(n);
+        let mask = ((1u64 << f.width) - 1) as u32;
+        assert!(*v <= mask, "{}.{n} = {v}: wider than {} bits", r.name, f.width);
+        a | (v & mask) << f.lsb
+    })
+}
+
+/// The input split into packets (header-decoded lengths), each with
+/// whether it is an FS of `stream`. Stops at the first packet the model
+/// cannot parse, as the model does.
+fn packets(input: &[u8], vcx: bool, stream: u8) -> Vec<(&[u8], bool)> {
+    let mut out = Vec::new();
+    for p in PacketReader::new(input, vcx).map_while(Result::ok) {
+        let len = if p.header.is_long() { 6 + p.payload.len() } else { 4 };
+        let h: Header = p.header;
+        out.push((&input[p.offset..p.offset + len], h.dt == DT_FS && h.stream() == stream));
+    }
+    out
+}
+
+/// Stream `input` through a TX programmed with `ctx` (whose single stream
+/// the RTL supports; see [`rtl_stream`]).
+pub fn run_tx(b: &Built, ctx: &Context, input: &[u8], stalls: Stalls, seed: u64) -> Result<TxRun, String> {
+    let s = rtl_stream(ctx)?.clone();
+    let mut t = TxDut::new(b);
+    t.program(ctx, &s);
+    let fs_reg = register("frames_started").offset;
+    let next_frame = register("next_frame");
+    let mut rng = Rng::new(seed);
+    let pkts = packets(input, ctx.vcx, s.stream);
+    // Beats of every packet, with the index of the FS packets.
+    let mut beats: Vec<(u128, u16, bool, Option<usize>)> = Vec::new();
+    let mut fs_index = 0usize;
+    for (bytes, is_fs) in &pkts {
+        let n = bytes.len().div_ceil(16);
+        for (k, c) in bytes.chunks(16).enumerate() {
+            let data = c.iter().enumerate().fold(0u128, |a, (i, &b)| a | (b as u128) << (8 * i));
+            let keep = if c.len() == 16 { 0xffff } else { (1u16 << c.len()) - 1 };
+            let fs = if *is_fs && k == 0 { Some(fs_index) } else { None };
+            beats.push((data, keep, k + 1 == n, fs));
+        }
+        if *is_fs {
+            fs_index += 1;
+        }
+    }
+    let mut run = TxRun::default();
+    let mut fc: Option<u32> = None;
+    let (mut sent, mut idle, mut first, mut last_out) = (0usize, 0u64, None, 0u64);
+    let mut cur = Vec::new();
+    let p = Ports::of(b);
+    let limit = 200 * beats.len() as u64 + 100_000;
+    loop {
+        // Firmware: the next frame's policy, once the previous FS is applied.
+        if let Some((_, _, _, Some(k))) = beats.get(sent).copied() {
+            if t.read(fs_reg) as usize == k {
+                let this = match fc {
+                    None => s.frame_counter,
+                    Some(u32::MAX) => u32::MAX,
+                    Some(c) => c + 1,
+                };
+                let pol = s.policy(this);
+                let v = [("sv_top", pol.sv[0]), ("sv_middle", pol.sv[1]), ("sv_bottom", pol.sv[2]), ("key_id", pol.key_id)];
+                let v: Vec<(&str, u32)> = v.iter().map(|(n, x)| (*n, *x as u32)).collect();
+                t.write(next_frame.offset, pack(&next_frame, &v));
+                fc = Some(this);
+                beats[sent].3 = None;
+            }
+        }
+        let d = &mut t.dut;
+        let offer = sent < beats.len() && beats[sent].3.is_none() && stalls.source_on(&mut rng);
+        if offer {
+            let (data, keep, last, _) = beats[sent];
+            d.set(p.s_data, data);
+            d.set(p.s_keep, keep as u128);
+            d.set(p.s_last, last as u128);
+        }
+        d.set(p.s_valid, offer as u128);
+        let take = stalls.sink_on(&mut rng);
+        d.set(p.m_ready, take as u128);
+        d.eval();
+        if offer && d.get(p.s_ready) == 1 {
+            sent += 1;
+            run.in_beats += 1;
+            first.get_or_insert(d.cycles);
+        }
+        if take && d.get(p.m_valid) == 1 {
+            let data = d.get(p.m_data);
+            let keep = d.get(p.m_keep) as u16;
+            for i in 0..16 {
+                if keep >> i & 1 == 1 {
+                    cur.push((data >> (8 * i)) as u8);
+                }
+            }
+            if d.get(p.m_last) == 1 {
+                run.flagged += d.get(p.m_user) as usize;
+                run.output.append(&mut cur);
+            }
+            last_out = d.cycles;
+            idle = 0;
+        } else {
+            idle += 1;
+        }
+        d.tick(1);
+        if sent == beats.len() && idle > 300 {
+            break;
+        }
+        if d.cycles > limit {
+            return Err(format!("TX stuck: {sent} of {} input beats taken, {} output bytes", beats.len(), run.output.len()));
+        }
+    }
+    t.dut.set(p.s_valid, 0);
+    run.cycles = last_out.saturating_sub(first.unwrap_or(0)) + 1;
+    run.counters = t.counters();
+    run.status = t.read_reg("status");
+    if !cur.is_empty() {
+        return Err(format!("{} output bytes without tlast", cur.len()));
+    }
+    Ok(run)
+}
