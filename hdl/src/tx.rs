@@ -211,7 +211,7 @@ localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, PSEP =
            FEOUT = 5'd19, ABORT = 5'd20, ABORTY = 5'd21;
 reg [4:0] st;
 // Context and frame state of the configured stream.
-reg loaded, started, exhausted, frame_open, seen_mid, policy_error;
+reg loaded, started, exhausted, frame_open, seen_mid, policy_error, frame_sv1;
 reg [31:0] fc, mc, recs, cbytes, gh_blocks;
 reg [15:0] fnum;
 reg [3:0] sv_top, sv_mid, sv_bot;
@@ -233,16 +233,22 @@ reg req_h, req_j0, h_wait, j0_wait, j0_ok, want_j0;
 reg [127:0] j0, frame_j0, ej0, tag_r;
 reg [95:0] ks_prefix;
 reg [31:0] ks_ctr;
-reg [12:0] ks_left;
+reg [12:0] ks_left, ks_own;
 reg [7:0] outstanding;
+// Keystream run ahead (frame mode): blocks of the next packet's message
+// counter issued before its header is seen (spec_n), and blocks issued
+// that no packet uses, dropped as they come out (ks_drop).
+reg [5:0] spec_n;
+reg [6:0] ks_drop;
 initial begin
   st = HDR; loaded = 0; started = 0; exhausted = 0; frame_open = 0; seen_mid = 0; policy_error = 0;
-  fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
+  frame_sv1 = 0; fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
   p_rh = 0; p_hdr = 0; p_cov = 0; p_enc = 0; p_tag_here = 0; p_over = 0;
   rem = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
   j0 = 0; frame_j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
+  ks_own = 0; spec_n = 0; ks_drop = 0;
 end
 
 // Configuration checks (STATUS.config_error): what this IP cannot apply.
@@ -290,8 +296,14 @@ wire slot1_hit = key1_id_valid & key1_id_key_id == next_frame_key_id;
 wire key_write = apb_write & paddr[11:2] >= 10'd8 & paddr[11:2] <= 10'd25;
 
 // AES core.
-wire aes_idle = ~req_h & ~req_j0 & ks_left == 13'd0 & outstanding == 8'd0 & ~want_j0;
+wire aes_idle = ~req_h & ~req_j0 & ks_left == 13'd0 & outstanding == 8'd0 & ~want_j0 & spec_n == 6'd0;
 wire ks_ok = aes$m_valid & ~h_wait & ~j0_wait;
+// Run ahead while the frame may need keystream and no header is being
+// decided (the header takes spec_n).
+wire spec_on = frame_open & frame_sv1 & config_tag_mode == 2'd0 & key_ok & ~want_j0 & ~req_j0 & ~req_h
+             & ks_left == 13'd0 & spec_n != 6'd32 & ~(it_valid & it_hdr)
+             & (st == HDR | st == PASS | st == DROP | st == PSEP | st == PBODY | st == PCRC32 | st == PCRC16);
+wire drop_now = ks_drop != 7'd0 & ks_own == 13'd0 & aes$m_valid & ~h_wait & ~j0_wait;
 wire [127:0] ks = rev16(aes$m_data);
 wire cap_j0 = j0_wait & aes$m_valid;
 wire cap_h = h_wait & aes$m_valid & gh$h_ready;
@@ -327,10 +339,12 @@ wire fe_close = is_hdr & ~h_bad & h_mine & h_dt == 6'h01 & frame_open;
 wire fs_ready = ~(frame_open & gh_open) & aes_idle;
 wire fs_go = fs_mine & fs_ready & pk$s_ready;
 wire fe_tag = config_tag_mode == 2'd0 & recs != 32'd0;
-wire prot = is_hdr & ~h_bad & h_mine & frame_open & h_class & ~it_last;
+wire prot_c = is_hdr & ~h_bad & h_mine & frame_open & h_class & ~it_last;
+wire prot = prot_c & ks_drop == 7'd0;
+wire [12:0] need = 13'(({1'b0, h_wc} + 17'd15) >> 4);
 wire conflict = is_hdr & ~h_bad & h_mine & h_long & h_dt == config_control_dt;
 wire drop_hdr = is_hdr & h_bad | conflict;
-wire pass_hdr = is_hdr & ~h_bad & ~fs_mine & ~(fe_close & fe_tag) & ~prot & ~conflict;
+wire pass_hdr = is_hdr & ~h_bad & ~fs_mine & ~(fe_close & fe_tag) & ~prot_c & ~conflict;
 wire hdr_take = (pass_hdr & pk$s_ready) | drop_hdr | prot | fs_go;
 wire [15:0] tagpkt_wc = {10'd0, {1'b0, tag_bytes} + 6'd16};
 wire [7:0] ctrl_di = {config_stream[1:0], config_control_dt};
@@ -466,12 +480,13 @@ always @(*) begin
   // AES core: key load, then H, E_K(J0)s and keystream in request order.
   aes$clock = clock;
   aes$zeroize = reset | ctrl_clear;
-  aes$flush = st == PTRUNC & ks_left == 13'd0;
+  aes$flush = st == PTRUNC & ks_left == 13'd0 & ~j0_wait;
   aes$key = kslot ? key1 : key0;
   aes$key_valid = st == KEY;
-  aes$s_data = rev16(req_h ? 128'd0 : req_j0 ? j0 : {bswap32(ks_ctr), ks_prefix});
-  aes$s_valid = (req_h | req_j0 | ks_left != 13'd0) & aes$key_loaded & st != PTRUNC;
-  aes$m_ready = cap_j0 | cap_h | (body_take & p_enc & pay_n != 5'd0);
+  aes$s_data = rev16(req_h ? 128'd0 : req_j0 ? j0 : ks_left != 13'd0 ? {bswap32(ks_ctr), ks_prefix}
+                     : {bswap32({26'd0, spec_n} + 32'd1), ctr_prefix(stream8, kid, fc, mc)});
+  aes$s_valid = (req_h | req_j0 | ks_left != 13'd0 | spec_on) & aes$key_loaded & st != PTRUNC;
+  aes$m_ready = cap_j0 | cap_h | (body_take & p_enc & pay_n != 5'd0) | drop_now;
   // GHASH: records, trailer and length block.
   gh$clock = clock;
   gh$zeroize = reset | ctrl_clear;
@@ -512,11 +527,13 @@ always @(posedge clock) begin
   if (aes$s_valid & aes$s_ready) begin
     if (req_h) req_h <= 1'b0;
     else if (req_j0) req_j0 <= 1'b0;
-    else begin
+    else if (ks_left != 13'd0) begin
       ks_left <= ks_left - 13'd1;
       ks_ctr <= ks_ctr + 32'd1;
-    end
+    end else spec_n <= spec_n + 6'd1;
   end
+  if (drop_now) ks_drop <= ks_drop - 7'd1;
+  if (body_take & p_enc & pay_n != 5'd0) ks_own <= ks_own - 13'd1;
   outstanding <= outstanding + {7'd0, aes$s_valid & aes$s_ready} - {7'd0, aes$m_valid & aes$m_ready};
   if (cap_j0) begin
     ej0 <= aes$m_data;
@@ -562,6 +579,10 @@ always @(posedge clock) begin
   end
   case (st)
     HDR: if (is_hdr) begin
+      if (fs_mine & spec_n != 6'd0) begin
+        ks_drop <= ks_drop + {1'b0, spec_n};
+        spec_n <= 6'd0;
+      end
       if (fs_go) begin
         // FS (spec §2, §3): abandon, advance the frame counter, take the
         // next frame's policy.
@@ -575,6 +596,8 @@ always @(posedge clock) begin
         {sv_top, sv_mid, sv_bot} <= (started & fc == 32'hffffffff) | exhausted ? {4'd5, 4'd5, 4'd5}
                                    : {next_frame_sv_top, next_frame_sv_middle, next_frame_sv_bottom};
         kid <= next_frame_key_id;
+        frame_sv1 <= ~((started & fc == 32'hffffffff) | exhausted)
+                   & (next_frame_sv_top == 4'd1 | next_frame_sv_middle == 4'd1 | next_frame_sv_bottom == 4'd1);
         kslot <= slot1_hit & ~slot0_hit;
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0; gh_blocks <= 32'd0; seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
@@ -585,6 +608,8 @@ always @(posedge clock) begin
       end else if (fs_mine & frame_open & gh_open & aes_idle) begin
         st <= ABORT;
       end else if (fe_close) begin
+        ks_drop <= ks_drop + {1'b0, spec_n};
+        spec_n <= 6'd0;
         if (fe_tag) st <= CTRAIL;
         else if (pk$s_ready) frame_open <= 1'b0;
       end else if (prot) begin
@@ -611,11 +636,17 @@ always @(posedge clock) begin
           j0_wait <= 1'b1;
           j0_ok <= 1'b0;
         end
+        // Keystream: the blocks run ahead serve first; the rest are
+        // requested now, or the surplus is dropped.
+        spec_n <= 6'd0;
         if (h_enc) begin
-          ks_left <= 13'(({1'b0, h_wc} + 17'd15) >> 4);
-          ks_ctr <= 32'd1;
-          ks_prefix <= ctr_prefix(stream8, kid, fc, mc);
-        end
+          ks_own <= need;
+          if (need > {7'd0, spec_n}) begin
+            ks_left <= need - {7'd0, spec_n};
+            ks_ctr <= {26'd0, spec_n} + 32'd1;
+            ks_prefix <= ctr_prefix(stream8, kid, fc, mc);
+          end else ks_drop <= 7'(spec_n - need[5:0]);
+        end else ks_drop <= {1'b0, spec_n};
         st <= PSEP;
       end else if (pass_hdr & pk$s_ready & ~it_last) begin
         st <= PASS;
@@ -669,11 +700,13 @@ always @(posedge clock) begin
       st <= PCRC16;
     end
     PCRC16: if (p_over | pk$s_ready) st <= HDR;
-    PTRUNC: if ((p_over | pk$s_ready) & ks_left == 13'd0) begin
+    PTRUNC: if ((p_over | pk$s_ready) & ks_left == 13'd0 & ~j0_wait) begin
       // The keystream still in the core was dropped (flush); a message
       // scope in progress is closed and its tag dropped.
       outstanding <= 8'd0;
-      j0_wait <= 1'b0;
+      ks_own <= 13'd0;
+      ks_drop <= 7'd0;
+      spec_n <= 6'd0;
       st <= p_tag_here ? ABORT : HDR;
     end
     CTRAIL: if (gh$s_ready) begin
@@ -718,6 +751,9 @@ always @(posedge clock) begin
     key_ok <= 1'b0;
     req_h <= 1'b0; req_j0 <= 1'b0; h_wait <= 1'b0; j0_wait <= 1'b0; j0_ok <= 1'b0; want_j0 <= 1'b0;
     ks_left <= 13'd0;
+    ks_own <= 13'd0;
+    ks_drop <= 7'd0;
+    spec_n <= 6'd0;
     outstanding <= 8'd0;
     ej0 <= 128'd0;
     tag_r <= 128'd0;

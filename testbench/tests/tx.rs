@@ -111,3 +111,11 @@ fn message_mode_crc32_and_tag_lengths() {
         check(&format!("{mode} {sv:?} crc32={crc} T={t}"), &ctx, &input, Arch::Pipelined, Stalls::Both, None);
     }
 }
+
+#[test]
+fn full_lines_at_width_16() {
+    // 1536 RAW10 pixels: 1920-byte lines, as in the throughput figure.
+    let input = frames(1536, 8, 2, 3);
+    let ctx = context("frame", [1, 1, 1], false, 16);
+    check("1920-byte lines SV-1", &ctx, &input, Arch::Pipelined, Stalls::None, None);
+}
