@@ -5,12 +5,13 @@
 //! error.
 
 use clap::{Parser, Subcommand};
+use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
+use csi2sec_hdl::sub_bytes::SboxForm;
+use csi2sec_hdl::tx_config::{Protocol, Suites, TxConfig};
 use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{self, FrameSpec, PixelFormat};
 use csi2sec_sim::kat::{self, Tally};
 use csi2sec_sim::rx::{RxReport, Verdict};
-use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
-use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::engines::RtlKat;
 use std::path::{Path, PathBuf};
@@ -21,7 +22,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "csi2sec", version, about = "csi2sec/1 CSI-2 security: golden model, vector runners and RTL generation")]
+#[command(
+    name = "csi2sec",
+    version,
+    about = "csi2sec/1 CSI-2 security: golden model, vector runners and RTL generation"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -128,17 +133,52 @@ enum Cmd {
         #[arg(long)]
         no_pnr: bool,
     },
-    /// Emit Verilog IP for one engine configuration.
+    /// Stream a raw CSI-2 packet stream through the RTL TX in Verilator
+    /// cosimulation (the configuration that covers the context is built
+    /// and cached under target/), programmed through its register port as
+    /// firmware would. Exit codes as protect.
+    Cosim {
+        #[arg(long)]
+        context: PathBuf,
+        /// Through the RTL RX instead (not in this version).
+        #[arg(long)]
+        rx: bool,
+        /// Drop tvalid and tready at random with this probability (0..1).
+        #[arg(long, default_value_t = 0.0)]
+        stall: f64,
+        /// Write a waveform (not in this version).
+        #[arg(long)]
+        vcd: Option<PathBuf>,
+        /// AES architecture of the RTL.
+        #[arg(long, default_value = "pipelined")]
+        arch: String,
+        input: PathBuf,
+        output: PathBuf,
+    },
+    /// Emit Verilog IP for one engine or TX configuration.
     Generate {
-        /// aes, ctr, ghash, gmac, gcm or cmac.
+        /// aes, ctr, ghash, gmac, gcm, cmac or tx.
         #[arg(long)]
         block: String,
         /// 128 or 256.
         #[arg(long, default_value_t = 128)]
         key_bits: usize,
-        /// iterative or pipelined.
-        #[arg(long, default_value = "iterative")]
-        arch: String,
+        /// iterative or pipelined (default: iterative for engines,
+        /// pipelined for the TX).
+        #[arg(long)]
+        arch: Option<String>,
+        /// TX: sep or fsed.
+        #[arg(long, default_value = "sep")]
+        protocol: String,
+        /// TX: stream width in bytes (4, 8 or 16).
+        #[arg(long, default_value_t = 16)]
+        width: usize,
+        /// TX: streams with a security context (1..16).
+        #[arg(long, default_value_t = 1)]
+        streams: usize,
+        /// TX: gmac, cmac or both.
+        #[arg(long, default_value = "gmac")]
+        suites: String,
         /// Pipelined: register stages per AES round (1 or 2).
         #[arg(long, default_value_t = 1)]
         stages: usize,
@@ -168,16 +208,26 @@ fn read(path: &Path) -> Result<Vec<u8>, Fail> {
 }
 
 fn load_context(path: &Path) -> Result<Context, Fail> {
-    let text = String::from_utf8(read(path)?).map_err(|_| Fail(format!("{}: not UTF-8 text", path.display())))?;
+    let text = String::from_utf8(read(path)?)
+        .map_err(|_| Fail(format!("{}: not UTF-8 text", path.display())))?;
     Context::from_json(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))
 }
 
 /// Write through a temporary file in the same folder and rename, so a
 /// failed run never leaves a partial or stale output.
 fn write_atomic(path: &Path, data: &[u8]) -> Result<(), Fail> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| Fail(format!("{}: not a file name", path.display())))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| Fail(format!("{}: not a file name", path.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     std::fs::write(&tmp, data).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
@@ -186,14 +236,19 @@ fn write_atomic(path: &Path, data: &[u8]) -> Result<(), Fail> {
 }
 
 fn rate(bytes: usize, secs: f64) -> String {
-    format!("{bytes} bytes in {:.1} ms ({:.0} MB/s)", secs * 1e3, bytes as f64 / secs.max(1e-9) / 1e6)
+    format!(
+        "{bytes} bytes in {:.1} ms ({:.0} MB/s)",
+        secs * 1e3,
+        bytes as f64 / secs.max(1e-9) / 1e6
+    )
 }
 
 fn protect(context: &Path, input: &Path, output: &Path) -> Result<ExitCode, Fail> {
     let ctx = load_context(context)?;
     let data = read(input)?;
     let t = Instant::now();
-    let (out, c) = csi2sec_sim::protect(&ctx, &data).map_err(|e| Fail(format!("{}: {e}", input.display())))?;
+    let (out, c) =
+        csi2sec_sim::protect(&ctx, &data).map_err(|e| Fail(format!("{}: {e}", input.display())))?;
     let secs = t.elapsed().as_secs_f64();
     write_atomic(output, &out)?;
     eprintln!(
@@ -204,7 +259,11 @@ fn protect(context: &Path, input: &Path, output: &Path) -> Result<ExitCode, Fail
         c.oversize,
         c.input_ecc_corrected,
         c.input_crc_error,
-        if c.rekey_needed.is_empty() { String::new() } else { format!(", REKEY NEEDED on streams {:?}", c.rekey_needed) }
+        if c.rekey_needed.is_empty() {
+            String::new()
+        } else {
+            format!(", REKEY NEEDED on streams {:?}", c.rekey_needed)
+        }
     );
     eprintln!("protect: {}", rate(data.len(), secs));
     Ok(ExitCode::SUCCESS)
@@ -213,8 +272,17 @@ fn protect(context: &Path, input: &Path, output: &Path) -> Result<ExitCode, Fail
 fn print_report(r: &RxReport) {
     for f in &r.frames {
         let fc = f.frame_counter.map_or("-".to_string(), |c| c.to_string());
-        let why = if f.reason.is_empty() { String::new() } else { format!(" ({})", f.reason) };
-        println!("stream {:2}  frame_counter {fc:>10}  frame {:5}  {}{why}", f.stream, f.frame_number, f.verdict.name());
+        let why = if f.reason.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", f.reason)
+        };
+        println!(
+            "stream {:2}  frame_counter {fc:>10}  frame {:5}  {}{why}",
+            f.stream,
+            f.frame_number,
+            f.verdict.name()
+        );
     }
     if !r.packets.is_empty() {
         let mut counts = std::collections::BTreeMap::new();
@@ -223,7 +291,14 @@ fn print_report(r: &RxReport) {
         }
         println!("message verdicts: {counts:?}");
         for p in r.packets.iter().filter(|p| !p.verdict.is_good()).take(20) {
-            println!("  stream {} message {} (byte {}): {} ({})", p.stream, p.message_counter, p.offset, p.verdict.name(), p.reason);
+            println!(
+                "  stream {} message {} (byte {}): {} ({})",
+                p.stream,
+                p.message_counter,
+                p.offset,
+                p.verdict.name(),
+                p.reason
+            );
         }
     }
     if let Some(s) = &r.stopped {
@@ -231,7 +306,12 @@ fn print_report(r: &RxReport) {
     }
 }
 
-fn verify(context: &Path, input: &Path, output: &Path, report: Option<&Path>) -> Result<ExitCode, Fail> {
+fn verify(
+    context: &Path,
+    input: &Path,
+    output: &Path,
+    report: Option<&Path>,
+) -> Result<ExitCode, Fail> {
     let ctx = load_context(context)?;
     let data = read(input)?;
     let t = Instant::now();
@@ -244,8 +324,16 @@ fn verify(context: &Path, input: &Path, output: &Path, report: Option<&Path>) ->
     print_report(&r);
     let bad = r.frames.iter().filter(|f| !f.verdict.is_good()).count();
     let ok = r.frames.iter().filter(|f| f.verdict == Verdict::Ok).count();
-    eprintln!("verify: {} frames, {ok} ok, {bad} not ok; {}", r.frames.len(), rate(data.len(), secs));
-    Ok(if r.all_good() && r.stopped.is_none() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    eprintln!(
+        "verify: {} frames, {ok} ok, {bad} not ok; {}",
+        r.frames.len(),
+        rate(data.len(), secs)
+    );
+    Ok(if r.all_good() && r.stopped.is_none() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn make_frames(spec: FrameSpec, vcx: bool, output: &Path) -> Result<ExitCode, Fail> {
@@ -253,14 +341,34 @@ fn make_frames(spec: FrameSpec, vcx: bool, output: &Path) -> Result<ExitCode, Fa
     let mut out = Vec::new();
     frames::generate(&spec, &mut out);
     write_atomic(output, &out)?;
-    eprintln!("frames: {} frames of {}x{} on stream {}, {} bytes", spec.frames, spec.width, spec.height, spec.stream, out.len());
+    eprintln!(
+        "frames: {} frames of {}x{} on stream {}, {} bytes",
+        spec.frames,
+        spec.width,
+        spec.height,
+        spec.stream,
+        out.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_engine(block: &str, key_bits: usize, arch: &str, stages: usize, sbox: &str, name: Option<String>) -> Result<EngineConfig, Fail> {
-    let block = BlockKind::parse(block).ok_or_else(|| Fail(format!("--block {block}: expected aes, ctr, ghash, gmac, gcm or cmac")))?;
-    let arch = Arch::parse(arch).ok_or_else(|| Fail(format!("--arch {arch}: expected iterative or pipelined")))?;
-    let sbox = SboxForm::parse(sbox).ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
+fn parse_engine(
+    block: &str,
+    key_bits: usize,
+    arch: &str,
+    stages: usize,
+    sbox: &str,
+    name: Option<String>,
+) -> Result<EngineConfig, Fail> {
+    let block = BlockKind::parse(block).ok_or_else(|| {
+        Fail(format!(
+            "--block {block}: expected aes, ctr, ghash, gmac, gcm or cmac"
+        ))
+    })?;
+    let arch = Arch::parse(arch)
+        .ok_or_else(|| Fail(format!("--arch {arch}: expected iterative or pipelined")))?;
+    let sbox = SboxForm::parse(sbox)
+        .ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
     let mut cfg = EngineConfig::new(block, key_bits, arch, sbox).with_stages(stages);
     if let Some(n) = name {
         cfg.name = n;
@@ -271,11 +379,139 @@ fn parse_engine(block: &str, key_bits: usize, arch: &str, stages: usize, sbox: &
 
 fn generate(cfg: &EngineConfig, out: &Path) -> Result<ExitCode, Fail> {
     let modules = cfg.emit().map_err(Fail)?;
-    let files = ip::write(cfg, &modules, out).map_err(|e| Fail(format!("{}: {e}", out.display())))?;
-    println!("generate: {} modules, top csi2sec_{}, in {}", modules.len(), cfg.name, out.display());
+    let files = ip::write(&ip::engine_info(cfg), &modules, out)
+        .map_err(|e| Fail(format!("{}: {e}", out.display())))?;
+    println!(
+        "generate: {} modules, top csi2sec_{}, in {}",
+        modules.len(),
+        cfg.name,
+        out.display()
+    );
     for f in files {
         println!("  {f}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_tx(
+    protocol: &str,
+    width: usize,
+    streams: usize,
+    suites: &str,
+    key_bits: usize,
+    arch: &str,
+    stages: usize,
+    sbox: &str,
+    name: Option<String>,
+) -> Result<TxConfig, Fail> {
+    let mut cfg = TxConfig::default_tx();
+    cfg.protocol = Protocol::parse(protocol)
+        .ok_or_else(|| Fail(format!("--protocol {protocol}: expected sep or fsed")))?;
+    cfg.suites = Suites::parse(suites)
+        .ok_or_else(|| Fail(format!("--suites {suites}: expected gmac, cmac or both")))?;
+    cfg.arch = Arch::parse(arch)
+        .ok_or_else(|| Fail(format!("--arch {arch}: expected iterative or pipelined")))?;
+    cfg.sbox = SboxForm::parse(sbox)
+        .ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
+    cfg.width = width;
+    cfg.streams = streams;
+    cfg.key_bits = key_bits;
+    cfg.stages = stages;
+    cfg.name = name.unwrap_or_else(|| cfg.default_name());
+    cfg.check().map_err(Fail)?;
+    Ok(cfg)
+}
+
+fn generate_tx(cfg: &TxConfig, out: &Path) -> Result<ExitCode, Fail> {
+    let modules = cfg.emit().map_err(Fail)?;
+    let files = ip::write(&ip::tx_info(cfg), &modules, out)
+        .map_err(|e| Fail(format!("{}: {e}", out.display())))?;
+    println!(
+        "generate: {} modules, top csi2sec_{}, in {}",
+        modules.len(),
+        cfg.name,
+        out.display()
+    );
+    for f in files {
+        println!("  {f}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `csi2sec cosim`: the RTL TX on a file.
+fn cosim(
+    context: &Path,
+    rx: bool,
+    stall: f64,
+    vcd: Option<&Path>,
+    arch: &str,
+    input: &Path,
+    output: &Path,
+) -> Result<ExitCode, Fail> {
+    if rx {
+        return Err(Fail(
+            "--rx: the RTL RX is not in this version (csi2sec verify runs the golden model's RX)"
+                .into(),
+        ));
+    }
+    if vcd.is_some() {
+        return Err(Fail(
+            "--vcd: waveform dumping is not in this version".into(),
+        ));
+    }
+    if !(0.0..1.0).contains(&stall) {
+        return Err(Fail(format!(
+            "--stall {stall}: expected a probability in [0, 1)"
+        )));
+    }
+    let arch = Arch::parse(arch)
+        .ok_or_else(|| Fail(format!("--arch {arch}: expected iterative or pipelined")))?;
+    let ctx = load_context(context)?;
+    let data = read(input)?;
+    let cfg = csi2sec_testbench::tx::config_for(&ctx, arch).map_err(Fail)?;
+    eprintln!(
+        "cosim: building {} (Verilator; cached under target/cosim/)",
+        cfg.name
+    );
+    let built = csi2sec_testbench::tx::build_tx(&cfg).map_err(|e| Fail(e.to_string()))?;
+    let stalls = if stall > 0.0 {
+        Stalls::Percent((stall * 100.0).round() as u8)
+    } else {
+        Stalls::None
+    };
+    let t = Instant::now();
+    let run = csi2sec_testbench::tx::run_tx(&built, &ctx, &data, stalls, 1).map_err(Fail)?;
+    let secs = t.elapsed().as_secs_f64();
+    write_atomic(output, &run.output)?;
+    let c = |n: &str| {
+        run.counters
+            .iter()
+            .find(|(k, _)| k == n)
+            .map_or(0, |(_, v)| *v)
+    };
+    eprintln!(
+        "cosim: RTL TX {}: {} frames, {} packets protected; dt_conflict {}, oversize {}, input ECC corrected {}, input CRC errors {}{}",
+        cfg.name,
+        c("frames_protected"),
+        c("packets_protected"),
+        c("dt_conflict"),
+        c("oversize"),
+        c("input_ecc_corrected"),
+        c("input_crc_error"),
+        if run.status & 4 != 0 {
+            ", REKEY NEEDED"
+        } else {
+            ""
+        }
+    );
+    eprintln!(
+        "cosim: {} cycles, {:.3} input beats/cycle, {:.2} output bytes/cycle, {:.0} k cycles/s simulated",
+        run.cycles,
+        run.in_beats as f64 / run.cycles.max(1) as f64,
+        run.output.len() as f64 / run.cycles.max(1) as f64,
+        run.cycles as f64 / secs / 1e3
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -285,14 +521,38 @@ fn synth_matrix() -> Vec<(EngineConfig, Vec<synth::Target>, bool)> {
     use synth::Target::*;
     let c = |b, a, s| EngineConfig::new(b, 128, a, s);
     vec![
-        (c(BlockKind::Cmac, Arch::Iterative, SboxForm::Bram), vec![Ice40Up5k, Ecp5_85f], true),
-        (c(BlockKind::Aes, Arch::Iterative, SboxForm::Bram), vec![Ice40Up5k, Ecp5_85f], true),
-        (c(BlockKind::Aes, Arch::Iterative, SboxForm::Rom), vec![Ecp5_85f, Xc7a35t], true),
+        (
+            c(BlockKind::Cmac, Arch::Iterative, SboxForm::Bram),
+            vec![Ice40Up5k, Ecp5_85f],
+            true,
+        ),
+        (
+            c(BlockKind::Aes, Arch::Iterative, SboxForm::Bram),
+            vec![Ice40Up5k, Ecp5_85f],
+            true,
+        ),
+        (
+            c(BlockKind::Aes, Arch::Iterative, SboxForm::Rom),
+            vec![Ecp5_85f, Xc7a35t],
+            true,
+        ),
         // The GCM rows (false): nextpnr (router1, router2) did not route
         // the 128×128 multiplier's XOR network in 10 minutes; see the README.
-        (c(BlockKind::Gcm, Arch::Iterative, SboxForm::Bram), vec![Ecp5_85f], false),
-        (c(BlockKind::Aes, Arch::Pipelined, SboxForm::Bram).with_stages(2), vec![Ecp5_85f], true),
-        (c(BlockKind::Gcm, Arch::Pipelined, SboxForm::Bram).with_stages(2), vec![Ecp5_85f], false),
+        (
+            c(BlockKind::Gcm, Arch::Iterative, SboxForm::Bram),
+            vec![Ecp5_85f],
+            false,
+        ),
+        (
+            c(BlockKind::Aes, Arch::Pipelined, SboxForm::Bram).with_stages(2),
+            vec![Ecp5_85f],
+            true,
+        ),
+        (
+            c(BlockKind::Gcm, Arch::Pipelined, SboxForm::Bram).with_stages(2),
+            vec![Ecp5_85f],
+            false,
+        ),
     ]
 }
 
@@ -302,10 +562,17 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
     for (cfg, targets, pnr) in synth_matrix() {
         for t in targets {
             let cached = root.join(t.name()).join(&cfg.name).join("report.json");
-            let r: serde_json::Value = match std::fs::read_to_string(&cached).ok().and_then(|s| serde_json::from_str(&s).ok()) {
+            let r: serde_json::Value = match std::fs::read_to_string(&cached)
+                .ok()
+                .and_then(|s| serde_json::from_str(&s).ok())
+            {
                 Some(r) if !fresh => r,
                 _ => {
-                    eprintln!("report: synthesising {} for {} (minutes)", cfg.name, t.name());
+                    eprintln!(
+                        "report: synthesising {} for {} (minutes)",
+                        cfg.name,
+                        t.name()
+                    );
                     synth::synth(&cfg, t, &root, 150.0, pnr).map_err(Fail)?
                 }
             };
@@ -315,13 +582,35 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
     println!("| configuration | target | LUT | FF | BRAM | Fmax (MHz) | fits |");
     println!("|---|---|---:|---:|---:|---:|---|");
     for r in &rows {
-        let fmax = r["fmax_mhz"].as_f64().map(|f| format!("{f:.1}")).unwrap_or_else(|| "—".into());
-        println!("| {} | {} | {} | {} | {} | {} | {} |", r["config"].as_str().unwrap_or("?"), r["target"].as_str().unwrap_or("?"), r["lut"], r["ff"], r["bram"], fmax, if r["fits"].as_bool() == Some(true) { "yes" } else { "no" });
+        let fmax = r["fmax_mhz"]
+            .as_f64()
+            .map(|f| format!("{f:.1}"))
+            .unwrap_or_else(|| "—".into());
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r["config"].as_str().unwrap_or("?"),
+            r["target"].as_str().unwrap_or("?"),
+            r["lut"],
+            r["ff"],
+            r["bram"],
+            fmax,
+            if r["fits"].as_bool() == Some(true) {
+                "yes"
+            } else {
+                "no"
+            }
+        );
     }
-    println!("\nLUT: LUT4 on ECP5 and iCE40 (ECP5 carry cells count 2), LUT1-6 on Xilinx 7; the IP alone, outside the measurement harness. Fmax: nextpnr on the whole harnessed design, seed 1. Commands to reproduce each row:");
+    println!(
+        "\nLUT: LUT4 on ECP5 and iCE40 (ECP5 carry cells count 2), LUT1-6 on Xilinx 7; the IP alone, outside the measurement harness. Fmax: nextpnr on the whole harnessed design, seed 1. Commands to reproduce each row:"
+    );
     for r in &rows {
         for c in r["commands"].as_array().into_iter().flatten() {
-            println!("  ({}) {}", r["directory"].as_str().unwrap_or("?"), c.as_str().unwrap_or("?"));
+            println!(
+                "  ({}) {}",
+                r["directory"].as_str().unwrap_or("?"),
+                c.as_str().unwrap_or("?")
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -335,7 +624,13 @@ fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
         return report_synth(fresh);
     }
     let mut rows = Vec::new();
-    for block in [BlockKind::Aes, BlockKind::Ctr, BlockKind::Ghash, BlockKind::Gcm, BlockKind::Cmac] {
+    for block in [
+        BlockKind::Aes,
+        BlockKind::Ctr,
+        BlockKind::Ghash,
+        BlockKind::Gcm,
+        BlockKind::Cmac,
+    ] {
         for kb in [128, 256] {
             if block == BlockKind::Ghash {
                 // No AES inside: one row per architecture.
@@ -343,29 +638,40 @@ fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
                     for arch in [Arch::Iterative, Arch::Pipelined] {
                         let cfg = EngineConfig::new(block, kb, arch, SboxForm::Rom);
                         eprintln!("report: {}", cfg.name);
-                        rows.push(csi2sec_testbench::report::measure(&cfg).map_err(|e| Fail(e.to_string()))?);
+                        rows.push(
+                            csi2sec_testbench::report::measure(&cfg)
+                                .map_err(|e| Fail(e.to_string()))?,
+                        );
                     }
                 }
                 continue;
             }
-            let mut cfgs: Vec<EngineConfig> = [SboxForm::Rom, SboxForm::Bram].map(|s| EngineConfig::new(block, kb, Arch::Iterative, s)).into();
+            let mut cfgs: Vec<EngineConfig> = [SboxForm::Rom, SboxForm::Bram]
+                .map(|s| EngineConfig::new(block, kb, Arch::Iterative, s))
+                .into();
             if block == BlockKind::Ctr {
                 cfgs.truncate(1);
             }
             if block != BlockKind::Cmac {
                 cfgs.push(EngineConfig::new(block, kb, Arch::Pipelined, SboxForm::Rom));
                 if block != BlockKind::Ctr {
-                    cfgs.push(EngineConfig::new(block, kb, Arch::Pipelined, SboxForm::Rom).with_stages(2));
+                    cfgs.push(
+                        EngineConfig::new(block, kb, Arch::Pipelined, SboxForm::Rom).with_stages(2),
+                    );
                 }
             }
             for cfg in cfgs {
                 eprintln!("report: {}", cfg.name);
-                rows.push(csi2sec_testbench::report::measure(&cfg).map_err(|e| Fail(e.to_string()))?);
+                rows.push(
+                    csi2sec_testbench::report::measure(&cfg).map_err(|e| Fail(e.to_string()))?,
+                );
             }
         }
     }
     print!("{}", csi2sec_testbench::report::table(&rows));
-    println!("\nCycles measured in Verilator cosimulation, no stalls, 4 KiB messages (AES: 256 blocks); AES latency from the accepting edge to a valid result; CTR/GHASH/GCM/CMAC overhead: the cycles a message takes beyond its blocks (start, pipeline fill, E_K(J0), length block, GHASH tail, tag). Verilator cycles/s depend on the machine.");
+    println!(
+        "\nCycles measured in Verilator cosimulation, no stalls, 4 KiB messages (AES: 256 blocks); AES latency from the accepting edge to a valid result; CTR/GHASH/GCM/CMAC overhead: the cycles a message takes beyond its blocks (start, pipeline fill, E_K(J0), length block, GHASH tail, tag). Verilator cycles/s depend on the machine."
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -381,7 +687,8 @@ fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitC
     };
     let t = Instant::now();
     for f in files {
-        let text = String::from_utf8(read(f)?).map_err(|_| Fail(format!("{}: not UTF-8 text", f.display())))?;
+        let text = String::from_utf8(read(f)?)
+            .map_err(|_| Fail(format!("{}: not UTF-8 text", f.display())))?;
         let engine: &mut dyn kat::KatEngine = match rtl_engine.as_mut() {
             Some(e) => e,
             None => &mut kat::Model,
@@ -394,10 +701,17 @@ fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitC
         total.add(&tally);
     }
     if !total.skip_reasons.is_empty() {
-        let why: Vec<String> = total.skip_reasons.iter().map(|(k, v)| format!("{v} {k}")).collect();
+        let why: Vec<String> = total
+            .skip_reasons
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
         println!("skipped: {}", why.join("; "));
     }
-    println!("total: {} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped);
+    println!(
+        "total: {} passed, {} failed, {} skipped",
+        total.passed, total.failed, total.skipped
+    );
     match &rtl_engine {
         Some(e) => eprintln!(
             "kat: {:.2} s through the RTL ({} {} S-boxes, Verilator), {} cycles simulated, builds included",
@@ -408,40 +722,149 @@ fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitC
         ),
         None => eprintln!("kat: {:.2} s (golden model)", t.elapsed().as_secs_f64()),
     }
-    Ok(if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if total.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stale = match &cli.cmd {
-        Cmd::Protect { output, .. } | Cmd::Verify { output, .. } | Cmd::Frames { output, .. } => Some(output.clone()),
+        Cmd::Protect { output, .. }
+        | Cmd::Verify { output, .. }
+        | Cmd::Frames { output, .. }
+        | Cmd::Cosim { output, .. } => Some(output.clone()),
         Cmd::Kat { .. } | Cmd::Generate { .. } | Cmd::Report { .. } | Cmd::Synth { .. } => None,
     };
     let r = match cli.cmd {
-        Cmd::Protect { context, input, output } => protect(&context, &input, &output),
-        Cmd::Verify { context, input, output, report } => verify(&context, &input, &output, report.as_deref()),
-        Cmd::Frames { width, height, format, frames, stream, embedded, seed, no_vcx, output } => (|| {
-            let format = PixelFormat::from_name(&format)
-                .ok_or_else(|| Fail(format!("--format {format}: expected raw8, raw10, raw12, yuv422 or rgb888")))?;
+        Cmd::Protect {
+            context,
+            input,
+            output,
+        } => protect(&context, &input, &output),
+        Cmd::Verify {
+            context,
+            input,
+            output,
+            report,
+        } => verify(&context, &input, &output, report.as_deref()),
+        Cmd::Frames {
+            width,
+            height,
+            format,
+            frames,
+            stream,
+            embedded,
+            seed,
+            no_vcx,
+            output,
+        } => (|| {
+            let format = PixelFormat::from_name(&format).ok_or_else(|| {
+                Fail(format!(
+                    "--format {format}: expected raw8, raw10, raw12, yuv422 or rgb888"
+                ))
+            })?;
             let (top, bottom) = embedded
                 .split_once(',')
                 .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
-                .ok_or_else(|| Fail(format!("--embedded {embedded}: expected TOP,BOTTOM (two counts)")))?;
-            let spec = FrameSpec { width, height, format, frames, stream, embedded_top: top, embedded_bottom: bottom, seed };
+                .ok_or_else(|| {
+                    Fail(format!(
+                        "--embedded {embedded}: expected TOP,BOTTOM (two counts)"
+                    ))
+                })?;
+            let spec = FrameSpec {
+                width,
+                height,
+                format,
+                frames,
+                stream,
+                embedded_top: top,
+                embedded_bottom: bottom,
+                seed,
+            };
             make_frames(spec, !no_vcx, &output)
         })(),
-        Cmd::Kat { rtl, arch, sbox, files } => run_kat(rtl, &arch, &sbox, &files),
+        Cmd::Kat {
+            rtl,
+            arch,
+            sbox,
+            files,
+        } => run_kat(rtl, &arch, &sbox, &files),
         Cmd::Report { what, synth, fresh } => report(&what, synth, fresh),
-        Cmd::Synth { target, block, key_bits, arch, stages, sbox, freq, out, no_pnr } => (|| {
-            let t = synth::Target::parse(&target).ok_or_else(|| Fail(format!("--target {target}: expected ecp5-85f, ice40-up5k or xc7a35t")))?;
+        Cmd::Synth {
+            target,
+            block,
+            key_bits,
+            arch,
+            stages,
+            sbox,
+            freq,
+            out,
+            no_pnr,
+        } => (|| {
+            let t = synth::Target::parse(&target).ok_or_else(|| {
+                Fail(format!(
+                    "--target {target}: expected ecp5-85f, ice40-up5k or xc7a35t"
+                ))
+            })?;
             let cfg = parse_engine(&block, key_bits, &arch, stages, &sbox, None)?;
-            eprintln!("synth: {} for {} (Yosys, then nextpnr on Lattice parts; minutes)", cfg.name, t.name());
+            eprintln!(
+                "synth: {} for {} (Yosys, then nextpnr on Lattice parts; minutes)",
+                cfg.name,
+                t.name()
+            );
             let r = synth::synth(&cfg, t, &out, freq, !no_pnr).map_err(Fail)?;
             println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         })(),
-        Cmd::Generate { block, key_bits, arch, stages, sbox, name, out } => {
-            parse_engine(&block, key_bits, &arch, stages, &sbox, name).and_then(|cfg| generate(&cfg, &out))
+        Cmd::Cosim {
+            context,
+            rx,
+            stall,
+            vcd,
+            arch,
+            input,
+            output,
+        } => cosim(&context, rx, stall, vcd.as_deref(), &arch, &input, &output),
+        Cmd::Generate {
+            block,
+            key_bits,
+            arch,
+            protocol,
+            width,
+            streams,
+            suites,
+            stages,
+            sbox,
+            name,
+            out,
+        } => {
+            if block == "tx" {
+                parse_tx(
+                    &protocol,
+                    width,
+                    streams,
+                    &suites,
+                    key_bits,
+                    arch.as_deref().unwrap_or("pipelined"),
+                    stages,
+                    &sbox,
+                    name,
+                )
+                .and_then(|cfg| generate_tx(&cfg, &out))
+            } else {
+                parse_engine(
+                    &block,
+                    key_bits,
+                    arch.as_deref().unwrap_or("iterative"),
+                    stages,
+                    &sbox,
+                    name,
+                )
+                .and_then(|cfg| generate(&cfg, &out))
+            }
         }
     };
     match r {

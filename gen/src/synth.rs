@@ -66,23 +66,47 @@ fn tool(name: &str) -> Result<(PathBuf, String), String> {
             return Ok((t.clone(), t.display().to_string()));
         }
     }
-    let venv = csi2sec_testbench::model::workspace().join(".venv/bin").join(format!("yowasp-{name}"));
+    let venv = csi2sec_testbench::model::workspace()
+        .join(".venv/bin")
+        .join(format!("yowasp-{name}"));
     if venv.exists() {
         return Ok((venv, format!("yowasp-{name}")));
     }
-    let found = std::env::var_os("PATH").into_iter().flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).find_map(|d| {
-        [format!("yowasp-{name}"), name.to_string()].into_iter().map(|n| d.join(n)).find(|p| p.exists())
-    });
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .find_map(|d| {
+            [format!("yowasp-{name}"), name.to_string()]
+                .into_iter()
+                .map(|n| d.join(n))
+                .find(|p| p.exists())
+        });
     found.map(|p| (p.clone(), p.file_name().unwrap_or_default().to_string_lossy().into_owned())).ok_or_else(|| {
         format!("{name} not found: `make tools` installs yowasp-{name} into .venv/ (pip install yowasp-{name})")
     })
 }
 
 fn run(dir: &Path, bin: &Path, args: &[String]) -> Result<(), String> {
-    let out = Command::new(bin).current_dir(dir).args(args).output().map_err(|e| format!("running {}: {e}", bin.display()))?;
+    let out = Command::new(bin)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("running {}: {e}", bin.display()))?;
     if !out.status.success() {
-        let tail: String = String::from_utf8_lossy(&out.stderr).lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
-        return Err(format!("{} failed in {}:\n{tail}", bin.display(), dir.display()));
+        let tail: String = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .rev()
+            .take(15)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(format!(
+            "{} failed in {}:\n{tail}",
+            bin.display(),
+            dir.display()
+        ));
     }
     Ok(())
 }
@@ -91,7 +115,9 @@ fn run(dir: &Path, bin: &Path, args: &[String]) -> Result<(), String> {
 fn cells(log: &str, top: &str) -> std::collections::BTreeMap<String, u64> {
     let mut out = std::collections::BTreeMap::new();
     let head = format!("=== {top} ===");
-    let Some(at) = log.rfind(&head) else { return out };
+    let Some(at) = log.rfind(&head) else {
+        return out;
+    };
     for line in log[at + head.len()..].lines().skip(1) {
         let t = line.trim();
         if t.starts_with("===") || t.starts_with("design hierarchy") {
@@ -119,10 +145,13 @@ fn cells(log: &str, top: &str) -> std::collections::BTreeMap<String, u64> {
 
 /// LUT, FF, BRAM and DSP counts of the target's cell library.
 fn resources(t: Target, c: &std::collections::BTreeMap<String, u64>) -> (u64, u64, u64, u64) {
-    let sum = |f: &dyn Fn(&str) -> bool| c.iter().filter(|(k, _)| f(k)).map(|(_, v)| v).sum::<u64>();
+    let sum =
+        |f: &dyn Fn(&str) -> bool| c.iter().filter(|(k, _)| f(k)).map(|(_, v)| v).sum::<u64>();
     match t {
         Target::Ecp5_85f => (
-            sum(&|k| k == "LUT4") + 2 * sum(&|k| k == "CCU2C") + 4 * sum(&|k| k == "TRELLIS_DPR16X4"),
+            sum(&|k| k == "LUT4")
+                + 2 * sum(&|k| k == "CCU2C")
+                + 4 * sum(&|k| k == "TRELLIS_DPR16X4"),
             sum(&|k| k == "TRELLIS_FF"),
             sum(&|k| k == "DP16KD"),
             sum(&|k| k.starts_with("MULT18X18")),
@@ -134,7 +163,8 @@ fn resources(t: Target, c: &std::collections::BTreeMap<String, u64>) -> (u64, u6
             sum(&|k| k == "SB_MAC16"),
         ),
         Target::Xc7a35t => (
-            sum(&|k| k.starts_with("LUT")) + sum(&|k| k.starts_with("RAM") && !k.starts_with("RAMB")),
+            sum(&|k| k.starts_with("LUT"))
+                + sum(&|k| k.starts_with("RAM") && !k.starts_with("RAMB")),
             sum(&|k| k.starts_with("FD")),
             sum(&|k| k.starts_with("RAMB18")) + 2 * sum(&|k| k.starts_with("RAMB36")),
             sum(&|k| k.starts_with("DSP48")),
@@ -154,7 +184,13 @@ fn capacity(t: Target) -> (u64, u64) {
 
 /// Synthesise (and, with `pnr`, place and route) `cfg` for `t` in
 /// `root/<target>/<name>`; the report. `freq`: nextpnr's target clock in MHz.
-pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64, pnr: bool) -> Result<Value, String> {
+pub fn synth(
+    cfg: &EngineConfig,
+    t: Target,
+    root: &Path,
+    freq: f64,
+    pnr: bool,
+) -> Result<Value, String> {
     let dir = root.join(t.name()).join(&cfg.name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("ip")).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -166,7 +202,11 @@ pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64, pnr: bool) -
         std::fs::write(dir.join(&f), &m.text).map_err(|e| e.to_string())?;
         files.push(f);
     }
-    std::fs::write(dir.join("wrap.v"), fmax_wrapper(&top, &ports(&modules[0].text))).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("wrap.v"),
+        fmax_wrapper(&top, &ports(&modules[0].text)),
+    )
+    .map_err(|e| e.to_string())?;
     files.push("wrap.v".into());
     let (yosys, yname) = tool("yosys")?;
     let script = format!(
@@ -174,14 +214,23 @@ pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64, pnr: bool) -
         files.join(" "),
         t.synth_cmd()
     );
-    let yargs = vec!["-q".to_string(), "-l".into(), "yosys.log".into(), "-p".into(), script.clone()];
+    let yargs = vec![
+        "-q".to_string(),
+        "-l".into(),
+        "yosys.log".into(),
+        "-p".into(),
+        script.clone(),
+    ];
     let mut commands = vec![format!("{yname} -q -l yosys.log -p '{script}'")];
     let t0 = std::time::Instant::now();
     run(&dir, &yosys, &yargs)?;
     let log = std::fs::read_to_string(dir.join("yosys.log")).map_err(|e| e.to_string())?;
     let c = cells(&log, &top);
     if c.is_empty() {
-        return Err(format!("{}: no cell statistics for {top} in yosys.log", dir.display()));
+        return Err(format!(
+            "{}: no cell statistics for {top} in yosys.log",
+            dir.display()
+        ));
     }
     let (lut, ff, bram, dsp) = resources(t, &c);
     let mut fmax = Value::Null;
@@ -190,14 +239,39 @@ pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64, pnr: bool) -
         let mut args: Vec<String> = part.iter().map(|s| s.to_string()).collect();
         args.extend(
             // router2: router1 did not converge on the pipelined GCM in 10 minutes.
-            ["--json", "netlist.json", "--freq", &format!("{freq}"), "--timing-allow-fail", "--report", "pnr.json", "-l", "pnr.log", "--quiet", "--seed", "1", "--router", "router2"]
-                .map(String::from),
+            [
+                "--json",
+                "netlist.json",
+                "--freq",
+                &format!("{freq}"),
+                "--timing-allow-fail",
+                "--report",
+                "pnr.json",
+                "-l",
+                "pnr.log",
+                "--quiet",
+                "--seed",
+                "1",
+                "--router",
+                "router2",
+            ]
+            .map(String::from),
         );
         commands.push(format!("{pname} {}", args.join(" ")));
         run(&dir, &bin, &args)?;
-        let rep: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("pnr.json")).map_err(|e| e.to_string())?)
-            .map_err(|e| format!("pnr.json: {e}"))?;
-        fmax = rep["fmax"].as_object().and_then(|m| m.values().filter_map(|v| v["achieved"].as_f64()).reduce(f64::min)).map(Value::from).unwrap_or(Value::Null);
+        let rep: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("pnr.json")).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| format!("pnr.json: {e}"))?;
+        fmax = rep["fmax"]
+            .as_object()
+            .and_then(|m| {
+                m.values()
+                    .filter_map(|v| v["achieved"].as_f64())
+                    .reduce(f64::min)
+            })
+            .map(Value::from)
+            .unwrap_or(Value::Null);
     }
     let (cap_lut, cap_bram) = capacity(t);
     let report = json!({
@@ -216,6 +290,10 @@ pub fn synth(cfg: &EngineConfig, t: Target, root: &Path, freq: f64, pnr: bool) -
         "commands": commands,
         "directory": dir.display().to_string(),
     });
-    std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report).unwrap_or_default() + "\n").map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("report.json"),
+        serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+    )
+    .map_err(|e| e.to_string())?;
     Ok(report)
 }

@@ -10,23 +10,37 @@ fn bin() -> Command {
 
 /// A fresh folder under target/ for one test.
 fn dir(name: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = cmd.output().unwrap();
-    (status.code().unwrap_or(-1), String::from_utf8_lossy(&stdout).into(), String::from_utf8_lossy(&stderr).into())
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().unwrap();
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into(),
+        String::from_utf8_lossy(&stderr).into(),
+    )
 }
 
 fn spec_dir() -> PathBuf {
-    std::env::var("CSI2SEC_SPEC_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
+    std::env::var("CSI2SEC_SPEC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
 }
 
 fn repo(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
 }
 
 #[test]
@@ -34,31 +48,60 @@ fn every_spec_example_through_files() {
     let d = dir("examples");
     let mut n = 0;
     for e in std::fs::read_dir(spec_dir().join("examples")).unwrap() {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
         let name = v["name"].as_str().unwrap();
         let ctx = d.join(format!("{name}.ctx.json"));
         std::fs::write(&ctx, v["config"].to_string()).unwrap();
         let input = d.join(format!("{name}.in"));
-        std::fs::write(&input, hex::decode(v["input_hex"].as_str().unwrap()).unwrap()).unwrap();
+        std::fs::write(
+            &input,
+            hex::decode(v["input_hex"].as_str().unwrap()).unwrap(),
+        )
+        .unwrap();
         let wire = d.join(format!("{name}.wire"));
-        let (code, _, err) = run(bin().args(["protect", "--context"]).arg(&ctx).arg(&input).arg(&wire));
+        let (code, _, err) = run(bin()
+            .args(["protect", "--context"])
+            .arg(&ctx)
+            .arg(&input)
+            .arg(&wire));
         assert_eq!(code, 0, "{name}: {err}");
-        assert_eq!(hex::encode(std::fs::read(&wire).unwrap()), v["output_hex"].as_str().unwrap(), "{name}");
+        assert_eq!(
+            hex::encode(std::fs::read(&wire).unwrap()),
+            v["output_hex"].as_str().unwrap(),
+            "{name}"
+        );
         let back = d.join(format!("{name}.back"));
         let report = d.join(format!("{name}.report.json"));
-        let (code, out, _) = run(bin().args(["verify", "--context"]).arg(&ctx).arg(&wire).arg(&back).arg("--report").arg(&report));
+        let (code, out, _) = run(bin()
+            .args(["verify", "--context"])
+            .arg(&ctx)
+            .arg(&wire)
+            .arg(&back)
+            .arg("--report")
+            .arg(&report));
         // The exit code follows the verdicts of the report.
-        let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        let r: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
         let frames = r["frames"].as_array().unwrap();
         assert!(!frames.is_empty(), "{name}");
-        let good = |v: &serde_json::Value| matches!(v["verdict"].as_str(), Some("ok" | "unprotected"));
+        let good =
+            |v: &serde_json::Value| matches!(v["verdict"].as_str(), Some("ok" | "unprotected"));
         let all_good = frames.iter().all(good) && r["packets"].as_array().unwrap().iter().all(good);
         assert_eq!(code, if all_good { 0 } else { 1 }, "{name}: {out}");
-        assert_eq!(out.lines().filter(|l| l.starts_with("stream ")).count(), frames.len(), "{name}: one line per frame");
+        assert_eq!(
+            out.lines().filter(|l| l.starts_with("stream ")).count(),
+            frames.len(),
+            "{name}: one line per frame"
+        );
         // The RX gives back the input (the one example with an input
         // error comes back with its corrected header).
         if name != "sep-gmac128-input-errors" {
-            assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&input).unwrap(), "{name}");
+            assert_eq!(
+                std::fs::read(&back).unwrap(),
+                std::fs::read(&input).unwrap(),
+                "{name}"
+            );
         }
         n += 1;
     }
@@ -84,18 +127,51 @@ fn bad_contexts_are_one_line_naming_the_field_exit_2() {
     let input = d.join("in.bin");
     std::fs::write(&input, [0x00, 0x01, 0x00, 0x1A]).unwrap();
     let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
-        ("unknown-field", Box::new(|v| v["streams"][0]["colour"] = "red".into()), "colour"),
-        ("missing-key", Box::new(|v| { v["streams"][0].as_object_mut().unwrap().remove("keys"); }), "streams[0].keys"),
-        ("sv1-cmac", Box::new(|v| { v["streams"][0]["suite"] = "cmac-128".into(); }), "streams[0].frames[0].sv[1]"),
-        ("key-length", Box::new(|v| v["streams"][0]["keys"][0]["key"] = "0011".into()), "streams[0].keys[0].key"),
-        ("stride-0", Box::new(|v| v["streams"][0]["stride"] = 0.into()), "streams[0].stride"),
-        ("control-dt", Box::new(|v| v["control_dt"] = 0x10.into()), "control_dt"),
+        (
+            "unknown-field",
+            Box::new(|v| v["streams"][0]["colour"] = "red".into()),
+            "colour",
+        ),
+        (
+            "missing-key",
+            Box::new(|v| {
+                v["streams"][0].as_object_mut().unwrap().remove("keys");
+            }),
+            "streams[0].keys",
+        ),
+        (
+            "sv1-cmac",
+            Box::new(|v| {
+                v["streams"][0]["suite"] = "cmac-128".into();
+            }),
+            "streams[0].frames[0].sv[1]",
+        ),
+        (
+            "key-length",
+            Box::new(|v| v["streams"][0]["keys"][0]["key"] = "0011".into()),
+            "streams[0].keys[0].key",
+        ),
+        (
+            "stride-0",
+            Box::new(|v| v["streams"][0]["stride"] = 0.into()),
+            "streams[0].stride",
+        ),
+        (
+            "control-dt",
+            Box::new(|v| v["control_dt"] = 0x10.into()),
+            "control_dt",
+        ),
     ];
     for (name, edit, field) in cases {
         let ctx = bad_context(&d, name, edit);
         for cmd in ["protect", "verify"] {
             let out = d.join(format!("{name}.{cmd}.out"));
-            let (code, _, err) = run(bin().arg(cmd).arg("--context").arg(&ctx).arg(&input).arg(&out));
+            let (code, _, err) = run(bin()
+                .arg(cmd)
+                .arg("--context")
+                .arg(&ctx)
+                .arg(&input)
+                .arg(&out));
             assert_eq!(code, 2, "{name}: {err}");
             assert_eq!(err.lines().count(), 1, "{name}: {err}");
             assert!(err.contains(field), "{name}: {err}");
@@ -120,16 +196,27 @@ fn a_corrupt_stream_names_the_byte_and_leaves_no_output() {
     std::fs::write(&input, &s).unwrap();
     let out = d.join("out.bin");
     std::fs::write(&out, b"stale from an earlier run").unwrap();
-    let (code, _, err) = run(bin().args(["protect", "--context"]).arg(&ctx).arg(&input).arg(&out));
+    let (code, _, err) = run(bin()
+        .args(["protect", "--context"])
+        .arg(&ctx)
+        .arg(&input)
+        .arg(&out));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("byte 4") && err.contains("ECC"), "{err}");
     assert!(!out.exists(), "a failed run left a stale output");
     // Truncated: the RX writes what it released and judges the open frame.
     let wire = d.join("wire.bin");
     std::fs::write(&input, [0x00, 0x01, 0x00, 0x1A, 0x2B, 0x10, 0x00]).unwrap();
-    let (code, out_text, _) = run(bin().args(["verify", "--context"]).arg(&ctx).arg(&input).arg(&wire));
+    let (code, out_text, _) = run(bin()
+        .args(["verify", "--context"])
+        .arg(&ctx)
+        .arg(&input)
+        .arg(&wire));
     assert_eq!(code, 1);
-    assert!(out_text.contains("format_error") && out_text.contains("byte 4"), "{out_text}");
+    assert!(
+        out_text.contains("format_error") && out_text.contains("byte 4"),
+        "{out_text}"
+    );
 }
 
 #[test]
@@ -138,20 +225,47 @@ fn a_tampered_stream_exits_1() {
     let ctx = d.join("ctx.json");
     std::fs::write(&ctx, CTX).unwrap();
     let input = d.join("in.bin");
-    let (code, _, err) = run(bin().args(["frames", "--width", "64", "--height", "8", "--format", "raw8", "--frames", "2"]).arg(&input));
+    let (code, _, err) = run(bin()
+        .args([
+            "frames", "--width", "64", "--height", "8", "--format", "raw8", "--frames", "2",
+        ])
+        .arg(&input));
     assert_eq!(code, 0, "{err}");
     let wire = d.join("wire.bin");
-    assert_eq!(run(bin().args(["protect", "--context"]).arg(&ctx).arg(&input).arg(&wire)).0, 0);
+    assert_eq!(
+        run(bin()
+            .args(["protect", "--context"])
+            .arg(&ctx)
+            .arg(&input)
+            .arg(&wire))
+        .0,
+        0
+    );
     let back = d.join("back.bin");
-    let (code, out, _) = run(bin().args(["verify", "--context"]).arg(&ctx).arg(&wire).arg(&back));
+    let (code, out, _) = run(bin()
+        .args(["verify", "--context"])
+        .arg(&ctx)
+        .arg(&wire)
+        .arg(&back));
     assert_eq!(code, 0, "{out}");
-    assert_eq!(out.lines().filter(|l| l.ends_with(" ok")).count(), 2, "{out}");
-    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&input).unwrap());
+    assert_eq!(
+        out.lines().filter(|l| l.ends_with(" ok")).count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read(&back).unwrap(),
+        std::fs::read(&input).unwrap()
+    );
     let mut w = std::fs::read(&wire).unwrap();
     let at = 4 + 4 + 12 + 3; // a byte of the first embedded line's payload
     w[at] ^= 0x10;
     std::fs::write(&wire, &w).unwrap();
-    let (code, out, _) = run(bin().args(["verify", "--context"]).arg(&ctx).arg(&wire).arg(&back));
+    let (code, out, _) = run(bin()
+        .args(["verify", "--context"])
+        .arg(&ctx)
+        .arg(&wire)
+        .arg(&back));
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("format_error"), "{out}"); // the CRC-16 no longer matches
 }
@@ -161,29 +275,81 @@ fn frames_checks_its_options() {
     let d = dir("frames");
     let out = d.join("f.bin");
     for (args, needle) in [
-        (vec!["--width", "10", "--height", "2", "--format", "raw10", "--frames", "1"], "--width"),
-        (vec!["--width", "8", "--height", "2", "--format", "raw9", "--frames", "1"], "--format"),
-        (vec!["--width", "8", "--height", "2", "--format", "raw8", "--frames", "1", "--embedded", "x"], "--embedded"),
-        (vec!["--width", "8", "--height", "2", "--format", "raw8", "--frames", "1", "--stream", "4", "--no-vcx"], "--stream"),
+        (
+            vec![
+                "--width", "10", "--height", "2", "--format", "raw10", "--frames", "1",
+            ],
+            "--width",
+        ),
+        (
+            vec![
+                "--width", "8", "--height", "2", "--format", "raw9", "--frames", "1",
+            ],
+            "--format",
+        ),
+        (
+            vec![
+                "--width",
+                "8",
+                "--height",
+                "2",
+                "--format",
+                "raw8",
+                "--frames",
+                "1",
+                "--embedded",
+                "x",
+            ],
+            "--embedded",
+        ),
+        (
+            vec![
+                "--width", "8", "--height", "2", "--format", "raw8", "--frames", "1", "--stream",
+                "4", "--no-vcx",
+            ],
+            "--stream",
+        ),
     ] {
         let (code, _, err) = run(bin().arg("frames").args(&args).arg(&out));
         assert_eq!(code, 2, "{args:?}");
         assert!(err.contains(needle), "{err}");
     }
-    let (code, _, _) = run(bin().arg("frames").args(["--width", "8", "--height", "2", "--format", "yuv422", "--frames", "3", "--stream", "9"]).arg(&out));
+    let (code, _, _) = run(bin()
+        .arg("frames")
+        .args([
+            "--width", "8", "--height", "2", "--format", "yuv422", "--frames", "3", "--stream", "9",
+        ])
+        .arg(&out));
     assert_eq!(code, 0);
-    assert_eq!(std::fs::read(&out).unwrap().len(), 3 * (8 + (2 + 2 + 2) * 22));
+    assert_eq!(
+        std::fs::read(&out).unwrap().len(),
+        3 * (8 + (2 + 2 + 2) * 22)
+    );
 }
 
 #[test]
 fn kat_reports_counts_and_fails_on_a_wrong_answer() {
-    let files = ["vectors/nist/CMACVerAES-SP800-38B-examples.rsp", "vectors/wycheproof/aes_gmac_test.json"];
+    let files = [
+        "vectors/nist/CMACVerAES-SP800-38B-examples.rsp",
+        "vectors/wycheproof/aes_gmac_test.json",
+    ];
     let (code, out, _) = run(bin().arg("kat").args(files.map(repo)));
     assert_eq!(code, 0, "{out}");
-    assert!(out.lines().any(|l| l == "total: 154 passed, 0 failed, 276 skipped"), "{out}");
-    assert!(out.contains("skipped (") && out.contains("IV not 96 bits"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l == "total: 154 passed, 0 failed, 276 skipped"),
+        "{out}"
+    );
+    assert!(
+        out.contains("skipped (") && out.contains("IV not 96 bits"),
+        "{out}"
+    );
     let d = dir("kat");
-    let text = std::fs::read_to_string(repo(files[0])).unwrap().replacen("Result = P\n", "Result = F\n", 1);
+    let text = std::fs::read_to_string(repo(files[0])).unwrap().replacen(
+        "Result = P\n",
+        "Result = F\n",
+        1,
+    );
     let doctored = d.join("doctored.rsp");
     std::fs::write(&doctored, text).unwrap();
     let (code, out, _) = run(bin().arg("kat").arg(&doctored));
@@ -195,30 +361,56 @@ fn kat_reports_counts_and_fails_on_a_wrong_answer() {
 
 #[test]
 fn kat_rtl_runs_the_same_files_through_the_engines() {
-    let files = ["vectors/nist/CMACVerAES-SP800-38B-examples.rsp", "vectors/wycheproof/aes_gmac_test.json"];
-    let (code, out, err) = run(bin().args(["kat", "--rtl", "--sbox", "bram"]).args(files.map(repo)));
+    let files = [
+        "vectors/nist/CMACVerAES-SP800-38B-examples.rsp",
+        "vectors/wycheproof/aes_gmac_test.json",
+    ];
+    let (code, out, err) = run(bin()
+        .args(["kat", "--rtl", "--sbox", "bram"])
+        .args(files.map(repo)));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.lines().any(|l| l == "total: 154 passed, 0 failed, 276 skipped"), "{out}");
-    assert!(err.contains("through the RTL") && err.contains("cycles simulated"), "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l == "total: 154 passed, 0 failed, 276 skipped"),
+        "{out}"
+    );
+    assert!(
+        err.contains("through the RTL") && err.contains("cycles simulated"),
+        "{err}"
+    );
     // A wrong expected answer fails through the RTL as well.
     let d = dir("kat_rtl");
-    let text = std::fs::read_to_string(repo(files[0])).unwrap().replacen("Result = P\n", "Result = F\n", 1);
+    let text = std::fs::read_to_string(repo(files[0])).unwrap().replacen(
+        "Result = P\n",
+        "Result = F\n",
+        1,
+    );
     let doctored = d.join("doctored.rsp");
     std::fs::write(&doctored, text).unwrap();
-    let (code, out, _) = run(bin().args(["kat", "--rtl", "--sbox", "bram"]).arg(&doctored));
+    let (code, out, _) = run(bin()
+        .args(["kat", "--rtl", "--sbox", "bram"])
+        .arg(&doctored));
     assert_eq!(code, 1, "{out}");
-    let (code, _, err) = run(bin().args(["kat", "--rtl", "--sbox", "flash"]).arg(repo(files[0])));
+    let (code, _, err) = run(bin()
+        .args(["kat", "--rtl", "--sbox", "flash"])
+        .arg(repo(files[0])));
     assert!(code == 2 && err.contains("--sbox flash"), "{err}");
 }
 
 #[test]
 fn generate_pipelined_ctr_and_ghash() {
     let d = dir("generate_pipelined");
-    for args in [["--block", "gcm", "--arch", "pipelined", "--stages", "2"], ["--block", "ctr", "--arch", "pipelined", "--stages", "1"], ["--block", "ghash", "--arch", "pipelined", "--stages", "1"]] {
+    for args in [
+        ["--block", "gcm", "--arch", "pipelined", "--stages", "2"],
+        ["--block", "ctr", "--arch", "pipelined", "--stages", "1"],
+        ["--block", "ghash", "--arch", "pipelined", "--stages", "1"],
+    ] {
         let out = d.join(args[1]);
         let (code, _, err) = run(bin().arg("generate").args(args).arg("--out").arg(&out));
         assert_eq!(code, 0, "{args:?}: {err}");
-        let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
         assert_eq!(m["parameters"]["arch"], "pipelined", "{args:?}");
         assert_eq!(m["figures_cycles"]["cycles_per_block"], 1, "{args:?}");
     }
@@ -228,18 +420,43 @@ fn generate_pipelined_ctr_and_ghash() {
 fn generate_writes_the_ip_directory() {
     let d = dir("generate");
     let out = d.join("ip");
-    let (code, stdout, err) = run(bin().args(["generate", "--block", "gcm", "--key-bits", "256", "--sbox", "logic", "--name", "my_gcm", "--out"]).arg(&out));
+    let (code, stdout, err) = run(bin()
+        .args([
+            "generate",
+            "--block",
+            "gcm",
+            "--key-bits",
+            "256",
+            "--sbox",
+            "logic",
+            "--name",
+            "my_gcm",
+            "--out",
+        ])
+        .arg(&out));
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("top csi2sec_my_gcm"), "{stdout}");
-    for f in ["csi2sec_my_gcm.v", "my_gcm.f", "my_gcm.core", "manifest.json", "waivers.vlt"] {
+    for f in [
+        "csi2sec_my_gcm.v",
+        "my_gcm.f",
+        "my_gcm.core",
+        "manifest.json",
+        "waivers.vlt",
+    ] {
         assert!(out.join(f).exists(), "{f} missing");
     }
-    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["top"], "csi2sec_my_gcm");
     assert_eq!(m["parameters"]["key_bits"], 256);
     assert_eq!(m["figures_cycles"]["cycles_per_block"], 15);
     let ports = m["ports"].as_array().unwrap();
-    let port = |n: &str| ports.iter().find(|p| p["name"] == n).unwrap_or_else(|| panic!("port {n}"));
+    let port = |n: &str| {
+        ports
+            .iter()
+            .find(|p| p["name"] == n)
+            .unwrap_or_else(|| panic!("port {n}"))
+    };
     assert_eq!(port("key")["width"], 256);
     assert_eq!(port("s_keep")["width"], 16);
     assert_eq!(port("tag_pass")["direction"], "output");
@@ -249,20 +466,35 @@ fn generate_writes_the_ip_directory() {
     assert_eq!(files.len(), m["files"].as_array().unwrap().len());
     for f in &files {
         let text = std::fs::read_to_string(out.join(f)).unwrap();
-        assert!(f.starts_with("csi2sec_my_gcm") && text.contains("do not edit") && text.contains("sbox=logic"), "{f}");
+        assert!(
+            f.starts_with("csi2sec_my_gcm")
+                && text.contains("do not edit")
+                && text.contains("sbox=logic"),
+            "{f}"
+        );
         assert!(!text.contains('$') && !text.contains("module top"), "{f}");
     }
     // Refusals: exit 2 with the option named.
     for (args, word) in [
         (vec!["--block", "sha"], "--block sha"),
-        (vec!["--block", "aes", "--key-bits", "192"], "--key-bits 192"),
+        (
+            vec!["--block", "aes", "--key-bits", "192"],
+            "--key-bits 192",
+        ),
         (vec!["--block", "aes", "--sbox", "x"], "--sbox x"),
         (vec!["--block", "aes", "--name", "a-b"], "--name"),
         (vec!["--block", "cmac", "--arch", "pipelined"], "CBC-MAC"),
         (vec!["--block", "aes", "--stages", "2"], "--stages 2"),
-        (vec!["--block", "aes", "--arch", "pipelined", "--stages", "3"], "--stages 3"),
+        (
+            vec!["--block", "aes", "--arch", "pipelined", "--stages", "3"],
+            "--stages 3",
+        ),
     ] {
-        let (code, _, err) = run(bin().arg("generate").args(&args).arg("--out").arg(d.join("x")));
+        let (code, _, err) = run(bin()
+            .arg("generate")
+            .args(&args)
+            .arg("--out")
+            .arg(d.join("x")));
         assert!(code == 2 && err.contains(word), "{args:?}: {err}");
     }
 }

@@ -107,7 +107,11 @@ impl Logic for AesIterative {
         self.idle.next = !self.busy.q.val() & !self.kexp.busy.val();
         self.key_ready.next = self.idle.val() & !self.zeroize.val();
         self.kexp.load.next = self.key_valid.val() & self.idle.val() & !self.zeroize.val();
-        self.s_ready.next = self.idle.val() & self.kexp.valid.val() & !self.key_valid.val() & !self.zeroize.val() & !self.flush.val();
+        self.s_ready.next = self.idle.val()
+            & self.kexp.valid.val()
+            & !self.key_valid.val()
+            & !self.zeroize.val()
+            & !self.flush.val();
         self.key_loaded.next = self.kexp.valid.val();
         self.m_data.next = self.out.q.val();
         self.m_valid.next = self.out_valid.q.val();
@@ -169,7 +173,13 @@ macro_rules! aes_core {
     ($t:ty) => {
         impl AesCore for $t {
             fn claim_inputs(&mut self) {
-                for s in [&mut self.zeroize, &mut self.flush, &mut self.key_valid, &mut self.s_valid, &mut self.m_ready] {
+                for s in [
+                    &mut self.zeroize,
+                    &mut self.flush,
+                    &mut self.key_valid,
+                    &mut self.s_valid,
+                    &mut self.m_ready,
+                ] {
                     s.connect();
                 }
                 self.clock.connect();

@@ -79,7 +79,10 @@ pub struct AesPipelined {
 impl AesPipelined {
     /// `stages_per_round`: 1 or 2.
     pub fn new(key_bits: usize, form: SboxForm, stages_per_round: usize) -> Self {
-        assert!(stages_per_round == 1 || stages_per_round == 2, "1 or 2 register stages per round");
+        assert!(
+            stages_per_round == 1 || stages_per_round == 2,
+            "1 or 2 register stages per round"
+        );
         let nr = key_bits / 32 + 6;
         AesPipelined {
             clock: Default::default(),
@@ -96,8 +99,20 @@ impl AesPipelined {
             m_valid: Default::default(),
             m_ready: Default::default(),
             // Block-RAM S-boxes get an output register, here too.
-            kexp: if form == SboxForm::Bram { KeyExpansion::with_slow_sbox(key_bits, form) } else { KeyExpansion::new(key_bits, form) },
-            sub: (0..nr).map(|_| if form == SboxForm::Bram { SubBytes::with_output_register(form) } else { SubBytes::new(form) }).collect(),
+            kexp: if form == SboxForm::Bram {
+                KeyExpansion::with_slow_sbox(key_bits, form)
+            } else {
+                KeyExpansion::new(key_bits, form)
+            },
+            sub: (0..nr)
+                .map(|_| {
+                    if form == SboxForm::Bram {
+                        SubBytes::with_output_register(form)
+                    } else {
+                        SubBytes::new(form)
+                    }
+                })
+                .collect(),
             rf: (0..nr).map(|_| RoundFunction::default()).collect(),
             _stages: stages_per_round,
             _rk: vec![0; nr + 1],
@@ -206,7 +221,12 @@ impl Logic for AesPipelined {
     }
 
     fn connect(&mut self) {
-        for s in [&mut self.key_ready, &mut self.key_loaded, &mut self.s_ready, &mut self.m_valid] {
+        for s in [
+            &mut self.key_ready,
+            &mut self.key_loaded,
+            &mut self.s_ready,
+            &mut self.m_valid,
+        ] {
             s.connect();
         }
         self.m_data.connect();
@@ -240,7 +260,9 @@ impl Logic for AesPipelined {
         }
         v += "reg [127:0] out_data;\nreg out_valid;\n";
         // Power-up state (FPGA flip-flops take it from the bitstream).
-        v += &format!("initial begin\n  v = {nv}'d0;\n  out_valid = 1'b0;\n  out_data = 128'd0;\nend\n");
+        v += &format!(
+            "initial begin\n  v = {nv}'d0;\n  out_valid = 1'b0;\n  out_data = 128'd0;\nend\n"
+        );
         v += "wire adv = ~out_valid | m_ready;\nwire empty = ~|v;\nwire kidle = ~kexp$busy;\n";
         // S-box registers are wiped for two cycles (two in the block-RAM form).
         v += "reg zero_d;\ninitial zero_d = 1'b0;\nalways @(posedge clock) zero_d <= zeroize;\nwire wipe = zeroize | zero_d;\n";
@@ -281,8 +303,14 @@ impl Logic for AesPipelined {
                 v += &format!("    mid{r} <= rf${}$y;\n", r - 1);
             }
         }
-        v += &format!("    out_data <= rf${}$y;\n    out_valid <= v[{}];\n  end\n", nr - 1, nv - 1);
-        v += &format!("  if (zeroize | flush) begin\n    v <= {nv}'d0;\n    out_valid <= 1'b0;\n  end\n");
+        v += &format!(
+            "    out_data <= rf${}$y;\n    out_valid <= v[{}];\n  end\n",
+            nr - 1,
+            nv - 1
+        );
+        v += &format!(
+            "  if (zeroize | flush) begin\n    v <= {nv}'d0;\n    out_valid <= 1'b0;\n  end\n"
+        );
         v += "  if (wipe) begin\n";
         if two {
             for r in 1..nr {

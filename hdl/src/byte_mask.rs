@@ -9,12 +9,22 @@ use rust_hdl::prelude::*;
 
 /// The model: (mask, count, pad) of a contiguous `keep`.
 pub fn model(keep: u16) -> (u128, u8, u128) {
-    let mask = (0..16).fold(0u128, |m, j| if keep >> j & 1 == 1 { m | 0xffu128 << (8 * j) } else { m });
+    let mask = (0..16).fold(0u128, |m, j| {
+        if keep >> j & 1 == 1 {
+            m | 0xffu128 << (8 * j)
+        } else {
+            m
+        }
+    });
     let count = keep.count_ones() as u8;
     let pad = (0..16).fold(0u128, |p, b| {
         let here = keep >> (15 - b) & 1 == 0;
         let prev = b == 0 || keep >> (16 - b) & 1 == 1;
-        if here && prev { p | 0x80u128 << (120 - 8 * b) } else { p }
+        if here && prev {
+            p | 0x80u128 << (120 - 8 * b)
+        } else {
+            p
+        }
     });
     (mask, count, pad)
 }
@@ -48,11 +58,18 @@ impl Logic for ByteMask {
     }
 
     fn hdl(&self) -> Verilog {
-        let mask: Vec<String> = (0..16).rev().map(|j| format!("{{8{{keep[{j}]}}}}")).collect();
+        let mask: Vec<String> = (0..16)
+            .rev()
+            .map(|j| format!("{{8{{keep[{j}]}}}}"))
+            .collect();
         let count: Vec<String> = (0..16).map(|j| format!("{{4'd0, keep[{j}]}}")).collect();
         let pad: Vec<String> = (0..16)
             .map(|b| {
-                let prev = if b == 0 { String::new() } else { format!(" && keep[{}]", 16 - b) };
+                let prev = if b == 0 {
+                    String::new()
+                } else {
+                    format!(" && keep[{}]", 16 - b)
+                };
                 format!("((!keep[{}]{prev}) ? 8'h80 : 8'h00)", 15 - b)
             })
             .collect();

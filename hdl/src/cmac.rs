@@ -149,20 +149,24 @@ impl Logic for Cmac {
         } else if self.inmask.count.val() == 16 {
             self.block.next = self.s_data.val() ^ self.k1.q.val();
         } else {
-            self.block.next = (self.s_data.val() & self.inmask.mask.val()) ^ self.inmask.pad.val() ^ self.k2.val();
+            self.block.next = (self.s_data.val() & self.inmask.mask.val())
+                ^ self.inmask.pad.val()
+                ^ self.k2.val();
         }
         self.aes.s_data.next = self.prev.val() ^ self.block.val();
         self.aes.s_valid.next = false;
         self.s_ready.next = false;
         self.tag.next = self.full_tag.q.val() & self.tagmask.mask.val();
-        self.tag_pass.next = ((self.full_tag.q.val() ^ self.tag_in.val()) & self.tagmask.mask.val()) == 0;
+        self.tag_pass.next =
+            ((self.full_tag.q.val() ^ self.tag_in.val()) & self.tagmask.mask.val()) == 0;
         self.tag_valid.next = self.state.q.val() == CmacState::Tag;
         self.key_ready.next = (self.state.q.val() != CmacState::Subkey)
             & (self.state.q.val() != CmacState::Tag)
             & !self.busy.q.val()
             & self.aes.key_ready.val()
             & !self.zeroize.val();
-        self.key_loaded.next = (self.state.q.val() == CmacState::Data) | (self.state.q.val() == CmacState::Tag);
+        self.key_loaded.next =
+            (self.state.q.val() == CmacState::Data) | (self.state.q.val() == CmacState::Tag);
         if self.aes.m_valid.val() {
             self.chain.d.next = self.aes.m_data.val();
             self.busy.d.next = false;

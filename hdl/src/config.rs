@@ -4,12 +4,12 @@
 use crate::aes_iterative::AesIterative;
 use crate::aes_pipelined::AesPipelined;
 use crate::cmac::Cmac;
-use crate::emit::{Module, emit};
 use crate::ctr::Ctr;
+use crate::emit::{Module, emit};
 use crate::gcm::Gcm;
-use crate::key_expansion::KeyExpansion;
 use crate::gcm_pipelined::GcmPipelined;
 use crate::ghash::Ghash;
+use crate::key_expansion::KeyExpansion;
 use crate::sub_bytes::SboxForm;
 use rust_hdl::prelude::*;
 
@@ -29,7 +29,14 @@ pub enum BlockKind {
 }
 
 impl BlockKind {
-    pub const ALL: [BlockKind; 6] = [BlockKind::Aes, BlockKind::Ctr, BlockKind::Ghash, BlockKind::Gmac, BlockKind::Gcm, BlockKind::Cmac];
+    pub const ALL: [BlockKind; 6] = [
+        BlockKind::Aes,
+        BlockKind::Ctr,
+        BlockKind::Ghash,
+        BlockKind::Gmac,
+        BlockKind::Gcm,
+        BlockKind::Cmac,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -63,7 +70,9 @@ impl Arch {
     }
 
     pub fn parse(s: &str) -> Option<Arch> {
-        [Arch::Iterative, Arch::Pipelined].into_iter().find(|a| a.name() == s)
+        [Arch::Iterative, Arch::Pipelined]
+            .into_iter()
+            .find(|a| a.name() == s)
     }
 }
 
@@ -96,7 +105,14 @@ pub struct Figures {
 impl EngineConfig {
     /// A configuration with the default name (see [`EngineConfig::default_name`]).
     pub fn new(block: BlockKind, key_bits: usize, arch: Arch, sbox: SboxForm) -> EngineConfig {
-        let mut c = EngineConfig { block, key_bits, arch, sbox, stages: 1, name: String::new() };
+        let mut c = EngineConfig {
+            block,
+            key_bits,
+            arch,
+            sbox,
+            stages: 1,
+            name: String::new(),
+        };
         c.name = c.default_name();
         c
     }
@@ -112,7 +128,13 @@ impl EngineConfig {
     /// `<block><key bits>_<arch>_<sbox>`, the arch `pipelined2` for two
     /// register stages per round.
     pub fn default_name(&self) -> String {
-        format!("{}{}_{}_{}", self.block.name(), self.key_bits, self.arch_label(), self.sbox.name())
+        format!(
+            "{}{}_{}_{}",
+            self.block.name(),
+            self.key_bits,
+            self.arch_label(),
+            self.sbox.name()
+        )
     }
 
     fn arch_label(&self) -> String {
@@ -142,12 +164,17 @@ impl EngineConfig {
         let mut out = Vec::new();
         for block in BlockKind::ALL {
             for kb in [128, 256] {
-                for (arch, stages) in [(Arch::Iterative, 1), (Arch::Pipelined, 1), (Arch::Pipelined, 2)] {
+                for (arch, stages) in [
+                    (Arch::Iterative, 1),
+                    (Arch::Pipelined, 1),
+                    (Arch::Pipelined, 2),
+                ] {
                     for form in SboxForm::ALL {
                         let c = EngineConfig::new(block, kb, arch, form).with_stages(stages);
                         // GMAC is the GCM engine under another name; GHASH
                         // has no AES, so key size and S-box change nothing.
-                        let same = block == BlockKind::Gmac || (block == BlockKind::Ghash && (kb != 128 || form != SboxForm::Rom));
+                        let same = block == BlockKind::Gmac
+                            || (block == BlockKind::Ghash && (kb != 128 || form != SboxForm::Rom));
                         if c.check().is_ok() && !same {
                             out.push(c);
                         }
@@ -163,17 +190,30 @@ impl EngineConfig {
         if self.key_bits != 128 && self.key_bits != 256 {
             return Err(format!("--key-bits {}: expected 128 or 256", self.key_bits));
         }
-        if self.name.is_empty() || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("--name {:?}: letters, digits and _ only", self.name));
+        if self.name.is_empty()
+            || !self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(format!(
+                "--name {:?}: letters, digits and _ only",
+                self.name
+            ));
         }
         if self.stages != 1 && self.stages != 2 {
-            return Err(format!("--stages {}: expected 1 or 2 register stages per round", self.stages));
+            return Err(format!(
+                "--stages {}: expected 1 or 2 register stages per round",
+                self.stages
+            ));
         }
         if self.stages != 1 && self.arch != Arch::Pipelined {
             return Err("--stages 2: only with --arch pipelined".into());
         }
         if self.stages != 1 && self.block == BlockKind::Ghash {
-            return Err("--stages: GHASH has no AES rounds; its pipeline depth is fixed by --arch".into());
+            return Err(
+                "--stages: GHASH has no AES rounds; its pipeline depth is fixed by --arch".into(),
+            );
         }
         if self.arch == Arch::Pipelined && matches!(self.block, BlockKind::Cmac) {
             return Err("--block cmac --arch pipelined: CMAC chains every block through AES (CBC-MAC), so a message \
@@ -190,12 +230,19 @@ impl EngineConfig {
             u.connect_all();
             emit(&u, &c.name, &c.describe())
         }
-        let (kb, sbox, stages, piped) = (self.key_bits, self.sbox, self.stages, self.arch == Arch::Pipelined);
+        let (kb, sbox, stages, piped) = (
+            self.key_bits,
+            self.sbox,
+            self.stages,
+            self.arch == Arch::Pipelined,
+        );
         match self.block {
             BlockKind::Aes if piped => go(AesPipelined::new(kb, sbox, stages), self),
             BlockKind::Aes => go(AesIterative::new(kb, sbox), self),
             // GMAC is GCM with AAD only; the engine is the same.
-            BlockKind::Gcm | BlockKind::Gmac if piped => go(GcmPipelined::new(kb, sbox, stages, GHASH_PIPELINE), self),
+            BlockKind::Gcm | BlockKind::Gmac if piped => {
+                go(GcmPipelined::new(kb, sbox, stages, GHASH_PIPELINE), self)
+            }
             BlockKind::Gcm | BlockKind::Gmac => go(Gcm::new(kb, sbox), self),
             BlockKind::Cmac => go(Cmac::new(kb, sbox), self),
             BlockKind::Ghash => go(Ghash::new(self.ghash_stages()), self),
@@ -218,21 +265,43 @@ impl EngineConfig {
         if self.block == BlockKind::Ghash {
             let p = self.ghash_stages();
             // No AES: the key is H; latency is from the last block to Y.
-            return Figures { cycles_per_block: 1, key_load_cycles: Ghash::key_cycles(p), latency: Ghash::tail_cycles(p), zeroize_cycles: 1 };
+            return Figures {
+                cycles_per_block: 1,
+                key_load_cycles: Ghash::key_cycles(p),
+                latency: Ghash::tail_cycles(p),
+                zeroize_cycles: 1,
+            };
         }
         let nr = self.key_bits / 32 + 6;
-        let expand = KeyExpansion::load_cycles(self.key_bits, self.arch == Arch::Pipelined && self.sbox == SboxForm::Bram);
+        let expand = KeyExpansion::load_cycles(
+            self.key_bits,
+            self.arch == Arch::Pipelined && self.sbox == SboxForm::Bram,
+        );
         // GCM and CMAC add E_K(0) (H or L) after the expansion.
-        let key_load_cycles = if matches!(self.block, BlockKind::Aes | BlockKind::Ctr) { expand } else { expand + nr + 2 };
+        let key_load_cycles = if matches!(self.block, BlockKind::Aes | BlockKind::Ctr) {
+            expand
+        } else {
+            expand + nr + 2
+        };
         match self.arch {
-            Arch::Iterative => Figures { cycles_per_block: nr + 1, key_load_cycles, latency: nr + 1, zeroize_cycles: nr + 2 },
+            Arch::Iterative => Figures {
+                cycles_per_block: nr + 1,
+                key_load_cycles,
+                latency: nr + 1,
+                zeroize_cycles: nr + 2,
+            },
             Arch::Pipelined => Figures {
                 cycles_per_block: 1,
                 // GCM: H = E_K(0) takes the pipeline's latency, then GHASH
                 // computes its powers of H.
                 key_load_cycles: match self.block {
                     BlockKind::Aes | BlockKind::Ctr => expand,
-                    _ => expand + AesPipelined::latency(self.key_bits, self.sbox, self.stages) + 1 + Ghash::key_cycles(self.ghash_stages()),
+                    _ => {
+                        expand
+                            + AesPipelined::latency(self.key_bits, self.sbox, self.stages)
+                            + 1
+                            + Ghash::key_cycles(self.ghash_stages())
+                    }
                 },
                 latency: AesPipelined::latency(self.key_bits, self.sbox, self.stages),
                 zeroize_cycles: nr + 2,

@@ -26,9 +26,15 @@ pub struct Reflected {
 }
 
 /// CSI-2's packet-footer CRC-16 (spec §1).
-pub const CRC16: Reflected = Reflected { poly: 0x8408, width: 16 };
+pub const CRC16: Reflected = Reflected {
+    poly: 0x8408,
+    width: 16,
+};
 /// The SEP footer's CRC-32 (spec §5.1).
-pub const CRC32: Reflected = Reflected { poly: 0xEDB8_8320, width: 32 };
+pub const CRC32: Reflected = Reflected {
+    poly: 0xEDB8_8320,
+    width: 32,
+};
 
 impl Reflected {
     /// The register after `bytes` from register `s`, bit by bit.
@@ -36,7 +42,11 @@ impl Reflected {
         for &b in bytes {
             s ^= b as u32;
             for _ in 0..8 {
-                s = if s & 1 == 1 { (s >> 1) ^ self.poly } else { s >> 1 };
+                s = if s & 1 == 1 {
+                    (s >> 1) ^ self.poly
+                } else {
+                    s >> 1
+                };
             }
         }
         s
@@ -45,7 +55,9 @@ impl Reflected {
     /// Columns of `next = F(state, data)` for a full beat of `n` bytes:
     /// `state` bits first (`width` of them), then `8n` data bits.
     fn beat_columns(&self, n: usize) -> Vec<u32> {
-        let mut cols: Vec<u32> = (0..self.width).map(|i| self.update(1 << i, &vec![0; n])).collect();
+        let mut cols: Vec<u32> = (0..self.width)
+            .map(|i| self.update(1 << i, &vec![0; n]))
+            .collect();
         for k in 0..8 * n {
             let mut d = vec![0u8; n];
             d[k / 8] = 1 << (k % 8);
@@ -65,9 +77,13 @@ impl Reflected {
 /// Inverse of a `w × w` GF(2) matrix given by columns (Gauss–Jordan).
 fn invert(cols: &[u32], w: usize) -> Vec<u32> {
     // Rows of [A | I].
-    let mut rows: Vec<(u32, u32)> = (0..w).map(|r| ((0..w).fold(0, |a, c| a | ((cols[c] >> r) & 1) << c), 1 << r)).collect();
+    let mut rows: Vec<(u32, u32)> = (0..w)
+        .map(|r| ((0..w).fold(0, |a, c| a | ((cols[c] >> r) & 1) << c), 1 << r))
+        .collect();
     for c in 0..w {
-        let p = (c..w).find(|&r| rows[r].0 >> c & 1 == 1).expect("a CRC's zero-byte map is invertible");
+        let p = (c..w)
+            .find(|&r| rows[r].0 >> c & 1 == 1)
+            .expect("a CRC's zero-byte map is invertible");
         rows.swap(c, p);
         for r in 0..w {
             if r != c && rows[r].0 >> c & 1 == 1 {
@@ -77,7 +93,9 @@ fn invert(cols: &[u32], w: usize) -> Vec<u32> {
         }
     }
     // The inverse's rows are the right halves; return its columns.
-    (0..w).map(|c| (0..w).fold(0, |a, r| a | ((rows[r].1 >> c) & 1) << r)).collect()
+    (0..w)
+        .map(|c| (0..w).fold(0, |a, r| a | ((rows[r].1 >> c) & 1) << r))
+        .collect()
 }
 
 /// One CRC step over a 16-byte beat with a byte count.
@@ -96,7 +114,13 @@ pub struct CrcStep {
 
 impl CrcStep {
     pub fn new(crc: Reflected) -> CrcStep {
-        CrcStep { state: Default::default(), data: Default::default(), count: Default::default(), next: Default::default(), _crc: crc }
+        CrcStep {
+            state: Default::default(),
+            data: Default::default(),
+            count: Default::default(),
+            next: Default::default(),
+            _crc: crc,
+        }
     }
 }
 
@@ -105,8 +129,14 @@ impl Logic for CrcStep {
         let c = self._crc;
         let n = (self.count.val().to_u64() as usize).min(16);
         let d = self.data.val();
-        let bytes: Vec<u8> = (0..n).map(|i| d.get_bits::<8>(8 * i).to_u64() as u8).collect();
-        let mask = if c.width == 32 { u32::MAX } else { (1 << c.width) - 1 };
+        let bytes: Vec<u8> = (0..n)
+            .map(|i| d.get_bits::<8>(8 * i).to_u64() as u8)
+            .collect();
+        let mask = if c.width == 32 {
+            u32::MAX
+        } else {
+            (1 << c.width) - 1
+        };
         let s = self.state.val().to_u64() as u32 & mask;
         self.next.next = (c.update(s, &bytes) as u64).into();
     }
@@ -131,12 +161,29 @@ impl Logic for CrcStep {
             let mut t: Vec<String> = Vec::new();
             for (i, col) in cols.iter().enumerate() {
                 if col >> j & 1 == 1 {
-                    t.push(if i < w { format!("state[{i}]") } else { format!("d[{}]", i - w) });
+                    t.push(if i < w {
+                        format!("state[{i}]")
+                    } else {
+                        format!("d[{}]", i - w)
+                    });
                 }
             }
-            v += &format!("assign f[{j}] = {};\n", if t.is_empty() { "1'b0".to_string() } else { t.join(" ^ ") });
+            v += &format!(
+                "assign f[{j}] = {};\n",
+                if t.is_empty() {
+                    "1'b0".to_string()
+                } else {
+                    t.join(" ^ ")
+                }
+            );
         }
-        let pad = |x: String| if w < 32 { format!("{{{}'d0, {x}}}", 32 - w) } else { x };
+        let pad = |x: String| {
+            if w < 32 {
+                format!("{{{}'d0, {x}}}", 32 - w)
+            } else {
+                x
+            }
+        };
         v += "always @(*) begin\n  case (count)\n";
         v += &format!("    5'd16: next = {};\n", pad("f".into()));
         for n in 1..16 {
@@ -144,13 +191,26 @@ impl Logic for CrcStep {
             let bits: Vec<String> = (0..w)
                 .rev()
                 .map(|r| {
-                    let t: Vec<String> = (0..w).filter(|&k| m[k] >> r & 1 == 1).map(|k| format!("f[{k}]")).collect();
-                    if t.is_empty() { "1'b0".to_string() } else { t.join(" ^ ") }
+                    let t: Vec<String> = (0..w)
+                        .filter(|&k| m[k] >> r & 1 == 1)
+                        .map(|k| format!("f[{k}]"))
+                        .collect();
+                    if t.is_empty() {
+                        "1'b0".to_string()
+                    } else {
+                        t.join(" ^ ")
+                    }
                 })
                 .collect();
-            v += &format!("    5'd{n}: next = {};\n", pad(format!("{{{}}}", bits.join(",\n      "))));
+            v += &format!(
+                "    5'd{n}: next = {};\n",
+                pad(format!("{{{}}}", bits.join(",\n      ")))
+            );
         }
-        v += &format!("    default: next = {};\n  endcase\nend\n", pad(format!("state[{}:0]", w - 1)));
+        v += &format!(
+            "    default: next = {};\n  endcase\nend\n",
+            pad(format!("state[{}:0]", w - 1))
+        );
         Verilog::Custom(v)
     }
 }
@@ -162,7 +222,10 @@ mod tests {
     #[test]
     fn check_values() {
         // Spec §1: CRC-16 check value; zlib's CRC-32 of "123456789".
-        let d = [0xFF, 0, 0, 0, 0x1E, 0xF0, 0x1E, 0xC7, 0x4F, 0x82, 0x78, 0xC5, 0x82, 0xE0, 0x8C, 0x70, 0xD2, 0x3C, 0x78, 0xE9, 0xFF, 0, 0, 1];
+        let d = [
+            0xFF, 0, 0, 0, 0x1E, 0xF0, 0x1E, 0xC7, 0x4F, 0x82, 0x78, 0xC5, 0x82, 0xE0, 0x8C, 0x70,
+            0xD2, 0x3C, 0x78, 0xE9, 0xFF, 0, 0, 1,
+        ];
         assert_eq!(CRC16.update(0xFFFF, &d), 0xE569);
         assert_eq!(CRC32.update(u32::MAX, b"123456789") ^ u32::MAX, 0xCBF4_3926);
     }
@@ -172,9 +235,16 @@ mod tests {
         for c in [CRC16, CRC32] {
             for k in 1..16 {
                 let m = c.unzero(k);
-                for s in [1u32, 0x1234, 0xFFFF, 0xDEAD_BEEF & ((1u64 << c.width) - 1) as u32] {
+                for s in [
+                    1u32,
+                    0x1234,
+                    0xFFFF,
+                    0xDEAD_BEEF & ((1u64 << c.width) - 1) as u32,
+                ] {
                     let z = c.update(s, &vec![0; k]);
-                    let back = (0..c.width).filter(|&i| z >> i & 1 == 1).fold(0, |a, i| a ^ m[i]);
+                    let back = (0..c.width)
+                        .filter(|&i| z >> i & 1 == 1)
+                        .fold(0, |a, i| a ^ m[i]);
                     assert_eq!(back, s, "width {} k {k}", c.width);
                 }
             }

@@ -106,7 +106,14 @@ impl<A: AesCore> Logic for Ctr<A> {
     }
 
     fn connect(&mut self) {
-        for s in [&mut self.key_ready, &mut self.key_loaded, &mut self.start_ready, &mut self.s_ready, &mut self.m_last, &mut self.m_valid] {
+        for s in [
+            &mut self.key_ready,
+            &mut self.key_loaded,
+            &mut self.start_ready,
+            &mut self.s_ready,
+            &mut self.m_last,
+            &mut self.m_valid,
+        ] {
             s.connect();
         }
         self.m_data.connect();

@@ -18,14 +18,24 @@ pub fn emit<U: Block>(uut: &U, name: &str, config: &str) -> Result<Vec<Module>, 
     let raw = generate_verilog_unchecked(uut);
     let top = format!("csi2sec_{name}");
     let rename = |ident: &str| -> String {
-        if ident == "top" { top.clone() } else { format!("{top}_{}", ident.trim_start_matches("top$").replace('$', "_")) }
+        if ident == "top" {
+            top.clone()
+        } else {
+            format!(
+                "{top}_{}",
+                ident.trim_start_matches("top$").replace('$', "_")
+            )
+        }
     };
     let mut modules = Vec::new();
     let mut names = Vec::new();
     let mut cur: Option<(String, Vec<String>)> = None;
     for line in raw.lines() {
         if let Some(rest) = line.strip_prefix("module ") {
-            let ident = rest.split(|c: char| c == '(' || c.is_whitespace()).next().unwrap_or("");
+            let ident = rest
+                .split(|c: char| c == '(' || c.is_whitespace())
+                .next()
+                .unwrap_or("");
             names.push(ident.to_string());
             cur = Some((ident.to_string(), vec![line.to_string()]));
             continue;
@@ -51,7 +61,10 @@ pub fn emit<U: Block>(uut: &U, name: &str, config: &str) -> Result<Vec<Module>, 
             text = replace_ident(&text, n, &rename(n));
         }
         let text = text.replace('$', "_");
-        out.push(Module { name: rename(&ident), text: format!("{header}\n{text}\n`default_nettype wire\n") });
+        out.push(Module {
+            name: rename(&ident),
+            text: format!("{header}\n{text}\n`default_nettype wire\n"),
+        });
     }
     if out.is_empty() {
         return Err(format!("{name}: rust-hdl emitted no module"));
@@ -78,9 +91,21 @@ fn dedup(mut mods: Vec<Module>) -> Vec<Module> {
     let mut drop = std::collections::HashSet::new();
     for (_, idx) in groups.iter().filter(|(_, v)| v.len() > 1) {
         let first = &mods[idx[0]].name;
-        let base = first.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_');
-        let same_base = idx.iter().all(|&i| mods[i].name.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_') == base);
-        let survivor = if same_base && !taken.contains(base) { base.to_string() } else { first.clone() };
+        let base = first
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .trim_end_matches('_');
+        let same_base = idx.iter().all(|&i| {
+            mods[i]
+                .name
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .trim_end_matches('_')
+                == base
+        });
+        let survivor = if same_base && !taken.contains(base) {
+            base.to_string()
+        } else {
+            first.clone()
+        };
         for &i in idx {
             renames.push((mods[i].name.clone(), survivor.clone()));
         }
@@ -141,17 +166,29 @@ pub fn waivers() -> String {
         (
             "rust-hdl writes x + 1 with a 32-bit literal; the sum is cut to the width of x, \
              so counters wrap as written.",
-            &[("WIDTHTRUNC", "*ADD generates 32 bits*"), ("WIDTHEXPAND", "*Operator ADD expects 32 bits on the LHS*")],
+            &[
+                ("WIDTHTRUNC", "*ADD generates 32 bits*"),
+                ("WIDTHEXPAND", "*Operator ADD expects 32 bits on the LHS*"),
+            ],
         ),
         (
             "rust-hdl writes bit_cast (widening) as an AND with a mask of the target width; \
              the operand is zero-extended, as intended.",
-            &[("WIDTHEXPAND", "*Operator AND expects *"), ("WIDTHEXPAND", "*Operator SHIFTL expects 32 bits on the LHS*")],
+            &[
+                ("WIDTHEXPAND", "*Operator AND expects *"),
+                (
+                    "WIDTHEXPAND",
+                    "*Operator SHIFTL expects 32 bits on the LHS*",
+                ),
+            ],
         ),
         (
             "A byte-mask block gives the mask, the count and the CMAC pad of a keep word together; \
              a user that needs only some leaves the others unread, and synthesis removes them.",
-            &[("UNUSEDSIGNAL", "*Signal is not used: '*mask_pad'*"), ("UNUSEDSIGNAL", "*Signal is not used: '*mask_count'*")],
+            &[
+                ("UNUSEDSIGNAL", "*Signal is not used: '*mask_pad'*"),
+                ("UNUSEDSIGNAL", "*Signal is not used: '*mask_count'*"),
+            ],
         ),
         (
             "rust-hdl declares every value of a state enum in each module that holds the state, \
@@ -159,7 +196,9 @@ pub fn waivers() -> String {
             &[("UNUSEDPARAM", "*Parameter is not used: '*State_*")],
         ),
     ];
-    let mut out = String::from("`verilator_config\n// Lint waivers for csi2sec generated Verilog, each with its reason.\n");
+    let mut out = String::from(
+        "`verilator_config\n// Lint waivers for csi2sec generated Verilog, each with its reason.\n",
+    );
     for (why, lines) in rules {
         out += &format!("\n// {why}\n");
         for (rule, m) in lines.iter() {

@@ -175,7 +175,10 @@ impl Gcm {
 impl Logic for Gcm {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, state, h, h_req, ctr, ej0, ej0_ok, y, len_a, len_c, dec, out_data, out_keep, out_last, out_valid);
+        dff_setup!(
+            self, clock, state, h, h_req, ctr, ej0, ej0_ok, y, len_a, len_c, dec, out_data,
+            out_keep, out_last, out_valid
+        );
         self.aes.clock.next = self.clock.val();
         self.aes.zeroize.next = self.zeroize.val();
         self.aes.flush.next = false;
@@ -199,7 +202,8 @@ impl Logic for Gcm {
         self.ctr_lo.next = self.ctr.q.val().get_bits::<32>(0) + 1;
         self.full_tag.next = self.y.q.val() ^ self.ej0.q.val();
         self.tag.next = self.full_tag.val() & self.tagmask.mask.val();
-        self.tag_pass.next = ((self.full_tag.val() ^ self.tag_in.val()) & self.tagmask.mask.val()) == 0;
+        self.tag_pass.next =
+            ((self.full_tag.val() ^ self.tag_in.val()) & self.tagmask.mask.val()) == 0;
         self.tag_valid.next = self.state.q.val() == GcmState::Tag;
         self.m_data.next = self.out_data.q.val();
         self.m_keep.next = self.out_keep.q.val();
@@ -208,11 +212,13 @@ impl Logic for Gcm {
         if self.m_ready.val() {
             self.out_valid.d.next = false;
         }
-        self.key_ready.next = ((self.state.q.val() == GcmState::Idle) | (self.state.q.val() == GcmState::Init))
+        self.key_ready.next = ((self.state.q.val() == GcmState::Idle)
+            | (self.state.q.val() == GcmState::Init))
             & self.aes.key_ready.val()
             & !self.aes.m_valid.val()
             & !self.zeroize.val();
-        self.key_loaded.next = (self.state.q.val() != GcmState::Init) & (self.state.q.val() != GcmState::HashKey);
+        self.key_loaded.next =
+            (self.state.q.val() != GcmState::Init) & (self.state.q.val() != GcmState::HashKey);
         self.start_ready.next = false;
         self.s_ready.next = false;
         self.take.next = false;
@@ -239,7 +245,10 @@ impl Logic for Gcm {
             GcmState::Idle => {
                 // Drop the keystream block left from the last message.
                 self.aes.m_ready.next = true;
-                self.start_ready.next = self.aes.key_ready.val() & !self.aes.m_valid.val() & !self.key_valid.val() & !self.zeroize.val();
+                self.start_ready.next = self.aes.key_ready.val()
+                    & !self.aes.m_valid.val()
+                    & !self.key_valid.val()
+                    & !self.zeroize.val();
                 if self.key_valid.val() & self.key_ready.val() {
                     self.aes.key_valid.next = true;
                     self.h_req.d.next = false;
@@ -258,7 +267,8 @@ impl Logic for Gcm {
             GcmState::Start => {
                 self.aes.s_valid.next = true;
                 if self.aes.s_ready.val() {
-                    self.ctr.d.next = ((self.ctr.q.val() >> 32) << 32) | bit_cast::<128, 32>(self.ctr_lo.val());
+                    self.ctr.d.next =
+                        ((self.ctr.q.val() >> 32) << 32) | bit_cast::<128, 32>(self.ctr_lo.val());
                     self.state.d.next = GcmState::Data;
                 }
             }
@@ -266,7 +276,8 @@ impl Logic for Gcm {
                 // Keystream for the next counter whenever the AES core is free.
                 self.aes.s_valid.next = true;
                 if self.aes.s_ready.val() {
-                    self.ctr.d.next = ((self.ctr.q.val() >> 32) << 32) | bit_cast::<128, 32>(self.ctr_lo.val());
+                    self.ctr.d.next =
+                        ((self.ctr.q.val() >> 32) << 32) | bit_cast::<128, 32>(self.ctr_lo.val());
                 }
                 if !self.ej0_ok.q.val() {
                     if self.aes.m_valid.val() {
@@ -275,7 +286,8 @@ impl Logic for Gcm {
                         self.ej0_ok.d.next = true;
                     }
                 } else {
-                    self.s_ready.next = self.aes.m_valid.val() & (!self.out_valid.q.val() | self.m_ready.val());
+                    self.s_ready.next =
+                        self.aes.m_valid.val() & (!self.out_valid.q.val() | self.m_ready.val());
                     self.take.next = self.s_valid.val() & self.s_ready.val();
                 }
                 if self.take.val() {
@@ -283,9 +295,11 @@ impl Logic for Gcm {
                         self.y.d.next = self.gmul.z.val();
                     }
                     if self.s_aad.val() {
-                        self.len_a.d.next = self.len_a.q.val() + bit_cast::<32, 5>(self.inmask.count.val());
+                        self.len_a.d.next =
+                            self.len_a.q.val() + bit_cast::<32, 5>(self.inmask.count.val());
                     } else {
-                        self.len_c.d.next = self.len_c.q.val() + bit_cast::<32, 5>(self.inmask.count.val());
+                        self.len_c.d.next =
+                            self.len_c.q.val() + bit_cast::<32, 5>(self.inmask.count.val());
                         self.aes.m_ready.next = true;
                         if self.inmask.count.val() != 0 {
                             self.out_data.d.next = self.text.val();

@@ -81,7 +81,12 @@ pub struct GcmPipelined {
 impl GcmPipelined {
     /// `stages_per_round`: AES register stages per round (1 or 2);
     /// `ghash_stages`: the GHASH multiplier's depth.
-    pub fn new(key_bits: usize, form: SboxForm, stages_per_round: usize, ghash_stages: usize) -> Self {
+    pub fn new(
+        key_bits: usize,
+        form: SboxForm,
+        stages_per_round: usize,
+        ghash_stages: usize,
+    ) -> Self {
         GcmPipelined {
             clock: Default::default(),
             zeroize: Default::default(),
@@ -144,7 +149,13 @@ impl Logic for GcmPipelined {
         self.tag.connect();
         self.aes.claim_inputs();
         let g = &mut self.gh;
-        for s in [&mut g.zeroize, &mut g.h_valid, &mut g.s_last, &mut g.s_valid, &mut g.y_ready] {
+        for s in [
+            &mut g.zeroize,
+            &mut g.h_valid,
+            &mut g.s_last,
+            &mut g.s_valid,
+            &mut g.y_ready,
+        ] {
             s.connect();
         }
         g.clock.connect();

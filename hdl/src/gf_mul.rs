@@ -40,9 +40,14 @@ impl Logic for GfMul {
         // Unrolled by the generator: row i adds y·x^i when x's bit i is set.
         let mut v = String::from("wire [127:0] v0 = y;\n");
         for i in 1..128 {
-            v += &format!("wire [127:0] v{i} = {{1'b0, v{p}[127:1]}} ^ (v{p}[0] ? {{8'he1, 120'd0}} : 128'd0);\n", p = i - 1);
+            v += &format!(
+                "wire [127:0] v{i} = {{1'b0, v{p}[127:1]}} ^ (v{p}[0] ? {{8'he1, 120'd0}} : 128'd0);\n",
+                p = i - 1
+            );
         }
-        let terms: Vec<String> = (0..128).map(|i| format!("(x[{}] ? v{i} : 128'd0)", 127 - i)).collect();
+        let terms: Vec<String> = (0..128)
+            .map(|i| format!("(x[{}] ? v{i} : 128'd0)", 127 - i))
+            .collect();
         v += &format!("always @(*) z = {};\n", terms.join("\n  ^ "));
         Verilog::Custom(v)
     }

@@ -16,7 +16,11 @@ use rust_hdl::prelude::*;
 /// natural-order coefficients (bit r = coefficient of x^r).
 pub fn reduction_masks() -> Vec<u128> {
     // Each step multiplies by x: shift up, fold x^128 = x^7 + x^2 + x + 1.
-    std::iter::successors(Some(1u128), |&v| Some((v << 1) ^ if v >> 127 == 1 { 0x87 } else { 0 })).take(255).collect()
+    std::iter::successors(Some(1u128), |&v| {
+        Some((v << 1) ^ if v >> 127 == 1 { 0x87 } else { 0 })
+    })
+    .take(255)
+    .collect()
 }
 
 /// Pipelined GF(2^128) multiplier: `z = x · y`, `stages` advances later.
@@ -90,14 +94,18 @@ impl Logic for GfMulPipelined {
             } else {
                 (format!("x{k}"), format!("y{k}"), format!("p{k}"))
             };
-            let terms: Vec<String> = Self::chunk(k, s).map(|i| format!("({xs}[{i}] ? ({{127'd0, {ys}}} << {i}) : 255'd0)")).collect();
+            let terms: Vec<String> = Self::chunk(k, s)
+                .map(|i| format!("({xs}[{i}] ? ({{127'd0, {ys}}} << {i}) : 255'd0)"))
+                .collect();
             v += &format!("wire [254:0] c{k} = {acc}\n  ^ {};\n", terms.join("\n  ^ "));
             if k + 1 < s {
                 let n = k + 1;
                 // Only the bits of x that later stages use travel on.
                 let lo = Self::chunk(n, s).start;
                 let w = 128 - lo;
-                v += &format!("reg [127:{lo}] x{n};\nreg [127:0] y{n};\nreg [254:0] p{n};\ninitial begin x{n} = 0; y{n} = 0; p{n} = 0; end\n");
+                v += &format!(
+                    "reg [127:{lo}] x{n};\nreg [127:0] y{n};\nreg [254:0] p{n};\ninitial begin x{n} = 0; y{n} = 0; p{n} = 0; end\n"
+                );
                 v += &format!(
                     "always @(posedge clock) begin\n  if (en) begin x{n} <= {xs}[127:{lo}]; y{n} <= {ys}; p{n} <= c{k}; end\n  \
                      if (clear) begin x{n} <= {w}'d0; y{n} <= 128'd0; p{n} <= 255'd0; end\nend\n"
@@ -109,7 +117,11 @@ impl Logic for GfMulPipelined {
         let mut red = Vec::new();
         for r in 0..128 {
             let mut t: Vec<String> = vec![format!("c{last}[{r}]")];
-            t.extend((128..255).filter(|&j| (masks[j] >> r) & 1 == 1).map(|j| format!("c{last}[{j}]")));
+            t.extend(
+                (128..255)
+                    .filter(|&j| (masks[j] >> r) & 1 == 1)
+                    .map(|j| format!("c{last}[{j}]")),
+            );
             red.push(format!("{}", t.join(" ^ ")));
         }
         // zr is in reflected order: zr[127 - r] = reduced coefficient r.

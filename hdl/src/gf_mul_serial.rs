@@ -31,7 +31,10 @@ pub struct GfMulSerial {
 impl GfMulSerial {
     /// `digit`: bits per cycle, a power of two from 1 to 64.
     pub fn new(digit: usize) -> Self {
-        assert!(digit.is_power_of_two() && digit <= 64, "digit: a power of two up to 64");
+        assert!(
+            digit.is_power_of_two() && digit <= 64,
+            "digit: a power of two up to 64"
+        );
         GfMulSerial {
             clock: Default::default(),
             start: Default::default(),
@@ -58,7 +61,12 @@ impl Logic for GfMulSerial {
             if left > 0 {
                 self._job = (x, y, left - 1, left == 1);
             } else if self.start.val() {
-                self._job = (self.x.val().to_u128(), self.y.val().to_u128(), 128 / self._digit, false);
+                self._job = (
+                    self.x.val().to_u128(),
+                    self.y.val().to_u128(),
+                    128 / self._digit,
+                    false,
+                );
             } else {
                 self._job = (x, y, 0, done);
             }
@@ -87,12 +95,28 @@ impl Logic for GfMulSerial {
             hi = cw - 1
         );
         // One Horner step: acc·x^d + (top digit of xs)·ys, reduced.
-        let terms: Vec<String> = (0..d).map(|k| format!("(xs[{}] ? ({{{d}'d0, ys}} << {k}) : {w}'d0)", 128 - d + k, w = 128 + d)).collect();
-        v += &format!("wire [{}:0] wide = ({{acc, {d}'d0}})\n  ^ {};\n", 127 + d, terms.join("\n  ^ "));
+        let terms: Vec<String> = (0..d)
+            .map(|k| {
+                format!(
+                    "(xs[{}] ? ({{{d}'d0, ys}} << {k}) : {w}'d0)",
+                    128 - d + k,
+                    w = 128 + d
+                )
+            })
+            .collect();
+        v += &format!(
+            "wire [{}:0] wide = ({{acc, {d}'d0}})\n  ^ {};\n",
+            127 + d,
+            terms.join("\n  ^ ")
+        );
         let red: Vec<String> = (0..128)
             .map(|r| {
                 let mut t = vec![format!("wide[{r}]")];
-                t.extend((128..128 + d).filter(|&j| (masks[j] >> r) & 1 == 1).map(|j| format!("wide[{j}]")));
+                t.extend(
+                    (128..128 + d)
+                        .filter(|&j| (masks[j] >> r) & 1 == 1)
+                        .map(|j| format!("wide[{j}]")),
+                );
                 t.join(" ^ ")
             })
             .collect();

@@ -123,17 +123,26 @@ impl Logic for Ghash {
                 m.busy = false;
             } else if self.h_valid.val() && h_ready {
                 let h = self.h.val().to_u128();
-                m.hp = (1..=p).scan(0u128, |acc, k| {
-                    *acc = if k == 1 { h } else { crate::gf_mul::model(*acc, h) };
-                    Some(*acc)
-                }).collect();
+                m.hp = (1..=p)
+                    .scan(0u128, |acc, k| {
+                        *acc = if k == 1 {
+                            h
+                        } else {
+                            crate::gf_mul::model(*acc, h)
+                        };
+                        Some(*acc)
+                    })
+                    .collect();
                 m.loaded = true;
                 m.wait = Ghash::key_cycles(p) - 1;
             } else if self.s_valid.val() && s_ready {
                 m.msg.push(self.s_data.val().to_u128());
                 if self.s_last.val() {
                     let h = m.hp[0];
-                    let y = m.msg.iter().fold(0u128, |acc, &x| crate::gf_mul::model(acc ^ x, h));
+                    let y = m
+                        .msg
+                        .iter()
+                        .fold(0u128, |acc, &x| crate::gf_mul::model(acc ^ x, h));
                     m.msg.clear();
                     m.busy = true;
                     m.y = Some(y);
@@ -147,7 +156,12 @@ impl Logic for Ghash {
     }
 
     fn connect(&mut self) {
-        for s in [&mut self.h_ready, &mut self.h_loaded, &mut self.s_ready, &mut self.y_valid] {
+        for s in [
+            &mut self.h_ready,
+            &mut self.h_loaded,
+            &mut self.s_ready,
+            &mut self.y_valid,
+        ] {
             s.connect();
         }
         self.y.connect();
@@ -179,7 +193,11 @@ impl Logic for Ghash {
         }
         v += "end\n";
         // The block leaving the delay line (the input itself when P = 1).
-        let oldest = if p > 1 { format!("dl{}", p - 2) } else { "s_data".to_string() };
+        let oldest = if p > 1 {
+            format!("dl{}", p - 2)
+        } else {
+            "s_data".to_string()
+        };
         // H^(P-1-cnt) during the flush; H^k-1 during the power computation.
         let pick = |sel: &str, n: usize| -> String {
             let mut e = String::from("128'd0");
@@ -201,8 +219,12 @@ impl Logic for Ghash {
         v += &format!("  mul$y = hp{p};\n");
         v += "  case (state)\n";
         v += "    POW: begin\n      mul$en = 1'b1;\n      mul$y = hp1;\n      if (cnt == 4'd0) mul$x = hprev;\n    end\n";
-        v += &format!("    RUN: begin\n      mul$en = push;\n      mul$x = mul$z ^ {oldest};\n    end\n");
-        v += &format!("    FLUSH: begin\n      mul$en = 1'b1;\n      mul$x = mul$z ^ {oldest};\n      mul$y = hflush;\n    end\n");
+        v += &format!(
+            "    RUN: begin\n      mul$en = push;\n      mul$x = mul$z ^ {oldest};\n    end\n"
+        );
+        v += &format!(
+            "    FLUSH: begin\n      mul$en = 1'b1;\n      mul$x = mul$z ^ {oldest};\n      mul$y = hflush;\n    end\n"
+        );
         v += "    DRAIN: begin\n      mul$en = 1'b1;\n      mul$clear = zeroize | cnt == 4'd";
         v += &format!("{};\n    end\n", p - 1);
         v += "    default: ;\n  endcase\nend\n";
@@ -222,7 +244,9 @@ impl Logic for Ghash {
         v += &format!(
             "    POW: if (cnt == 4'd{p}) begin\n      cnt <= 4'd0;\n      k <= k + 4'd1;\n      case (k)\n{}        default: ;\n      endcase\n      \
              if (k == 4'd{p}) state <= RUN;\n    end else cnt <= cnt + 4'd1;\n",
-            (2..=p).map(|i| format!("        4'd{i}: hp{i} <= mul$z;\n")).collect::<String>()
+            (2..=p)
+                .map(|i| format!("        4'd{i}: hp{i} <= mul$z;\n"))
+                .collect::<String>()
         );
         v += &format!(
             "    RUN: if (push) begin\n      {}open <= 1'b1;\n      if (s_last) begin\n        cnt <= 4'd0;\n        yacc <= 128'd0;\n        state <= {};\n      end\n    end\n",
@@ -241,7 +265,10 @@ impl Logic for Ghash {
         v += "    OUT: if (y_ready) begin\n      state <= RUN;\n      open <= 1'b0;\n      yout <= 128'd0;\n    end\n";
         v += "    default: state <= NOKEY;\n  endcase\n";
         v += "  if (h_valid & h_ready) begin\n    hp1 <= h;\n    k <= 4'd2;\n    cnt <= 4'd0;\n";
-        v += &format!("    state <= {};\n  end\n", if p > 1 { "POW" } else { "RUN" });
+        v += &format!(
+            "    state <= {};\n  end\n",
+            if p > 1 { "POW" } else { "RUN" }
+        );
         v += "  if (zeroize) begin\n    state <= NOKEY;\n    open <= 1'b0;\n    cnt <= 4'd0;\n    yacc <= 128'd0;\n    yout <= 128'd0;\n";
         for i in 1..=p {
             v += &format!("    hp{i} <= 128'd0;\n");

@@ -11,13 +11,15 @@ use rust_hdl::prelude::*;
 
 /// ECC6 column of data bit `i` (D0..D25), spec §1.
 pub const COLUMNS: [u8; 26] = [
-    0x07, 0x0B, 0x0D, 0x0E, 0x13, 0x15, 0x16, 0x19, 0x1A, 0x1C, 0x23, 0x25, 0x26, 0x29, 0x2A, 0x2C, 0x31, 0x32, 0x34, 0x38,
-    0x1F, 0x2F, 0x37, 0x3B, 0x3D, 0x3E,
+    0x07, 0x0B, 0x0D, 0x0E, 0x13, 0x15, 0x16, 0x19, 0x1A, 0x1C, 0x23, 0x25, 0x26, 0x29, 0x2A, 0x2C,
+    0x31, 0x32, 0x34, 0x38, 0x1F, 0x2F, 0x37, 0x3B, 0x3D, 0x3E,
 ];
 
 /// ECC6 of a 26-bit data word.
 pub fn ecc6(d: u32) -> u8 {
-    (0..26).filter(|i| d >> i & 1 == 1).fold(0, |e, i| e ^ COLUMNS[i])
+    (0..26)
+        .filter(|i| d >> i & 1 == 1)
+        .fold(0, |e, i| e ^ COLUMNS[i])
 }
 
 /// Header check and correction.
@@ -46,13 +48,18 @@ impl Logic for HeaderEcc {
         let calc = ecc6(d);
         self.ecc.next = (calc as u64).into();
         let syn = ((h >> 24) as u8 & 0x3f) ^ calc;
-        let bit = COLUMNS.iter().take(if vcx { 26 } else { 24 }).position(|&c| c == syn);
+        let bit = COLUMNS
+            .iter()
+            .take(if vcx { 26 } else { 24 })
+            .position(|&c| c == syn);
         let bad = (!vcx && h >> 30 != 0) || (syn != 0 && syn.count_ones() != 1 && bit.is_none());
         let fixed = match bit {
             Some(i) if syn.count_ones() != 1 => d ^ (1 << i),
             _ => d,
         };
-        self.fixed.next = (((fixed & 0xff_ffff) | (fixed >> 24) << 30 | (ecc6(fixed) as u32) << 24) as u64).into();
+        self.fixed.next = (((fixed & 0xff_ffff) | (fixed >> 24) << 30 | (ecc6(fixed) as u32) << 24)
+            as u64)
+            .into();
         self.corrected.next = syn != 0 && !bad;
         self.uncorrectable.next = bad;
     }
@@ -65,15 +72,24 @@ impl Logic for HeaderEcc {
     }
 
     fn hdl(&self) -> Verilog {
-        let mut v = String::from("wire [25:0] d = {vcx_on ? header[31:30] : 2'b00, header[23:0]};\nwire [5:0] calc;\n");
+        let mut v = String::from(
+            "wire [25:0] d = {vcx_on ? header[31:30] : 2'b00, header[23:0]};\nwire [5:0] calc;\n",
+        );
         for b in 0..6 {
-            let t: Vec<String> = (0..26).filter(|&i| COLUMNS[i] >> b & 1 == 1).map(|i| format!("d[{i}]")).collect();
+            let t: Vec<String> = (0..26)
+                .filter(|&i| COLUMNS[i] >> b & 1 == 1)
+                .map(|i| format!("d[{i}]"))
+                .collect();
             v += &format!("assign calc[{b}] = {};\n", t.join(" ^ "));
         }
         v += "wire [5:0] syn = header[29:24] ^ calc;\nreg [25:0] flip;\nreg one_bit;\n";
         v += "always @(*) begin\n  flip = 26'd0;\n  case (syn)\n";
         for (i, c) in COLUMNS.iter().enumerate() {
-            let guard = if i >= 24 { "vcx_on ? (26'd1 << " } else { "(26'd1 << " };
+            let guard = if i >= 24 {
+                "vcx_on ? (26'd1 << "
+            } else {
+                "(26'd1 << "
+            };
             let tail = if i >= 24 { ") : 26'd0" } else { ")" };
             v += &format!("    6'h{c:02x}: flip = {guard}{i}{tail};\n");
         }

@@ -74,7 +74,11 @@ impl KeyExpansion {
     /// register): one more cycle per SubWord, so AES-128 loads in 31 cycles
     /// and AES-256 in 41.
     pub fn with_slow_sbox(key_bits: usize, form: SboxForm) -> Self {
-        KeyExpansion { sub: SubBytes::with_output_register(form), slow: Constant::new(true), ..KeyExpansion::new(key_bits, form) }
+        KeyExpansion {
+            sub: SubBytes::with_output_register(form),
+            slow: Constant::new(true),
+            ..KeyExpansion::new(key_bits, form)
+        }
     }
 
     /// Cycles from `load` to `valid`.
@@ -126,7 +130,8 @@ impl Logic for KeyExpansion {
         self.rot.next = !self.aes256.val() | !self.idx.q.val().get_bit(0);
         self.sub.en.next = false;
         if self.rot.val() {
-            self.sub.x.next = (self.newest.q.val().get_bits::<32>(0) << 8) | (self.newest.q.val().get_bits::<32>(0) >> 24);
+            self.sub.x.next = (self.newest.q.val().get_bits::<32>(0) << 8)
+                | (self.newest.q.val().get_bits::<32>(0) >> 24);
         } else {
             self.sub.x.next = self.newest.q.val().get_bits::<32>(0);
         }

@@ -34,12 +34,24 @@ impl Netlist {
     /// Panics on a malformed netlist (they are compile-time constants).
     pub fn parse(inputs: &[&str], outputs: &[&str], text: &str) -> Netlist {
         let mut wires: Vec<String> = inputs.iter().map(|s| s.to_string()).collect();
-        let find = |w: &Vec<String>, n: &str| w.iter().position(|x| x == n).unwrap_or_else(|| panic!("netlist: {n} used before it is driven"));
+        let find = |w: &Vec<String>, n: &str| {
+            w.iter()
+                .position(|x| x == n)
+                .unwrap_or_else(|| panic!("netlist: {n} used before it is driven"))
+        };
         let mut gates = Vec::new();
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//")) {
-            let (out, rhs) = line.split_once('=').unwrap_or_else(|| panic!("netlist: {line}"));
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        {
+            let (out, rhs) = line
+                .split_once('=')
+                .unwrap_or_else(|| panic!("netlist: {line}"));
             let t: Vec<&str> = rhs.split_whitespace().collect();
-            let [a, op, b] = t[..] else { panic!("netlist: {line}") };
+            let [a, op, b] = t[..] else {
+                panic!("netlist: {line}")
+            };
             let op = match op {
                 "^" => Op::Xor,
                 "#" => Op::Xnor,
@@ -48,12 +60,25 @@ impl Netlist {
             };
             let (a, b) = (find(&wires, a), find(&wires, b));
             let out_name = out.trim().to_string();
-            assert!(!wires.contains(&out_name), "netlist: {out_name} driven twice");
+            assert!(
+                !wires.contains(&out_name),
+                "netlist: {out_name} driven twice"
+            );
             wires.push(out_name);
-            gates.push(Gate { out: wires.len() - 1, a, b, op });
+            gates.push(Gate {
+                out: wires.len() - 1,
+                a,
+                b,
+                op,
+            });
         }
         let outputs = outputs.iter().map(|o| find(&wires, o)).collect();
-        Netlist { wires, inputs: inputs.len(), gates, outputs }
+        Netlist {
+            wires,
+            inputs: inputs.len(),
+            gates,
+            outputs,
+        }
     }
 
     /// Evaluate on input bits; the output bits in order.

@@ -38,7 +38,11 @@ pub fn ports(module_text: &str) -> Vec<Port> {
         };
         let decl = line.trim_end_matches(';');
         let width = match (decl.find('['), decl.find(':')) {
-            (Some(a), Some(b)) if b > a => decl[a + 1..b].trim().parse::<usize>().map(|m| m + 1).unwrap_or(1),
+            (Some(a), Some(b)) if b > a => decl[a + 1..b]
+                .trim()
+                .parse::<usize>()
+                .map(|m| m + 1)
+                .unwrap_or(1),
             _ => 1,
         };
         let name = decl.split_whitespace().last().unwrap_or("").to_string();

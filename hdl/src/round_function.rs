@@ -59,7 +59,14 @@ impl Logic for RoundFunction {
             .map(|i| {
                 let (r, c) = (i % 4, i / 4);
                 let a = |j: usize| byte("sr", 4 * c + (r + j) % 4);
-                format!("xtime({}) ^ xtime({}) ^ {} ^ {} ^ {}", a(0), a(1), a(1), a(2), a(3))
+                format!(
+                    "xtime({}) ^ xtime({}) ^ {} ^ {} ^ {}",
+                    a(0),
+                    a(1),
+                    a(1),
+                    a(2),
+                    a(3)
+                )
             })
             .collect();
         Verilog::Custom(format!(

@@ -36,7 +36,11 @@ impl Logic for RoundKeyRam {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             let depth = self._mem.len();
-            self.rdata.next = self._mem.get(self.raddr.val().index()).copied().unwrap_or_default();
+            self.rdata.next = self
+                ._mem
+                .get(self.raddr.val().index())
+                .copied()
+                .unwrap_or_default();
             let w = self.waddr.val().index();
             if self.we.val() && w < depth {
                 self._mem[w] = self.wdata.val();

@@ -18,7 +18,12 @@ pub struct SboxBram {
 
 impl Default for SboxBram {
     fn default() -> Self {
-        SboxBram { clock: Default::default(), x: Default::default(), y: Default::default(), _table: Box::new(table()) }
+        SboxBram {
+            clock: Default::default(),
+            x: Default::default(),
+            y: Default::default(),
+            _table: Box::new(table()),
+        }
     }
 }
 
@@ -34,7 +39,12 @@ impl Logic for SboxBram {
     }
 
     fn hdl(&self) -> Verilog {
-        let init: String = self._table.iter().enumerate().map(|(i, v)| format!("  mem[{i}] = 8'h{v:02x};\n")).collect();
+        let init: String = self
+            ._table
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("  mem[{i}] = 8'h{v:02x};\n"))
+            .collect();
         Verilog::Custom(format!(
             "reg [7:0] mem [0:255];\ninitial begin\n{init}end\nalways @(posedge clock) y <= mem[x];\n"
         ))

@@ -147,7 +147,11 @@ pub struct SboxLogic {
 
 impl Default for SboxLogic {
     fn default() -> Self {
-        SboxLogic { x: Default::default(), y: Default::default(), _net: Box::new(netlist()) }
+        SboxLogic {
+            x: Default::default(),
+            y: Default::default(),
+            _net: Box::new(netlist()),
+        }
     }
 }
 
@@ -165,7 +169,9 @@ impl Logic for SboxLogic {
     }
 
     fn hdl(&self) -> Verilog {
-        let inputs: String = (0..8).map(|i| format!("wire g_U{i} = x[{}];\n", 7 - i)).collect();
+        let inputs: String = (0..8)
+            .map(|i| format!("wire g_U{i} = x[{}];\n", 7 - i))
+            .collect();
         let outs: Vec<String> = (0..8).map(|i| format!("g_S{i}")).collect();
         Verilog::Custom(format!(
             "{inputs}{gates}always @(*) y = {{{outs}}};\n",

@@ -9,12 +9,20 @@ use rust_hdl::prelude::*;
 pub fn table() -> [u8; 256] {
     // Multiply by x (0x02) with the AES polynomial x^8 + x^4 + x^3 + x + 1.
     let xtime = |a: u8| (a << 1) ^ (0x1b * (a >> 7));
-    let mul = |a: u8, b: u8| (0..8).fold((0u8, a), |(p, a), i| (p ^ (a * (b >> i & 1)), xtime(a))).0;
+    let mul = |a: u8, b: u8| {
+        (0..8)
+            .fold((0u8, a), |(p, a), i| (p ^ (a * (b >> i & 1)), xtime(a)))
+            .0
+    };
     std::array::from_fn(|x| {
         let x = x as u8;
         // x^254 = x^(2+4+8+16+32+64+128).
         let (inv, _) = (1..8).fold((1u8, mul(x, x)), |(acc, sq), _| (mul(acc, sq), mul(sq, sq)));
-        inv ^ inv.rotate_left(1) ^ inv.rotate_left(2) ^ inv.rotate_left(3) ^ inv.rotate_left(4) ^ 0x63
+        inv ^ inv.rotate_left(1)
+            ^ inv.rotate_left(2)
+            ^ inv.rotate_left(3)
+            ^ inv.rotate_left(4)
+            ^ 0x63
     })
 }
 
@@ -30,7 +38,11 @@ pub struct SboxRom {
 
 impl Default for SboxRom {
     fn default() -> Self {
-        SboxRom { x: Default::default(), y: Default::default(), _table: Box::new(table()) }
+        SboxRom {
+            x: Default::default(),
+            y: Default::default(),
+            _table: Box::new(table()),
+        }
     }
 }
 
@@ -44,7 +56,14 @@ impl Logic for SboxRom {
     }
 
     fn hdl(&self) -> Verilog {
-        let cases: String = self._table.iter().enumerate().map(|(i, v)| format!("  8'h{i:02x}: y = 8'h{v:02x};\n")).collect();
-        Verilog::Custom(format!("always @(*) begin\n case (x)\n{cases}  default: y = 8'h00;\n endcase\nend\n"))
+        let cases: String = self
+            ._table
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("  8'h{i:02x}: y = 8'h{v:02x};\n"))
+            .collect();
+        Verilog::Custom(format!(
+            "always @(*) begin\n case (x)\n{cases}  default: y = 8'h00;\n endcase\nend\n"
+        ))
     }
 }

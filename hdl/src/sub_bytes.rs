@@ -57,7 +57,10 @@ pub struct SubBytes<const W: usize> {
 
 impl<const W: usize> SubBytes<W> {
     pub fn new(form: SboxForm) -> Self {
-        assert!(W % 8 == 0 && W <= 128, "SubBytes on whole bytes, at most 16");
+        assert!(
+            W % 8 == 0 && W <= 128,
+            "SubBytes on whole bytes, at most 16"
+        );
         SubBytes {
             clock: Default::default(),
             en: Default::default(),
@@ -74,7 +77,10 @@ impl<const W: usize> SubBytes<W> {
     /// edges after `x`. For block RAM, whose clock-to-output is slow
     /// (ECP5 DP16KD), this gives the read a cycle of its own.
     pub fn with_output_register(form: SboxForm) -> Self {
-        SubBytes { _out_reg: true, ..SubBytes::new(form) }
+        SubBytes {
+            _out_reg: true,
+            ..SubBytes::new(form)
+        }
     }
 
     /// Cycles from `x` to `y`.
@@ -115,9 +121,18 @@ impl<const W: usize> Logic for SubBytes<W> {
         let outs: Vec<String>;
         match self._form {
             SboxForm::Rom => {
-                let cases: String = self._table.iter().enumerate().map(|(i, s)| format!("    8'h{i:02x}: sbox = 8'h{s:02x};\n")).collect();
-                v += &format!("function automatic [7:0] sbox(input [7:0] a);\n  case (a)\n{cases}    default: sbox = 8'h00;\n  endcase\nendfunction\n");
-                outs = (0..n).map(|k| format!("sbox({})", Self::byte("x", k))).collect();
+                let cases: String = self
+                    ._table
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("    8'h{i:02x}: sbox = 8'h{s:02x};\n"))
+                    .collect();
+                v += &format!(
+                    "function automatic [7:0] sbox(input [7:0] a);\n  case (a)\n{cases}    default: sbox = 8'h00;\n  endcase\nendfunction\n"
+                );
+                outs = (0..n)
+                    .map(|k| format!("sbox({})", Self::byte("x", k)))
+                    .collect();
             }
             SboxForm::Logic => {
                 let net = netlist();
@@ -128,26 +143,46 @@ impl<const W: usize> Logic for SubBytes<W> {
                     }
                     v += &net.verilog(&p);
                 }
-                outs = (0..n).map(|k| format!("{{{}}}", (0..8).map(|i| format!("b{k}_S{i}")).collect::<Vec<_>>().join(", "))).collect();
+                outs = (0..n)
+                    .map(|k| {
+                        format!(
+                            "{{{}}}",
+                            (0..8)
+                                .map(|i| format!("b{k}_S{i}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })
+                    .collect();
             }
             SboxForm::Bram => {
                 for k in 0..n {
                     // Without the attribute, Yosys maps a 2-Kbit table to
                     // LUTs (measured: no DP16KD on ECP5).
-                    v += &format!("(* rom_style = \"block\", ram_style = \"block\" *)\nreg [7:0] mem{k} [0:255];\ninitial begin\n");
+                    v += &format!(
+                        "(* rom_style = \"block\", ram_style = \"block\" *)\nreg [7:0] mem{k} [0:255];\ninitial begin\n"
+                    );
                     for (i, s) in self._table.iter().enumerate() {
                         v += &format!("  mem{k}[{i}] = 8'h{s:02x};\n");
                     }
                     v += "end\n";
                 }
-                outs = (0..n).map(|k| format!("mem{k}[{}]", Self::byte("x", k))).collect();
+                outs = (0..n)
+                    .map(|k| format!("mem{k}[{}]", Self::byte("x", k)))
+                    .collect();
             }
         }
         if self._out_reg {
             v += &format!("reg [{}:0] q;\ninitial q = 0;\n", W - 1);
-            v += &format!("always @(posedge clock) if (en) begin\n  q <= {{{}}};\n  y <= q;\nend\n", outs.join(", "));
+            v += &format!(
+                "always @(posedge clock) if (en) begin\n  q <= {{{}}};\n  y <= q;\nend\n",
+                outs.join(", ")
+            );
         } else {
-            v += &format!("always @(posedge clock) if (en) y <= {{{}}};\n", outs.join(", "));
+            v += &format!(
+                "always @(posedge clock) if (en) y <= {{{}}};\n",
+                outs.join(", ")
+            );
         }
         Verilog::Custom(v)
     }

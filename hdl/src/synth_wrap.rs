@@ -14,7 +14,10 @@ pub const WRAPPER: &str = "csi2sec_synth_wrap";
 
 /// Verilog of the harness around `top` with ports `ports`.
 pub fn fmax_wrapper(top: &str, ports: &[Port]) -> String {
-    let ins: Vec<&Port> = ports.iter().filter(|p| p.dir == Dir::In && p.name != "clock").collect();
+    let ins: Vec<&Port> = ports
+        .iter()
+        .filter(|p| p.dir == Dir::In && p.name != "clock")
+        .collect();
     let outs: Vec<&Port> = ports.iter().filter(|p| p.dir == Dir::Out).collect();
     let n_in: usize = ins.iter().map(|p| p.width).sum::<usize>().max(2);
     let n_out: usize = outs.iter().map(|p| p.width).sum::<usize>();
@@ -40,9 +43,16 @@ pub fn fmax_wrapper(top: &str, ports: &[Port]) -> String {
     }
     v += &format!("{top} ip(\n  {}\n);\n", conns.join(",\n  "));
     let all: Vec<String> = outs.iter().map(|p| format!("o_{}", p.name)).collect();
-    v += &format!("reg [{}:0] oreg;\nalways @(posedge clock) oreg <= {{{}}};\n", n_out - 1, all.join(", "));
+    v += &format!(
+        "reg [{}:0] oreg;\nalways @(posedge clock) oreg <= {{{}}};\n",
+        n_out - 1,
+        all.join(", ")
+    );
     let groups = n_out.div_ceil(16);
-    v += &format!("reg [{}:0] part;\nalways @(posedge clock) begin\n", groups - 1);
+    v += &format!(
+        "reg [{}:0] part;\nalways @(posedge clock) begin\n",
+        groups - 1
+    );
     for g in 0..groups {
         let hi = (16 * g + 15).min(n_out - 1);
         v += &format!("  part[{g}] <= ^oreg[{hi}:{}];\n", 16 * g);

@@ -93,7 +93,11 @@ impl Tx<AesIterative> {
 
 impl Tx<AesPipelined> {
     pub fn pipelined(key_bits: usize, form: SboxForm, stages: usize, ghash_stages: usize) -> Self {
-        Tx::with_core(AesPipelined::new(key_bits, form, stages), key_bits, ghash_stages)
+        Tx::with_core(
+            AesPipelined::new(key_bits, form, stages),
+            key_bits,
+            ghash_stages,
+        )
     }
 }
 
@@ -161,7 +165,13 @@ impl<A: AesCore> Logic for Tx<A> {
         self.prdata.connect();
         self.aes.claim_inputs();
         let g = &mut self.gh;
-        for s in [&mut g.zeroize, &mut g.h_valid, &mut g.s_last, &mut g.s_valid, &mut g.y_ready] {
+        for s in [
+            &mut g.zeroize,
+            &mut g.h_valid,
+            &mut g.s_last,
+            &mut g.s_valid,
+            &mut g.y_ready,
+        ] {
             s.connect();
         }
         g.clock.connect();
@@ -175,7 +185,13 @@ impl<A: AesCore> Logic for Tx<A> {
         a.s_data.connect();
         a.s_keep.connect();
         let p = &mut self.pk;
-        for s in [&mut p.reset, &mut p.s_last, &mut p.s_error, &mut p.s_valid, &mut p.m_ready] {
+        for s in [
+            &mut p.reset,
+            &mut p.s_last,
+            &mut p.s_error,
+            &mut p.s_valid,
+            &mut p.m_ready,
+        ] {
             s.connect();
         }
         p.clock.connect();
@@ -195,10 +211,23 @@ impl<A: AesCore> Logic for Tx<A> {
     fn hdl(&self) -> Verilog {
         let mut v = crate::tx_layout::verilog();
         // What the register file reads from the datapath.
-        let incs: Vec<String> = crate::tx_regs::COUNTERS.iter().map(|(n, _)| format!("inc_{n}")).collect();
-        v += &format!("reg {};\nwire [31:0] ro_status, ro_frame_counter;\n", incs.join(", "));
+        let incs: Vec<String> = crate::tx_regs::COUNTERS
+            .iter()
+            .map(|(n, _)| format!("inc_{n}"))
+            .collect();
+        v += &format!(
+            "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
+            incs.join(", ")
+        );
         v += &crate::tx_regs::verilog();
-        v += &CONTROL.replace("@KEY_SUITE@", if self._key_bits == 256 { "2'd1" } else { "2'd0" });
+        v += &CONTROL.replace(
+            "@KEY_SUITE@",
+            if self._key_bits == 256 {
+                "2'd1"
+            } else {
+                "2'd0"
+            },
+        );
         Verilog::Custom(v)
     }
 }

@@ -22,7 +22,9 @@ impl Protocol {
     }
 
     pub fn parse(s: &str) -> Option<Protocol> {
-        [Protocol::Sep, Protocol::Fsed].into_iter().find(|p| p.name() == s)
+        [Protocol::Sep, Protocol::Fsed]
+            .into_iter()
+            .find(|p| p.name() == s)
     }
 }
 
@@ -44,7 +46,9 @@ impl Suites {
     }
 
     pub fn parse(s: &str) -> Option<Suites> {
-        [Suites::Gmac, Suites::Cmac, Suites::Both].into_iter().find(|p| p.name() == s)
+        [Suites::Gmac, Suites::Cmac, Suites::Both]
+            .into_iter()
+            .find(|p| p.name() == s)
     }
 }
 
@@ -91,7 +95,15 @@ impl TxConfig {
             (Arch::Pipelined, 2) => "pipelined2".to_string(),
             (a, _) => a.name().to_string(),
         };
-        format!("tx_{}_{}{}_w{}_{}_{}", self.protocol.name(), self.suites.name(), self.key_bits, self.width, arch, self.sbox.name())
+        format!(
+            "tx_{}_{}{}_w{}_{}_{}",
+            self.protocol.name(),
+            self.suites.name(),
+            self.key_bits,
+            self.width,
+            arch,
+            self.sbox.name()
+        )
     }
 
     /// One line describing the configuration (written in every file header).
@@ -127,21 +139,38 @@ impl TxConfig {
         if self.stages != 1 && self.arch != Arch::Pipelined {
             return Err("--stages 2: only with --arch pipelined".into());
         }
-        if self.name.is_empty() || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("--name {:?}: letters, digits and _ only", self.name));
+        if self.name.is_empty()
+            || !self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(format!(
+                "--name {:?}: letters, digits and _ only",
+                self.name
+            ));
         }
         // What this version's RTL implements (the golden model does all).
         if self.protocol != Protocol::Sep {
             return Err("--protocol fsed: this version's TX RTL implements SEP only (the golden model does both)".into());
         }
         if self.width != 16 {
-            return Err(format!("--width {}: this version's TX RTL is 16 bytes wide", self.width));
+            return Err(format!(
+                "--width {}: this version's TX RTL is 16 bytes wide",
+                self.width
+            ));
         }
         if self.streams != 1 {
-            return Err(format!("--streams {}: this version's TX RTL holds one stream context", self.streams));
+            return Err(format!(
+                "--streams {}: this version's TX RTL holds one stream context",
+                self.streams
+            ));
         }
         if self.suites != Suites::Gmac {
-            return Err(format!("--suites {}: this version's TX RTL implements the GMAC suites only", self.suites.name()));
+            return Err(format!(
+                "--suites {}: this version's TX RTL implements the GMAC suites only",
+                self.suites.name()
+            ));
         }
         Ok(())
     }
@@ -154,7 +183,10 @@ impl TxConfig {
             emit(&u, &c.name, &c.describe())
         }
         match self.arch {
-            Arch::Pipelined => go(Tx::pipelined(self.key_bits, self.sbox, self.stages, GHASH_PIPELINE), self),
+            Arch::Pipelined => go(
+                Tx::pipelined(self.key_bits, self.sbox, self.stages, GHASH_PIPELINE),
+                self,
+            ),
             Arch::Iterative => go(Tx::iterative(self.key_bits, self.sbox), self),
         }
     }

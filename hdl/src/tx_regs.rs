@@ -59,7 +59,10 @@ pub struct Register {
 impl Register {
     /// The field `name`; panics if absent (a generator bug).
     pub fn field(&self, name: &str) -> &Field {
-        self.fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{}: no field {name}", self.name))
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{}: no field {name}", self.name))
     }
 
     /// Value after reset.
@@ -69,16 +72,30 @@ impl Register {
 
     /// Bits that hold state (the defined fields).
     pub fn mask(&self) -> u32 {
-        self.fields.iter().fold(0, |a, f| a | (((1u64 << f.width) - 1) as u32) << f.lsb)
+        self.fields
+            .iter()
+            .fold(0, |a, f| a | (((1u64 << f.width) - 1) as u32) << f.lsb)
     }
 }
 
 fn f(name: &str, lsb: u32, width: u32, reset: u32, doc: &str) -> Field {
-    Field { name: name.into(), lsb, width, reset, doc: doc.into() }
+    Field {
+        name: name.into(),
+        lsb,
+        width,
+        reset,
+        doc: doc.into(),
+    }
 }
 
 fn reg(name: &str, offset: u32, access: Access, doc: &str, fields: Vec<Field>) -> Register {
-    Register { name: name.into(), offset, access, doc: doc.into(), fields }
+    Register {
+        name: name.into(),
+        offset,
+        access,
+        doc: doc.into(),
+        fields,
+    }
 }
 
 /// Identification value of `ID`: "CS" and the wire-format version 1.
@@ -86,30 +103,81 @@ pub const ID_VALUE: u32 = 0x4353_0001;
 
 /// Event counters, in register order (offsets from 0x80).
 pub const COUNTERS: [(&str, &str); 10] = [
-    ("frames_protected", "Frames closed at their FE with protection applied."),
-    ("frames_abandoned", "Frames abandoned by an FS before their FE (no tag sent)."),
+    (
+        "frames_protected",
+        "Frames closed at their FE with protection applied.",
+    ),
+    (
+        "frames_abandoned",
+        "Frames abandoned by an FS before their FE (no tag sent).",
+    ),
     ("packets_protected", "Classified packets sent protected."),
-    ("dt_conflict", "Control-DT packets from the sensor, dropped."),
-    ("oversize", "Packets whose SEP-wrapped length would exceed 65535, dropped."),
-    ("input_ecc_corrected", "Input headers with a corrected 1-bit ECC error."),
-    ("input_ecc_error", "Input headers with an uncorrectable ECC error, dropped."),
-    ("input_crc_error", "Input long packets whose CRC-16 failed (the error is propagated)."),
-    ("input_length_error", "Input packets whose tlast disagrees with their WC (cut short or too long)."),
-    ("frames_started", "FS of the configured stream taken (the frame counter advanced): firmware writes NEXT_FRAME for the next FS after this moves."),
+    (
+        "dt_conflict",
+        "Control-DT packets from the sensor, dropped.",
+    ),
+    (
+        "oversize",
+        "Packets whose SEP-wrapped length would exceed 65535, dropped.",
+    ),
+    (
+        "input_ecc_corrected",
+        "Input headers with a corrected 1-bit ECC error.",
+    ),
+    (
+        "input_ecc_error",
+        "Input headers with an uncorrectable ECC error, dropped.",
+    ),
+    (
+        "input_crc_error",
+        "Input long packets whose CRC-16 failed (the error is propagated).",
+    ),
+    (
+        "input_length_error",
+        "Input packets whose tlast disagrees with their WC (cut short or too long).",
+    ),
+    (
+        "frames_started",
+        "FS of the configured stream taken (the frame counter advanced): firmware writes NEXT_FRAME for the next FS after this moves.",
+    ),
 ];
 
 /// The TX register map.
 pub fn tx_registers() -> Vec<Register> {
     let mut r = vec![
-        reg("id", 0x00, Access::Ro, "Identification.", vec![f("value", 0, 32, ID_VALUE, "0x43530001: csi2sec, wire format 1.")]),
+        reg(
+            "id",
+            0x00,
+            Access::Ro,
+            "Identification.",
+            vec![f(
+                "value",
+                0,
+                32,
+                ID_VALUE,
+                "0x43530001: csi2sec, wire format 1.",
+            )],
+        ),
         reg(
             "ctrl",
             0x04,
             Access::Pulse,
             "Commands.",
             vec![
-                f("load", 0, 1, 0, "Apply the context: the next FS uses FC_INIT; clears rekey_needed."),
-                f("clear", 1, 1, 0, "Zeroise both key slots (and the engines' keys) and clear CONFIG.enable."),
+                f(
+                    "load",
+                    0,
+                    1,
+                    0,
+                    "Apply the context: the next FS uses FC_INIT; clears rekey_needed.",
+                ),
+                f(
+                    "clear",
+                    1,
+                    1,
+                    0,
+                    "Zeroise both key slots (and the engines' keys) and clear CONFIG.enable.",
+                ),
                 f("counters_clear", 2, 1, 0, "Clear every event counter."),
             ],
         ),
@@ -119,11 +187,35 @@ pub fn tx_registers() -> Vec<Register> {
             Access::Rw,
             "The stream's security context (static while the stream runs).",
             vec![
-                f("enable", 0, 1, 0, "Protect the configured stream; off: every packet passes through."),
-                f("vcx", 1, 1, 1, "VC extension: 26-bit ECC, streams 0..15 (off: 24-bit ECC, streams 0..3)."),
+                f(
+                    "enable",
+                    0,
+                    1,
+                    0,
+                    "Protect the configured stream; off: every packet passes through.",
+                ),
+                f(
+                    "vcx",
+                    1,
+                    1,
+                    1,
+                    "VC extension: 26-bit ECC, streams 0..15 (off: 24-bit ECC, streams 0..3).",
+                ),
                 f("control_dt", 2, 6, 0x13, "Control data type, 0x13..0x3F."),
-                f("stream", 8, 4, 0, "Stream number (VC + 4·VCX) this context protects."),
-                f("suite", 12, 2, 0, "0 GMAC-128, 1 GMAC-256 (must match the IP's key size)."),
+                f(
+                    "stream",
+                    8,
+                    4,
+                    0,
+                    "Stream number (VC + 4·VCX) this context protects.",
+                ),
+                f(
+                    "suite",
+                    12,
+                    2,
+                    0,
+                    "0 GMAC-128, 1 GMAC-256 (must match the IP's key size).",
+                ),
                 f("tag_mode", 14, 2, 0, "0 frame, 1 message."),
                 f("tag_len", 16, 2, 0, "0: 16 bytes, 1: 12, 2: 8."),
                 f("crc32", 18, 1, 0, "FuSa CRC-32 in every SEP footer."),
@@ -135,9 +227,18 @@ pub fn tx_registers() -> Vec<Register> {
             0x0C,
             Access::Rw,
             "SV-4 byte window (recorded in the context; SV-4 is not in this version's RTL).",
-            vec![f("offset", 0, 16, 0, "First covered byte."), f("length", 16, 16, 0, "Covered bytes.")],
+            vec![
+                f("offset", 0, 16, 0, "First covered byte."),
+                f("length", 16, 16, 0, "Covered bytes."),
+            ],
         ),
-        reg("fc_init", 0x10, Access::Rw, "Frame counter of the first frame after CTRL.load.", vec![f("value", 0, 32, 1, "")]),
+        reg(
+            "fc_init",
+            0x10,
+            Access::Rw,
+            "Frame counter of the first frame after CTRL.load.",
+            vec![f("value", 0, 32, 1, "")],
+        ),
         reg(
             "next_frame",
             0x14,
@@ -147,7 +248,13 @@ pub fn tx_registers() -> Vec<Register> {
                 f("sv_top", 0, 4, 2, "SV of the top block (FP-2), 1..5 but 4."),
                 f("sv_middle", 4, 4, 2, "SV of the middle block (FP-3)."),
                 f("sv_bottom", 8, 4, 2, "SV of the bottom block (FP-4)."),
-                f("key_id", 16, 8, 0, "key_id of the frame (a valid key slot must hold it)."),
+                f(
+                    "key_id",
+                    16,
+                    8,
+                    0,
+                    "key_id of the frame (a valid key slot must hold it).",
+                ),
             ],
         ),
         reg(
@@ -157,14 +264,38 @@ pub fn tx_registers() -> Vec<Register> {
             "State of the stream.",
             vec![
                 f("enabled", 0, 1, 0, "CONFIG.enable and a context loaded."),
-                f("config_error", 1, 1, 0, "The context is not one this IP can apply (see the register map page)."),
-                f("rekey_needed", 2, 1, 0, "The frame counter is exhausted: frames go out as SV-5."),
+                f(
+                    "config_error",
+                    1,
+                    1,
+                    0,
+                    "The context is not one this IP can apply (see the register map page).",
+                ),
+                f(
+                    "rekey_needed",
+                    2,
+                    1,
+                    0,
+                    "The frame counter is exhausted: frames go out as SV-5.",
+                ),
                 f("frame_open", 3, 1, 0, "Between an FS and its FE."),
-                f("key_loaded", 4, 1, 0, "The engines hold the key of key_slot."),
+                f(
+                    "key_loaded",
+                    4,
+                    1,
+                    0,
+                    "The engines hold the key of key_slot.",
+                ),
                 f("key_slot", 5, 1, 0, "Slot of the current frame's key."),
             ],
         ),
-        reg("frame_counter", 0x1C, Access::Ro, "Frame counter of the current (or last) frame.", vec![f("value", 0, 32, 0, "")]),
+        reg(
+            "frame_counter",
+            0x1C,
+            Access::Ro,
+            "Frame counter of the current (or last) frame.",
+            vec![f("value", 0, 32, 0, "")],
+        ),
     ];
     for slot in 0..2u32 {
         let base = 0x20 + slot * 0x24;
@@ -173,7 +304,16 @@ pub fn tx_registers() -> Vec<Register> {
             base,
             Access::Rw,
             &format!("Key slot {slot}: its key_id and whether it holds a key."),
-            vec![f("key_id", 0, 8, 0, ""), f("valid", 8, 1, 0, "The slot holds a key (cleared by CTRL.clear and reset).")],
+            vec![
+                f("key_id", 0, 8, 0, ""),
+                f(
+                    "valid",
+                    8,
+                    1,
+                    0,
+                    "The slot holds a key (cleared by CTRL.clear and reset).",
+                ),
+            ],
         ));
         for w in 0..8u32 {
             r.push(reg(
@@ -186,14 +326,23 @@ pub fn tx_registers() -> Vec<Register> {
         }
     }
     for (i, (name, doc)) in COUNTERS.iter().enumerate() {
-        r.push(reg(name, 0x80 + 4 * i as u32, Access::Counter, doc, vec![f("value", 0, 32, 0, "")]));
+        r.push(reg(
+            name,
+            0x80 + 4 * i as u32,
+            Access::Counter,
+            doc,
+            vec![f("value", 0, 32, 0, "")],
+        ));
     }
     r
 }
 
 /// The register `name` of the map.
 pub fn register(name: &str) -> Register {
-    tx_registers().into_iter().find(|r| r.name == name).unwrap_or_else(|| panic!("no register {name}"))
+    tx_registers()
+        .into_iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no register {name}"))
 }
 
 /// The register file as Verilog, for the TX top (which has the APB
@@ -214,7 +363,11 @@ pub fn verilog() -> String {
             Access::Rw => {
                 decl += &format!("reg [31:0] r_{};\n", r.name);
                 resets += &format!("    r_{} <= 32'h{:08x};\n", r.name, r.reset());
-                writes += &format!("    if ({hit}) r_{} <= pwdata & 32'h{:08x};\n", r.name, r.mask());
+                writes += &format!(
+                    "    if ({hit}) r_{} <= pwdata & 32'h{:08x};\n",
+                    r.name,
+                    r.mask()
+                );
                 reads.push(format!("{hit} ? r_{}", r.name));
                 for fl in &r.fields {
                     decl += &format!(
@@ -238,7 +391,11 @@ pub fn verilog() -> String {
             Access::Wo => {
                 let slot = &r.name[3..4];
                 let w: u32 = r.name[6..].parse().expect("key word");
-                writes += &format!("    if ({hit}) key{slot}[{}:{}] <= pwdata;\n", 255 - 32 * w, 224 - 32 * w);
+                writes += &format!(
+                    "    if ({hit}) key{slot}[{}:{}] <= pwdata;\n",
+                    255 - 32 * w,
+                    224 - 32 * w
+                );
             }
             Access::Pulse => {
                 for fl in &r.fields {
@@ -247,11 +404,17 @@ pub fn verilog() -> String {
             }
         }
     }
-    let ctrl = regs.iter().find(|r| r.access == Access::Pulse).expect("ctrl");
+    let ctrl = regs
+        .iter()
+        .find(|r| r.access == Access::Pulse)
+        .expect("ctrl");
     v += "/* verilator lint_off UNUSEDSIGNAL */\n";
     v += &decl;
     v += "/* verilator lint_on UNUSEDSIGNAL */\nreg [255:0] key0, key1;\n";
-    let known: Vec<String> = regs.iter().map(|r| format!("paddr[11:2] == 10'd{}", r.offset / 4)).collect();
+    let known: Vec<String> = regs
+        .iter()
+        .map(|r| format!("paddr[11:2] == 10'd{}", r.offset / 4))
+        .collect();
     v += &format!("wire apb_known = {};\n", known.join(" | "));
     v += "wire apb_write = psel & penable & pwrite;\n";
     v += "always @(*) begin\n  pready = 1'b1;\n  pslverr = psel & penable & ~apb_known;\n";
@@ -265,7 +428,12 @@ pub fn verilog() -> String {
     v += &format!("initial begin\n{init}end\n");
     v += "always @(posedge clock) begin\n";
     for fl in &ctrl.fields {
-        v += &format!("  ctrl_{} <= apb_write & paddr[11:2] == 10'd{} & pwdata[{}];\n", fl.name, ctrl.offset / 4, fl.lsb);
+        v += &format!(
+            "  ctrl_{} <= apb_write & paddr[11:2] == 10'd{} & pwdata[{}];\n",
+            fl.name,
+            ctrl.offset / 4,
+            fl.lsb
+        );
     }
     v += "  if (apb_write) begin\n";
     v += &writes;
@@ -295,13 +463,28 @@ pub fn markdown() -> String {
          | offset | register | access | reset | description |\n|---|---|---|---|---|\n",
     );
     for r in tx_registers() {
-        m += &format!("| 0x{:03X} | {} | {} | 0x{:08X} | {} |\n", r.offset, r.name.to_uppercase(), r.access.name(), r.reset(), r.doc);
+        m += &format!(
+            "| 0x{:03X} | {} | {} | 0x{:08X} | {} |\n",
+            r.offset,
+            r.name.to_uppercase(),
+            r.access.name(),
+            r.reset(),
+            r.doc
+        );
     }
     m += "\n## Fields\n";
     for r in tx_registers().iter().filter(|r| r.fields.len() > 1) {
-        m += &format!("\n### {} (0x{:03X})\n\n| bits | field | reset | description |\n|---|---|---|---|\n", r.name.to_uppercase(), r.offset);
+        m += &format!(
+            "\n### {} (0x{:03X})\n\n| bits | field | reset | description |\n|---|---|---|---|\n",
+            r.name.to_uppercase(),
+            r.offset
+        );
         for fl in &r.fields {
-            let bits = if fl.width == 1 { format!("{}", fl.lsb) } else { format!("{}:{}", fl.lsb + fl.width - 1, fl.lsb) };
+            let bits = if fl.width == 1 {
+                format!("{}", fl.lsb)
+            } else {
+                format!("{}:{}", fl.lsb + fl.width - 1, fl.lsb)
+            };
             m += &format!("| {bits} | {} | 0x{:X} | {} |\n", fl.name, fl.reset, fl.doc);
         }
     }
@@ -316,12 +499,19 @@ pub fn c_header() -> String {
     );
     for r in tx_registers() {
         let n = r.name.to_uppercase();
-        h += &format!("#define CSI2SEC_TX_{n} 0x{:03X}u /* {} */\n", r.offset, r.access.name());
+        h += &format!(
+            "#define CSI2SEC_TX_{n} 0x{:03X}u /* {} */\n",
+            r.offset,
+            r.access.name()
+        );
         if r.fields.len() > 1 {
             for fl in &r.fields {
                 let fname = fl.name.to_uppercase();
                 h += &format!("#define CSI2SEC_TX_{n}_{fname}_SHIFT {}u\n", fl.lsb);
-                h += &format!("#define CSI2SEC_TX_{n}_{fname}_MASK 0x{:08X}u\n", (((1u64 << fl.width) - 1) as u32) << fl.lsb);
+                h += &format!(
+                    "#define CSI2SEC_TX_{n}_{fname}_MASK 0x{:08X}u\n",
+                    (((1u64 << fl.width) - 1) as u32) << fl.lsb
+                );
             }
         }
     }
@@ -337,7 +527,12 @@ pub fn json() -> String {
             let fields: Vec<String> = r
                 .fields
                 .iter()
-                .map(|fl| format!("{{\"name\": \"{}\", \"lsb\": {}, \"width\": {}, \"reset\": {}}}", fl.name, fl.lsb, fl.width, fl.reset))
+                .map(|fl| {
+                    format!(
+                        "{{\"name\": \"{}\", \"lsb\": {}, \"width\": {}, \"reset\": {}}}",
+                        fl.name, fl.lsb, fl.width, fl.reset
+                    )
+                })
                 .collect();
             format!(
                 "    {{\"name\": \"{}\", \"offset\": {}, \"access\": \"{}\", \"fields\": [{}]}}",
@@ -348,5 +543,8 @@ pub fn json() -> String {
             )
         })
         .collect();
-    format!("{{\n  \"bus\": \"APB3\",\n  \"data_bits\": 32,\n  \"registers\": [\n{}\n  ]\n}}\n", regs.join(",\n"))
+    format!(
+        "{{\n  \"bus\": \"APB3\",\n  \"data_bits\": 32,\n  \"registers\": [\n{}\n  ]\n}}\n",
+        regs.join(",\n")
+    )
 }

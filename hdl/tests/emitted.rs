@@ -11,11 +11,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn verilator() -> PathBuf {
-    let root = std::env::var("VERILATOR_ROOT").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/lib/python3.11/site-packages/verilator")
-    });
+    let root = std::env::var("VERILATOR_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../.venv/lib/python3.11/site-packages/verilator")
+        });
     let bin = root.join("bin/verilator");
-    assert!(bin.exists(), "Verilator not found at {} (make test installs it into .venv/)", bin.display());
+    assert!(
+        bin.exists(),
+        "Verilator not found at {} (make test installs it into .venv/)",
+        bin.display()
+    );
     bin
 }
 
@@ -36,7 +43,11 @@ fn write(dir: &Path, mods: &[Module]) -> Vec<PathBuf> {
 fn sbox_testbench(top: &str, registered: bool) -> String {
     let clock = if registered { "reg clock = 0;\n  " } else { "" };
     let port = if registered { ".clock(clock), " } else { "" };
-    let step = if registered { "clock = 1; #1; clock = 0; #1;" } else { "#1;" };
+    let step = if registered {
+        "clock = 1; #1; clock = 0; #1;"
+    } else {
+        "#1;"
+    };
     format!(
         "`timescale 1ns/1ps\nmodule tb;\n  {clock}reg [7:0] x;\n  wire [7:0] y;\n  integer i;\n  {top} dut({port}.x(x), .y(y));\n  initial begin\n    for (i = 0; i < 256; i = i + 1) begin\n      x = i[7:0]; {step}\n      $display(\"%02x %02x\", x, y);\n    end\n    $finish;\n  end\nendmodule\n"
     )
@@ -47,7 +58,10 @@ fn check_sbox_run(who: &str, stdout: &[u8]) {
     let text = String::from_utf8_lossy(stdout);
     let mut seen = 0;
     for l in text.lines().filter(|l| l.len() == 5) {
-        let (x, y) = (u8::from_str_radix(&l[..2], 16).unwrap(), u8::from_str_radix(&l[3..], 16).unwrap());
+        let (x, y) = (
+            u8::from_str_radix(&l[..2], 16).unwrap(),
+            u8::from_str_radix(&l[3..], 16).unwrap(),
+        );
         assert_eq!(y, csi2sec_sim::steps::sbox(x), "{who}: x = {x:02x}");
         seen += 1;
     }
@@ -56,14 +70,32 @@ fn check_sbox_run(who: &str, stdout: &[u8]) {
 
 /// Run the emitted S-box in Icarus (if present) and in Verilator.
 fn simulate_sbox(name: &str, mods: &[Module], registered: bool) {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("emitted").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("emitted")
+        .join(name);
     let tb = dir.join("tb.v");
     std::fs::write(&tb, sbox_testbench(&mods[0].name, registered)).unwrap();
-    let files: Vec<PathBuf> = mods.iter().map(|m| dir.join(format!("{}.v", m.name))).collect();
-    match Command::new("iverilog").args(["-g2012", "-o"]).arg(dir.join("tb.vvp")).arg(&tb).args(&files).output() {
+    let files: Vec<PathBuf> = mods
+        .iter()
+        .map(|m| dir.join(format!("{}.v", m.name)))
+        .collect();
+    match Command::new("iverilog")
+        .args(["-g2012", "-o"])
+        .arg(dir.join("tb.vvp"))
+        .arg(&tb)
+        .args(&files)
+        .output()
+    {
         Ok(o) => {
-            assert!(o.status.success(), "{name}: iverilog tb:\n{}", String::from_utf8_lossy(&o.stderr));
-            let run = Command::new("vvp").arg(dir.join("tb.vvp")).output().unwrap();
+            assert!(
+                o.status.success(),
+                "{name}: iverilog tb:\n{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let run = Command::new("vvp")
+                .arg(dir.join("tb.vvp"))
+                .output()
+                .unwrap();
             check_sbox_run(&format!("{name} in Icarus"), &run.stdout);
         }
         Err(_) => eprintln!("{name}: Icarus Verilog not found: Icarus simulation skipped"),
@@ -73,20 +105,38 @@ fn simulate_sbox(name: &str, mods: &[Module], registered: bool) {
     let obj = dir.join("obj_dir");
     let out = Command::new(&v)
         .env("VERILATOR_ROOT", root)
-        .args(["--binary", "-j", "2", "-Wno-fatal", "-CFLAGS", "-std=c++20 -fcoroutines", "--top-module", "tb", "-Mdir"])
+        .args([
+            "--binary",
+            "-j",
+            "2",
+            "-Wno-fatal",
+            "-CFLAGS",
+            "-std=c++20 -fcoroutines",
+            "--top-module",
+            "tb",
+            "-Mdir",
+        ])
         .arg(&obj)
         .arg(&tb)
         .args(&files)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{name}: verilator --binary:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name}: verilator --binary:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run = Command::new(obj.join("Vtb")).output().unwrap();
     check_sbox_run(&format!("{name} in Verilator"), &run.stdout);
 }
 
 fn check(name: &str, mods: Vec<Module>) {
-    assert!(mods.iter().all(|m| m.name.starts_with("csi2sec_") && !m.text.contains('$') && !m.text.contains("module top")));
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("emitted").join(name);
+    assert!(mods.iter().all(|m| m.name.starts_with("csi2sec_")
+        && !m.text.contains('$')
+        && !m.text.contains("module top")));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("emitted")
+        .join(name);
     let files = write(&dir, &mods);
     let vlt = dir.join("waivers.vlt");
     std::fs::write(&vlt, waivers()).unwrap();
@@ -99,9 +149,22 @@ fn check(name: &str, mods: Vec<Module>) {
         .arg(&vlt)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{name}: verilator:\n{}", String::from_utf8_lossy(&out.stderr));
-    match Command::new("iverilog").args(["-g2012", "-o"]).arg(dir.join("a.out")).args(&files).output() {
-        Ok(o) => assert!(o.status.success(), "{name}: iverilog:\n{}", String::from_utf8_lossy(&o.stderr)),
+    assert!(
+        out.status.success(),
+        "{name}: verilator:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match Command::new("iverilog")
+        .args(["-g2012", "-o"])
+        .arg(dir.join("a.out"))
+        .args(&files)
+        .output()
+    {
+        Ok(o) => assert!(
+            o.status.success(),
+            "{name}: iverilog:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
         Err(_) => eprintln!("{name}: Icarus Verilog (iverilog) not found: compile check skipped"),
     }
 }
@@ -110,13 +173,40 @@ fn check(name: &str, mods: Vec<Module>) {
 /// rust-hdl's model of it) run on all 256 inputs in two simulators.
 #[test]
 fn sboxes_lint_compile_and_simulate() {
-    let rom = emit(&{ let mut u = SboxRom::default(); u.connect_all(); u }, "sbox_rom", "sbox rom").unwrap();
+    let rom = emit(
+        &{
+            let mut u = SboxRom::default();
+            u.connect_all();
+            u
+        },
+        "sbox_rom",
+        "sbox rom",
+    )
+    .unwrap();
     check("sbox_rom", rom.clone());
     simulate_sbox("sbox_rom", &rom, false);
-    let logic = emit(&{ let mut u = SboxLogic::default(); u.connect_all(); u }, "sbox_logic", "sbox logic").unwrap();
+    let logic = emit(
+        &{
+            let mut u = SboxLogic::default();
+            u.connect_all();
+            u
+        },
+        "sbox_logic",
+        "sbox logic",
+    )
+    .unwrap();
     check("sbox_logic", logic.clone());
     simulate_sbox("sbox_logic", &logic, false);
-    let bram = emit(&{ let mut u = SboxBram::default(); u.connect_all(); u }, "sbox_bram", "sbox bram").unwrap();
+    let bram = emit(
+        &{
+            let mut u = SboxBram::default();
+            u.connect_all();
+            u
+        },
+        "sbox_bram",
+        "sbox bram",
+    )
+    .unwrap();
     check("sbox_bram", bram.clone());
     simulate_sbox("sbox_bram", &bram, true);
 }
@@ -141,12 +231,18 @@ fn multipliers_lint_and_compile() {
     for s in [1, 2, 3] {
         let mut u = GfMulPipelined::new(s);
         u.connect_all();
-        check(&format!("gfmul_pipe{s}"), emit(&u, &format!("gfmul_pipe{s}"), "multiplier").unwrap());
+        check(
+            &format!("gfmul_pipe{s}"),
+            emit(&u, &format!("gfmul_pipe{s}"), "multiplier").unwrap(),
+        );
     }
     for d in [1, 8, 32] {
         let mut u = GfMulSerial::new(d);
         u.connect_all();
-        check(&format!("gfmul_serial{d}"), emit(&u, &format!("gfmul_serial{d}"), "multiplier").unwrap());
+        check(
+            &format!("gfmul_serial{d}"),
+            emit(&u, &format!("gfmul_serial{d}"), "multiplier").unwrap(),
+        );
     }
 }
 
@@ -180,8 +276,13 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
     let mut g = Ghash::new(3);
     g.connect_all();
     check("ghash_p3", emit(&g, "ghash_p3", "ghash P=3").unwrap());
-    let ip = EngineConfig::new(BlockKind::Cmac, 128, Arch::Iterative, SboxForm::Bram).emit().unwrap();
-    let wrap = Module { name: WRAPPER.to_string(), text: fmax_wrapper(&ip[0].name, &ports(&ip[0].text)) };
+    let ip = EngineConfig::new(BlockKind::Cmac, 128, Arch::Iterative, SboxForm::Bram)
+        .emit()
+        .unwrap();
+    let wrap = Module {
+        name: WRAPPER.to_string(),
+        text: fmax_wrapper(&ip[0].name, &ports(&ip[0].text)),
+    };
     let mut mods = vec![wrap];
     mods.extend(ip);
     check("synth_wrap", mods);

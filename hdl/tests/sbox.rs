@@ -35,8 +35,16 @@ fn sweep_comb<U: Block + Send + 'static>(mut uut: U, set: fn(&mut U, u64), get: 
 
 #[test]
 fn rom_and_logic_forms_equal_fips197_in_simulation() {
-    sweep_comb(SboxRom::default(), |u, v| u.x.next = v.into(), |u| u.y.val().to_u64());
-    sweep_comb(SboxLogic::default(), |u, v| u.x.next = v.into(), |u| u.y.val().to_u64());
+    sweep_comb(
+        SboxRom::default(),
+        |u, v| u.x.next = v.into(),
+        |u| u.y.val().to_u64(),
+    );
+    sweep_comb(
+        SboxLogic::default(),
+        |u, v| u.x.next = v.into(),
+        |u| u.y.val().to_u64(),
+    );
 }
 
 #[test]

@@ -12,7 +12,11 @@ use std::time::Instant;
 
 /// Best of `n` runs of `f` and of `reference`, alternated so that both
 /// see the same machine load; in seconds.
-fn best_pair<A, B>(n: usize, mut f: impl FnMut() -> A, mut reference: impl FnMut() -> B) -> (f64, f64) {
+fn best_pair<A, B>(
+    n: usize,
+    mut f: impl FnMut() -> A,
+    mut reference: impl FnMut() -> B,
+) -> (f64, f64) {
     let time = |g: &mut dyn FnMut()| {
         let t = Instant::now();
         g();
@@ -31,7 +35,11 @@ fn best_pair<A, B>(n: usize, mut f: impl FnMut() -> A, mut reference: impl FnMut
 }
 
 fn context(suite: &str, sv: u8, crc32: bool) -> Context {
-    let key = if suite.ends_with("256") { "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4" } else { "000102030405060708090a0b0c0d0e0f" };
+    let key = if suite.ends_with("256") {
+        "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"
+    } else {
+        "000102030405060708090a0b0c0d0e0f"
+    };
     Context::from_json(&format!(
         r#"{{"protocol": "sep", "streams": [{{"stream": 0, "suite": "{suite}", "crc32": {crc32},
         "keys": [{{"key_id": 1, "key": "{key}"}}], "active_key_id": 1, "frames": [{{"sv": [{sv}, {sv}, {sv}]}}]}}]}}"#
@@ -40,19 +48,40 @@ fn context(suite: &str, sv: u8, crc32: bool) -> Context {
 }
 
 fn main() {
-    let runs = std::env::var("BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(7);
-    let spec = FrameSpec { width: 1920, height: 1080, format: PixelFormat::Raw10, frames: 4, stream: 0, embedded_top: 2, embedded_bottom: 2, seed: 0 };
+    let runs = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7);
+    let spec = FrameSpec {
+        width: 1920,
+        height: 1080,
+        format: PixelFormat::Raw10,
+        frames: 4,
+        stream: 0,
+        embedded_top: 2,
+        embedded_bottom: 2,
+        seed: 0,
+    };
     let mut input = Vec::new();
     generate(&spec, &mut input);
     let n = input.len();
     let gcm = aes_gcm::Aes128Gcm::new_from_slice(&[7; 16]).unwrap();
     let mut buf = input.clone();
-    let mut reference = || gcm.encrypt_inout_detached(&[1; 12].into(), &[], (&mut buf[..]).into()).unwrap();
+    let mut reference = || {
+        gcm.encrypt_inout_detached(&[1; 12].into(), &[], (&mut buf[..]).into())
+            .unwrap()
+    };
     let mb = |t: f64| n as f64 / t / 1e6;
-    println!("input: 4 frames of 1920x1080 RAW10, {n} bytes; best of {runs} runs, each alternated with the reference");
-    println!("reference: aes-gcm 0.11 AES-128-GCM encrypting the same bytes as one message, measured beside every row");
+    println!(
+        "input: 4 frames of 1920x1080 RAW10, {n} bytes; best of {runs} runs, each alternated with the reference"
+    );
+    println!(
+        "reference: aes-gcm 0.11 AES-128-GCM encrypting the same bytes as one message, measured beside every row"
+    );
     println!();
-    println!("| suite | SV | crc32 | protect / aes-gcm | verify / aes-gcm | protect MB/s | verify MB/s | aes-gcm MB/s |");
+    println!(
+        "| suite | SV | crc32 | protect / aes-gcm | verify / aes-gcm | protect MB/s | verify MB/s | aes-gcm MB/s |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     for suite in ["gmac-128", "gmac-256", "cmac-128", "cmac-256"] {
         for sv in 1..=5u8 {
@@ -65,7 +94,11 @@ fn main() {
                 }
                 let ctx = context(suite, sv, crc32);
                 let (wire, _) = csi2sec_sim::protect(&ctx, &input).unwrap();
-                let (tp, r1) = best_pair(runs, || csi2sec_sim::protect(&ctx, &input).unwrap(), &mut reference);
+                let (tp, r1) = best_pair(
+                    runs,
+                    || csi2sec_sim::protect(&ctx, &input).unwrap(),
+                    &mut reference,
+                );
                 let (tv, r2) = best_pair(runs, || csi2sec_sim::verify(&ctx, &wire), &mut reference);
                 let r = r1.min(r2);
                 println!(

@@ -84,7 +84,10 @@ impl StreamContext {
     }
 
     pub fn key(&self, key_id: u8) -> Option<&SecretKey> {
-        self.keys.iter().find(|k| k.key_id == key_id).map(|k| &k.key)
+        self.keys
+            .iter()
+            .find(|k| k.key_id == key_id)
+            .map(|k| &k.key)
     }
 }
 
@@ -106,7 +109,10 @@ pub struct ContextError {
 }
 
 fn err<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, ContextError> {
-    Err(ContextError { field: field.into(), reason: reason.into() })
+    Err(ContextError {
+        field: field.into(),
+        reason: reason.into(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -152,20 +158,28 @@ fn uint(v: &Value, field: &str, lo: u64, hi: u64) -> Result<u64, ContextError> {
     match v.as_u64() {
         Some(n) if (lo..=hi).contains(&n) => Ok(n),
         Some(n) => err(field, format!("{n} is outside {lo}..{hi}")),
-        None => err(field, format!("expected an integer in {lo}..{hi}, found {v}")),
+        None => err(
+            field,
+            format!("expected an integer in {lo}..{hi}, found {v}"),
+        ),
     }
 }
 
 fn string<'a>(v: &'a Value, field: &str) -> Result<&'a str, ContextError> {
-    v.as_str().map_or_else(|| err(field, format!("expected a string, found {v}")), Ok)
+    v.as_str()
+        .map_or_else(|| err(field, format!("expected a string, found {v}")), Ok)
 }
 
 fn boolean(v: &Value, field: &str) -> Result<bool, ContextError> {
-    v.as_bool().map_or_else(|| err(field, format!("expected true or false, found {v}")), Ok)
+    v.as_bool().map_or_else(
+        || err(field, format!("expected true or false, found {v}")),
+        Ok,
+    )
 }
 
 fn array<'a>(v: &'a Value, field: &str) -> Result<&'a Vec<Value>, ContextError> {
-    v.as_array().map_or_else(|| err(field, format!("expected an array, found {v}")), Ok)
+    v.as_array()
+        .map_or_else(|| err(field, format!("expected an array, found {v}")), Ok)
 }
 
 fn strip_serde(e: serde_json::Error) -> String {
@@ -177,14 +191,19 @@ fn strip_serde(e: serde_json::Error) -> String {
 }
 
 fn object<T: for<'de> Deserialize<'de>>(v: &Value, field: &str) -> Result<T, ContextError> {
-    T::deserialize(v).map_err(|e| ContextError { field: field.into(), reason: strip_serde(e) })
+    T::deserialize(v).map_err(|e| ContextError {
+        field: field.into(),
+        reason: strip_serde(e),
+    })
 }
 
 impl Context {
     /// Parse and validate a context file's text.
     pub fn from_json(text: &str) -> Result<Context, ContextError> {
-        let v: Value = serde_json::from_str(text)
-            .map_err(|e| ContextError { field: "(file)".into(), reason: format!("not valid JSON: {e}") })?;
+        let v: Value = serde_json::from_str(text).map_err(|e| ContextError {
+            field: "(file)".into(),
+            reason: format!("not valid JSON: {e}"),
+        })?;
         Context::from_value(&v)
     }
 
@@ -194,13 +213,25 @@ impl Context {
         let protocol = match string(&raw.protocol, "protocol")? {
             "sep" => Protocol::Sep,
             "fsed" => Protocol::Fsed,
-            other => return err("protocol", format!("\"{other}\" is not \"sep\" or \"fsed\"")),
+            other => {
+                return err(
+                    "protocol",
+                    format!("\"{other}\" is not \"sep\" or \"fsed\""),
+                );
+            }
         };
         let vcx = raw.vcx.as_ref().map_or(Ok(true), |v| boolean(v, "vcx"))?;
         let control_dt = match &raw.control_dt {
             None => 0x13,
             Some(v) => uint(v, "control_dt", 0, 255).and_then(|n| {
-                if (0x13..=0x3f).contains(&n) { Ok(n as u8) } else { err("control_dt", format!("{n} (0x{n:02x}) is outside 0x13..0x3F")) }
+                if (0x13..=0x3f).contains(&n) {
+                    Ok(n as u8)
+                } else {
+                    err(
+                        "control_dt",
+                        format!("{n} (0x{n:02x}) is outside 0x13..0x3F"),
+                    )
+                }
             })?,
         };
         let list = array(&raw.streams, "streams")?;
@@ -211,11 +242,19 @@ impl Context {
         for (i, s) in list.iter().enumerate() {
             let sc = parse_stream(s, &format!("streams[{i}]"), protocol, vcx)?;
             if streams.iter().any(|o| o.stream == sc.stream) {
-                return err(format!("streams[{i}].stream"), format!("stream {} appears twice", sc.stream));
+                return err(
+                    format!("streams[{i}].stream"),
+                    format!("stream {} appears twice", sc.stream),
+                );
             }
             streams.push(sc);
         }
-        Ok(Context { protocol, vcx, control_dt, streams })
+        Ok(Context {
+            protocol,
+            vcx,
+            control_dt,
+            streams,
+        })
     }
 
     pub fn stream(&self, stream: u8) -> Option<&StreamContext> {
@@ -253,27 +292,60 @@ fn required<'a>(v: &'a Option<Value>, field: String) -> Result<(&'a Value, Strin
     }
 }
 
-fn parse_stream(v: &Value, at: &str, protocol: Protocol, vcx: bool) -> Result<StreamContext, ContextError> {
+fn parse_stream(
+    v: &Value,
+    at: &str,
+    protocol: Protocol,
+    vcx: bool,
+) -> Result<StreamContext, ContextError> {
     let raw: RawStream = object(v, at)?;
     let f = |name: &str| format!("{at}.{name}");
     let (sv, field) = required(&raw.stream, f("stream"))?;
-    let stream = uint(sv, &field, 0, if vcx { 15 } else { 3 })
-        .map_err(|e| if vcx { e } else { ContextError { reason: format!("{} (VCX is off: streams 0..3)", e.reason), ..e } })?
-        as u8;
+    let stream = uint(sv, &field, 0, if vcx { 15 } else { 3 }).map_err(|e| {
+        if vcx {
+            e
+        } else {
+            ContextError {
+                reason: format!("{} (VCX is off: streams 0..3)", e.reason),
+                ..e
+            }
+        }
+    })? as u8;
     let (sv, field) = required(&raw.suite, f("suite"))?;
     let suite_name = string(sv, &field)?;
     let suite = Suite::from_name(suite_name).map_or_else(
-        || err(&field, format!("\"{suite_name}\" is not one of gmac-128, gmac-256, cmac-128, cmac-256")),
+        || {
+            err(
+                &field,
+                format!("\"{suite_name}\" is not one of gmac-128, gmac-256, cmac-128, cmac-256"),
+            )
+        },
         Ok,
     )?;
-    let tag_mode = match raw.tag_mode.as_ref().map(|v| string(v, &f("tag_mode"))).transpose()? {
+    let tag_mode = match raw
+        .tag_mode
+        .as_ref()
+        .map(|v| string(v, &f("tag_mode")))
+        .transpose()?
+    {
         None | Some("frame") => TagMode::Frame,
         Some("message") => TagMode::Message,
         Some("data-type") => TagMode::DataType,
-        Some(o) => return err(f("tag_mode"), format!("\"{o}\" is not frame, message or data-type")),
+        Some(o) => {
+            return err(
+                f("tag_mode"),
+                format!("\"{o}\" is not frame, message or data-type"),
+            );
+        }
     };
     if protocol == Protocol::Fsed && tag_mode != TagMode::Frame {
-        return err(f("tag_mode"), format!("FSED supports only the frame tag mode, not {}", tag_mode.name()));
+        return err(
+            f("tag_mode"),
+            format!(
+                "FSED supports only the frame tag mode, not {}",
+                tag_mode.name()
+            ),
+        );
     }
     let tag_len = match &raw.tag_len {
         None => 16,
@@ -282,7 +354,10 @@ fn parse_stream(v: &Value, at: &str, protocol: Protocol, vcx: bool) -> Result<St
             _ => return err(f("tag_len"), format!("{v} is not 16, 12 or 8")),
         },
     };
-    let crc32 = raw.crc32.as_ref().map_or(Ok(false), |v| boolean(v, &f("crc32")))?;
+    let crc32 = raw
+        .crc32
+        .as_ref()
+        .map_or(Ok(false), |v| boolean(v, &f("crc32")))?;
     let stride = match &raw.stride {
         None => 1,
         Some(v) => uint(v, &f("stride"), 1, 255)? as u8,
@@ -292,15 +367,27 @@ fn parse_stream(v: &Value, at: &str, protocol: Protocol, vcx: bool) -> Result<St
         Some(v) => {
             let a = array(v, &f("window"))?;
             if a.len() != 2 {
-                return err(f("window"), format!("expected [offset, length], found {} values", a.len()));
+                return err(
+                    f("window"),
+                    format!("expected [offset, length], found {} values", a.len()),
+                );
             }
-            (uint(&a[0], &f("window[0]"), 0, 65535)? as u16, uint(&a[1], &f("window[1]"), 0, 65535)? as u16)
+            (
+                uint(&a[0], &f("window[0]"), 0, 65535)? as u16,
+                uint(&a[1], &f("window[1]"), 0, 65535)? as u16,
+            )
         }
     };
     let (kv, field) = required(&raw.keys, f("keys"))?;
     let klist = array(kv, &field)?;
     if klist.is_empty() || klist.len() > 2 {
-        return err(field, format!("{} keys given; one or two key slots are required", klist.len()));
+        return err(
+            field,
+            format!(
+                "{} keys given; one or two key slots are required",
+                klist.len()
+            ),
+        );
     }
     let mut keys: Vec<KeySlot> = Vec::new();
     for (j, k) in klist.iter().enumerate() {
@@ -313,11 +400,25 @@ fn parse_stream(v: &Value, at: &str, protocol: Protocol, vcx: bool) -> Result<St
         }
         let (hv, hf) = required(&rk.key, format!("{kat}.key"))?;
         let text = string(hv, &hf)?;
-        let bytes = hex::decode(text).map_err(|_| ContextError { field: hf.clone(), reason: "not a hex string".into() })?;
+        let bytes = hex::decode(text).map_err(|_| ContextError {
+            field: hf.clone(),
+            reason: "not a hex string".into(),
+        })?;
         if bytes.len() != suite.key_len() {
-            return err(hf, format!("{} bytes; {} needs a {}-byte key", bytes.len(), suite.name(), suite.key_len()));
+            return err(
+                hf,
+                format!(
+                    "{} bytes; {} needs a {}-byte key",
+                    bytes.len(),
+                    suite.name(),
+                    suite.key_len()
+                ),
+            );
         }
-        keys.push(KeySlot { key_id, key: SecretKey::new(bytes) });
+        keys.push(KeySlot {
+            key_id,
+            key: SecretKey::new(bytes),
+        });
     }
     let has_key = |id: u8| keys.iter().any(|k| k.key_id == id);
     let (av, af) = required(&raw.active_key_id, f("active_key_id"))?;
@@ -330,7 +431,10 @@ fn parse_stream(v: &Value, at: &str, protocol: Protocol, vcx: bool) -> Result<St
         Some(v) => uint(v, &f("frame_counter"), 0, u32::MAX as u64)? as u32,
     };
     let frames = match &raw.frames {
-        None => vec![FramePolicy { sv: [2, 2, 2], key_id: active_key_id }],
+        None => vec![FramePolicy {
+            sv: [2, 2, 2],
+            key_id: active_key_id,
+        }],
         Some(v) => {
             let list = array(v, &f("frames"))?;
             if list.is_empty() {
@@ -343,14 +447,20 @@ fn parse_stream(v: &Value, at: &str, protocol: Protocol, vcx: bool) -> Result<St
                 let (svv, svf) = required(&rf.sv, format!("{fat}.sv"))?;
                 let a = array(svv, &svf)?;
                 if a.len() != 3 {
-                    return err(svf, format!("expected [top, middle, bottom], found {} values", a.len()));
+                    return err(
+                        svf,
+                        format!("expected [top, middle, bottom], found {} values", a.len()),
+                    );
                 }
                 let mut sv = [0u8; 3];
                 for b in 0..3 {
                     let bf = format!("{fat}.sv[{b}]");
                     sv[b] = uint(&a[b], &bf, 1, 5)? as u8;
                     if sv[b] == 1 && !suite.is_gmac() {
-                        return err(bf, format!("SV-1 (encryption) needs a GMAC suite, not {}", suite.name()));
+                        return err(
+                            bf,
+                            format!("SV-1 (encryption) needs a GMAC suite, not {}", suite.name()),
+                        );
                     }
                 }
                 let key_id = match &rf.key_id {
@@ -369,7 +479,19 @@ fn parse_stream(v: &Value, at: &str, protocol: Protocol, vcx: bool) -> Result<St
             out
         }
     };
-    Ok(StreamContext { stream, suite, tag_mode, tag_len, crc32, stride, window, keys, active_key_id, frame_counter, frames })
+    Ok(StreamContext {
+        stream,
+        suite,
+        tag_mode,
+        tag_len,
+        crc32,
+        stride,
+        window,
+        keys,
+        active_key_id,
+        frame_counter,
+        frames,
+    })
 }
 
 #[cfg(test)]
@@ -393,7 +515,10 @@ mod tests {
         let c = Context::from_json(GOOD).unwrap();
         assert_eq!(c.control_dt, 0x13);
         let s = &c.streams[0];
-        assert_eq!((s.stream, s.tag_len, s.stride, s.window), (5, 8, 2, (4, 16)));
+        assert_eq!(
+            (s.stream, s.tag_len, s.stride, s.window),
+            (5, 8, 2, (4, 16))
+        );
         assert_eq!(s.policy(41).sv, [4, 3, 5]);
         assert_eq!(s.policy(42).sv, [2, 2, 2]);
         assert_eq!(s.policy(43).sv, [4, 3, 5]);
@@ -405,11 +530,24 @@ mod tests {
     #[test]
     fn errors_name_the_field() {
         let e = fails(|v| v["streams"][0]["colour"] = 1.into());
-        assert!(e.field == "streams[0]" && e.reason.contains("colour"), "{e}");
-        let e = fails(|v| v["streams"][0].as_object_mut().unwrap().remove("keys").map(|_| ()).unwrap());
+        assert!(
+            e.field == "streams[0]" && e.reason.contains("colour"),
+            "{e}"
+        );
+        let e = fails(|v| {
+            v["streams"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("keys")
+                .map(|_| ())
+                .unwrap()
+        });
         assert_eq!(e.field, "streams[0].keys");
         let e = fails(|v| v["streams"][0]["suite"] = "gmac-128".into());
-        assert!(e.field == "streams[0].keys[0].key" && e.reason.contains("32 bytes"), "{e}");
+        assert!(
+            e.field == "streams[0].keys[0].key" && e.reason.contains("32 bytes"),
+            "{e}"
+        );
         let e = fails(|v| v["streams"][0]["frames"][0]["sv"][0] = 1.into());
         assert_eq!(e.field, "streams[0].frames[0].sv[0]");
         let e = fails(|v| v["streams"][0]["stride"] = 0.into());

@@ -24,7 +24,11 @@ impl ReflectedCrc {
             let mut c = i as u32;
             let mut k = 0;
             while k < 8 {
-                c = if c & 1 != 0 { (c >> 1) ^ poly_reflected } else { c >> 1 };
+                c = if c & 1 != 0 {
+                    (c >> 1) ^ poly_reflected
+                } else {
+                    c >> 1
+                };
                 k += 1;
             }
             tables[0][i] = c;
@@ -40,7 +44,12 @@ impl ReflectedCrc {
             }
             t += 1;
         }
-        ReflectedCrc { tables, init, xorout, zero_matrices: OnceLock::new() }
+        ReflectedCrc {
+            tables,
+            init,
+            xorout,
+            zero_matrices: OnceLock::new(),
+        }
     }
 
     /// The register value before any byte.
@@ -111,7 +120,9 @@ impl ReflectedCrc {
             for k in 1..64 {
                 for j in 0..32 {
                     let col = m[k - 1][j];
-                    m[k][j] = (0..32).filter(|b| col >> b & 1 == 1).fold(0, |a, b| a ^ m[k - 1][b]);
+                    m[k][j] = (0..32)
+                        .filter(|b| col >> b & 1 == 1)
+                        .fold(0, |a, b| a ^ m[k - 1][b]);
                 }
             }
             Box::new(m)
@@ -207,14 +218,18 @@ mod tests {
     fn slicing_matches_bitwise_at_every_length_and_split() {
         let data: Vec<u8> = (0..300u32).map(|i| (i * 37 + 11) as u8).collect();
         for n in 0..data.len() {
-            assert_eq!(crc16(&data[..n]) as u32, bitwise(0x8408, 0xFFFF, 0, &data[..n]));
+            assert_eq!(
+                crc16(&data[..n]) as u32,
+                bitwise(0x8408, 0xFFFF, 0, &data[..n])
+            );
             assert_eq!(crc32(&data[..n]), bitwise(0xEDB88320, !0, !0, &data[..n]));
         }
         for (a, b) in [(0, 0), (3, 17), (12, 300), (1, 1)] {
             for crc in [&CRC16, &CRC32] {
                 let direct = crc.update(crc.update(crc.init(), &data[..a]), &data[a..b]);
                 let s1 = crc.update(crc.init(), &data[..a]);
-                let via_zeros = crc.update(crc.init(), &data[a..b]) ^ crc.zeros(s1 ^ crc.init(), b - a);
+                let via_zeros =
+                    crc.update(crc.init(), &data[a..b]) ^ crc.zeros(s1 ^ crc.init(), b - a);
                 assert_eq!(direct, via_zeros, "{a}..{b}");
             }
         }

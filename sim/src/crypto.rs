@@ -2,9 +2,11 @@
 //! CMAC, tag truncation and constant-time comparison; and GCM for the
 //! known-answer runners.
 
-use aes::cipher::{BlockCipherEncrypt, InnerIvInit, KeyInit, StreamCipher, StreamCipherCoreWrapper as Ctr32};
-use cmac::digest::InnerInit;
+use aes::cipher::{
+    BlockCipherEncrypt, InnerIvInit, KeyInit, StreamCipher, StreamCipherCoreWrapper as Ctr32,
+};
 use aes::{Aes128, Aes256};
+use cmac::digest::InnerInit;
 use cmac::{Cmac, Mac};
 use ghash::GHash;
 use ghash::universal_hash::UniversalHash;
@@ -21,7 +23,12 @@ pub enum Suite {
 }
 
 impl Suite {
-    pub const ALL: [Suite; 4] = [Suite::Gmac128, Suite::Gmac256, Suite::Cmac128, Suite::Cmac256];
+    pub const ALL: [Suite; 4] = [
+        Suite::Gmac128,
+        Suite::Gmac256,
+        Suite::Cmac128,
+        Suite::Cmac256,
+    ];
 
     pub fn code(self) -> u8 {
         self as u8
@@ -119,8 +126,14 @@ impl Aes {
     /// `cb` and increments its last 32 bits (big-endian) per block.
     pub fn ctr32_xor(&self, cb: &[u8; 16], data: &mut [u8]) {
         match self {
-            Aes::A128(c) => Ctr32::from_core(ctr::CtrCore::<Aes128, ctr::flavors::Ctr32BE>::inner_iv_init(c.clone(), cb.into())).apply_keystream(data),
-            Aes::A256(c) => Ctr32::from_core(ctr::CtrCore::<Aes256, ctr::flavors::Ctr32BE>::inner_iv_init(c.clone(), cb.into())).apply_keystream(data),
+            Aes::A128(c) => Ctr32::from_core(
+                ctr::CtrCore::<Aes128, ctr::flavors::Ctr32BE>::inner_iv_init(c.clone(), cb.into()),
+            )
+            .apply_keystream(data),
+            Aes::A256(c) => Ctr32::from_core(
+                ctr::CtrCore::<Aes256, ctr::flavors::Ctr32BE>::inner_iv_init(c.clone(), cb.into()),
+            )
+            .apply_keystream(data),
         }
     }
 }
@@ -136,7 +149,12 @@ struct GhashStream {
 
 impl GhashStream {
     fn new(h: &[u8; 16]) -> Self {
-        GhashStream { g: GHash::new(h.into()), buf: [0; 16], fill: 0, len: 0 }
+        GhashStream {
+            g: GHash::new(h.into()),
+            buf: [0; 16],
+            fill: 0,
+            len: 0,
+        }
     }
 
     fn update(&mut self, mut data: &[u8]) {
@@ -187,7 +205,11 @@ pub struct MacKey {
 
 impl std::fmt::Debug for MacKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "MacKey({}, redacted)", if self.gmac { "gmac" } else { "cmac" })
+        write!(
+            f,
+            "MacKey({}, redacted)",
+            if self.gmac { "gmac" } else { "cmac" }
+        )
     }
 }
 
@@ -198,7 +220,11 @@ impl MacKey {
         }
         let aes = Aes::new(key)?;
         let h = aes.encrypt(&[0; 16]);
-        Ok(MacKey { aes, h, gmac: suite.is_gmac() })
+        Ok(MacKey {
+            aes,
+            h,
+            gmac: suite.is_gmac(),
+        })
     }
 
     pub fn aes(&self) -> &Aes {
@@ -208,7 +234,10 @@ impl MacKey {
     /// Start a MAC scope. `nonce` is used by GMAC suites only.
     pub fn start(&self, nonce: [u8; 12]) -> MacState {
         if self.gmac {
-            MacState(MacInner::Gmac { g: GhashStream::new(&self.h), ej0: self.aes.encrypt(&j0(&nonce)) })
+            MacState(MacInner::Gmac {
+                g: GhashStream::new(&self.h),
+                ej0: self.aes.encrypt(&j0(&nonce)),
+            })
         } else {
             MacState(MacInner::Cmac(Box::new(match &self.aes {
                 Aes::A128(c) => CmacAny::A128(Cmac::<Aes128>::inner_init(c.clone())),
@@ -230,7 +259,17 @@ pub struct KeyRing(Vec<(u8, MacKey)>);
 
 impl KeyRing {
     pub fn new(s: &crate::context::StreamContext) -> KeyRing {
-        KeyRing(s.keys.iter().map(|k| (k.key_id, MacKey::new(s.suite, k.key.expose()).expect("validated key length"))).collect())
+        KeyRing(
+            s.keys
+                .iter()
+                .map(|k| {
+                    (
+                        k.key_id,
+                        MacKey::new(s.suite, k.key.expose()).expect("validated key length"),
+                    )
+                })
+                .collect(),
+        )
     }
     pub fn get(&self, key_id: u8) -> Option<&MacKey> {
         self.0.iter().find(|(id, _)| *id == key_id).map(|(_, k)| k)
@@ -244,7 +283,10 @@ pub struct MacState(MacInner);
 #[derive(Clone)]
 enum MacInner {
     /// GMAC: GHASH over A, and E_K(J0).
-    Gmac { g: GhashStream, ej0: [u8; 16] },
+    Gmac {
+        g: GhashStream,
+        ej0: [u8; 16],
+    },
     Cmac(Box<CmacAny>),
 }
 
@@ -317,12 +359,19 @@ fn gcm_tag(aes: &Aes, j0: &[u8; 16], aad: &[u8], ct: &[u8]) -> [u8; 16] {
     g.update(aad);
     g.pad();
     g.update(ct);
-    xor16(&g.finish(aad.len() as u64, ct.len() as u64), &aes.encrypt(j0))
+    xor16(
+        &g.finish(aad.len() as u64, ct.len() as u64),
+        &aes.encrypt(j0),
+    )
 }
 
 /// AES-CMAC of a whole message (full 16-byte tag).
 pub fn cmac(aes: &Aes, msg: &[u8]) -> [u8; 16] {
-    let mk = MacKey { aes: aes.clone(), h: [0; 16], gmac: false };
+    let mk = MacKey {
+        aes: aes.clone(),
+        h: [0; 16],
+        gmac: false,
+    };
     let mut s = mk.start([0; 12]);
     s.update(msg);
     s.finish()

@@ -87,7 +87,9 @@ mod tests {
     use super::*;
 
     fn ecc_bitwise(d: u32) -> u8 {
-        (0..26).filter(|i| d >> i & 1 == 1).fold(0, |e, i| e ^ COLUMNS[i])
+        (0..26)
+            .filter(|i| d >> i & 1 == 1)
+            .fold(0, |e, i| e ^ COLUMNS[i])
     }
 
     #[test]

@@ -76,10 +76,17 @@ impl FrameSpec {
     pub fn validate(&self, vcx: bool) -> Result<(), String> {
         let g = self.format.pixel_group();
         if self.width == 0 || self.width % g != 0 {
-            return Err(format!("--width {}: must be a positive multiple of {g} for this format", self.width));
+            return Err(format!(
+                "--width {}: must be a positive multiple of {g} for this format",
+                self.width
+            ));
         }
         if self.format.line_bytes(self.width) > u16::MAX as usize {
-            return Err(format!("--width {}: a line of {} bytes exceeds a CSI-2 word count", self.width, self.format.line_bytes(self.width)));
+            return Err(format!(
+                "--width {}: a line of {} bytes exceeds a CSI-2 word count",
+                self.width,
+                self.format.line_bytes(self.width)
+            ));
         }
         if self.height == 0 {
             return Err("--height: must be at least 1".into());
@@ -95,7 +102,11 @@ impl FrameSpec {
 /// 10-bit sample of pixel (x, y) of frame f and component c.
 fn sample(spec: &FrameSpec, x: usize, y: usize, f: usize, c: usize) -> u16 {
     let bar = x * 8 / spec.width; // 0..7: white, yellow, cyan, green, magenta, red, blue, black
-    let level = if (7 - bar) >> (2 - c.min(2)) & 1 == 1 { 940 } else { 64 };
+    let level = if (7 - bar) >> (2 - c.min(2)) & 1 == 1 {
+        940
+    } else {
+        64
+    };
     let diag = (x + spec.width - (y + 8 * f + spec.seed as usize) % spec.width) % spec.width < 2;
     if diag { 1023 - level / 2 } else { level }
 }
@@ -109,13 +120,22 @@ fn image_line(spec: &FrameSpec, y: usize, f: usize) -> Vec<u8> {
             for x in (0..w).step_by(4) {
                 let p: [u16; 4] = std::array::from_fn(|i| sample(spec, x + i, y, f, (x + i) % 3));
                 out.extend(p.iter().map(|v| (v >> 2) as u8));
-                out.push(p.iter().enumerate().fold(0u8, |a, (i, v)| a | ((v & 3) as u8) << (2 * i)));
+                out.push(
+                    p.iter()
+                        .enumerate()
+                        .fold(0u8, |a, (i, v)| a | ((v & 3) as u8) << (2 * i)),
+                );
             }
         }
         PixelFormat::Raw12 => {
             for x in (0..w).step_by(2) {
-                let p: [u16; 2] = std::array::from_fn(|i| sample(spec, x + i, y, f, (x + i) % 3) << 2);
-                out.extend([(p[0] >> 4) as u8, (p[1] >> 4) as u8, ((p[0] & 0xf) | (p[1] & 0xf) << 4) as u8]);
+                let p: [u16; 2] =
+                    std::array::from_fn(|i| sample(spec, x + i, y, f, (x + i) % 3) << 2);
+                out.extend([
+                    (p[0] >> 4) as u8,
+                    (p[1] >> 4) as u8,
+                    ((p[0] & 0xf) | (p[1] & 0xf) << 4) as u8,
+                ]);
             }
         }
         PixelFormat::Yuv422 => {
@@ -156,13 +176,28 @@ pub fn generate(spec: &FrameSpec, out: &mut Vec<u8>) {
         let number = (f % 65535 + 1) as u16;
         packet::write_short(out, Header::for_stream(spec.stream, DT_FS, number));
         for l in 0..spec.embedded_top {
-            packet::write_long(out, Header::for_stream(spec.stream, DT_EMBEDDED, 0), &[&embedded_line(line, f, l, false)], 0);
+            packet::write_long(
+                out,
+                Header::for_stream(spec.stream, DT_EMBEDDED, 0),
+                &[&embedded_line(line, f, l, false)],
+                0,
+            );
         }
         for y in 0..spec.height {
-            packet::write_long(out, Header::for_stream(spec.stream, spec.format.dt(), 0), &[&image_line(spec, y, f)], 0);
+            packet::write_long(
+                out,
+                Header::for_stream(spec.stream, spec.format.dt(), 0),
+                &[&image_line(spec, y, f)],
+                0,
+            );
         }
         for l in 0..spec.embedded_bottom {
-            packet::write_long(out, Header::for_stream(spec.stream, DT_EMBEDDED, 0), &[&embedded_line(line, f, l, true)], 0);
+            packet::write_long(
+                out,
+                Header::for_stream(spec.stream, DT_EMBEDDED, 0),
+                &[&embedded_line(line, f, l, true)],
+                0,
+            );
         }
         packet::write_short(out, Header::for_stream(spec.stream, DT_FE, number));
     }
@@ -175,15 +210,30 @@ mod tests {
 
     #[test]
     fn stream_has_the_announced_shape() {
-        let spec = FrameSpec { width: 64, height: 4, format: PixelFormat::Raw10, frames: 2, stream: 5, embedded_top: 1, embedded_bottom: 2, seed: 0 };
+        let spec = FrameSpec {
+            width: 64,
+            height: 4,
+            format: PixelFormat::Raw10,
+            frames: 2,
+            stream: 5,
+            embedded_top: 1,
+            embedded_bottom: 2,
+            seed: 0,
+        };
         let mut s = Vec::new();
         generate(&spec, &mut s);
         let p: Vec<_> = PacketReader::new(&s, true).map(|p| p.unwrap()).collect();
         assert_eq!(p.len(), 2 * (2 + 1 + 4 + 2));
-        assert!(p.iter().all(|p| p.header.stream() == 5 && p.crc_error() == 0));
+        assert!(
+            p.iter()
+                .all(|p| p.header.stream() == 5 && p.crc_error() == 0)
+        );
         assert_eq!(p[2].header.wc, 80);
         assert_eq!(p[0].header.dt, DT_FS);
         assert_eq!(p[8].header.dt, DT_FE);
-        assert_ne!(p[2].payload, p[11].payload, "the pattern moves between frames");
+        assert_ne!(
+            p[2].payload, p[11].payload,
+            "the pattern moves between frames"
+        );
     }
 }

@@ -12,9 +12,22 @@ use std::fmt::Write as _;
 /// 32 bytes, IVs 96 bits; tags come back whole (16 bytes).
 pub trait KatEngine {
     /// GCM-AE: ciphertext and tag.
-    fn gcm_encrypt(&mut self, key: &[u8], iv: &[u8; 12], aad: &[u8], pt: &[u8]) -> (Vec<u8>, [u8; 16]);
+    fn gcm_encrypt(
+        &mut self,
+        key: &[u8],
+        iv: &[u8; 12],
+        aad: &[u8],
+        pt: &[u8],
+    ) -> (Vec<u8>, [u8; 16]);
     /// GCM-AD with a tag of `tag.len()` bytes: the plaintext, or `None`.
-    fn gcm_decrypt(&mut self, key: &[u8], iv: &[u8; 12], aad: &[u8], ct: &[u8], tag: &[u8]) -> Option<Vec<u8>>;
+    fn gcm_decrypt(
+        &mut self,
+        key: &[u8],
+        iv: &[u8; 12],
+        aad: &[u8],
+        ct: &[u8],
+        tag: &[u8],
+    ) -> Option<Vec<u8>>;
     /// AES-CMAC.
     fn cmac(&mut self, key: &[u8], msg: &[u8]) -> [u8; 16];
 }
@@ -23,10 +36,23 @@ pub trait KatEngine {
 pub struct Model;
 
 impl KatEngine for Model {
-    fn gcm_encrypt(&mut self, key: &[u8], iv: &[u8; 12], aad: &[u8], pt: &[u8]) -> (Vec<u8>, [u8; 16]) {
+    fn gcm_encrypt(
+        &mut self,
+        key: &[u8],
+        iv: &[u8; 12],
+        aad: &[u8],
+        pt: &[u8],
+    ) -> (Vec<u8>, [u8; 16]) {
         crypto::gcm_encrypt(&Aes::new(key).expect("16 or 32"), iv, aad, pt)
     }
-    fn gcm_decrypt(&mut self, key: &[u8], iv: &[u8; 12], aad: &[u8], ct: &[u8], tag: &[u8]) -> Option<Vec<u8>> {
+    fn gcm_decrypt(
+        &mut self,
+        key: &[u8],
+        iv: &[u8; 12],
+        aad: &[u8],
+        ct: &[u8],
+        tag: &[u8],
+    ) -> Option<Vec<u8>> {
         crypto::gcm_decrypt(&Aes::new(key).expect("16 or 32"), iv, aad, ct, tag)
     }
     fn cmac(&mut self, key: &[u8], msg: &[u8]) -> [u8; 16] {
@@ -72,9 +98,16 @@ impl Tally {
     }
     /// `N passed, M failed, K skipped`.
     pub fn summary(&self) -> String {
-        let mut s = format!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped);
+        let mut s = format!(
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        );
         if !self.skip_reasons.is_empty() {
-            let why: Vec<String> = self.skip_reasons.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            let why: Vec<String> = self
+                .skip_reasons
+                .iter()
+                .map(|(k, v)| format!("{v} {k}"))
+                .collect();
             let _ = write!(s, " ({})", why.join("; "));
         }
         s
@@ -113,7 +146,8 @@ fn iv96(iv: &[u8], t: &mut Tally) -> Option<[u8; 12]> {
 /// Run one file; the format is told by its contents.
 pub fn run_file(name: &str, text: &str, engine: &mut dyn KatEngine) -> Result<Tally, KatError> {
     if text.trim_start().starts_with('{') {
-        let v: Value = serde_json::from_str(text).map_err(|e| KatError(format!("{name}: not valid JSON: {e}")))?;
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| KatError(format!("{name}: not valid JSON: {e}")))?;
         return run_wycheproof(name, &v, engine);
     }
     run_cavp(name, text, engine)
@@ -173,7 +207,11 @@ fn run_cavp(name: &str, text: &str, engine: &mut dyn KatEngine) -> Result<Tally,
     let kind = match records.first() {
         Some(r) if r.contains_key("Msg") && r.contains_key("Mac") => "cmac",
         Some(r) if r.contains_key("IV") && r.contains_key("Tag") && r.contains_key("CT") => "gcm",
-        _ => return Err(KatError(format!("{name}: not a CAVP GCM or CMAC response file"))),
+        _ => {
+            return Err(KatError(format!(
+                "{name}: not a CAVP GCM or CMAC response file"
+            )));
+        }
     };
     let mut t = Tally::default();
     for r in &records {
@@ -184,29 +222,41 @@ fn run_cavp(name: &str, text: &str, engine: &mut dyn KatEngine) -> Result<Tally,
                 return Ok(());
             }
             if kind == "cmac" {
-                let mlen: usize = r.get("Mlen").and_then(|m| m.parse().ok()).ok_or("no Mlen")?;
+                let mlen: usize = r
+                    .get("Mlen")
+                    .and_then(|m| m.parse().ok())
+                    .ok_or("no Mlen")?;
                 let msg = hexf(r, "Msg")?;
                 let msg = msg.get(..mlen).ok_or("Msg shorter than Mlen")?;
                 let mac = hexf(r, "Mac")?;
                 let ok = crypto::tag_matches(&engine.cmac(&key, msg), &mac);
                 match r.get("Result").map(|s| s.starts_with('P')) {
-                    None | Some(true) => t.pass(ok, || format!("{name} Count {count}: CMAC differs")),
-                    Some(false) => t.pass(!ok, || format!("{name} Count {count}: a wrong MAC verified")),
+                    None | Some(true) => {
+                        t.pass(ok, || format!("{name} Count {count}: CMAC differs"))
+                    }
+                    Some(false) => t.pass(!ok, || {
+                        format!("{name} Count {count}: a wrong MAC verified")
+                    }),
                 }
                 return Ok(());
             }
-            let Some(iv) = iv96(&hexf(r, "IV")?, &mut t) else { return Ok(()) };
+            let Some(iv) = iv96(&hexf(r, "IV")?, &mut t) else {
+                return Ok(());
+            };
             let (aad, ct, tag) = (hexf(r, "AAD")?, hexf(r, "CT")?, hexf(r, "Tag")?);
             if r.contains_key("FAIL") {
                 let got = engine.gcm_decrypt(&key, &iv, &aad, &ct, &tag);
-                t.pass(got.is_none(), || format!("{name} Count {count}: a FAIL case decrypted"));
+                t.pass(got.is_none(), || {
+                    format!("{name} Count {count}: a FAIL case decrypted")
+                });
             } else {
                 let pt = hexf(r, "PT")?;
                 let (c, full) = engine.gcm_encrypt(&key, &iv, &aad, &pt);
                 let dec = engine.gcm_decrypt(&key, &iv, &aad, &ct, &tag);
-                t.pass(c == ct && crypto::tag_matches(&full, &tag) && dec.as_deref() == Some(&pt[..]), || {
-                    format!("{name} Count {count}: ciphertext, tag or plaintext differs")
-                });
+                t.pass(
+                    c == ct && crypto::tag_matches(&full, &tag) && dec.as_deref() == Some(&pt[..]),
+                    || format!("{name} Count {count}: ciphertext, tag or plaintext differs"),
+                );
             }
             Ok(())
         };
@@ -216,13 +266,16 @@ fn run_cavp(name: &str, text: &str, engine: &mut dyn KatEngine) -> Result<Tally,
 }
 
 fn jhex(v: &Value, k: &str) -> Result<Vec<u8>, String> {
-    hex::decode(v[k].as_str().ok_or_else(|| format!("no {k}"))?).map_err(|_| format!("{k} is not hex"))
+    hex::decode(v[k].as_str().ok_or_else(|| format!("no {k}"))?)
+        .map_err(|_| format!("{k} is not hex"))
 }
 
 fn run_wycheproof(name: &str, v: &Value, engine: &mut dyn KatEngine) -> Result<Tally, KatError> {
     let alg = v["algorithm"].as_str().unwrap_or("");
     if !["AES-GCM", "AES-CMAC", "AES-GMAC"].contains(&alg) {
-        return Err(KatError(format!("{name}: Wycheproof algorithm \"{alg}\" is not AES-GCM, AES-CMAC or AES-GMAC")));
+        return Err(KatError(format!(
+            "{name}: Wycheproof algorithm \"{alg}\" is not AES-GCM, AES-CMAC or AES-GMAC"
+        )));
     }
     let mut t = Tally::default();
     for g in v["testGroups"].as_array().into_iter().flatten() {
@@ -236,7 +289,12 @@ fn run_wycheproof(name: &str, v: &Value, engine: &mut dyn KatEngine) -> Result<T
                     return Ok(());
                 }
                 let tag = jhex(c, "tag")?;
-                let what = || format!("{name} tcId {id} ({}): result differs", c["result"].as_str().unwrap_or("?"));
+                let what = || {
+                    format!(
+                        "{name} tcId {id} ({}): result differs",
+                        c["result"].as_str().unwrap_or("?")
+                    )
+                };
                 match alg {
                     "AES-CMAC" => {
                         let full = engine.cmac(&key, &jhex(c, "msg")?);
@@ -244,18 +302,27 @@ fn run_wycheproof(name: &str, v: &Value, engine: &mut dyn KatEngine) -> Result<T
                         t.pass(ok == valid, what);
                     }
                     "AES-GMAC" => {
-                        let Some(iv) = iv96(&jhex(c, "iv")?, &mut t) else { return Ok(()) };
+                        let Some(iv) = iv96(&jhex(c, "iv")?, &mut t) else {
+                            return Ok(());
+                        };
                         let (_, full) = engine.gcm_encrypt(&key, &iv, &jhex(c, "msg")?, &[]);
                         let ok = tag.len() == tag_bytes && crypto::tag_matches(&full, &tag);
                         t.pass(ok == valid, what);
                     }
                     _ => {
-                        let Some(iv) = iv96(&jhex(c, "iv")?, &mut t) else { return Ok(()) };
+                        let Some(iv) = iv96(&jhex(c, "iv")?, &mut t) else {
+                            return Ok(());
+                        };
                         let (aad, msg, ct) = (jhex(c, "aad")?, jhex(c, "msg")?, jhex(c, "ct")?);
                         let dec = engine.gcm_decrypt(&key, &iv, &aad, &ct, &tag);
                         if valid {
                             let (c2, full) = engine.gcm_encrypt(&key, &iv, &aad, &msg);
-                            t.pass(c2 == ct && crypto::tag_matches(&full, &tag) && dec.as_deref() == Some(&msg[..]), what);
+                            t.pass(
+                                c2 == ct
+                                    && crypto::tag_matches(&full, &tag)
+                                    && dec.as_deref() == Some(&msg[..]),
+                                what,
+                            );
                         } else {
                             t.pass(dec.is_none(), what);
                         }

@@ -36,7 +36,11 @@ pub enum ScopeKind {
 
 /// `suite << 6 | tag_mode << 4 | taglen_code << 2 | crc32 << 1 | enc`.
 pub fn config_byte(s: &StreamContext, enc: bool) -> u8 {
-    s.suite.code() << 6 | (s.tag_mode as u8) << 4 | tag_len_code(s.tag_len) << 2 | (s.crc32 as u8) << 1 | enc as u8
+    s.suite.code() << 6
+        | (s.tag_mode as u8) << 4
+        | tag_len_code(s.tag_len) << 2
+        | (s.crc32 as u8) << 1
+        | enc as u8
 }
 
 /// The fields of a config byte.
@@ -50,7 +54,13 @@ pub struct ConfigFields {
 }
 
 pub fn parse_config(b: u8) -> ConfigFields {
-    ConfigFields { suite: b >> 6, tag_mode: b >> 4 & 3, tag_len_code: b >> 2 & 3, crc32: b & 2 != 0, enc: b & 1 != 0 }
+    ConfigFields {
+        suite: b >> 6,
+        tag_mode: b >> 4 & 3,
+        tag_len_code: b >> 2 & 3,
+        crc32: b & 2 != 0,
+        enc: b & 1 != 0,
+    }
 }
 
 /// The record header of a packet (spec §4); bytes 4..15 are its SEP header.
@@ -84,7 +94,10 @@ impl RecordHeader {
     /// RH bytes 4..15.
     pub fn sep_header(&self) -> [u8; 12] {
         let mut b = [0u8; 12];
-        b[0] = (self.version & 3) << 6 | (self.covered as u8) << 5 | (self.reserved_bit as u8) << 4 | (self.sv & 0xf);
+        b[0] = (self.version & 3) << 6
+            | (self.covered as u8) << 5
+            | (self.reserved_bit as u8) << 4
+            | (self.sv & 0xf);
         b[1] = self.config;
         b[2] = self.key_id;
         b[3] = self.stream;
@@ -165,14 +178,24 @@ impl FrameBlock {
             config: p[3],
             sv: [p[4] & 0xf, p[4] >> 4, p[5] & 0xf],
             stride: p[6],
-            window: (u16::from_le_bytes([p[8], p[9]]), u16::from_le_bytes([p[10], p[11]])),
+            window: (
+                u16::from_le_bytes([p[8], p[9]]),
+                u16::from_le_bytes([p[10], p[11]]),
+            ),
             frame_counter: u32::from_be_bytes([p[12], p[13], p[14], p[15]]),
         })
     }
 }
 
 /// A trailer block closing a frame or data-type scope (spec §4).
-pub fn trailer(scope: ScopeKind, dt: u8, stream: u8, frame_number: u16, records: u32, bytes: u32) -> [u8; 16] {
+pub fn trailer(
+    scope: ScopeKind,
+    dt: u8,
+    stream: u8,
+    frame_number: u16,
+    records: u32,
+    bytes: u32,
+) -> [u8; 16] {
     let mut b = [0u8; 16];
     b[0] = TRAILER_ID;
     b[1] = scope as u8;
@@ -186,7 +209,20 @@ pub fn trailer(scope: ScopeKind, dt: u8, stream: u8, frame_number: u16, records:
 
 /// GMAC tag nonce `stream, key_id, 0x02, scope, frame counter, index`.
 pub fn tag_nonce(stream: u8, key_id: u8, scope: ScopeKind, fc: u32, index: u32) -> [u8; 12] {
-    let mut n = [stream, key_id, DOMAIN_TAG, scope as u8, 0, 0, 0, 0, 0, 0, 0, 0];
+    let mut n = [
+        stream,
+        key_id,
+        DOMAIN_TAG,
+        scope as u8,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    ];
     n[4..8].copy_from_slice(&fc.to_be_bytes());
     n[8..12].copy_from_slice(&index.to_be_bytes());
     n
@@ -194,7 +230,9 @@ pub fn tag_nonce(stream: u8, key_id: u8, scope: ScopeKind, fc: u32, index: u32) 
 
 /// SV-1 counter block j = 0: `stream, key_id, 0x01, 0x00, fc, mc, 1`.
 pub fn ctr_block(stream: u8, key_id: u8, fc: u32, mc: u32) -> [u8; 16] {
-    let mut b = [stream, key_id, DOMAIN_CTR, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    let mut b = [
+        stream, key_id, DOMAIN_CTR, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+    ];
     b[4..8].copy_from_slice(&fc.to_be_bytes());
     b[8..12].copy_from_slice(&mc.to_be_bytes());
     b
@@ -229,7 +267,13 @@ pub fn pad_len(n: usize) -> usize {
 
 /// The payload bytes a packet of WC `wc` contributes under `sv`, or `None`
 /// when it is not covered (spec §3).
-pub fn coverage(sv: u8, stride: u8, line_index: u32, window: (u16, u16), wc: usize) -> Option<Range<usize>> {
+pub fn coverage(
+    sv: u8,
+    stride: u8,
+    line_index: u32,
+    window: (u16, u16),
+    wc: usize,
+) -> Option<Range<usize>> {
     match sv {
         1 | 2 => Some(0..wc),
         3 if line_index % stride.max(1) as u32 == 0 => Some(0..wc),
@@ -259,7 +303,15 @@ mod tests {
 
     #[test]
     fn frame_block_round_trips_and_rejects_reserved_bits() {
-        let fb = FrameBlock { stream: 3, key_id: 200, config: 0xc8, sv: [3, 3, 3], stride: 2, window: (1, 2), frame_counter: 77 };
+        let fb = FrameBlock {
+            stream: 3,
+            key_id: 200,
+            config: 0xc8,
+            sv: [3, 3, 3],
+            stride: 2,
+            window: (1, 2),
+            frame_counter: 77,
+        };
         let b = fb.to_bytes();
         assert_eq!(FrameBlock::parse(&b), Some(fb));
         let mut bad = b;

@@ -37,7 +37,12 @@ pub struct Header {
 impl Header {
     /// Header of a packet on `stream` (0..15 with VCX, 0..3 without).
     pub fn for_stream(stream: u8, dt: u8, wc: u16) -> Header {
-        Header { vc: stream & 3, dt: dt & 0x3f, wc, vcx: (stream >> 2) & 3 }
+        Header {
+            vc: stream & 3,
+            dt: dt & 0x3f,
+            wc,
+            vcx: (stream >> 2) & 3,
+        }
     }
 
     pub fn di(&self) -> u8 {
@@ -77,7 +82,8 @@ impl Header {
             }
             (u32::from_le_bytes([b[0], b[1], b[2], 0]), 24)
         };
-        let (d, outcome) = ecc::correct(d, b[3] & 0x3f, bits).map_err(HeaderError::Uncorrectable)?;
+        let (d, outcome) =
+            ecc::correct(d, b[3] & 0x3f, bits).map_err(HeaderError::Uncorrectable)?;
         let h = Header {
             vc: (d >> 6 & 3) as u8,
             dt: (d & 0x3f) as u8,
@@ -100,7 +106,9 @@ pub enum HeaderError {
 impl std::fmt::Display for HeaderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            HeaderError::Uncorrectable(s) => write!(f, "uncorrectable ECC error (syndrome 0x{s:02x})"),
+            HeaderError::Uncorrectable(s) => {
+                write!(f, "uncorrectable ECC error (syndrome 0x{s:02x})")
+            }
             HeaderError::VcxBitsSet(v) => write!(f, "E[7:6] = {v} with VCX off"),
         }
     }
@@ -134,7 +142,11 @@ impl RawPacket<'_> {
 
     /// `received CRC XOR CRC of the received payload`: 0 when intact.
     pub fn crc_error(&self) -> u16 {
-        if self.header.is_long() { self.crc ^ crc16(self.payload) } else { 0 }
+        if self.header.is_long() {
+            self.crc ^ crc16(self.payload)
+        } else {
+            0
+        }
     }
 }
 
@@ -144,7 +156,11 @@ pub enum ParseError {
     #[error("byte {offset}: packet header: {error}")]
     Header { offset: usize, error: HeaderError },
     #[error("byte {offset}: stream ends inside a packet ({need} bytes announced, {have} present)")]
-    Truncated { offset: usize, need: usize, have: usize },
+    Truncated {
+        offset: usize,
+        need: usize,
+        have: usize,
+    },
 }
 
 impl ParseError {
@@ -166,7 +182,12 @@ pub struct PacketReader<'a> {
 
 impl<'a> PacketReader<'a> {
     pub fn new(data: &'a [u8], vcx: bool) -> Self {
-        PacketReader { data, pos: 0, vcx, failed: false }
+        PacketReader {
+            data,
+            pos: 0,
+            vcx,
+            failed: false,
+        }
     }
 }
 
@@ -184,7 +205,14 @@ impl<'a> Iterator for PacketReader<'a> {
             Some(Err(e))
         };
         if rest.len() < 4 {
-            return fail(self, ParseError::Truncated { offset, need: 4, have: rest.len() });
+            return fail(
+                self,
+                ParseError::Truncated {
+                    offset,
+                    need: 4,
+                    have: rest.len(),
+                },
+            );
         }
         let (header, ecc) = match Header::decode([rest[0], rest[1], rest[2], rest[3]], self.vcx) {
             Ok(x) => x,
@@ -192,16 +220,35 @@ impl<'a> Iterator for PacketReader<'a> {
         };
         if !header.is_long() {
             self.pos += 4;
-            return Some(Ok(RawPacket { offset, header, ecc, payload: &[], crc: 0 }));
+            return Some(Ok(RawPacket {
+                offset,
+                header,
+                ecc,
+                payload: &[],
+                crc: 0,
+            }));
         }
         let need = 4 + header.wc as usize + 2;
         if rest.len() < need {
-            return fail(self, ParseError::Truncated { offset, need, have: rest.len() });
+            return fail(
+                self,
+                ParseError::Truncated {
+                    offset,
+                    need,
+                    have: rest.len(),
+                },
+            );
         }
         let payload = &rest[4..need - 2];
         let crc = u16::from_le_bytes([rest[need - 2], rest[need - 1]]);
         self.pos += need;
-        Some(Ok(RawPacket { offset, header, ecc, payload, crc }))
+        Some(Ok(RawPacket {
+            offset,
+            header,
+            ecc,
+            payload,
+            crc,
+        }))
     }
 }
 
@@ -224,7 +271,10 @@ pub fn write_long(out: &mut Vec<u8>, h: Header, pieces: &[&[u8]], crc_xor: u16) 
 pub fn write_long_with_crc(out: &mut Vec<u8>, h: Header, pieces: &[&[u8]], crc: u16) {
     let len: usize = pieces.iter().map(|p| p.len()).sum();
     debug_assert!(len <= u16::MAX as usize);
-    let h = Header { wc: len as u16, ..h };
+    let h = Header {
+        wc: len as u16,
+        ..h
+    };
     out.extend_from_slice(&h.encode());
     for p in pieces {
         out.extend_from_slice(p);
@@ -238,9 +288,18 @@ mod tests {
 
     #[test]
     fn spec_header_check_values() {
-        assert_eq!(Header::for_stream(0, DT_FS, 1).encode(), [0x00, 0x01, 0x00, 0x1A]);
-        assert_eq!(Header::for_stream(0, 0x2B, 0x0C80).encode(), [0x2B, 0x80, 0x0C, 0x37]);
-        assert_eq!(Header::for_stream(5, 0x2B, 0x0C80).encode(), [0x6B, 0x80, 0x0C, 0x5C]);
+        assert_eq!(
+            Header::for_stream(0, DT_FS, 1).encode(),
+            [0x00, 0x01, 0x00, 0x1A]
+        );
+        assert_eq!(
+            Header::for_stream(0, 0x2B, 0x0C80).encode(),
+            [0x2B, 0x80, 0x0C, 0x37]
+        );
+        assert_eq!(
+            Header::for_stream(5, 0x2B, 0x0C80).encode(),
+            [0x6B, 0x80, 0x0C, 0x5C]
+        );
     }
 
     #[test]
@@ -252,7 +311,14 @@ mod tests {
         assert_eq!(all.len(), 2);
         assert!(all.iter().all(|p| p.as_ref().unwrap().crc_error() == 0));
         let cut: Vec<_> = PacketReader::new(&s[..s.len() - 1], true).collect();
-        assert_eq!(cut[1], Err(ParseError::Truncated { offset: 4, need: 9, have: 8 }));
+        assert_eq!(
+            cut[1],
+            Err(ParseError::Truncated {
+                offset: 4,
+                need: 9,
+                have: 8
+            })
+        );
         let mut bad = s.clone();
         bad[5] ^= 0x03; // two bits of WC
         let r: Vec<_> = PacketReader::new(&bad, true).collect();

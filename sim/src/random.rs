@@ -40,7 +40,11 @@ impl Rng {
 /// frame counters start near 2^32 - 1.
 pub fn context(rng: &mut Rng, protocol: Protocol, max_streams: usize, exhaust: bool) -> Context {
     let vcx = rng.chance(75);
-    let control_dt = if rng.chance(70) { 0x13 } else { rng.pick(&[0x14, 0x30, 0x37, 0x3f]) };
+    let control_dt = if rng.chance(70) {
+        0x13
+    } else {
+        rng.pick(&[0x14, 0x30, 0x37, 0x3f])
+    };
     let mut numbers: Vec<u8> = (0..if vcx { 16 } else { 4 }).collect();
     let n = 1 + rng.below(max_streams.min(numbers.len()) as u64) as usize;
     let mut streams = Vec::new();
@@ -53,13 +57,24 @@ pub fn context(rng: &mut Rng, protocol: Protocol, max_streams: usize, exhaust: b
         };
         let nkeys = 1 + rng.below(2) as usize;
         let keys: Vec<KeySlot> = (0..nkeys)
-            .map(|i| KeySlot { key_id: (rng.below(128) as u8) * 2 + i as u8, key: SecretKey::new(rng.bytes(suite.key_len())) })
+            .map(|i| KeySlot {
+                key_id: (rng.below(128) as u8) * 2 + i as u8,
+                key: SecretKey::new(rng.bytes(suite.key_len())),
+            })
             .collect();
         let active_key_id = keys[0].key_id;
-        let sv_choices: &[u8] = if suite.is_gmac() { &[1, 2, 3, 4, 5] } else { &[2, 3, 4, 5] };
+        let sv_choices: &[u8] = if suite.is_gmac() {
+            &[1, 2, 3, 4, 5]
+        } else {
+            &[2, 3, 4, 5]
+        };
         let frames = (0..1 + rng.below(3))
             .map(|_| FramePolicy {
-                sv: [rng.pick(sv_choices), rng.pick(sv_choices), rng.pick(sv_choices)],
+                sv: [
+                    rng.pick(sv_choices),
+                    rng.pick(sv_choices),
+                    rng.pick(sv_choices),
+                ],
                 key_id: keys[rng.below(nkeys as u64) as usize].key_id,
             })
             .collect();
@@ -82,20 +97,36 @@ pub fn context(rng: &mut Rng, protocol: Protocol, max_streams: usize, exhaust: b
             frames,
         });
     }
-    Context { protocol, vcx, control_dt, streams }
+    Context {
+        protocol,
+        vcx,
+        control_dt,
+        streams,
+    }
 }
 
 /// Data types a random frame's classified packets use.
 const IMAGE_DTS: [u8; 6] = [0x2A, 0x2B, 0x2C, 0x1E, 0x24, 0x30];
 
 /// Packets of a few random frames of one stream (never control DT).
-fn stream_packets(rng: &mut Rng, stream: u8, control_dt: u8, frames: usize, shape: Shape) -> Vec<Vec<u8>> {
+fn stream_packets(
+    rng: &mut Rng,
+    stream: u8,
+    control_dt: u8,
+    frames: usize,
+    shape: Shape,
+) -> Vec<Vec<u8>> {
     let max_len = shape.max_len;
     let mut pk = Vec::new();
     let long = |rng: &mut Rng, dt: u8, pk: &mut Vec<Vec<u8>>| {
         let len = rng.below(max_len as u64 + 1) as usize;
         let mut p = Vec::new();
-        packet::write_long(&mut p, Header::for_stream(stream, dt, 0), &[&rng.bytes(len)], 0);
+        packet::write_long(
+            &mut p,
+            Header::for_stream(stream, dt, 0),
+            &[&rng.bytes(len)],
+            0,
+        );
         pk.push(p);
     };
     let short = |dt: u8, wc: u16, pk: &mut Vec<Vec<u8>>| {
@@ -115,7 +146,10 @@ fn stream_packets(rng: &mut Rng, stream: u8, control_dt: u8, frames: usize, shap
         for _ in 0..rng.below(3) {
             long(rng, DT_EMBEDDED, &mut pk);
         }
-        let dts: Vec<u8> = (0..1 + rng.below(2)).map(|_| rng.pick(&IMAGE_DTS)).filter(|&d| d != control_dt).collect();
+        let dts: Vec<u8> = (0..1 + rng.below(2))
+            .map(|_| rng.pick(&IMAGE_DTS))
+            .filter(|&d| d != control_dt)
+            .collect();
         for line in 0..rng.below(6) {
             if rng.chance(15) {
                 short(DT_LS, line as u16, &mut pk);
@@ -173,7 +207,9 @@ pub fn stream(rng: &mut Rng, ctx: &Context, shape: Shape) -> Vec<u8> {
     }
     let mut out = Vec::new();
     while queues.iter().any(|q| !q.is_empty()) {
-        let live: Vec<usize> = (0..queues.len()).filter(|&i| !queues[i].is_empty()).collect();
+        let live: Vec<usize> = (0..queues.len())
+            .filter(|&i| !queues[i].is_empty())
+            .collect();
         let i = rng.pick(&live);
         out.extend(queues[i].pop().expect("non-empty"));
     }

@@ -8,7 +8,9 @@ use crate::context::{Context, FramePolicy, Protocol, StreamContext, TagMode, tag
 use crate::crc::{CRC16, Crc32};
 use crate::crypto::{KeyRing, tag_matches};
 use crate::layout::{self, FrameBlock, RecordHeader, SEP_HEADER_LEN};
-use crate::packet::{self, DT_BLANKING, DT_FE, DT_FS, DT_NULL, Header, PacketReader, ParseError, RawPacket};
+use crate::packet::{
+    self, DT_BLANKING, DT_FE, DT_FS, DT_NULL, Header, PacketReader, ParseError, RawPacket,
+};
 use crate::scope::{FrameMacs, Partition};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -104,7 +106,8 @@ pub struct RxReport {
 impl RxReport {
     /// True if every frame and packet verdict is ok or unprotected.
     pub fn all_good(&self) -> bool {
-        self.frames.iter().all(|f| f.verdict.is_good()) && self.packets.iter().all(|p| p.verdict.is_good())
+        self.frames.iter().all(|f| f.verdict.is_good())
+            && self.packets.iter().all(|p| p.verdict.is_good())
     }
 }
 
@@ -141,13 +144,19 @@ impl Findings {
         }
     }
     fn worst(&self) -> Option<(Verdict, String)> {
-        self.first.iter().enumerate().find_map(|(i, r)| r.as_ref().map(|r| (Verdict::ALL[i], r.clone())))
+        self.first
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| r.as_ref().map(|r| (Verdict::ALL[i], r.clone())))
     }
 }
 
 /// Name the first field where the wire differs from the context.
 fn differing(fields: &[(&str, u64, u64)]) -> Option<String> {
-    fields.iter().find(|(_, w, e)| w != e).map(|(n, w, e)| format!("{n}: wire {w:#x}, context expects {e:#x}"))
+    fields
+        .iter()
+        .find(|(_, w, e)| w != e)
+        .map(|(n, w, e)| format!("{n}: wire {w:#x}, context expects {e:#x}"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,7 +225,10 @@ impl RxStream {
     fn expect(&self, fc: u32, frame_block: Option<&[u8; 16]>) -> Expect {
         let policy = self.ctx.policy(fc);
         let key = self.keys.get(policy.key_id).expect("validated key_id");
-        Expect { policy, macs: FrameMacs::new(key, &self.ctx, policy.key_id, fc, frame_block) }
+        Expect {
+            policy,
+            macs: FrameMacs::new(key, &self.ctx, policy.key_id, fc, frame_block),
+        }
     }
 
     fn is_replay(&self, key_id: u8, fc: u32) -> bool {
@@ -236,10 +248,19 @@ impl Rx {
     pub fn new(ctx: &Context) -> Rx {
         let mut streams: Vec<Option<RxStream>> = (0..16).map(|_| None).collect();
         for s in &ctx.streams {
-            streams[s.stream as usize] =
-                Some(RxStream { ctx: s.clone(), keys: KeyRing::new(s), accepted: HashMap::new(), frame: None });
+            streams[s.stream as usize] = Some(RxStream {
+                ctx: s.clone(),
+                keys: KeyRing::new(s),
+                accepted: HashMap::new(),
+                frame: None,
+            });
         }
-        Rx { protocol: ctx.protocol, control_dt: ctx.control_dt, streams, report: RxReport::default() }
+        Rx {
+            protocol: ctx.protocol,
+            control_dt: ctx.control_dt,
+            streams,
+            report: RxReport::default(),
+        }
     }
 
     /// Process one received packet, appending what is released to `out`.
@@ -276,7 +297,10 @@ impl Rx {
                     }
                     return;
                 };
-                let classified = h.is_long() && h.dt != DT_NULL && h.dt != DT_BLANKING && h.dt != self.control_dt;
+                let classified = h.is_long()
+                    && h.dt != DT_NULL
+                    && h.dt != DT_BLANKING
+                    && h.dt != self.control_dt;
                 // Classified packets check their CRC-16 in the same pass
                 // that serves their output CRC.
                 if !classified && p.crc_error() != 0 {
@@ -287,7 +311,8 @@ impl Rx {
                 }
                 if self.protocol == Protocol::Fsed && !f.any_packet {
                     f.raw = true;
-                    f.find.format("absent FSED-Header: the first packet after FS is not one");
+                    f.find
+                        .format("absent FSED-Header: the first packet after FS is not one");
                 }
                 f.any_packet = true;
                 if f.closing != Closing::Body {
@@ -343,7 +368,8 @@ fn control_packet(protocol: Protocol, st: &mut RxStream, p: &RawPacket) {
             None => {
                 let f = st.frame.as_mut().expect("in a frame");
                 f.raw = true;
-                f.find.format("invalid FSED-Header (length, first byte or reserved bytes)");
+                f.find
+                    .format("invalid FSED-Header (length, first byte or reserved bytes)");
             }
         }
         return;
@@ -353,7 +379,9 @@ fn control_packet(protocol: Protocol, st: &mut RxStream, p: &RawPacket) {
         return;
     }
     let t = match (protocol, f.wire_block) {
-        (Protocol::Fsed, Some(fb)) => tag_len_of_code(layout::parse_config(fb.config).tag_len_code).unwrap_or(st.ctx.tag_len),
+        (Protocol::Fsed, Some(fb)) => {
+            tag_len_of_code(layout::parse_config(fb.config).tag_len_code).unwrap_or(st.ctx.tag_len)
+        }
         _ => st.ctx.tag_len,
     };
     match (protocol, pl.first().copied()) {
@@ -377,17 +405,20 @@ fn control_packet(protocol: Protocol, st: &mut RxStream, p: &RawPacket) {
             if f.closing == Closing::AfterSafety {
                 f.find.format("FSED-Safety out of place");
             } else if !layout::safety_well_formed(pl) {
-                f.find.format("FSED-Safety of the wrong length or with reserved bytes set");
+                f.find
+                    .format("FSED-Safety of the wrong length or with reserved bytes set");
             } else {
                 f.closing = Closing::AfterSafety;
                 f.safety_seen = true;
-                let want = layout::safety_payload(f.safety.value(), f.part.messages(), f.safety_bytes);
+                let want =
+                    layout::safety_payload(f.safety.value(), f.part.messages(), f.safety_bytes);
                 // The RX keeps the CRC-32 only where its context has crc32 on.
                 if st.ctx.crc32 && pl != want {
                     f.find.format("FSED-Safety CRC-32, count or length differs");
                 }
                 if !st.ctx.crc32 {
-                    f.find.policy("FSED-Safety present; the context has crc32 off".into());
+                    f.find
+                        .policy("FSED-Safety present; the context has crc32 off".into());
                 }
             }
         }
@@ -410,7 +441,16 @@ fn frame_block_difference(w: &FrameBlock, e: &FrameBlock) -> Option<String> {
 }
 
 /// The record header the context expects for a packet.
-fn expected_rh(ctx: &StreamContext, h: Header, wc: usize, sv: u8, covered: bool, key_id: u8, fc: u32, mc: u32) -> RecordHeader {
+fn expected_rh(
+    ctx: &StreamContext,
+    h: Header,
+    wc: usize,
+    sv: u8,
+    covered: bool,
+    key_id: u8,
+    fc: u32,
+    mc: u32,
+) -> RecordHeader {
     RecordHeader {
         di: h.di(),
         vcx: h.vcx,
@@ -455,7 +495,16 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
         pf.format("WC too short for the SEP header and footer it announces");
         report.counters.released_as_received += 1;
         p.write_as_received(out);
-        return finish_packet(st, pf, place.message_counter, None, h.dt, p.offset, report, message_mode);
+        return finish_packet(
+            st,
+            pf,
+            place.message_counter,
+            None,
+            h.dt,
+            p.offset,
+            report,
+            message_mode,
+        );
     };
     let data = &pl[SEP_HEADER_LEN..SEP_HEADER_LEN + wc0];
     let after = &pl[SEP_HEADER_LEN + wc0..];
@@ -476,7 +525,11 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
             pf.format("SEP CRC-32 error");
         }
     }
-    let wire_tag = if tag_here { &after[4 * cfg.crc32 as usize..] } else { &[][..] };
+    let wire_tag = if tag_here {
+        &after[4 * cfg.crc32 as usize..]
+    } else {
+        &[][..]
+    };
     let fc = match f.fc {
         None => {
             f.fc = Some(wire.frame_counter);
@@ -484,7 +537,10 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
         }
         Some(fc) => {
             if fc != wire.frame_counter {
-                pf.policy(format!("frame counter {:#x} differs from the frame's {:#x}", wire.frame_counter, fc));
+                pf.policy(format!(
+                    "frame counter {:#x} differs from the frame's {:#x}",
+                    wire.frame_counter, fc
+                ));
             }
             fc
         }
@@ -497,7 +553,16 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
     let exp = f.exp.as_mut().expect("set above");
     let sv = exp.policy.sv[place.block];
     let cov = layout::coverage(sv, st.ctx.stride, place.line_index, st.ctx.window, wc0);
-    let want = expected_rh(&st.ctx, h, wc0, sv, cov.is_some(), exp.policy.key_id, fc, place.message_counter);
+    let want = expected_rh(
+        &st.ctx,
+        h,
+        wc0,
+        sv,
+        cov.is_some(),
+        exp.policy.key_id,
+        fc,
+        place.message_counter,
+    );
     if let Some(d) = differing(&[
         ("version", wire.version as u64, want.version as u64),
         ("reserved bit 4", wire.reserved_bit as u64, 0),
@@ -510,26 +575,56 @@ fn sep_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, report: &
         pf.policy(format!("SEP header {d}"));
     }
     if wire.message_counter != place.message_counter {
-        pf.auth(format!("message counter {} where the RX counts {}", wire.message_counter, place.message_counter));
+        pf.auth(format!(
+            "message counter {} where the RX counts {}",
+            wire.message_counter, place.message_counter
+        ));
     }
     if let Some(r) = cov.clone() {
-        if let Some(full) = exp.macs.add(&want.to_bytes(), &data[r], h.dt, place.message_counter) {
-            if tag_here && wire_tag.len() == st.ctx.tag_len && !tag_matches(&full[..st.ctx.tag_len], wire_tag) {
-                pf.auth(format!("message tag mismatch (message counter {})", place.message_counter));
+        if let Some(full) = exp
+            .macs
+            .add(&want.to_bytes(), &data[r], h.dt, place.message_counter)
+        {
+            if tag_here
+                && wire_tag.len() == st.ctx.tag_len
+                && !tag_matches(&full[..st.ctx.tag_len], wire_tag)
+            {
+                pf.auth(format!(
+                    "message tag mismatch (message counter {})",
+                    place.message_counter
+                ));
             }
         }
     }
     match st.keys.get(wire.key_id).filter(|_| cfg.enc) {
         Some(k) => {
             let mut plain = data.to_vec();
-            let cb = layout::ctr_block(wire.stream, wire.key_id, wire.frame_counter, wire.message_counter);
+            let cb = layout::ctr_block(
+                wire.stream,
+                wire.key_id,
+                wire.frame_counter,
+                wire.message_counter,
+            );
             k.aes().ctr32_xor(&cb, &mut plain);
             packet::write_long(out, h, &[&plain], crc_err);
         }
         None => packet::write_long_with_crc(out, h, &[data], crc16_data ^ crc_err),
     }
-    let good = if cov.is_some() { Verdict::Ok } else { Verdict::Unprotected };
-    finish_packet(st, pf, place.message_counter, Some((fc, good)), h.dt, p.offset, report, message_mode);
+    let good = if cov.is_some() {
+        Verdict::Ok
+    } else {
+        Verdict::Unprotected
+    };
+    finish_packet(
+        st,
+        pf,
+        place.message_counter,
+        Some((fc, good)),
+        h.dt,
+        p.offset,
+        report,
+        message_mode,
+    );
 }
 
 /// Fold a packet's findings into its frame and, in message mode, record
@@ -555,7 +650,10 @@ fn finish_packet(
         (Some((v, r)), _) => (v, r),
         (None, Some((fc, good))) => {
             if key_id.is_some_and(|k| st.is_replay(k, fc)) {
-                (Verdict::Replay, format!("frame counter {fc} not above the last accepted"))
+                (
+                    Verdict::Replay,
+                    format!("frame counter {fc} not above the last accepted"),
+                )
             } else {
                 (good, String::new())
             }
@@ -599,13 +697,26 @@ fn fsed_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, counters
     let cov = layout::coverage(sv, st.ctx.stride, place.line_index, st.ctx.window, pl.len());
     let fc = fb.frame_counter;
     if let Some(r) = cov.clone() {
-        let want = expected_rh(&st.ctx, h, pl.len(), sv, true, exp.policy.key_id, fc, place.message_counter);
-        exp.macs.add(&want.to_bytes(), &pl[r], h.dt, place.message_counter);
+        let want = expected_rh(
+            &st.ctx,
+            h,
+            pl.len(),
+            sv,
+            true,
+            exp.policy.key_id,
+            fc,
+            place.message_counter,
+        );
+        exp.macs
+            .add(&want.to_bytes(), &pl[r], h.dt, place.message_counter);
     }
     match st.keys.get(fb.key_id).filter(|_| fb.sv[place.block] == 1) {
         Some(k) => {
             let mut plain = pl.to_vec();
-            k.aes().ctr32_xor(&layout::ctr_block(fb.stream, fb.key_id, fc, place.message_counter), &mut plain);
+            k.aes().ctr32_xor(
+                &layout::ctr_block(fb.stream, fb.key_id, fc, place.message_counter),
+                &mut plain,
+            );
             packet::write_long(out, h, &[&plain], crc_err);
         }
         None => p.write_as_received(out),
@@ -614,7 +725,13 @@ fn fsed_classified(st: &mut RxStream, p: &RawPacket, out: &mut Vec<u8>, counters
 
 /// Judge a frame at its FE, at the FS that abandons it, or at the end of
 /// the input.
-fn finish(protocol: Protocol, st: &mut RxStream, f: RxFrame, abandoned: bool, offset: usize) -> FrameVerdict {
+fn finish(
+    protocol: Protocol,
+    st: &mut RxStream,
+    f: RxFrame,
+    abandoned: bool,
+    offset: usize,
+) -> FrameVerdict {
     let ctx = &st.ctx;
     let mut find = f.find;
     let t = ctx.tag_len;
@@ -632,16 +749,23 @@ fn finish(protocol: Protocol, st: &mut RxStream, f: RxFrame, abandoned: bool, of
                     "no tag packet before FE"
                 }),
                 None => {}
-                Some(_) if entries.is_empty() => find.auth("a tag packet where no record is expected".into()),
+                Some(_) if entries.is_empty() => {
+                    find.auth("a tag packet where no record is expected".into())
+                }
                 Some(tp) => {
                     let n = tp.len() / (layout::BLOCK_LEN + t);
                     if n != entries.len() || tp.len() % (layout::BLOCK_LEN + t) != 0 {
-                        find.auth(format!("tag packet has {n} entries; the context expects {}", entries.len()));
+                        find.auth(format!(
+                            "tag packet has {n} entries; the context expects {}",
+                            entries.len()
+                        ));
                     } else {
                         for (i, (tr, tag)) in entries.iter().enumerate() {
                             let e = &tp[i * (16 + t)..(i + 1) * (16 + t)];
                             if e[..16] != tr[..] {
-                                find.auth(format!("trailer of tag entry {i} differs from the rebuilt one"));
+                                find.auth(format!(
+                                    "trailer of tag entry {i} differs from the rebuilt one"
+                                ));
                             } else if !tag_matches(&tag[..t], &e[16..]) {
                                 find.auth(format!("tag mismatch in tag entry {i}"));
                             }
@@ -670,7 +794,10 @@ fn finish(protocol: Protocol, st: &mut RxStream, f: RxFrame, abandoned: bool, of
     let (verdict, reason) = match find.worst() {
         Some(x) => x,
         None => match (f.fc, key_id) {
-            (Some(fc), Some(k)) if st.is_replay(k, fc) => (Verdict::Replay, format!("frame counter {fc} not above the last accepted")),
+            (Some(fc), Some(k)) if st.is_replay(k, fc) => (
+                Verdict::Replay,
+                format!("frame counter {fc} not above the last accepted"),
+            ),
             _ if expected_records == 0 => (Verdict::Unprotected, String::new()),
             _ => (Verdict::Ok, String::new()),
         },
@@ -680,7 +807,14 @@ fn finish(protocol: Protocol, st: &mut RxStream, f: RxFrame, abandoned: bool, of
             st.accepted.insert(k, fc);
         }
     }
-    FrameVerdict { stream: ctx.stream, frame_counter: f.fc, frame_number: f.frame_number, verdict, reason, offset }
+    FrameVerdict {
+        stream: ctx.stream,
+        frame_counter: f.fc,
+        frame_number: f.frame_number,
+        verdict,
+        reason,
+        offset,
+    }
 }
 
 /// Verify a whole raw packet stream: the released bytes and the report.

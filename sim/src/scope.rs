@@ -33,7 +33,11 @@ impl Partition {
             self.seen_middle = true;
             1
         };
-        let place = Place { block, line_index: self.lines[block], message_counter: self.messages };
+        let place = Place {
+            block,
+            line_index: self.lines[block],
+            message_counter: self.messages,
+        };
         self.lines[block] += 1;
         self.messages = self.messages.wrapping_add(1);
         place
@@ -55,7 +59,11 @@ pub struct Scope {
 
 impl Scope {
     pub fn new(key: &MacKey, nonce: [u8; 12]) -> Scope {
-        Scope { mac: key.start(nonce), records: 0, bytes: 0 }
+        Scope {
+            mac: key.start(nonce),
+            records: 0,
+            bytes: 0,
+        }
     }
 
     /// Feed a block that is not a record (the FSED frame block).
@@ -120,12 +128,27 @@ pub struct FrameMacs {
 impl FrameMacs {
     /// Scopes of the frame with counter `fc` under `key_id`; FSED passes
     /// its frame block, which opens the frame scope.
-    pub fn new(key: &MacKey, s: &StreamContext, key_id: u8, fc: u32, frame_block: Option<&[u8; 16]>) -> FrameMacs {
+    pub fn new(
+        key: &MacKey,
+        s: &StreamContext,
+        key_id: u8,
+        fc: u32,
+        frame_block: Option<&[u8; 16]>,
+    ) -> FrameMacs {
         let mut frame = Scope::new(key, tag_nonce(s.stream, key_id, ScopeKind::Frame, fc, 0));
         if let Some(fb) = frame_block {
             frame.prefix(fb);
         }
-        FrameMacs { key: key.clone(), stream: s.stream, key_id, fc, mode: s.tag_mode, frame, dts: DtScopes::default(), records: 0 }
+        FrameMacs {
+            key: key.clone(),
+            stream: s.stream,
+            key_id,
+            fc,
+            mode: s.tag_mode,
+            frame,
+            dts: DtScopes::default(),
+            records: 0,
+        }
     }
 
     /// Add a packet's record; in message mode, its full tag.
@@ -136,11 +159,19 @@ impl FrameMacs {
             TagMode::DataType => {
                 let (key, stream, key_id, fc) = (&self.key, self.stream, self.key_id, self.fc);
                 self.dts
-                    .get_or_start(dt, || Scope::new(key, tag_nonce(stream, key_id, ScopeKind::DataType, fc, dt as u32)))
+                    .get_or_start(dt, || {
+                        Scope::new(
+                            key,
+                            tag_nonce(stream, key_id, ScopeKind::DataType, fc, dt as u32),
+                        )
+                    })
                     .record(rh, covered)
             }
             TagMode::Message => {
-                let mut s = Scope::new(&self.key, tag_nonce(self.stream, self.key_id, ScopeKind::Message, self.fc, mc));
+                let mut s = Scope::new(
+                    &self.key,
+                    tag_nonce(self.stream, self.key_id, ScopeKind::Message, self.fc, mc),
+                );
                 s.record(rh, covered);
                 return Some(s.finish_bare());
             }
@@ -162,8 +193,15 @@ impl FrameMacs {
             (t, s.finish(&t))
         };
         match self.mode {
-            TagMode::Frame if self.frame.records > 0 => vec![close(ScopeKind::Frame, 0, self.frame)],
-            TagMode::DataType => self.dts.0.into_iter().map(|(dt, s)| close(ScopeKind::DataType, dt, s)).collect(),
+            TagMode::Frame if self.frame.records > 0 => {
+                vec![close(ScopeKind::Frame, 0, self.frame)]
+            }
+            TagMode::DataType => self
+                .dts
+                .0
+                .into_iter()
+                .map(|(dt, s)| close(ScopeKind::DataType, dt, s))
+                .collect(),
             _ => Vec::new(),
         }
     }

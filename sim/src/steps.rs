@@ -16,7 +16,11 @@
 /// The AES S-box, computed from its definition: multiplicative inverse in
 /// GF(2^8) mod x^8+x^4+x^3+x+1, then the affine map with constant 0x63.
 pub fn sbox(x: u8) -> u8 {
-    let inv = if x == 0 { 0 } else { (1..=255u8).find(|&y| gf8_mul(x, y) == 1).unwrap_or(0) };
+    let inv = if x == 0 {
+        0
+    } else {
+        (1..=255u8).find(|&y| gf8_mul(x, y) == 1).unwrap_or(0)
+    };
     let mut s = inv;
     let mut r = inv;
     for _ in 0..4 {
@@ -54,7 +58,12 @@ pub fn aes_round_keys(key: &[u8]) -> Vec<[u8; 16]> {
     for i in nk..4 * (nr + 1) {
         let mut t = w[i - 1];
         if i % nk == 0 {
-            t = [sb[t[1] as usize] ^ rcon, sb[t[2] as usize], sb[t[3] as usize], sb[t[0] as usize]];
+            t = [
+                sb[t[1] as usize] ^ rcon,
+                sb[t[2] as usize],
+                sb[t[3] as usize],
+                sb[t[0] as usize],
+            ];
             rcon = gf8_mul(rcon, 2);
         } else if nk > 6 && i % nk == 4 {
             t = t.map(|b| sb[b as usize]);
@@ -62,7 +71,9 @@ pub fn aes_round_keys(key: &[u8]) -> Vec<[u8; 16]> {
         let p = w[i - nk];
         w.push(std::array::from_fn(|j| p[j] ^ t[j]));
     }
-    w.chunks(4).map(|c| std::array::from_fn(|i| c[i / 4][i % 4])).collect()
+    w.chunks(4)
+        .map(|c| std::array::from_fn(|i| c[i / 4][i % 4]))
+        .collect()
 }
 
 /// AES encryption with every intermediate state: entry 0 is the input
@@ -84,7 +95,11 @@ pub fn aes_encrypt_trace(key: &[u8], block: &[u8; 16]) -> Vec<[u8; 16]> {
             std::array::from_fn(|i| {
                 let (r, c) = (i % 4, i / 4);
                 let col = &t[4 * c..4 * c + 4];
-                gf8_mul(col[r], 2) ^ gf8_mul(col[(r + 1) % 4], 3) ^ col[(r + 2) % 4] ^ col[(r + 3) % 4] ^ k[i]
+                gf8_mul(col[r], 2)
+                    ^ gf8_mul(col[(r + 1) % 4], 3)
+                    ^ col[(r + 2) % 4]
+                    ^ col[(r + 3) % 4]
+                    ^ k[i]
             })
         } else {
             std::array::from_fn(|i| t[i] ^ k[i])
@@ -102,7 +117,11 @@ pub fn gf128_mul(x: u128, y: u128) -> u128 {
         if (x >> (127 - i)) & 1 == 1 {
             z ^= v;
         }
-        v = if v & 1 == 1 { (v >> 1) ^ (0xE1u128 << 120) } else { v >> 1 };
+        v = if v & 1 == 1 {
+            (v >> 1) ^ (0xE1u128 << 120)
+        } else {
+            v >> 1
+        };
     }
     z
 }
@@ -153,7 +172,9 @@ pub fn cmac_ref(key: &[u8], msg: &[u8]) -> [u8; 16] {
         let mut m = [0u8; 16];
         m[..chunk.len()].copy_from_slice(chunk);
         if i == n - 1 {
-            let k = if chunk.len() == 16 { k1 } else {
+            let k = if chunk.len() == 16 {
+                k1
+            } else {
                 m[chunk.len()] = 0x80;
                 k2
             };
@@ -179,8 +200,14 @@ mod tests {
         let pt: [u8; 16] = h("00112233445566778899aabbccddeeff").try_into().unwrap();
         let k128 = h("000102030405060708090a0b0c0d0e0f");
         let k256 = h("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
-        assert_eq!(aes_encrypt_trace(&k128, &pt).last().unwrap().to_vec(), h("69c4e0d86a7b0430d8cdb78070b4c55a"));
-        assert_eq!(aes_encrypt_trace(&k256, &pt).last().unwrap().to_vec(), h("8ea2b7ca516745bfeafc49904b496089"));
+        assert_eq!(
+            aes_encrypt_trace(&k128, &pt).last().unwrap().to_vec(),
+            h("69c4e0d86a7b0430d8cdb78070b4c55a")
+        );
+        assert_eq!(
+            aes_encrypt_trace(&k256, &pt).last().unwrap().to_vec(),
+            h("8ea2b7ca516745bfeafc49904b496089")
+        );
         // FIPS-197 A.1: the last round key of 2b7e1516...
         let rk = aes_round_keys(&h("2b7e151628aed2a6abf7158809cf4f3c"));
         assert_eq!(rk[10].to_vec(), h("d014f9a8c9ee2589e13f0cc8b6630ca6"));
@@ -192,9 +219,14 @@ mod tests {
     fn reference_aes_equals_rustcrypto() {
         for seed in 0..64u8 {
             for len in [16, 32] {
-                let key: Vec<u8> = (0..len).map(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 7)).collect();
+                let key: Vec<u8> = (0..len)
+                    .map(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 7))
+                    .collect();
                 let pt: [u8; 16] = std::array::from_fn(|i| seed ^ (i as u8 * 13));
-                assert_eq!(*aes_encrypt_trace(&key, &pt).last().unwrap(), Aes::new(&key).unwrap().encrypt(&pt));
+                assert_eq!(
+                    *aes_encrypt_trace(&key, &pt).last().unwrap(),
+                    Aes::new(&key).unwrap().encrypt(&pt)
+                );
             }
         }
     }

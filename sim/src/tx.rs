@@ -3,12 +3,14 @@
 
 use crate::context::{Context, Protocol, StreamContext};
 use crate::crc::{Crc32, crc16, crc16_around};
-use std::borrow::Cow;
 use crate::crypto::{KeyRing, MacKey};
 use crate::layout::{self, FrameBlock, RecordHeader, SEP_HEADER_LEN};
-use crate::packet::{self, DT_BLANKING, DT_FE, DT_FS, DT_NULL, Header, PacketReader, ParseError, RawPacket};
+use crate::packet::{
+    self, DT_BLANKING, DT_FE, DT_FS, DT_NULL, Header, PacketReader, ParseError, RawPacket,
+};
 use crate::scope::{FrameMacs, Partition};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// TX counters (spec §2).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -68,10 +70,21 @@ impl Tx {
     pub fn new(ctx: &Context) -> Tx {
         let mut streams: Vec<Option<TxStream>> = (0..16).map(|_| None).collect();
         for s in &ctx.streams {
-            streams[s.stream as usize] =
-                Some(TxStream { ctx: s.clone(), keys: KeyRing::new(s), last_fc: None, exhausted: false, frame: None });
+            streams[s.stream as usize] = Some(TxStream {
+                ctx: s.clone(),
+                keys: KeyRing::new(s),
+                last_fc: None,
+                exhausted: false,
+                frame: None,
+            });
         }
-        Tx { protocol: ctx.protocol, control_dt: ctx.control_dt, streams, counters: TxCounters::default(), trace: None }
+        Tx {
+            protocol: ctx.protocol,
+            control_dt: ctx.control_dt,
+            streams,
+            counters: TxCounters::default(),
+            trace: None,
+        }
     }
 
     /// Process one input packet, appending what goes out to `out`.
@@ -102,9 +115,14 @@ impl Tx {
                 st.last_fc = Some(fc);
                 let policy = st.ctx.policy(fc);
                 let sv = if st.exhausted { [5, 5, 5] } else { policy.sv };
-                let key = st.keys.get(policy.key_id).expect("validated key_id").clone();
+                let key = st
+                    .keys
+                    .get(policy.key_id)
+                    .expect("validated key_id")
+                    .clone();
                 p.write_as_received(out);
-                let fb = (self.protocol == Protocol::Fsed).then(|| FrameBlock::expected(&st.ctx, sv, policy.key_id, fc).to_bytes());
+                let fb = (self.protocol == Protocol::Fsed)
+                    .then(|| FrameBlock::expected(&st.ctx, sv, policy.key_id, fc).to_bytes());
                 if let Some(fb) = &fb {
                     packet::write_long(out, control_header(&st.ctx, self.control_dt), &[fb], 0);
                 }
@@ -139,7 +157,15 @@ impl Tx {
                 }
                 match st.frame.as_mut() {
                     Some(f) if dt != DT_NULL && dt != DT_BLANKING => {
-                        if protect_packet(self.protocol, &st.ctx, f, p, crc_err, out, self.trace.as_mut()) {
+                        if protect_packet(
+                            self.protocol,
+                            &st.ctx,
+                            f,
+                            p,
+                            crc_err,
+                            out,
+                            self.trace.as_mut(),
+                        ) {
                             self.counters.packets_protected += 1;
                         } else {
                             self.counters.oversize += 1;
@@ -182,7 +208,11 @@ fn protect_packet(
     };
     // CRC-16 of the data as sent: the input's (one pass, shared with the
     // input check) unless SV-1 changed them.
-    let crc16_data = if sv == 1 { crc16(&data) } else { p.crc ^ crc_err };
+    let crc16_data = if sv == 1 {
+        crc16(&data)
+    } else {
+        p.crc ^ crc_err
+    };
     let rh = RecordHeader {
         di: h.di(),
         vcx: h.vcx,
@@ -197,8 +227,17 @@ fn protect_packet(
         frame_counter: f.fc,
         message_counter: place.message_counter,
     };
-    let tag = cov.clone().and_then(|r| f.macs.add(&rh.to_bytes(), &data[r], h.dt, place.message_counter));
-    let data_at = out.len() + 4 + if protocol == Protocol::Sep { SEP_HEADER_LEN } else { 0 };
+    let tag = cov.clone().and_then(|r| {
+        f.macs
+            .add(&rh.to_bytes(), &data[r], h.dt, place.message_counter)
+    });
+    let data_at = out.len()
+        + 4
+        + if protocol == Protocol::Sep {
+            SEP_HEADER_LEN
+        } else {
+            0
+        };
     match protocol {
         Protocol::Fsed => {
             f.safety.update(&data);
@@ -220,7 +259,8 @@ fn protect_packet(
             } else {
                 Vec::new()
             };
-            let crc16 = crc16_around(&sep, crc16_data, data.len(), &[&crc[..], tag].concat()) ^ crc_err;
+            let crc16 =
+                crc16_around(&sep, crc16_data, data.len(), &[&crc[..], tag].concat()) ^ crc_err;
             packet::write_long_with_crc(out, h, &[&sep, &data, &crc, tag], crc16);
         }
     }
@@ -235,17 +275,30 @@ fn protect_packet(
                 vec![(0, r.start), (r.end, wc)]
             }
         };
-        t.uncovered.extend(gaps.into_iter().filter(|(a, b)| a < b).map(|(a, b)| at(a, b)));
+        t.uncovered.extend(
+            gaps.into_iter()
+                .filter(|(a, b)| a < b)
+                .map(|(a, b)| at(a, b)),
+        );
     }
     true
 }
 
 /// Emit a frame's closing control packets (spec §5.1, §5.2).
-fn close_frame(protocol: Protocol, control_dt: u8, s: &StreamContext, f: TxFrame, out: &mut Vec<u8>) {
+fn close_frame(
+    protocol: Protocol,
+    control_dt: u8,
+    s: &StreamContext,
+    f: TxFrame,
+    out: &mut Vec<u8>,
+) {
     let ch = control_header(s, control_dt);
     let count = f.part.messages();
     let entries = f.macs.close(f.frame_number);
-    let tagged: Vec<Vec<u8>> = entries.iter().map(|(t, tag)| [&t[..], &tag[..s.tag_len]].concat()).collect();
+    let tagged: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|(t, tag)| [&t[..], &tag[..s.tag_len]].concat())
+        .collect();
     match protocol {
         Protocol::Sep => {
             if !tagged.is_empty() {

@@ -9,7 +9,12 @@ use csi2sec_sim::ecc::EccOutcome;
 use csi2sec_sim::packet::{Header, HeaderError};
 
 fn header_of(d: u32, vcx: bool) -> Header {
-    Header { vc: (d >> 6 & 3) as u8, dt: (d & 0x3f) as u8, wc: (d >> 8) as u16, vcx: if vcx { (d % 4) as u8 } else { 0 } }
+    Header {
+        vc: (d >> 6 & 3) as u8,
+        dt: (d & 0x3f) as u8,
+        wc: (d >> 8) as u16,
+        vcx: if vcx { (d % 4) as u8 } else { 0 },
+    }
 }
 
 /// Bits of the header bytes an error may hit: 24 data + 6 ECC (+2 VCX).
@@ -26,10 +31,17 @@ fn sweep(vcx: bool, part: u32, parts: u32) {
     for d in (part..1 << 24).step_by(parts as usize) {
         let h = header_of(d, vcx);
         let b = h.encode();
-        assert_eq!(Header::decode(b, vcx), Ok((h, EccOutcome::Clean)), "{d:06x}");
+        assert_eq!(
+            Header::decode(b, vcx),
+            Ok((h, EccOutcome::Clean)),
+            "{d:06x}"
+        );
         for &bit in &bits {
             let got = Header::decode(flip(b, bit), vcx);
-            assert!(matches!(got, Ok((g, o)) if g == h && o != EccOutcome::Clean), "{d:06x} bit {bit}: {got:?}");
+            assert!(
+                matches!(got, Ok((g, o)) if g == h && o != EccOutcome::Clean),
+                "{d:06x} bit {bit}: {got:?}"
+            );
         }
     }
 }
@@ -67,8 +79,14 @@ fn every_2_bit_error_is_flagged() {
 #[test]
 fn vcx_off_rejects_e76_and_vcx_syndromes() {
     let b = header_of(0x12_3456, false).encode();
-    assert_eq!(Header::decode([b[0], b[1], b[2], b[3] | 0x40], false), Err(HeaderError::VcxBitsSet(1)));
+    assert_eq!(
+        Header::decode([b[0], b[1], b[2], b[3] | 0x40], false),
+        Err(HeaderError::VcxBitsSet(1))
+    );
     // With VCX off, syndromes 0x3D and 0x3E (the VCX columns) are not data bits.
     let e = b[3] ^ 0x3d;
-    assert!(matches!(Header::decode([b[0], b[1], b[2], e], false), Err(HeaderError::Uncorrectable(0x3d))));
+    assert!(matches!(
+        Header::decode([b[0], b[1], b[2], e], false),
+        Err(HeaderError::Uncorrectable(0x3d))
+    ));
 }

@@ -8,8 +8,13 @@ use csi2sec_sim::random::Rng;
 use std::path::PathBuf;
 
 fn vectors(rel: &str) -> (String, String) {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors").join(rel);
-    (rel.to_string(), std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../vectors")
+        .join(rel);
+    (
+        rel.to_string(),
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    )
 }
 
 fn run(rel: &str, engine: &mut dyn KatEngine) -> Tally {
@@ -45,7 +50,14 @@ impl KatEngine for Faulty {
         t[0] ^= 1;
         (c, t)
     }
-    fn gcm_decrypt(&mut self, k: &[u8], iv: &[u8; 12], a: &[u8], c: &[u8], t: &[u8]) -> Option<Vec<u8>> {
+    fn gcm_decrypt(
+        &mut self,
+        k: &[u8],
+        iv: &[u8; 12],
+        a: &[u8],
+        c: &[u8],
+        t: &[u8],
+    ) -> Option<Vec<u8>> {
         Model.gcm_decrypt(k, iv, a, c, t).or(Some(vec![]))
     }
     fn cmac(&mut self, k: &[u8], m: &[u8]) -> [u8; 16] {
@@ -84,18 +96,30 @@ fn gcm_and_gmac_equal_aes_gcm() {
             let mut buf = pt.clone();
             let want_tag: [u8; 16] = if klen == 16 {
                 let c = aes_gcm::Aes128Gcm::new_from_slice(&key).unwrap();
-                c.encrypt_inout_detached(&iv.into(), &aad, (&mut buf[..]).into()).unwrap().into()
+                c.encrypt_inout_detached(&iv.into(), &aad, (&mut buf[..]).into())
+                    .unwrap()
+                    .into()
             } else {
                 let c = aes_gcm::Aes256Gcm::new_from_slice(&key).unwrap();
-                c.encrypt_inout_detached(&iv.into(), &aad, (&mut buf[..]).into()).unwrap().into()
+                c.encrypt_inout_detached(&iv.into(), &aad, (&mut buf[..]).into())
+                    .unwrap()
+                    .into()
             };
             assert_eq!((ct, tag), (buf, want_tag), "len {len} key {klen}");
             // GMAC: GCM with an empty plaintext.
             let mut empty: [u8; 0] = [];
             let g: [u8; 16] = if klen == 16 {
-                aes_gcm::Aes128Gcm::new_from_slice(&key).unwrap().encrypt_inout_detached(&iv.into(), &aad, (&mut empty[..]).into()).unwrap().into()
+                aes_gcm::Aes128Gcm::new_from_slice(&key)
+                    .unwrap()
+                    .encrypt_inout_detached(&iv.into(), &aad, (&mut empty[..]).into())
+                    .unwrap()
+                    .into()
             } else {
-                aes_gcm::Aes256Gcm::new_from_slice(&key).unwrap().encrypt_inout_detached(&iv.into(), &aad, (&mut empty[..]).into()).unwrap().into()
+                aes_gcm::Aes256Gcm::new_from_slice(&key)
+                    .unwrap()
+                    .encrypt_inout_detached(&iv.into(), &aad, (&mut empty[..]).into())
+                    .unwrap()
+                    .into()
             };
             assert_eq!(gmac(&aes, &iv, &aad), g);
         }

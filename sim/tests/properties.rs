@@ -24,7 +24,13 @@ fn protect_traced(ctx: &Context, input: &[u8]) -> (Vec<u8>, CoverageTrace) {
 }
 
 /// A random context and stream from a seed.
-fn setup(seed: u64, fsed: bool, max_streams: usize, exhaust: bool, shape: Shape) -> (Context, Vec<u8>, Rng) {
+fn setup(
+    seed: u64,
+    fsed: bool,
+    max_streams: usize,
+    exhaust: bool,
+    shape: Shape,
+) -> (Context, Vec<u8>, Rng) {
     let mut rng = Rng::new(seed);
     let ctx = random::context(&mut rng, protocol(fsed), max_streams, exhaust);
     let input = random::stream(&mut rng, &ctx, shape);
@@ -41,7 +47,10 @@ fn frames_in(ctx: &Context, input: &[u8]) -> usize {
 
 fn verdicts(ctx: &Context, wire: &[u8]) -> (Vec<Verdict>, Vec<Verdict>) {
     let (_, r) = verify(ctx, wire);
-    (r.frames.iter().map(|f| f.verdict).collect(), r.packets.iter().map(|p| p.verdict).collect())
+    (
+        r.frames.iter().map(|f| f.verdict).collect(),
+        r.packets.iter().map(|p| p.verdict).collect(),
+    )
 }
 
 proptest! {

@@ -8,7 +8,8 @@ fn tx_reproduces_every_example() {
     let mut failed = Vec::new();
     for ex in common::examples() {
         let ctx = Context::from_value(&ex.config).unwrap_or_else(|e| panic!("{}: {e}", ex.name));
-        let (out, _) = csi2sec_sim::protect(&ctx, &ex.input).unwrap_or_else(|e| panic!("{}: {e}", ex.name));
+        let (out, _) =
+            csi2sec_sim::protect(&ctx, &ex.input).unwrap_or_else(|e| panic!("{}: {e}", ex.name));
         if out != ex.output {
             let got = common::packets_hex(&out, ctx.vcx);
             let want = common::packets_hex(&ex.output, ctx.vcx);
@@ -34,14 +35,32 @@ fn rx_gives_back_every_example_input() {
         let verdicts: Vec<String> = report
             .frames
             .iter()
-            .map(|f| format!("s{} fc{:?} {} {}", f.stream, f.frame_counter, f.verdict.name(), f.reason))
+            .map(|f| {
+                format!(
+                    "s{} fc{:?} {} {}",
+                    f.stream,
+                    f.frame_counter,
+                    f.verdict.name(),
+                    f.reason
+                )
+            })
             .collect();
         let frames: Vec<&str> = report.frames.iter().map(|f| f.verdict.name()).collect();
         let packets: Vec<&str> = report.packets.iter().map(|p| p.verdict.name()).collect();
         let (want_frames, want_packets) = expected_verdicts(&ex.name);
-        assert_eq!((frames, packets), (want_frames, want_packets), "{}: {verdicts:?}", ex.name);
+        assert_eq!(
+            (frames, packets),
+            (want_frames, want_packets),
+            "{}: {verdicts:?}",
+            ex.name
+        );
         let want = common::normalised(&ctx, &ex.input);
-        assert_eq!(common::packets_hex(&back, ctx.vcx), common::packets_hex(&want, ctx.vcx), "{}", ex.name);
+        assert_eq!(
+            common::packets_hex(&back, ctx.vcx),
+            common::packets_hex(&want, ctx.vcx),
+            "{}",
+            ex.name
+        );
     }
 }
 
@@ -58,7 +77,10 @@ fn expected_verdicts(name: &str) -> (Vec<&'static str>, Vec<&'static str>) {
         "sep-gmac128-frame-two-streams" => (vec![ok, ok], vec![]),
         // The input's CRC-16 error is propagated to the RX.
         "sep-gmac128-input-errors" => (vec!["format_error"], vec![]),
-        "sep-gmac128-message-sv3-sv4-lsle" => (vec![ok, ok], vec![ok, ok, ok, un, un, ok, un, ok, ok, un, un, ok]),
+        "sep-gmac128-message-sv3-sv4-lsle" => (
+            vec![ok, ok],
+            vec![ok, ok, ok, un, un, ok, un, ok, ok, un, un, ok],
+        ),
         "sep-gmac256-datatype-two-frames" => (vec![ok, ok], vec![]),
         other => panic!("no expected verdicts for new example {other}: add them here"),
     }

@@ -37,14 +37,21 @@ fn control_dt_from_the_sensor_is_dropped_and_counted() {
     assert_eq!(counters.dt_conflict, 2);
     let (back, report) = verify(&c, &wire);
     assert_eq!(back, common::normalised(&c, &input));
-    assert_eq!(report.frames.iter().map(|f| f.verdict).collect::<Vec<_>>(), [Verdict::Ok]);
+    assert_eq!(
+        report.frames.iter().map(|f| f.verdict).collect::<Vec<_>>(),
+        [Verdict::Ok]
+    );
 }
 
 #[test]
 fn an_oversize_packet_is_dropped_and_the_receiver_notices() {
     // 65535 - 12 (SEP header) - 4 (CRC-32) < 65530: this one cannot be wrapped.
     let big = 65530;
-    for (mode, want) in [("frame", Verdict::AuthFail), ("data-type", Verdict::AuthFail), ("message", Verdict::AuthFail)] {
+    for (mode, want) in [
+        ("frame", Verdict::AuthFail),
+        ("data-type", Verdict::AuthFail),
+        ("message", Verdict::AuthFail),
+    ] {
         let c = ctx(mode, 0x13);
         let input = frame(1, &[(0x2B, 16), (0x2B, big), (0x2B, 16)]);
         let (wire, counters) = protect(&c, &input).unwrap();
@@ -52,12 +59,20 @@ fn an_oversize_packet_is_dropped_and_the_receiver_notices() {
         let (back, report) = verify(&c, &wire);
         // The receiver gives back all but the dropped packet...
         let mut expect = Vec::new();
-        for p in packet::PacketReader::new(&input, true).map(Result::unwrap).filter(|p| p.payload.len() != big) {
+        for p in packet::PacketReader::new(&input, true)
+            .map(Result::unwrap)
+            .filter(|p| p.payload.len() != big)
+        {
             p.write_as_received(&mut expect);
         }
         assert_eq!(back, expect, "{mode}");
         // ...and the frame (or, in message mode, the next packet) is not ok.
-        let verdicts: Vec<Verdict> = report.frames.iter().map(|f| f.verdict).chain(report.packets.iter().map(|p| p.verdict)).collect();
+        let verdicts: Vec<Verdict> = report
+            .frames
+            .iter()
+            .map(|f| f.verdict)
+            .chain(report.packets.iter().map(|p| p.verdict))
+            .collect();
         assert!(verdicts.contains(&want), "{mode}: {verdicts:?}");
         // A packet that fits exactly is not oversize.
         let fits = 65535 - 12 - 4 - if mode == "message" { 16 } else { 0 };

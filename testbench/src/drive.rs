@@ -15,19 +15,32 @@ pub enum Stalls {
     SinkBackPressure,
     /// Both.
     Both,
+    /// Both, each side stalling with this probability in percent.
+    Percent(u8),
 }
 
 impl Stalls {
-    pub const ALL: [Stalls; 4] = [Stalls::None, Stalls::SourceIdle, Stalls::SinkBackPressure, Stalls::Both];
+    pub const ALL: [Stalls; 4] = [
+        Stalls::None,
+        Stalls::SourceIdle,
+        Stalls::SinkBackPressure,
+        Stalls::Both,
+    ];
 
     /// Whether the source offers a beat this cycle.
     pub fn source_on(self, rng: &mut Rng) -> bool {
-        !matches!(self, Stalls::SourceIdle | Stalls::Both) || !rng.chance(40)
+        match self {
+            Stalls::Percent(p) => !rng.chance(p as u64),
+            _ => !matches!(self, Stalls::SourceIdle | Stalls::Both) || !rng.chance(40),
+        }
     }
 
     /// Whether the sink takes a beat this cycle.
     pub fn sink_on(self, rng: &mut Rng) -> bool {
-        !matches!(self, Stalls::SinkBackPressure | Stalls::Both) || !rng.chance(40)
+        match self {
+            Stalls::Percent(p) => !rng.chance(p as u64),
+            _ => !matches!(self, Stalls::SinkBackPressure | Stalls::Both) || !rng.chance(40),
+        }
     }
 }
 
@@ -41,7 +54,12 @@ pub struct KeyPorts {
 
 impl KeyPorts {
     pub fn of(b: &crate::model::Built) -> KeyPorts {
-        KeyPorts { key: b.port("key"), key_valid: b.port("key_valid"), key_ready: b.port("key_ready"), key_loaded: b.port("key_loaded") }
+        KeyPorts {
+            key: b.port("key"),
+            key_valid: b.port("key_valid"),
+            key_ready: b.port("key_ready"),
+            key_loaded: b.port("key_loaded"),
+        }
     }
 
     /// The same interface under another name: `h`, `h_valid`, `h_ready`,
@@ -113,11 +131,20 @@ impl BlockPorts {
 
 /// Stream `blocks` through a block core; the outputs in order and the
 /// cycles taken. Checks that nothing is left over after the last block.
-pub fn stream_blocks(dut: &mut Dut, p: &BlockPorts, blocks: &[u128], stalls: Stalls, rng: &mut Rng) -> (Vec<u128>, u64) {
+pub fn stream_blocks(
+    dut: &mut Dut,
+    p: &BlockPorts,
+    blocks: &[u128],
+    stalls: Stalls,
+    rng: &mut Rng,
+) -> (Vec<u128>, u64) {
     let start = dut.cycles;
     let (mut sent, mut out) = (0, Vec::new());
     while out.len() < blocks.len() {
-        assert!(dut.cycles - start < 100 * (blocks.len() as u64 + 10), "stream stuck");
+        assert!(
+            dut.cycles - start < 100 * (blocks.len() as u64 + 10),
+            "stream stuck"
+        );
         let offer = sent < blocks.len() && stalls.source_on(rng);
         dut.set(p.s_valid, offer as u128);
         dut.set(p.s_data, if offer { blocks[sent] } else { 0 });

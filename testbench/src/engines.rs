@@ -16,8 +16,17 @@ use csi2sec_sim::random::Rng;
 
 /// Build the engine configuration `block` (GCM or CMAC) on `arch` (one
 /// register stage per round when pipelined).
-pub fn build_engine(block: BlockKind, key_bits: usize, arch: Arch, form: SboxForm) -> Result<Built, BuildError> {
-    build(&EngineConfig::new(block, key_bits, arch, form).emit().map_err(BuildError)?)
+pub fn build_engine(
+    block: BlockKind,
+    key_bits: usize,
+    arch: Arch,
+    form: SboxForm,
+) -> Result<Built, BuildError> {
+    build(
+        &EngineConfig::new(block, key_bits, arch, form)
+            .emit()
+            .map_err(BuildError)?,
+    )
 }
 
 /// `keep` for the first `n` bytes of a beat.
@@ -47,11 +56,34 @@ pub struct Engine<'a> {
 impl<'a> Engine<'a> {
     pub fn new(b: &'a Built, stalls: Stalls, seed: u64) -> Engine<'a> {
         let names: &[&'static str] = &[
-            "zeroize", "iv", "decrypt", "tag_keep", "start_valid", "start_ready", "s_data", "s_keep", "s_aad", "s_last",
-            "s_valid", "s_ready", "m_data", "m_keep", "m_last", "m_valid", "m_ready", "tag", "tag_pass", "tag_valid",
-            "tag_ready", "tag_in",
+            "zeroize",
+            "iv",
+            "decrypt",
+            "tag_keep",
+            "start_valid",
+            "start_ready",
+            "s_data",
+            "s_keep",
+            "s_aad",
+            "s_last",
+            "s_valid",
+            "s_ready",
+            "m_data",
+            "m_keep",
+            "m_last",
+            "m_valid",
+            "m_ready",
+            "tag",
+            "tag_pass",
+            "tag_valid",
+            "tag_ready",
+            "tag_in",
         ];
-        let p = names.iter().filter(|n| b.ports.iter().any(|q| q.name == **n)).map(|&n| (n, b.port(n))).collect();
+        let p = names
+            .iter()
+            .filter(|n| b.ports.iter().any(|q| q.name == **n))
+            .map(|&n| (n, b.port(n)))
+            .collect();
         Engine {
             dut: b.instance(),
             k: KeyPorts::of(b),
@@ -90,16 +122,28 @@ impl<'a> Engine<'a> {
 
     /// Offer `beats` as (data, keep, aad, last); collect text beats and the
     /// tag. Returns (text bytes, tag, pass).
-    fn run(&mut self, beats: &[(u128, usize, bool, bool)], tag_in: u128, tag_keep: u128) -> (Vec<u8>, u128, bool) {
+    fn run(
+        &mut self,
+        beats: &[(u128, usize, bool, bool)],
+        tag_in: u128,
+        tag_keep: u128,
+    ) -> (Vec<u8>, u128, bool) {
         let has_aad = self.p.contains_key("s_aad");
         self.set("tag_in", tag_in);
         self.set("tag_keep", tag_keep);
         let (mut sent, mut text, mut ended) = (0, Vec::new(), false);
         let start = self.dut.cycles;
         loop {
-            assert!(self.dut.cycles - start < 200 * (beats.len() as u64 + 4), "engine stuck");
+            assert!(
+                self.dut.cycles - start < 200 * (beats.len() as u64 + 4),
+                "engine stuck"
+            );
             let offer = sent < beats.len() && self.stalls.source_on(&mut self.rng);
-            let (d, n, aad, last) = if offer { beats[sent] } else { (0, 0, false, false) };
+            let (d, n, aad, last) = if offer {
+                beats[sent]
+            } else {
+                (0, 0, false, false)
+            };
             self.set("s_valid", offer as u128);
             self.set("s_data", d);
             self.set("s_keep", keep(n));
@@ -119,7 +163,10 @@ impl<'a> Engine<'a> {
             if self.p.contains_key("m_valid") && take && self.get("m_valid") == 1 {
                 assert!(!ended, "text beat after the message's last");
                 let n = (self.get("m_keep") as u16).count_ones() as usize;
-                assert!(n > 0 && keep(n) == self.get("m_keep"), "m_keep not contiguous");
+                assert!(
+                    n > 0 && keep(n) == self.get("m_keep"),
+                    "m_keep not contiguous"
+                );
                 let data = self.get("m_data");
                 assert_eq!(data & !mask(n), 0, "bytes beyond m_keep not zero");
                 text.extend_from_slice(&data.to_be_bytes()[..n]);
@@ -140,9 +187,20 @@ impl<'a> Engine<'a> {
     }
 
     /// GCM: start a message, stream AAD and text, return (text, tag, pass).
-    pub fn gcm(&mut self, key: &[u8], iv: &[u8; 12], decrypt: bool, aad: &[u8], text: &[u8], tag: &[u8]) -> (Vec<u8>, [u8; 16], bool) {
+    pub fn gcm(
+        &mut self,
+        key: &[u8],
+        iv: &[u8; 12],
+        decrypt: bool,
+        aad: &[u8],
+        text: &[u8],
+        tag: &[u8],
+    ) -> (Vec<u8>, [u8; 16], bool) {
         self.key(key);
-        self.set("iv", u128::from_be_bytes(std::array::from_fn(|i| if i < 4 { 0 } else { iv[i - 4] })));
+        self.set(
+            "iv",
+            u128::from_be_bytes(std::array::from_fn(|i| if i < 4 { 0 } else { iv[i - 4] })),
+        );
         self.set("decrypt", decrypt as u128);
         self.set("start_valid", 1);
         let mut n = 0;
@@ -177,7 +235,10 @@ impl<'a> Engine<'a> {
     /// CMAC of `msg`; (tag truncated to `tag.len()` bytes, pass against `tag`).
     pub fn cmac(&mut self, key: &[u8], msg: &[u8], tag: &[u8]) -> ([u8; 16], bool) {
         self.key(key);
-        let mut beats: Vec<(u128, usize, bool, bool)> = msg.chunks(16).map(|c| (beat(c, &mut self.rng), c.len(), false, false)).collect();
+        let mut beats: Vec<(u128, usize, bool, bool)> = msg
+            .chunks(16)
+            .map(|c| (beat(c, &mut self.rng), c.len(), false, false))
+            .collect();
         if beats.is_empty() {
             beats.push((beat(&[], &mut self.rng), 0, false, false));
         }
@@ -189,7 +250,14 @@ impl<'a> Engine<'a> {
 }
 
 /// One message through the RTL: (output bytes, cycles from start to the last beat out).
-pub fn ctr_message(dut: &mut Dut, b: &Built, counter: [u8; 16], data: &[u8], stalls: Stalls, rng: &mut Rng) -> (Vec<u8>, u64) {
+pub fn ctr_message(
+    dut: &mut Dut,
+    b: &Built,
+    counter: [u8; 16],
+    data: &[u8],
+    stalls: Stalls,
+    rng: &mut Rng,
+) -> (Vec<u8>, u64) {
     let p = |n: &str| b.port(n);
     dut.set(p("counter"), u128::from_be_bytes(counter));
     dut.set(p("start_valid"), 1);
@@ -204,10 +272,17 @@ pub fn ctr_message(dut: &mut Dut, b: &Built, counter: [u8; 16], data: &[u8], sta
         assert!(dut.cycles - t0 < 200, "start_ready never rose");
     }
     dut.set(p("start_valid"), 0);
-    let beats: Vec<&[u8]> = if data.is_empty() { vec![&[]] } else { data.chunks(16).collect() };
+    let beats: Vec<&[u8]> = if data.is_empty() {
+        vec![&[]]
+    } else {
+        data.chunks(16).collect()
+    };
     let (mut sent, mut out, mut ended) = (0, Vec::new(), false);
     while !ended {
-        assert!(dut.cycles - t0 < 100 * (beats.len() as u64 + 20), "CTR stuck");
+        assert!(
+            dut.cycles - t0 < 100 * (beats.len() as u64 + 20),
+            "CTR stuck"
+        );
         let offer = sent < beats.len() && stalls.source_on(rng);
         let mut w: [u8; 16] = rng.bytes(16).try_into().expect("16");
         if offer {
@@ -227,7 +302,10 @@ pub fn ctr_message(dut: &mut Dut, b: &Built, counter: [u8; 16], data: &[u8], sta
             let n = (dut.get(p("m_keep")) as u16).count_ones() as usize;
             assert_eq!(dut.get(p("m_keep")), keep(n), "m_keep");
             let d = dut.get(p("m_data")).to_be_bytes();
-            assert!(d[n..].iter().all(|&x| x == 0), "bytes beyond m_keep not zero");
+            assert!(
+                d[n..].iter().all(|&x| x == 0),
+                "bytes beyond m_keep not zero"
+            );
             out.extend_from_slice(&d[..n]);
             ended = dut.get(p("m_last")) == 1;
         }
@@ -244,20 +322,40 @@ pub fn ctr_message(dut: &mut Dut, b: &Built, counter: [u8; 16], data: &[u8], sta
     (out, cycles)
 }
 
-
 /// One message through GHASH: blocks as valid/ready beats, `s_last` on
 /// the final one; the result and the cycles from the first offer to
 /// `y_valid`.
-pub fn ghash_message(dut: &mut Dut, b: &Built, blocks: &[u128], stalls: Stalls, rng: &mut Rng) -> (u128, u64) {
-    let (sd, sl, sv, sr) = (b.port("s_data"), b.port("s_last"), b.port("s_valid"), b.port("s_ready"));
+pub fn ghash_message(
+    dut: &mut Dut,
+    b: &Built,
+    blocks: &[u128],
+    stalls: Stalls,
+    rng: &mut Rng,
+) -> (u128, u64) {
+    let (sd, sl, sv, sr) = (
+        b.port("s_data"),
+        b.port("s_last"),
+        b.port("s_valid"),
+        b.port("s_ready"),
+    );
     let (y, yv, yr) = (b.port("y"), b.port("y_valid"), b.port("y_ready"));
     let start = dut.cycles;
     let mut sent = 0;
     loop {
-        assert!(dut.cycles - start < 50 * (blocks.len() as u64 + 10), "GHASH stuck");
+        assert!(
+            dut.cycles - start < 50 * (blocks.len() as u64 + 10),
+            "GHASH stuck"
+        );
         let offer = sent < blocks.len() && stalls.source_on(rng);
         dut.set(sv, offer as u128);
-        dut.set(sd, if offer { blocks[sent] } else { u128::from_be_bytes(rng.bytes(16).try_into().expect("16")) });
+        dut.set(
+            sd,
+            if offer {
+                blocks[sent]
+            } else {
+                u128::from_be_bytes(rng.bytes(16).try_into().expect("16"))
+            },
+        );
         dut.set(sl, (offer && sent == blocks.len() - 1) as u128);
         let take = stalls.sink_on(rng);
         dut.set(yr, take as u128);
@@ -280,7 +378,6 @@ pub fn ghash_message(dut: &mut Dut, b: &Built, blocks: &[u128], stalls: Stalls, 
         dut.tick(1);
     }
 }
-
 
 /// `0xff` in the first `n` bytes.
 fn mask(n: usize) -> u128 {
@@ -309,18 +406,36 @@ pub struct RtlKat {
 impl RtlKat {
     /// GCM files run on `arch`; CMAC has an iterative engine only.
     pub fn new(arch: Arch, form: SboxForm, stalls: Stalls) -> RtlKat {
-        RtlKat { arch, form, stalls, built: Default::default(), engines: Default::default(), cycles: 0 }
+        RtlKat {
+            arch,
+            form,
+            stalls,
+            built: Default::default(),
+            engines: Default::default(),
+            cycles: 0,
+        }
     }
 
-    fn engine(&mut self, block: BlockKind, key_bits: usize) -> Result<&mut Engine<'static>, BuildError> {
+    fn engine(
+        &mut self,
+        block: BlockKind,
+        key_bits: usize,
+    ) -> Result<&mut Engine<'static>, BuildError> {
         if !self.engines.contains_key(&(block, key_bits)) {
-            let arch = if block == BlockKind::Cmac { Arch::Iterative } else { self.arch };
+            let arch = if block == BlockKind::Cmac {
+                Arch::Iterative
+            } else {
+                self.arch
+            };
             let built = Box::new(build_engine(block, key_bits, arch, self.form)?);
             // SAFETY: the Built is boxed and kept in `self.built` for as long
             // as `self.engines` (dropped first, see Drop) holds its instance.
             let r: &'static Built = unsafe { &*(built.as_ref() as *const Built) };
             self.built.insert((block, key_bits), built);
-            self.engines.insert((block, key_bits), Engine::new(r, self.stalls, key_bits as u64));
+            self.engines.insert(
+                (block, key_bits),
+                Engine::new(r, self.stalls, key_bits as u64),
+            );
         }
         Ok(self.engines.get_mut(&(block, key_bits)).expect("inserted"))
     }
@@ -329,8 +444,18 @@ impl RtlKat {
         self.engines.values().map(|e| e.dut.cycles).sum()
     }
 
-    fn gcm(&mut self, key: &[u8], iv: &[u8; 12], dec: bool, aad: &[u8], text: &[u8], tag: &[u8]) -> (Vec<u8>, [u8; 16], bool) {
-        let e = self.engine(BlockKind::Gcm, key.len() * 8).unwrap_or_else(|e| panic!("{e}"));
+    fn gcm(
+        &mut self,
+        key: &[u8],
+        iv: &[u8; 12],
+        dec: bool,
+        aad: &[u8],
+        text: &[u8],
+        tag: &[u8],
+    ) -> (Vec<u8>, [u8; 16], bool) {
+        let e = self
+            .engine(BlockKind::Gcm, key.len() * 8)
+            .unwrap_or_else(|e| panic!("{e}"));
         let r = e.gcm(key, iv, dec, aad, text, tag);
         self.cycles = self.total();
         r
@@ -344,18 +469,33 @@ impl Drop for RtlKat {
 }
 
 impl KatEngine for RtlKat {
-    fn gcm_encrypt(&mut self, key: &[u8], iv: &[u8; 12], aad: &[u8], pt: &[u8]) -> (Vec<u8>, [u8; 16]) {
+    fn gcm_encrypt(
+        &mut self,
+        key: &[u8],
+        iv: &[u8; 12],
+        aad: &[u8],
+        pt: &[u8],
+    ) -> (Vec<u8>, [u8; 16]) {
         let (ct, tag, _) = self.gcm(key, iv, false, aad, pt, &[0; 16]);
         (ct, tag)
     }
 
-    fn gcm_decrypt(&mut self, key: &[u8], iv: &[u8; 12], aad: &[u8], ct: &[u8], tag: &[u8]) -> Option<Vec<u8>> {
+    fn gcm_decrypt(
+        &mut self,
+        key: &[u8],
+        iv: &[u8; 12],
+        aad: &[u8],
+        ct: &[u8],
+        tag: &[u8],
+    ) -> Option<Vec<u8>> {
         let (pt, _, pass) = self.gcm(key, iv, true, aad, ct, tag);
         pass.then_some(pt)
     }
 
     fn cmac(&mut self, key: &[u8], msg: &[u8]) -> [u8; 16] {
-        let e = self.engine(BlockKind::Cmac, key.len() * 8).unwrap_or_else(|e| panic!("{e}"));
+        let e = self
+            .engine(BlockKind::Cmac, key.len() * 8)
+            .unwrap_or_else(|e| panic!("{e}"));
         let (tag, _) = e.cmac(key, msg, &[0; 16]);
         self.cycles = self.total();
         tag

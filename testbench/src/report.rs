@@ -82,18 +82,43 @@ pub fn measure(cfg: &EngineConfig) -> Result<Row, BuildError> {
             let mut dut = built.instance();
             let key_load = load_key(&mut dut, &crate::drive::KeyPorts::of(&built), &key);
             let mut rng = Rng::new(1);
-            let (_, long) = crate::engines::ctr_message(&mut dut, &built, [0; 16], &[0x5a; 4096], Stalls::None, &mut rng);
-            let (_, short) = crate::engines::ctr_message(&mut dut, &built, [0; 16], &[1; 16], Stalls::None, &mut rng);
+            let (_, long) = crate::engines::ctr_message(
+                &mut dut,
+                &built,
+                [0; 16],
+                &[0x5a; 4096],
+                Stalls::None,
+                &mut rng,
+            );
+            let (_, short) = crate::engines::ctr_message(
+                &mut dut,
+                &built,
+                [0; 16],
+                &[1; 16],
+                Stalls::None,
+                &mut rng,
+            );
             let per = (long - short) as f64 / 255.0;
             (per, (short as f64 - per).round() as u64, key_load)
         }
         BlockKind::Ghash => {
             let mut dut = built.instance();
-            let key_load = load_key(&mut dut, &crate::drive::KeyPorts::named(&built, "h"), &key[..16]);
+            let key_load = load_key(
+                &mut dut,
+                &crate::drive::KeyPorts::named(&built, "h"),
+                &key[..16],
+            );
             let mut rng = Rng::new(1);
             let blocks: Vec<u128> = (0..256).collect();
-            let (_, long) = crate::engines::ghash_message(&mut dut, &built, &blocks, Stalls::None, &mut rng);
-            let (_, short) = crate::engines::ghash_message(&mut dut, &built, &blocks[..1], Stalls::None, &mut rng);
+            let (_, long) =
+                crate::engines::ghash_message(&mut dut, &built, &blocks, Stalls::None, &mut rng);
+            let (_, short) = crate::engines::ghash_message(
+                &mut dut,
+                &built,
+                &blocks[..1],
+                Stalls::None,
+                &mut rng,
+            );
             let per = (long - short) as f64 / 255.0;
             (per, (short as f64 - per).round() as u64, key_load)
         }
@@ -103,7 +128,13 @@ pub fn measure(cfg: &EngineConfig) -> Result<Row, BuildError> {
     let t2 = Instant::now();
     dut.tick(1_000_000);
     let cycles_per_second = 1e6 / t2.elapsed().as_secs_f64();
-    Ok(Row { config: cfg.clone(), cycles_per_block, latency, key_load, cycles_per_second })
+    Ok(Row {
+        config: cfg.clone(),
+        cycles_per_block,
+        latency,
+        key_load,
+        cycles_per_second,
+    })
 }
 
 /// The table as Markdown.

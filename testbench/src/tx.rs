@@ -36,7 +36,11 @@ pub fn config_for(ctx: &Context, arch: Arch) -> Result<TxConfig, String> {
 
 /// The one stream context of `ctx`, if this version's RTL TX can apply it.
 pub fn rtl_stream(ctx: &Context) -> Result<&StreamContext, String> {
-    let why = |m: &str| Err(format!("this version's RTL TX cannot apply the context: {m} (the golden model can)"));
+    let why = |m: &str| {
+        Err(format!(
+            "this version's RTL TX cannot apply the context: {m} (the golden model can)"
+        ))
+    };
     if ctx.protocol != Protocol::Sep {
         return why("FSED");
     }
@@ -155,7 +159,11 @@ impl<'a> TxDut<'a> {
         d.tick(1);
         d.set(p.penable, 1);
         d.eval();
-        assert_eq!(d.get(p.pslverr), 0, "APB write to 0x{addr:03x}: no register");
+        assert_eq!(
+            d.get(p.pslverr),
+            0,
+            "APB write to 0x{addr:03x}: no register"
+        );
         d.tick(1);
         d.set(p.psel, 0);
         d.set(p.penable, 0);
@@ -215,15 +223,23 @@ impl<'a> TxDut<'a> {
             ]
         };
         self.write_fields("config", &cfg(0));
-        self.write_fields("window", &[("offset", s.window.0 as u32), ("length", s.window.1 as u32)]);
+        self.write_fields(
+            "window",
+            &[("offset", s.window.0 as u32), ("length", s.window.1 as u32)],
+        );
         self.write_fields("fc_init", &[("value", s.frame_counter)]);
         for (i, k) in s.keys.iter().enumerate().take(2) {
             let key = k.key.expose();
             for w in 0..8 {
-                let word = (0..4).fold(0u32, |a, b| a << 8 | *key.get(4 * w + b).unwrap_or(&0) as u32);
+                let word = (0..4).fold(0u32, |a, b| {
+                    a << 8 | *key.get(4 * w + b).unwrap_or(&0) as u32
+                });
                 self.write(register(&format!("key{i}_w{w}")).offset, word);
             }
-            self.write_fields(&format!("key{i}_id"), &[("key_id", k.key_id as u32), ("valid", 1)]);
+            self.write_fields(
+                &format!("key{i}_id"),
+                &[("key_id", k.key_id as u32), ("valid", 1)],
+            );
         }
         self.write_fields("config", &cfg(1));
         self.write_fields("ctrl", &[("load", 1)]);
@@ -231,7 +247,10 @@ impl<'a> TxDut<'a> {
 
     /// The event counters.
     pub fn counters(&mut self) -> Vec<(String, u32)> {
-        csi2sec_hdl::tx_regs::COUNTERS.iter().map(|(n, _)| (n.to_string(), self.read_reg(n))).collect()
+        csi2sec_hdl::tx_regs::COUNTERS
+            .iter()
+            .map(|(n, _)| (n.to_string(), self.read_reg(n)))
+            .collect()
     }
 }
 
@@ -240,7 +259,12 @@ pub fn pack(r: &Register, fields: &[(&str, u32)]) -> u32 {
     fields.iter().fold(0, |a, (n, v)| {
         let f = r.field(n);
         let mask = ((1u64 << f.width) - 1) as u32;
-        assert!(*v <= mask, "{}.{n} = {v}: wider than {} bits", r.name, f.width);
+        assert!(
+            *v <= mask,
+            "{}.{n} = {v}: wider than {} bits",
+            r.name,
+            f.width
+        );
         a | (v & mask) << f.lsb
     })
 }
@@ -251,16 +275,29 @@ pub fn pack(r: &Register, fields: &[(&str, u32)]) -> u32 {
 fn packets(input: &[u8], vcx: bool, stream: u8) -> Vec<(&[u8], bool)> {
     let mut out = Vec::new();
     for p in PacketReader::new(input, vcx).map_while(Result::ok) {
-        let len = if p.header.is_long() { 6 + p.payload.len() } else { 4 };
+        let len = if p.header.is_long() {
+            6 + p.payload.len()
+        } else {
+            4
+        };
         let h: Header = p.header;
-        out.push((&input[p.offset..p.offset + len], h.dt == DT_FS && h.stream() == stream));
+        out.push((
+            &input[p.offset..p.offset + len],
+            h.dt == DT_FS && h.stream() == stream,
+        ));
     }
     out
 }
 
 /// Stream `input` through a TX programmed with `ctx` (whose single stream
 /// the RTL supports; see [`rtl_stream`]).
-pub fn run_tx(b: &Built, ctx: &Context, input: &[u8], stalls: Stalls, seed: u64) -> Result<TxRun, String> {
+pub fn run_tx(
+    b: &Built,
+    ctx: &Context,
+    input: &[u8],
+    stalls: Stalls,
+    seed: u64,
+) -> Result<TxRun, String> {
     let s = rtl_stream(ctx)?.clone();
     let mut t = TxDut::new(b);
     t.program(ctx, &s);
@@ -274,9 +311,20 @@ pub fn run_tx(b: &Built, ctx: &Context, input: &[u8], stalls: Stalls, seed: u64)
     for (bytes, is_fs) in &pkts {
         let n = bytes.len().div_ceil(16);
         for (k, c) in bytes.chunks(16).enumerate() {
-            let data = c.iter().enumerate().fold(0u128, |a, (i, &b)| a | (b as u128) << (8 * i));
-            let keep = if c.len() == 16 { 0xffff } else { (1u16 << c.len()) - 1 };
-            let fs = if *is_fs && k == 0 { Some(fs_index) } else { None };
+            let data = c
+                .iter()
+                .enumerate()
+                .fold(0u128, |a, (i, &b)| a | (b as u128) << (8 * i));
+            let keep = if c.len() == 16 {
+                0xffff
+            } else {
+                (1u16 << c.len()) - 1
+            };
+            let fs = if *is_fs && k == 0 {
+                Some(fs_index)
+            } else {
+                None
+            };
             beats.push((data, keep, k + 1 == n, fs));
         }
         if *is_fs {
@@ -299,7 +347,12 @@ pub fn run_tx(b: &Built, ctx: &Context, input: &[u8], stalls: Stalls, seed: u64)
                     Some(c) => c + 1,
                 };
                 let pol = s.policy(this);
-                let v = [("sv_top", pol.sv[0]), ("sv_middle", pol.sv[1]), ("sv_bottom", pol.sv[2]), ("key_id", pol.key_id)];
+                let v = [
+                    ("sv_top", pol.sv[0]),
+                    ("sv_middle", pol.sv[1]),
+                    ("sv_bottom", pol.sv[2]),
+                    ("key_id", pol.key_id),
+                ];
                 let v: Vec<(&str, u32)> = v.iter().map(|(n, x)| (*n, *x as u32)).collect();
                 t.write(next_frame.offset, pack(&next_frame, &v));
                 fc = Some(this);
@@ -345,7 +398,11 @@ pub fn run_tx(b: &Built, ctx: &Context, input: &[u8], stalls: Stalls, seed: u64)
             break;
         }
         if d.cycles > limit {
-            return Err(format!("TX stuck: {sent} of {} input beats taken, {} output bytes", beats.len(), run.output.len()));
+            return Err(format!(
+                "TX stuck: {sent} of {} input beats taken, {} output bytes",
+                beats.len(),
+                run.output.len()
+            ));
         }
     }
     t.dut.set(p.s_valid, 0);

@@ -20,7 +20,11 @@ fn model(c: &EngineConfig) -> Built {
 }
 
 /// The architectures under test: iterative, pipelined 1 and 2.
-const ARCHS: [(Arch, usize); 3] = [(Arch::Iterative, 1), (Arch::Pipelined, 1), (Arch::Pipelined, 2)];
+const ARCHS: [(Arch, usize); 3] = [
+    (Arch::Iterative, 1),
+    (Arch::Pipelined, 1),
+    (Arch::Pipelined, 2),
+];
 
 fn aes(key: &[u8], block: u128) -> u128 {
     u128::from_be_bytes(*aes_encrypt_trace(key, &block.to_be_bytes()).last().unwrap())
@@ -29,7 +33,10 @@ fn aes(key: &[u8], block: u128) -> u128 {
 #[test]
 fn fips197_appendix_c() {
     let pt = 0x00112233445566778899aabbccddeeffu128;
-    for (kb, ct) in [(128, 0x69c4e0d86a7b0430d8cdb78070b4c55au128), (256, 0x8ea2b7ca516745bfeafc49904b496089u128)] {
+    for (kb, ct) in [
+        (128, 0x69c4e0d86a7b0430d8cdb78070b4c55au128),
+        (256, 0x8ea2b7ca516745bfeafc49904b496089u128),
+    ] {
         let key: Vec<u8> = (0..kb / 8).map(|i| i as u8).collect();
         for (arch, stages) in ARCHS {
             for form in SboxForm::ALL {
@@ -44,7 +51,12 @@ fn fips197_appendix_c() {
                 let p = BlockPorts::of(&b);
                 let mut dut = b.instance();
                 let load = load_key(&mut dut, &p.k, &key);
-                assert_eq!(load as usize, c.figures().key_load_cycles, "key-load cycles, {}", c.name);
+                assert_eq!(
+                    load as usize,
+                    c.figures().key_load_cycles,
+                    "key-load cycles, {}",
+                    c.name
+                );
                 // Latency: from the accepting edge to m_valid.
                 dut.set(p.s_data, pt);
                 dut.set(p.s_valid, 1);
@@ -84,14 +96,20 @@ fn random_blocks_four_ways_with_key_changes() {
             for _ in 0..3 {
                 let key = rng.bytes(kb / 8);
                 load_key(&mut dut, &p.k, &key);
-                let blocks: Vec<u128> = (0..40).map(|_| u128::from_be_bytes(rng.bytes(16).try_into().unwrap())).collect();
+                let blocks: Vec<u128> = (0..40)
+                    .map(|_| u128::from_be_bytes(rng.bytes(16).try_into().unwrap()))
+                    .collect();
                 let (out, cycles) = stream(&mut dut, &p, &blocks, stalls, &mut rng);
                 let want: Vec<u128> = blocks.iter().map(|&x| aes(&key, x)).collect();
                 assert_eq!(out, want, "{} {stalls:?}", c.name);
                 if stalls == Stalls::None {
                     // The documented cycles per block, plus the last block's latency.
                     let bound = (f.cycles_per_block * 40 + f.latency + 1) as u64;
-                    assert!(cycles <= bound, "{}: {cycles} cycles for 40 blocks (bound {bound})", c.name);
+                    assert!(
+                        cycles <= bound,
+                        "{}: {cycles} cycles for 40 blocks (bound {bound})",
+                        c.name
+                    );
                 }
             }
         }
@@ -101,7 +119,16 @@ fn random_blocks_four_ways_with_key_changes() {
 #[test]
 fn zeroize_mid_stream_clears_keys_and_output() {
     for (arch, stages) in ARCHS {
-        zeroize_mid_stream(&config(128, arch, stages, if stages == 2 { SboxForm::Rom } else { SboxForm::Bram }));
+        zeroize_mid_stream(&config(
+            128,
+            arch,
+            stages,
+            if stages == 2 {
+                SboxForm::Rom
+            } else {
+                SboxForm::Bram
+            },
+        ));
     }
 }
 

@@ -27,7 +27,12 @@ const LENGTHS: [usize; 10] = [0, 1, 15, 16, 17, 31, 32, 33, 100, 4096];
 
 #[test]
 fn ctr_matches_the_model_four_ways() {
-    for (kb, arch, form) in [(128, Arch::Iterative, SboxForm::Rom), (256, Arch::Iterative, SboxForm::Bram), (128, Arch::Pipelined, SboxForm::Rom), (256, Arch::Pipelined, SboxForm::Rom)] {
+    for (kb, arch, form) in [
+        (128, Arch::Iterative, SboxForm::Rom),
+        (256, Arch::Iterative, SboxForm::Bram),
+        (128, Arch::Pipelined, SboxForm::Rom),
+        (256, Arch::Pipelined, SboxForm::Rom),
+    ] {
         let cfg = EngineConfig::new(BlockKind::Ctr, kb, arch, form);
         let b = build(&cfg.emit().unwrap()).unwrap();
         let k = KeyPorts::of(&b);
@@ -38,7 +43,10 @@ fn ctr_matches_the_model_four_ways() {
                 // A new key every other message; a counter near the wrap.
                 let key = rng.bytes(kb / 8);
                 if len % 2 == 0 {
-                    assert_eq!(load_key(&mut dut, &k, &key) as usize, cfg.figures().key_load_cycles);
+                    assert_eq!(
+                        load_key(&mut dut, &k, &key) as usize,
+                        cfg.figures().key_load_cycles
+                    );
                 } else {
                     load_key(&mut dut, &k, &key);
                 }
@@ -48,17 +56,31 @@ fn ctr_matches_the_model_four_ways() {
                 }
                 let data = rng.bytes(len);
                 let (out, cycles) = run(&mut dut, &b, counter, &data, stalls, &mut rng);
-                assert_eq!(out, ctr_model(&key, counter, &data), "{} {stalls:?} length {len}", cfg.name);
+                assert_eq!(
+                    out,
+                    ctr_model(&key, counter, &data),
+                    "{} {stalls:?} length {len}",
+                    cfg.name
+                );
                 if stalls == Stalls::None && len == 4096 {
                     let f = cfg.figures();
                     let bound = (256 * f.cycles_per_block + f.latency + 4) as u64;
-                    assert!(cycles <= bound, "{}: {cycles} cycles for 256 blocks (bound {bound})", cfg.name);
+                    assert!(
+                        cycles <= bound,
+                        "{}: {cycles} cycles for 256 blocks (bound {bound})",
+                        cfg.name
+                    );
                 }
                 // Back to back: the same key, a new counter.
                 let counter2: [u8; 16] = rng.bytes(16).try_into().unwrap();
                 let data2 = rng.bytes(33);
                 let (out2, _) = run(&mut dut, &b, counter2, &data2, stalls, &mut rng);
-                assert_eq!(out2, ctr_model(&key, counter2, &data2), "{} back to back", cfg.name);
+                assert_eq!(
+                    out2,
+                    ctr_model(&key, counter2, &data2),
+                    "{} back to back",
+                    cfg.name
+                );
             }
         }
         // Zeroize in the middle of a message: no more output, no key.
@@ -86,6 +108,11 @@ fn ctr_matches_the_model_four_ways() {
         load_key(&mut dut, &k, &key);
         let data = rng.bytes(40);
         let (out, _) = run(&mut dut, &b, [9; 16], &data, Stalls::Both, &mut rng);
-        assert_eq!(out, ctr_model(&key, [9; 16], &data), "{} after zeroize", cfg.name);
+        assert_eq!(
+            out,
+            ctr_model(&key, [9; 16], &data),
+            "{} after zeroize",
+            cfg.name
+        );
     }
 }

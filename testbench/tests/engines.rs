@@ -4,18 +4,23 @@
 //! back-pressure, both); back-to-back messages with key and IV changes;
 //! truncated tags; tampered tags fail; zeroize mid-message.
 
+use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
 use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::crypto::{Aes, cmac, gcm_encrypt};
 use csi2sec_sim::random::Rng;
 use csi2sec_testbench::drive::Stalls;
-use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
 use csi2sec_testbench::engines::{Engine, build_engine};
 
 const LENGTHS: [usize; 10] = [0, 1, 15, 16, 17, 31, 32, 33, 100, 4096];
 
 #[test]
 fn gcm_matches_the_model_four_ways() {
-    for (kb, arch) in [(128, Arch::Iterative), (256, Arch::Iterative), (128, Arch::Pipelined), (256, Arch::Pipelined)] {
+    for (kb, arch) in [
+        (128, Arch::Iterative),
+        (256, Arch::Iterative),
+        (128, Arch::Pipelined),
+        (256, Arch::Pipelined),
+    ] {
         let built = build_engine(BlockKind::Gcm, kb, arch, SboxForm::Rom).unwrap();
         for stalls in Stalls::ALL {
             let mut e = Engine::new(&built, stalls, 7);
@@ -27,14 +32,27 @@ fn gcm_matches_the_model_four_ways() {
                 let (aad, pt) = (rng.bytes(al), rng.bytes(tl));
                 let (ct, tag) = gcm_encrypt(&Aes::new(&key).unwrap(), &iv, &aad, &pt);
                 let (out, t, _) = e.gcm(&key, &iv, false, &aad, &pt, &tag);
-                assert_eq!((out, t), (ct.clone(), tag), "encrypt AES-{kb} {arch:?} {stalls:?} aad {al} text {tl}");
+                assert_eq!(
+                    (out, t),
+                    (ct.clone(), tag),
+                    "encrypt AES-{kb} {arch:?} {stalls:?} aad {al} text {tl}"
+                );
                 let (back, _, pass) = e.gcm(&key, &iv, true, &aad, &ct, &tag);
-                assert!(pass && back == pt, "decrypt AES-{kb} {arch:?} {stalls:?} aad {al} text {tl}");
+                assert!(
+                    pass && back == pt,
+                    "decrypt AES-{kb} {arch:?} {stalls:?} aad {al} text {tl}"
+                );
                 // A wrong tag fails; a 12-byte truncated tag passes.
                 let mut bad = tag;
                 bad[rng.below(16) as usize] ^= 1 << rng.below(8);
-                assert!(!e.gcm(&key, &iv, true, &aad, &ct, &bad).2, "tampered tag passed");
-                assert!(e.gcm(&key, &iv, true, &aad, &ct, &tag[..12]).2, "12-byte tag");
+                assert!(
+                    !e.gcm(&key, &iv, true, &aad, &ct, &bad).2,
+                    "tampered tag passed"
+                );
+                assert!(
+                    e.gcm(&key, &iv, true, &aad, &ct, &tag[..12]).2,
+                    "12-byte tag"
+                );
             }
         }
     }
@@ -85,10 +103,16 @@ fn cmac_matches_the_model_four_ways() {
                 assert!(pass && tag == want, "AES-{kb} {stalls:?} length {len}");
                 // Truncated to 8 bytes: the rest reads zero, the check passes.
                 let (t8, pass8) = e.cmac(&key, &msg, &want[..8]);
-                assert!(pass8 && t8[..8] == want[..8] && t8[8..] == [0; 8], "truncated, length {len}");
+                assert!(
+                    pass8 && t8[..8] == want[..8] && t8[8..] == [0; 8],
+                    "truncated, length {len}"
+                );
                 let mut bad = want;
                 bad[rng.below(8) as usize] ^= 0x40;
-                assert!(!e.cmac(&key, &msg, &bad[..8]).1, "tampered tag passed, length {len}");
+                assert!(
+                    !e.cmac(&key, &msg, &bad[..8]).1,
+                    "tampered tag passed, length {len}"
+                );
             }
         }
     }
@@ -105,20 +129,32 @@ fn cycles_per_block_iterative() {
         let key = vec![1u8; kb / 8];
         e.key(&key);
         let fig = EngineConfig::new(BlockKind::Cmac, kb, Arch::Iterative, SboxForm::Rom).figures();
-        assert_eq!(e.key_cycles as usize, fig.key_load_cycles, "CMAC AES-{kb} key load");
+        assert_eq!(
+            e.key_cycles as usize, fig.key_load_cycles,
+            "CMAC AES-{kb} key load"
+        );
         let c0 = e.dut.cycles;
         e.cmac(&key, &[0u8; 4096], &[0; 16]);
         let per = (e.dut.cycles - c0) as f64 / 256.0;
-        assert!(per <= nr as f64 + 1.05, "CMAC AES-{kb}: {per:.2} cycles per block");
+        assert!(
+            per <= nr as f64 + 1.05,
+            "CMAC AES-{kb}: {per:.2} cycles per block"
+        );
         let built = build_engine(BlockKind::Gcm, kb, Arch::Iterative, SboxForm::Rom).unwrap();
         let mut e = Engine::new(&built, Stalls::None, 1);
         e.key(&key);
         let fig = EngineConfig::new(BlockKind::Gcm, kb, Arch::Iterative, SboxForm::Rom).figures();
-        assert_eq!(e.key_cycles as usize, fig.key_load_cycles, "GCM AES-{kb} key load");
+        assert_eq!(
+            e.key_cycles as usize, fig.key_load_cycles,
+            "GCM AES-{kb} key load"
+        );
         let c0 = e.dut.cycles;
         e.gcm(&key, &[0; 12], false, &[], &[0u8; 4096], &[0; 16]);
         let per = (e.dut.cycles - c0) as f64 / 256.0;
-        assert!(per <= nr as f64 + 1.2, "GCM AES-{kb}: {per:.2} cycles per block");
+        assert!(
+            per <= nr as f64 + 1.2,
+            "GCM AES-{kb}: {per:.2} cycles per block"
+        );
     }
 }
 
@@ -133,7 +169,10 @@ fn gcm_pipelined_one_block_per_cycle() {
         let key = vec![2u8; kb / 8];
         e.key(&key);
         let fig = EngineConfig::new(BlockKind::Gcm, kb, Arch::Pipelined, SboxForm::Rom).figures();
-        assert_eq!(e.key_cycles as usize, fig.key_load_cycles, "GCM pipelined AES-{kb} key load");
+        assert_eq!(
+            e.key_cycles as usize, fig.key_load_cycles,
+            "GCM pipelined AES-{kb} key load"
+        );
         let c0 = e.dut.cycles;
         e.gcm(&key, &[0; 12], false, &[], &[0u8; 4096], &[0; 16]);
         let long = e.dut.cycles - c0;
@@ -141,6 +180,10 @@ fn gcm_pipelined_one_block_per_cycle() {
         e.gcm(&key, &[0; 12], false, &[], &[0u8; 2048], &[0; 16]);
         let short = e.dut.cycles - c0;
         // 128 more blocks cost 128 more cycles.
-        assert_eq!(long - short, 128, "GCM pipelined AES-{kb}: {long} and {short} cycles for 256 and 128 blocks");
+        assert_eq!(
+            long - short,
+            128,
+            "GCM pipelined AES-{kb}: {long} and {short} cycles for 256 and 128 blocks"
+        );
     }
 }

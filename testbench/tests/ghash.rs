@@ -6,9 +6,9 @@
 
 use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
 use csi2sec_hdl::emit::emit;
-use csi2sec_hdl::ghash::Ghash;
 use csi2sec_hdl::gf_mul_pipelined::GfMulPipelined;
 use csi2sec_hdl::gf_mul_serial::GfMulSerial;
+use csi2sec_hdl::ghash::Ghash;
 use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::random::Rng;
 use csi2sec_sim::steps::{gf128_mul, ghash};
@@ -30,7 +30,13 @@ fn r128(rng: &mut Rng) -> u128 {
 fn pipelined_multiplier_random_operands_and_clear() {
     for s in [1, 2, 3] {
         let b = built(GfMulPipelined::new(s), &format!("tb_gfmul_pipe{s}"));
-        let (en, clear, x, y, z) = (b.port("en"), b.port("clear"), b.port("x"), b.port("y"), b.port("z"));
+        let (en, clear, x, y, z) = (
+            b.port("en"),
+            b.port("clear"),
+            b.port("x"),
+            b.port("y"),
+            b.port("z"),
+        );
         let mut dut = b.instance();
         let mut rng = Rng::new(s as u64);
         let mut taken: Vec<(u128, u128)> = Vec::new();
@@ -51,7 +57,12 @@ fn pipelined_multiplier_random_operands_and_clear() {
             }
             dut.eval();
             // The product of the pair taken `s` advances ago (zero after a clear).
-            let want = if taken.len() >= s { let (a, c) = taken[taken.len() - s]; gf128_mul(a, c) } else { 0 };
+            let want = if taken.len() >= s {
+                let (a, c) = taken[taken.len() - s];
+                gf128_mul(a, c)
+            } else {
+                0
+            };
             assert_eq!(dut.get(z), want, "depth {s}, cycle {cycle}");
         }
     }
@@ -61,7 +72,14 @@ fn pipelined_multiplier_random_operands_and_clear() {
 fn digit_serial_multiplier_random_operands() {
     for d in [8, 32] {
         let b = built(GfMulSerial::new(d), &format!("tb_gfmul_serial{d}"));
-        let (start, x, y, ready, z, zv) = (b.port("start"), b.port("x"), b.port("y"), b.port("ready"), b.port("z"), b.port("z_valid"));
+        let (start, x, y, ready, z, zv) = (
+            b.port("start"),
+            b.port("x"),
+            b.port("y"),
+            b.port("ready"),
+            b.port("z"),
+            b.port("z_valid"),
+        );
         let mut dut = b.instance();
         let mut rng = Rng::new(d as u64);
         for _ in 0..50 {
@@ -91,8 +109,24 @@ fn digit_serial_multiplier_random_operands() {
 #[test]
 fn ghash_one_block_per_cycle_against_the_model() {
     let configs: Vec<(usize, Built)> = vec![
-        (1, build(&EngineConfig::new(BlockKind::Ghash, 128, Arch::Iterative, SboxForm::Rom).emit().unwrap()).unwrap()),
-        (csi2sec_hdl::config::GHASH_PIPELINE, build(&EngineConfig::new(BlockKind::Ghash, 128, Arch::Pipelined, SboxForm::Rom).emit().unwrap()).unwrap()),
+        (
+            1,
+            build(
+                &EngineConfig::new(BlockKind::Ghash, 128, Arch::Iterative, SboxForm::Rom)
+                    .emit()
+                    .unwrap(),
+            )
+            .unwrap(),
+        ),
+        (
+            csi2sec_hdl::config::GHASH_PIPELINE,
+            build(
+                &EngineConfig::new(BlockKind::Ghash, 128, Arch::Pipelined, SboxForm::Rom)
+                    .emit()
+                    .unwrap(),
+            )
+            .unwrap(),
+        ),
         (3, built(Ghash::new(3), "tb_ghash3")),
     ];
     for (p, b) in &configs {
@@ -103,7 +137,11 @@ fn ghash_one_block_per_cycle_against_the_model() {
         for stalls in Stalls::ALL {
             let h = rng.bytes(16);
             let cycles = load_key(&mut dut, &k, &h);
-            assert_eq!(cycles as usize, Ghash::key_cycles(p), "hash-key load, P = {p}");
+            assert_eq!(
+                cycles as usize,
+                Ghash::key_cycles(p),
+                "hash-key load, P = {p}"
+            );
             for n in [1, 2, 3, 4, 5, 7, 16, 33, 64] {
                 let blocks: Vec<u128> = (0..n).map(|_| r128(&mut rng)).collect();
                 let bytes: Vec<u8> = blocks.iter().flat_map(|b| b.to_be_bytes()).collect();
@@ -111,7 +149,11 @@ fn ghash_one_block_per_cycle_against_the_model() {
                 let (got, cycles) = hash(&mut dut, b, &blocks, stalls, &mut rng);
                 assert_eq!(got, want, "P = {p}, {n} blocks, {stalls:?}");
                 if stalls == Stalls::None {
-                    assert_eq!(cycles as usize, n + Ghash::tail_cycles(p), "P = {p}, {n} blocks: one block per cycle, then the tail");
+                    assert_eq!(
+                        cycles as usize,
+                        n + Ghash::tail_cycles(p),
+                        "P = {p}, {n} blocks: one block per cycle, then the tail"
+                    );
                 }
             }
         }

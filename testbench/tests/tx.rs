@@ -11,21 +11,39 @@ use csi2sec_testbench::tx::{build_tx, config_for, rtl_stream, run_tx};
 use std::path::PathBuf;
 
 fn spec_dir() -> PathBuf {
-    std::env::var("CSI2SEC_SPEC_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
+    std::env::var("CSI2SEC_SPEC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
 }
 
 /// Run `input` through the RTL TX for `ctx` and compare with the model.
-fn check(name: &str, ctx: &Context, input: &[u8], arch: Arch, stalls: Stalls, expected: Option<&[u8]>) {
+fn check(
+    name: &str,
+    ctx: &Context,
+    input: &[u8],
+    arch: Arch,
+    stalls: Stalls,
+    expected: Option<&[u8]>,
+) {
     let (model, counters) = csi2sec_sim::tx::protect(ctx, input).expect("model");
-    assert!(counters.packets_protected > 0 && model != input, "{name}: the context protects nothing");
+    assert!(
+        counters.packets_protected > 0 && model != input,
+        "{name}: the context protects nothing"
+    );
     if let Some(e) = expected {
         assert_eq!(model, e, "{name}: the model disagrees with the example");
     }
     let cfg = config_for(ctx, arch).expect("config");
     let b = build_tx(&cfg).expect("build");
-    let run = run_tx(&b, ctx, input, stalls, 7).unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
+    let run =
+        run_tx(&b, ctx, input, stalls, 7).unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
     if run.output != model {
-        let at = run.output.iter().zip(&model).position(|(a, b)| a != b).unwrap_or(run.output.len().min(model.len()));
+        let at = run
+            .output
+            .iter()
+            .zip(&model)
+            .position(|(a, b)| a != b)
+            .unwrap_or(run.output.len().min(model.len()));
         panic!(
             "{name} ({}, {stalls:?}): RTL output differs from the model at byte {at} (RTL {} bytes, model {})\nRTL   {}\nmodel {}",
             cfg.name,
@@ -35,12 +53,38 @@ fn check(name: &str, ctx: &Context, input: &[u8], arch: Arch, stalls: Stalls, ex
             hex::encode(&model[at.saturating_sub(8)..(at + 24).min(model.len())]),
         );
     }
-    let get = |n: &str| run.counters.iter().find(|(k, _)| k == n).map(|(_, v)| *v as u64).unwrap();
-    assert_eq!(get("frames_protected"), counters.frames_protected, "{name}: frames_protected");
-    assert_eq!(get("packets_protected"), counters.packets_protected, "{name}: packets_protected");
-    assert_eq!(get("dt_conflict"), counters.dt_conflict, "{name}: dt_conflict");
-    assert_eq!(get("input_crc_error"), counters.input_crc_error, "{name}: input_crc_error");
-    assert_eq!(get("input_ecc_corrected"), counters.input_ecc_corrected, "{name}: input_ecc_corrected");
+    let get = |n: &str| {
+        run.counters
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| *v as u64)
+            .unwrap()
+    };
+    assert_eq!(
+        get("frames_protected"),
+        counters.frames_protected,
+        "{name}: frames_protected"
+    );
+    assert_eq!(
+        get("packets_protected"),
+        counters.packets_protected,
+        "{name}: packets_protected"
+    );
+    assert_eq!(
+        get("dt_conflict"),
+        counters.dt_conflict,
+        "{name}: dt_conflict"
+    );
+    assert_eq!(
+        get("input_crc_error"),
+        counters.input_crc_error,
+        "{name}: input_crc_error"
+    );
+    assert_eq!(
+        get("input_ecc_corrected"),
+        counters.input_ecc_corrected,
+        "{name}: input_ecc_corrected"
+    );
     assert_eq!(run.flagged, 0, "{name}: packets flagged incomplete");
     eprintln!(
         "{name} ({}, {stalls:?}): {} bytes in, {} out, {} packets protected, {} cycles, {:.2} input beats/cycle",
@@ -57,10 +101,14 @@ fn check(name: &str, ctx: &Context, input: &[u8], arch: Arch, stalls: Stalls, ex
 fn spec_examples_the_rtl_applies() {
     let dir = spec_dir().join("examples");
     let mut ran = 0;
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).expect("spec examples").map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("spec examples")
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     for p in paths {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
         let ctx = Context::from_value(&v["config"]).expect("context");
         let name = v["name"].as_str().unwrap();
         if let Err(why) = rtl_stream(&ctx) {
@@ -78,7 +126,16 @@ fn spec_examples_the_rtl_applies() {
 }
 
 fn frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<u8> {
-    let spec = FrameSpec { width, height, format: PixelFormat::from_name("raw10").unwrap(), frames: n, stream: 0, embedded_top: 1, embedded_bottom: 1, seed };
+    let spec = FrameSpec {
+        width,
+        height,
+        format: PixelFormat::from_name("raw10").unwrap(),
+        frames: n,
+        stream: 0,
+        embedded_top: 1,
+        embedded_bottom: 1,
+        seed,
+    };
     let mut out = Vec::new();
     generate(&spec, &mut out);
     out
@@ -106,9 +163,20 @@ fn frame_streams_match_the_model_four_ways() {
 #[test]
 fn message_mode_crc32_and_tag_lengths() {
     let input = frames(40, 5, 2, 2);
-    for (mode, sv, crc, t) in [("message", [1, 3, 2], true, 12), ("message", [5, 1, 3], false, 8), ("frame", [3, 3, 1], true, 8)] {
+    for (mode, sv, crc, t) in [
+        ("message", [1, 3, 2], true, 12),
+        ("message", [5, 1, 3], false, 8),
+        ("frame", [3, 3, 1], true, 8),
+    ] {
         let ctx = context(mode, sv, crc, t);
-        check(&format!("{mode} {sv:?} crc32={crc} T={t}"), &ctx, &input, Arch::Pipelined, Stalls::Both, None);
+        check(
+            &format!("{mode} {sv:?} crc32={crc} T={t}"),
+            &ctx,
+            &input,
+            Arch::Pipelined,
+            Stalls::Both,
+            None,
+        );
     }
 }
 
@@ -117,5 +185,12 @@ fn full_lines_at_width_16() {
     // 1536 RAW10 pixels: 1920-byte lines, as in the throughput figure.
     let input = frames(1536, 8, 2, 3);
     let ctx = context("frame", [1, 1, 1], false, 16);
-    check("1920-byte lines SV-1", &ctx, &input, Arch::Pipelined, Stalls::None, None);
+    check(
+        "1920-byte lines SV-1",
+        &ctx,
+        &input,
+        Arch::Pipelined,
+        Stalls::None,
+        None,
+    );
 }

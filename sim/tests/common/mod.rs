@@ -22,7 +22,12 @@ pub struct Example {
 pub fn examples() -> Vec<Example> {
     let dir = spec_dir().join("examples");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("spec examples at {}: {e} (set CSI2SEC_SPEC_DIR)", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "spec examples at {}: {e} (set CSI2SEC_SPEC_DIR)",
+                dir.display()
+            )
+        })
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
@@ -31,7 +36,8 @@ pub fn examples() -> Vec<Example> {
     paths
         .iter()
         .map(|p| {
-            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
             Example {
                 name: v["name"].as_str().unwrap().to_string(),
                 config: v["config"].clone(),
@@ -47,7 +53,12 @@ pub fn packets_hex(data: &[u8], vcx: bool) -> Vec<String> {
     csi2sec_sim::packet::PacketReader::new(data, vcx)
         .map(|p| match p {
             Ok(p) => {
-                let end = p.offset + if p.header.is_long() { 6 + p.payload.len() } else { 4 };
+                let end = p.offset
+                    + if p.header.is_long() {
+                        6 + p.payload.len()
+                    } else {
+                        4
+                    };
                 hex::encode(&data[p.offset..end])
             }
             Err(e) => format!("error: {e}"),
@@ -78,7 +89,10 @@ pub fn repair_crc16(data: &mut [u8], at: usize, vcx: bool) {
         .filter(|p| p.header.is_long())
         .map(|p| (p.offset + 4, p.offset + 4 + p.payload.len()))
         .collect();
-    let (a, b) = *spans.iter().find(|(a, b)| (*a..*b).contains(&at)).expect("byte inside a payload");
+    let (a, b) = *spans
+        .iter()
+        .find(|(a, b)| (*a..*b).contains(&at))
+        .expect("byte inside a payload");
     let c = csi2sec_sim::crc::crc16(&data[a..b]);
     data[b..b + 2].copy_from_slice(&c.to_le_bytes());
 }
@@ -136,7 +150,13 @@ pub fn downgrade(ctx: &csi2sec_sim::Context, wire: &[u8]) -> Vec<u8> {
         rh.covered = false;
         rh.config &= !1;
         let new_sep = rh.sep_header();
-        let crc = if cfg.crc32 { csi2sec_sim::crc::crc32(&[&new_sep[..], data].concat()).to_le_bytes().to_vec() } else { vec![] };
+        let crc = if cfg.crc32 {
+            csi2sec_sim::crc::crc32(&[&new_sep[..], data].concat())
+                .to_le_bytes()
+                .to_vec()
+        } else {
+            vec![]
+        };
         packet::write_long(&mut out, h, &[&new_sep, data, &crc], 0);
     }
     out
