@@ -498,3 +498,89 @@ fn generate_writes_the_ip_directory() {
         assert!(code == 2 && err.contains(word), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
+    let d = dir("generate_tx");
+    let out = d.join("ip");
+    let (code, _, err) = run(bin()
+        .args(["generate", "--block", "tx", "--arch", "iterative", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["top"], "csi2sec_tx_sep_gmac128_w16_iterative_rom");
+    assert_eq!(m["parameters"]["protocol"], "sep");
+    let ports: Vec<&str> = m["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for p in [
+        "s_axis_tdata",
+        "m_axis_tready",
+        "psel",
+        "prdata",
+        "rekey_needed",
+    ] {
+        assert!(ports.contains(&p), "port {p} missing from {ports:?}");
+    }
+    let md = std::fs::read_to_string(out.join("registers.md")).unwrap();
+    assert!(md.contains("| 0x014 | NEXT_FRAME |"), "{md}");
+    let h = std::fs::read_to_string(out.join("tx_sep_gmac128_w16_iterative_rom_regs.h")).unwrap();
+    assert!(
+        h.contains("#define CSI2SEC_TX_CONFIG_STREAM_SHIFT 8u"),
+        "{h}"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("registers.json")).unwrap())
+            .unwrap();
+    assert_eq!(j["bus"], "APB3");
+    for (args, why) in [
+        (&["--protocol", "fsed"][..], "SEP only"),
+        (&["--width", "8"][..], "16 bytes wide"),
+        (&["--width", "5"][..], "expected 4, 8 or 16"),
+        (&["--streams", "2"][..], "one stream"),
+        (&["--suites", "cmac"][..], "GMAC suites only"),
+        (&["--suites", "aes"][..], "expected gmac, cmac or both"),
+    ] {
+        let (code, _, err) = run(bin()
+            .args(["generate", "--block", "tx"])
+            .args(args)
+            .arg("--out")
+            .arg(d.join("no")));
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(why), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn cosim_refuses_what_this_version_lacks() {
+    let d = dir("cosim_refusals");
+    let input = d.join("in.bin");
+    std::fs::write(&input, [0u8, 1, 0, 0x1A]).unwrap();
+    let ctx = repo("vectors/contexts/demo-sep-gmac128.json");
+    let (code, _, err) = run(bin()
+        .arg("cosim")
+        .arg("--context")
+        .arg(&ctx)
+        .arg("--rx")
+        .arg(&input)
+        .arg(d.join("o.bin")));
+    assert_eq!(code, 2);
+    assert!(err.contains("RTL RX is not in this version"), "{err}");
+    let cmac = bad_context(&d, "cmac", |v| {
+        v["streams"][0]["suite"] = "cmac-128".into();
+        v["streams"][0]["frames"] = serde_json::json!([{"sv": [2, 2, 2]}]);
+    });
+    let (code, _, err) = run(bin()
+        .arg("cosim")
+        .arg("--context")
+        .arg(&cmac)
+        .arg(&input)
+        .arg(d.join("o.bin")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a CMAC suite"), "{err}");
+    assert!(!d.join("o.bin").exists());
+}
