@@ -338,7 +338,9 @@ wire cap_j0 = j0_wait & aes$m_valid;
 wire cap_h = h_wait & aes$m_valid & gh$h_ready;
 
 // Body walk of the current item.
-wire [4:0] pay_n = rem >= 17'd16 ? 5'd16 : rem[4:0];
+// Payload bytes in this item: what is left of WC, at most the item's bytes.
+wire [4:0] pay_left = rem >= 17'd16 ? 5'd16 : rem[4:0];
+wire [4:0] pay_n = pay_left > it_count ? it_count : pay_left;
 wire [4:0] extra_n = it_count > pay_n ? it_count - pay_n : 5'd0;
 wire [7:0] crc_byte0 = it_data[8*pay_n +: 8];
 wire [7:0] crc_byte1 = it_data[8*(pay_n + 5'd1) +: 8];

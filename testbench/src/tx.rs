@@ -269,24 +269,21 @@ pub fn pack(r: &Register, fields: &[(&str, u32)]) -> u32 {
     })
 }
 
-/// The input split into packets (header-decoded lengths), each with
-/// whether it is an FS of `stream`. Stops at the first packet the model
-/// cannot parse, as the model does.
-fn packets(input: &[u8], vcx: bool, stream: u8) -> Vec<(&[u8], bool)> {
-    let mut out = Vec::new();
-    for p in PacketReader::new(input, vcx).map_while(Result::ok) {
-        let len = if p.header.is_long() {
-            6 + p.payload.len()
-        } else {
-            4
-        };
-        let h: Header = p.header;
-        out.push((
-            &input[p.offset..p.offset + len],
-            h.dt == DT_FS && h.stream() == stream,
-        ));
-    }
-    out
+/// The input split into packets (lengths from their decoded headers).
+/// Stops at the first packet the model cannot parse, as the model does.
+pub fn packets(input: &[u8], vcx: bool) -> Vec<&[u8]> {
+    PacketReader::new(input, vcx)
+        .map_while(Result::ok)
+        .map(|p| {
+            &input[p.offset
+                ..p.offset
+                    + if p.header.is_long() {
+                        6 + p.payload.len()
+                    } else {
+                        4
+                    }]
+        })
+        .collect()
 }
 
 /// Stream `input` through a TX programmed with `ctx` (whose single stream
@@ -298,17 +295,36 @@ pub fn run_tx(
     stalls: Stalls,
     seed: u64,
 ) -> Result<TxRun, String> {
+    let pkts: Vec<Vec<u8>> = packets(input, ctx.vcx)
+        .into_iter()
+        .map(|p| p.to_vec())
+        .collect();
+    run_tx_packets(b, ctx, &pkts, stalls, seed)
+}
+
+/// Stream `pkts` through the TX, each as one AXI4-Stream burst, whatever
+/// its header says (a packet may be cut short or corrupt).
+pub fn run_tx_packets(
+    b: &Built,
+    ctx: &Context,
+    pkts: &[Vec<u8>],
+    stalls: Stalls,
+    seed: u64,
+) -> Result<TxRun, String> {
     let s = rtl_stream(ctx)?.clone();
     let mut t = TxDut::new(b);
     t.program(ctx, &s);
     let fs_reg = register("frames_started").offset;
     let next_frame = register("next_frame");
     let mut rng = Rng::new(seed);
-    let pkts = packets(input, ctx.vcx, s.stream);
-    // Beats of every packet, with the index of the FS packets.
+    // Beats of every packet, with the index of the FS packets (of the
+    // configured stream, their header decoding clean or corrected).
     let mut beats: Vec<(u128, u16, bool, Option<usize>)> = Vec::new();
     let mut fs_index = 0usize;
-    for (bytes, is_fs) in &pkts {
+    for bytes in pkts {
+        let is_fs = bytes.len() >= 4
+            && Header::decode([bytes[0], bytes[1], bytes[2], bytes[3]], ctx.vcx)
+                .is_ok_and(|(h, _)| h.dt == DT_FS && h.stream() == s.stream);
         let n = bytes.len().div_ceil(16);
         for (k, c) in bytes.chunks(16).enumerate() {
             let data = c
@@ -320,14 +336,14 @@ pub fn run_tx(
             } else {
                 (1u16 << c.len()) - 1
             };
-            let fs = if *is_fs && k == 0 {
+            let fs = if is_fs && k == 0 {
                 Some(fs_index)
             } else {
                 None
             };
             beats.push((data, keep, k + 1 == n, fs));
         }
-        if *is_fs {
+        if is_fs {
             fs_index += 1;
         }
     }

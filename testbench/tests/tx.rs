@@ -7,7 +7,7 @@ use csi2sec_hdl::config::Arch;
 use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
 use csi2sec_testbench::drive::Stalls;
-use csi2sec_testbench::tx::{build_tx, config_for, rtl_stream, run_tx};
+use csi2sec_testbench::tx::{build_tx, config_for, packets, rtl_stream, run_tx, run_tx_packets};
 use std::path::PathBuf;
 
 fn spec_dir() -> PathBuf {
@@ -193,4 +193,62 @@ fn full_lines_at_width_16() {
         Stalls::None,
         None,
     );
+}
+
+/// Offset of the `n`-th FS (0-based) in a raw stream.
+fn nth_fs(stream: &[u8], n: usize) -> usize {
+    packets(stream, true)
+        .iter()
+        .scan(0usize, |at, p| {
+            let here = *at;
+            *at += p.len();
+            Some((here, p[0] & 0x3f == 0))
+        })
+        .filter(|(_, fs)| *fs)
+        .nth(n)
+        .expect("FS")
+        .0
+}
+
+#[test]
+fn malformed_input_is_counted_and_the_next_frame_goes_through() {
+    let input = frames(64, 6, 2, 4);
+    let ctx = context("frame", [2, 1, 2], true, 16);
+    let (model, _) = csi2sec_sim::tx::protect(&ctx, &input).expect("model");
+    let mut pkts: Vec<Vec<u8>> = packets(&input, true).iter().map(|p| p.to_vec()).collect();
+    // In frame 1: a line cut short (tlast before its WC bytes), and a
+    // header with a 2-bit ECC error (dropped: its WC cannot be trusted).
+    let long: Vec<usize> = (0..pkts.len()).filter(|&i| pkts[i].len() > 40).collect();
+    let cut = long[2];
+    let n = pkts[cut].len();
+    pkts[cut].truncate(n - 10);
+    pkts[long[3]][1] ^= 0x03;
+    let cfg = config_for(&ctx, Arch::Pipelined).unwrap();
+    let b = build_tx(&cfg).expect("build");
+    for stalls in [Stalls::None, Stalls::Both] {
+        let run = run_tx_packets(&b, &ctx, &pkts, stalls, 11).expect("run");
+        let get = |n: &str| {
+            run.counters
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| *v)
+                .unwrap()
+        };
+        assert_eq!(get("input_length_error"), 1, "{stalls:?}");
+        assert_eq!(get("input_ecc_error"), 1, "{stalls:?}");
+        assert_eq!(
+            run.flagged, 1,
+            "{stalls:?}: the cut packet goes out flagged"
+        );
+        // Frame 2 is the model's frame 2, byte for byte.
+        let frame2 = &model[nth_fs(&model, 1)..];
+        assert!(
+            frame2.len() > 500 && run.output.ends_with(frame2),
+            "{stalls:?}: frame 2 differs from the model's"
+        );
+        assert!(
+            run.output.len() < model.len(),
+            "{stalls:?}: frame 1 lost bytes"
+        );
+    }
 }
