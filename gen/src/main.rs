@@ -377,14 +377,19 @@ fn parse_engine(
     Ok(cfg)
 }
 
-fn generate(cfg: &EngineConfig, out: &Path) -> Result<ExitCode, Fail> {
-    let modules = cfg.emit().map_err(Fail)?;
-    let files = ip::write(&ip::engine_info(cfg), &modules, out)
-        .map_err(|e| Fail(format!("{}: {e}", out.display())))?;
+/// Write an IP directory (engine or TX) and list what it holds.
+fn generate(
+    info: &ip::IpInfo,
+    modules: Result<Vec<csi2sec_hdl::emit::Module>, String>,
+    out: &Path,
+) -> Result<ExitCode, Fail> {
+    let modules = modules.map_err(Fail)?;
+    let files =
+        ip::write(info, &modules, out).map_err(|e| Fail(format!("{}: {e}", out.display())))?;
     println!(
         "generate: {} modules, top csi2sec_{}, in {}",
         modules.len(),
-        cfg.name,
+        info.name,
         out.display()
     );
     for f in files {
@@ -421,22 +426,6 @@ fn parse_tx(
     cfg.name = name.unwrap_or_else(|| cfg.default_name());
     cfg.check().map_err(Fail)?;
     Ok(cfg)
-}
-
-fn generate_tx(cfg: &TxConfig, out: &Path) -> Result<ExitCode, Fail> {
-    let modules = cfg.emit().map_err(Fail)?;
-    let files = ip::write(&ip::tx_info(cfg), &modules, out)
-        .map_err(|e| Fail(format!("{}: {e}", out.display())))?;
-    println!(
-        "generate: {} modules, top csi2sec_{}, in {}",
-        modules.len(),
-        cfg.name,
-        out.display()
-    );
-    for f in files {
-        println!("  {f}");
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `csi2sec cosim`: the RTL TX on a file.
@@ -853,7 +842,7 @@ fn main() -> ExitCode {
                     &sbox,
                     name,
                 )
-                .and_then(|cfg| generate_tx(&cfg, &out))
+                .and_then(|cfg| generate(&ip::tx_info(&cfg), cfg.emit(), &out))
             } else {
                 parse_engine(
                     &block,
@@ -863,7 +852,7 @@ fn main() -> ExitCode {
                     &sbox,
                     name,
                 )
-                .and_then(|cfg| generate(&cfg, &out))
+                .and_then(|cfg| generate(&ip::engine_info(&cfg), cfg.emit(), &out))
             }
         }
     };

@@ -148,19 +148,7 @@ impl Logic for GcmPipelined {
         self.m_keep.connect();
         self.tag.connect();
         self.aes.claim_inputs();
-        let g = &mut self.gh;
-        for s in [
-            &mut g.zeroize,
-            &mut g.h_valid,
-            &mut g.s_last,
-            &mut g.s_valid,
-            &mut g.y_ready,
-        ] {
-            s.connect();
-        }
-        g.clock.connect();
-        g.h.connect();
-        g.s_data.connect();
+        self.gh.claim_inputs();
         self.inmask.keep.connect();
         self.tagmask.keep.connect();
     }

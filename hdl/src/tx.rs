@@ -164,19 +164,7 @@ impl<A: AesCore> Logic for Tx<A> {
         self.m_axis_tkeep.connect();
         self.prdata.connect();
         self.aes.claim_inputs();
-        let g = &mut self.gh;
-        for s in [
-            &mut g.zeroize,
-            &mut g.h_valid,
-            &mut g.s_last,
-            &mut g.s_valid,
-            &mut g.y_ready,
-        ] {
-            s.connect();
-        }
-        g.clock.connect();
-        g.h.connect();
-        g.s_data.connect();
+        self.gh.claim_inputs();
         let a = &mut self.al;
         for s in [&mut a.reset, &mut a.s_last, &mut a.s_valid, &mut a.m_ready] {
             s.connect();

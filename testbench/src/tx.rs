@@ -351,7 +351,6 @@ pub fn run_tx_packets(
     let mut fc: Option<u32> = None;
     let (mut sent, mut idle, mut first, mut last_out) = (0usize, 0u64, None, 0u64);
     let mut cur = Vec::new();
-    let p = Ports::of(b);
     let limit = 200 * beats.len() as u64 + 100_000;
     loop {
         // Firmware: the next frame's policy, once the previous FS is applied.
@@ -379,29 +378,29 @@ pub fn run_tx_packets(
         let offer = sent < beats.len() && beats[sent].3.is_none() && stalls.source_on(&mut rng);
         if offer {
             let (data, keep, last, _) = beats[sent];
-            d.set(p.s_data, data);
-            d.set(p.s_keep, keep as u128);
-            d.set(p.s_last, last as u128);
+            d.set(t.p.s_data, data);
+            d.set(t.p.s_keep, keep as u128);
+            d.set(t.p.s_last, last as u128);
         }
-        d.set(p.s_valid, offer as u128);
+        d.set(t.p.s_valid, offer as u128);
         let take = stalls.sink_on(&mut rng);
-        d.set(p.m_ready, take as u128);
+        d.set(t.p.m_ready, take as u128);
         d.eval();
-        if offer && d.get(p.s_ready) == 1 {
+        if offer && d.get(t.p.s_ready) == 1 {
             sent += 1;
             run.in_beats += 1;
             first.get_or_insert(d.cycles);
         }
-        if take && d.get(p.m_valid) == 1 {
-            let data = d.get(p.m_data);
-            let keep = d.get(p.m_keep) as u16;
+        if take && d.get(t.p.m_valid) == 1 {
+            let data = d.get(t.p.m_data);
+            let keep = d.get(t.p.m_keep) as u16;
             for i in 0..16 {
                 if keep >> i & 1 == 1 {
                     cur.push((data >> (8 * i)) as u8);
                 }
             }
-            if d.get(p.m_last) == 1 {
-                run.flagged += d.get(p.m_user) as usize;
+            if d.get(t.p.m_last) == 1 {
+                run.flagged += d.get(t.p.m_user) as usize;
                 run.output.append(&mut cur);
             }
             last_out = d.cycles;
@@ -421,7 +420,7 @@ pub fn run_tx_packets(
             ));
         }
     }
-    t.dut.set(p.s_valid, 0);
+    t.dut.set(t.p.s_valid, 0);
     run.cycles = last_out.saturating_sub(first.unwrap_or(0)) + 1;
     run.counters = t.counters();
     run.status = t.read_reg("status");
