@@ -5,22 +5,11 @@
 //! `header` holds the four header bytes in AXI4-Stream order: DI in
 //! `[7:0]`, WC in `[23:8]` (little-endian, as on the wire), E in `[31:24]`.
 //! With `vcx_on` the ECC covers 26 data bits (`DI | WC << 8 | E[7:6] <<
-//! 24`), else 24 and `E[7:6]` must be zero.
+//! 24`), else 24 and `E[7:6]` must be zero. The column table is the
+//! golden model's (`csi2sec_sim::ecc::COLUMNS`).
 
+use csi2sec_sim::ecc::{COLUMNS, ecc6};
 use rust_hdl::prelude::*;
-
-/// ECC6 column of data bit `i` (D0..D25), spec §1.
-pub const COLUMNS: [u8; 26] = [
-    0x07, 0x0B, 0x0D, 0x0E, 0x13, 0x15, 0x16, 0x19, 0x1A, 0x1C, 0x23, 0x25, 0x26, 0x29, 0x2A, 0x2C,
-    0x31, 0x32, 0x34, 0x38, 0x1F, 0x2F, 0x37, 0x3B, 0x3D, 0x3E,
-];
-
-/// ECC6 of a 26-bit data word.
-pub fn ecc6(d: u32) -> u8 {
-    (0..26)
-        .filter(|i| d >> i & 1 == 1)
-        .fold(0, |e, i| e ^ COLUMNS[i])
-}
 
 /// Header check and correction.
 #[derive(LogicBlock, Default)]
