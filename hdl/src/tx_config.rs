@@ -122,6 +122,32 @@ impl TxConfig {
         )
     }
 
+    /// Every TX design this version emits: key sizes × AES architectures
+    /// (pipelined with 1 and 2 stages per round) × S-box forms.
+    pub fn all() -> Vec<TxConfig> {
+        let mut out = Vec::new();
+        for key_bits in [128, 256] {
+            for (arch, stages) in [
+                (Arch::Iterative, 1),
+                (Arch::Pipelined, 1),
+                (Arch::Pipelined, 2),
+            ] {
+                for sbox in SboxForm::ALL {
+                    let mut c = TxConfig {
+                        key_bits,
+                        arch,
+                        stages,
+                        sbox,
+                        ..TxConfig::default_tx()
+                    };
+                    c.name = c.default_name();
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
     /// Whether this version can emit it; if not, why.
     pub fn check(&self) -> Result<(), String> {
         if self.key_bits != 128 && self.key_bits != 256 {

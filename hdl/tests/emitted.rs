@@ -7,36 +7,10 @@ use csi2sec_hdl::sbox_bram::SboxBram;
 use csi2sec_hdl::sbox_logic::SboxLogic;
 use csi2sec_hdl::sbox_rom::SboxRom;
 use rust_hdl::prelude::*;
-use std::path::{Path, PathBuf};
+mod common;
+use common::{run_tb, verilator, write};
+use std::path::PathBuf;
 use std::process::Command;
-
-fn verilator() -> PathBuf {
-    let root = std::env::var("VERILATOR_ROOT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../.venv/lib/python3.11/site-packages/verilator")
-        });
-    let bin = root.join("bin/verilator");
-    assert!(
-        bin.exists(),
-        "Verilator not found at {} (make test installs it into .venv/)",
-        bin.display()
-    );
-    bin
-}
-
-fn write(dir: &Path, mods: &[Module]) -> Vec<PathBuf> {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
-    mods.iter()
-        .map(|m| {
-            let p = dir.join(format!("{}.v", m.name));
-            std::fs::write(&p, &m.text).unwrap();
-            p
-        })
-        .collect()
-}
 
 /// A testbench that drives every input byte and prints `x y` lines; for a
 /// registered S-box the output is read one clock later.
@@ -73,61 +47,18 @@ fn simulate_sbox(name: &str, mods: &[Module], registered: bool) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("emitted")
         .join(name);
-    let tb = dir.join("tb.v");
-    std::fs::write(&tb, sbox_testbench(&mods[0].name, registered)).unwrap();
     let files: Vec<PathBuf> = mods
         .iter()
         .map(|m| dir.join(format!("{}.v", m.name)))
         .collect();
-    match Command::new("iverilog")
-        .args(["-g2012", "-o"])
-        .arg(dir.join("tb.vvp"))
-        .arg(&tb)
-        .args(&files)
-        .output()
-    {
-        Ok(o) => {
-            assert!(
-                o.status.success(),
-                "{name}: iverilog tb:\n{}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-            let run = Command::new("vvp")
-                .arg(dir.join("tb.vvp"))
-                .output()
-                .unwrap();
-            check_sbox_run(&format!("{name} in Icarus"), &run.stdout);
-        }
-        Err(_) => eprintln!("{name}: Icarus Verilog not found: Icarus simulation skipped"),
+    for (who, stdout) in run_tb(
+        name,
+        &dir,
+        &sbox_testbench(&mods[0].name, registered),
+        &files,
+    ) {
+        check_sbox_run(&who, &stdout);
     }
-    let v = verilator();
-    let root = v.parent().unwrap().parent().unwrap();
-    let obj = dir.join("obj_dir");
-    let out = Command::new(&v)
-        .env("VERILATOR_ROOT", root)
-        .args([
-            "--binary",
-            "-j",
-            "2",
-            "-Wno-fatal",
-            "-CFLAGS",
-            "-std=c++20 -fcoroutines",
-            "--top-module",
-            "tb",
-            "-Mdir",
-        ])
-        .arg(&obj)
-        .arg(&tb)
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{name}: verilator --binary:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let run = Command::new(obj.join("Vtb")).output().unwrap();
-    check_sbox_run(&format!("{name} in Verilator"), &run.stdout);
 }
 
 fn check(name: &str, mods: Vec<Module>) {
@@ -290,13 +221,10 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
 
 #[test]
 fn tx_configurations_lint_and_compile() {
-    use csi2sec_hdl::config::Arch;
     use csi2sec_hdl::tx_config::TxConfig;
-    for (arch, kb) in [(Arch::Iterative, 128), (Arch::Pipelined, 256)] {
-        let mut c = TxConfig::default_tx();
-        c.arch = arch;
-        c.key_bits = kb;
-        c.name = c.default_name();
+    let all = TxConfig::all();
+    assert_eq!(all.len(), 18);
+    for c in all {
         check(&c.name.clone(), c.emit().expect("emit"));
     }
 }
