@@ -247,7 +247,7 @@ reg [31:0] crc32;
 reg walk_long, walk_mine, walk_bad, check;
 // AES requests: H, E_K(J0), keystream; in order through the core.
 reg req_h, req_j0, h_wait, j0_wait, j0_ok, want_j0;
-reg [127:0] j0, frame_j0, ej0, tag_r;
+reg [127:0] j0, ej0, tag_r;
 reg [95:0] ks_prefix;
 reg [31:0] ks_ctr;
 reg [12:0] ks_left, ks_own;
@@ -264,7 +264,7 @@ initial begin
   p_rh = 0; p_hdr = 0; p_cov = 0; p_enc = 0; p_tag_here = 0; p_over = 0;
   rem = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
-  j0 = 0; frame_j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
+  j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
   ks_own = 0; spec_n = 0; ks_drop = 0;
 end
 
@@ -564,7 +564,7 @@ always @(posedge clock) begin
   if (want_j0 & st == HDR & key_ok) begin
     want_j0 <= 1'b0;
     req_j0 <= 1'b1;
-    j0 <= frame_j0;
+    j0 <= tag_j0(stream8, kid, 8'd0, fc, 32'd0);
     j0_wait <= 1'b1;
     j0_ok <= 1'b0;
   end
@@ -620,8 +620,6 @@ always @(posedge clock) begin
         kslot <= slot1_hit & ~slot0_hit;
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0; gh_blocks <= 32'd0; seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
-        frame_j0 <= tag_j0(stream8, next_frame_key_id, 8'd0,
-                           started ? (fc == 32'hffffffff ? fc : fc + 32'd1) : fc_init_value, 32'd0);
         want_j0 <= config_tag_mode == 2'd0 & (slot0_hit | slot1_hit);
         if ((slot0_hit | slot1_hit) & key_need) st <= KEY;
       end else if (fs_mine & frame_open & gh_open & aes_idle) begin
