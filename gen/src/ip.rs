@@ -4,8 +4,9 @@
 
 use csi2sec_hdl::config::EngineConfig;
 use csi2sec_hdl::emit::{Module, waivers};
+use csi2sec_hdl::link_config::LinkConfig;
 use csi2sec_hdl::ports::{Dir, ports};
-use csi2sec_hdl::tx_config::TxConfig;
+use csi2sec_hdl::regs::RegisterMap;
 use serde_json::json;
 use std::path::Path;
 
@@ -45,15 +46,15 @@ pub fn engine_info(cfg: &EngineConfig) -> IpInfo {
     }
 }
 
-/// A TX configuration's IP description, with its register map as
+/// A TX or RX configuration's IP description, with its register map as
 /// Markdown, C header and JSON.
-pub fn tx_info(cfg: &TxConfig) -> IpInfo {
-    use csi2sec_hdl::tx_regs;
+pub fn link_info(cfg: &LinkConfig) -> IpInfo {
+    let map = RegisterMap::of(cfg.side);
     IpInfo {
         name: cfg.name.clone(),
         describe: cfg.describe(),
         parameters: json!({
-            "block": "tx",
+            "block": cfg.side.name(),
             "protocol": cfg.protocol.name(),
             "width_bytes": cfg.width,
             "streams": cfg.streams,
@@ -64,11 +65,11 @@ pub fn tx_info(cfg: &TxConfig) -> IpInfo {
             "sbox": cfg.sbox.name(),
             "name": cfg.name,
         }),
-        figures: json!({"note": "measured in cosimulation: csi2sec report tx"}),
+        figures: json!({"note": "measured in cosimulation: see doc/tx.md and doc/rx.md"}),
         extra: vec![
-            ("registers.md".into(), tx_regs::markdown()),
-            (format!("{}_regs.h", cfg.name), tx_regs::c_header()),
-            ("registers.json".into(), tx_regs::json()),
+            ("registers.md".into(), map.markdown()),
+            (format!("{}_regs.h", cfg.name), map.c_header()),
+            ("registers.json".into(), map.json()),
         ],
     }
 }

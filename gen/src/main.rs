@@ -6,8 +6,9 @@
 
 use clap::{Parser, Subcommand};
 use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
+use csi2sec_hdl::link_config::{LinkConfig, Protocol, Suites};
+use csi2sec_hdl::regs::Side;
 use csi2sec_hdl::sub_bytes::SboxForm;
-use csi2sec_hdl::tx_config::{Protocol, Suites, TxConfig};
 use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{self, FrameSpec, PixelFormat};
 use csi2sec_sim::kat::{self, Tally};
@@ -157,7 +158,7 @@ enum Cmd {
     },
     /// Emit Verilog IP for one engine or TX configuration.
     Generate {
-        /// aes, ctr, ghash, gmac, gcm, cmac or tx.
+        /// aes, ctr, ghash, gmac, gcm, cmac, tx or rx.
         #[arg(long)]
         block: String,
         /// 128 or 256.
@@ -399,7 +400,8 @@ fn generate(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn parse_tx(
+fn parse_link(
+    side: Side,
     protocol: &str,
     width: usize,
     streams: usize,
@@ -409,8 +411,8 @@ fn parse_tx(
     stages: usize,
     sbox: &str,
     name: Option<String>,
-) -> Result<TxConfig, Fail> {
-    let mut cfg = TxConfig::default_tx();
+) -> Result<LinkConfig, Fail> {
+    let mut cfg = LinkConfig::default_of(side);
     cfg.protocol = Protocol::parse(protocol)
         .ok_or_else(|| Fail(format!("--protocol {protocol}: expected sep or fsed")))?;
     cfg.suites = Suites::parse(suites)
@@ -428,7 +430,7 @@ fn parse_tx(
     Ok(cfg)
 }
 
-/// `csi2sec cosim`: the RTL TX on a file.
+/// `csi2sec cosim`: the RTL TX (or, with `--rx`, the RTL RX) on a file.
 fn cosim(
     context: &Path,
     rx: bool,
@@ -438,12 +440,7 @@ fn cosim(
     input: &Path,
     output: &Path,
 ) -> Result<ExitCode, Fail> {
-    if rx {
-        return Err(Fail(
-            "--rx: the RTL RX is not in this version (csi2sec verify runs the golden model's RX)"
-                .into(),
-        ));
-    }
+    use csi2sec_testbench::link;
     if vcd.is_some() {
         return Err(Fail(
             "--vcd: waveform dumping is not in this version".into(),
@@ -456,21 +453,22 @@ fn cosim(
     }
     let arch = Arch::parse(arch)
         .ok_or_else(|| Fail(format!("--arch {arch}: expected iterative or pipelined")))?;
+    let side = if rx { Side::Rx } else { Side::Tx };
     let ctx = load_context(context)?;
     let data = read(input)?;
-    let cfg = csi2sec_testbench::tx::config_for(&ctx, arch).map_err(Fail)?;
+    let cfg = link::config_for(&ctx, side, arch).map_err(Fail)?;
     eprintln!(
         "cosim: building {} (Verilator; cached under target/cosim/)",
         cfg.name
     );
-    let built = csi2sec_testbench::tx::build_tx(&cfg).map_err(|e| Fail(e.to_string()))?;
+    let built = link::build_link(&cfg).map_err(|e| Fail(e.to_string()))?;
     let stalls = if stall > 0.0 {
         Stalls::Percent((stall * 100.0).round() as u8)
     } else {
         Stalls::None
     };
     let t = Instant::now();
-    let run = csi2sec_testbench::tx::run_tx(&built, &ctx, &data, stalls, 1).map_err(Fail)?;
+    let run = link::run_link(&built, side, &ctx, &data, stalls, 1).map_err(Fail)?;
     let secs = t.elapsed().as_secs_f64();
     write_atomic(output, &run.output)?;
     let c = |n: &str| {
@@ -479,21 +477,43 @@ fn cosim(
             .find(|(k, _)| k == n)
             .map_or(0, |(_, v)| *v)
     };
-    eprintln!(
-        "cosim: RTL TX {}: {} frames, {} packets protected; dt_conflict {}, oversize {}, input ECC corrected {}, input CRC errors {}{}",
-        cfg.name,
-        c("frames_protected"),
-        c("packets_protected"),
-        c("dt_conflict"),
-        c("oversize"),
-        c("input_ecc_corrected"),
-        c("input_crc_error"),
-        if run.status & 4 != 0 {
-            ", REKEY NEEDED"
-        } else {
-            ""
+    let mut good = true;
+    if rx {
+        let (frames, packets) = run.verdicts();
+        for (i, v) in frames.iter().enumerate() {
+            println!("frame {i}: {}", v.name());
         }
-    );
+        let bad_packets = packets.iter().filter(|v| !v.is_good()).count();
+        if !packets.is_empty() {
+            println!("packets: {} verdicts, {bad_packets} not ok", packets.len());
+        }
+        good = frames.iter().all(|v| v.is_good()) && bad_packets == 0;
+        eprintln!(
+            "cosim: RTL RX {}: {} frames, {} ok; control outside a frame {}, released as received {}, input ECC corrected {}",
+            cfg.name,
+            frames.len(),
+            c("frames_ok"),
+            c("control_outside_frame"),
+            c("released_as_received"),
+            c("input_ecc_corrected"),
+        );
+    } else {
+        eprintln!(
+            "cosim: RTL TX {}: {} frames, {} packets protected; dt_conflict {}, oversize {}, input ECC corrected {}, input CRC errors {}{}",
+            cfg.name,
+            c("frames_protected"),
+            c("packets_protected"),
+            c("dt_conflict"),
+            c("oversize"),
+            c("input_ecc_corrected"),
+            c("input_crc_error"),
+            if run.status & 4 != 0 {
+                ", REKEY NEEDED"
+            } else {
+                ""
+            }
+        );
+    }
     eprintln!(
         "cosim: {} cycles, {:.3} input beats/cycle, {:.2} output bytes/cycle, {:.0} k cycles/s simulated",
         run.cycles,
@@ -501,7 +521,11 @@ fn cosim(
         run.output.len() as f64 / run.cycles.max(1) as f64,
         run.cycles as f64 / secs / 1e3
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(if good {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// The configurations `report engines --synth` synthesises, and where;
@@ -830,8 +854,10 @@ fn main() -> ExitCode {
             name,
             out,
         } => {
-            if block == "tx" {
-                parse_tx(
+            if block == "tx" || block == "rx" {
+                let side = if block == "tx" { Side::Tx } else { Side::Rx };
+                parse_link(
+                    side,
                     &protocol,
                     width,
                     streams,
@@ -842,7 +868,7 @@ fn main() -> ExitCode {
                     &sbox,
                     name,
                 )
-                .and_then(|cfg| generate(&ip::tx_info(&cfg), cfg.emit(), &out))
+                .and_then(|cfg| generate(&ip::link_info(&cfg), cfg.emit(), &out))
             } else {
                 parse_engine(
                     &block,

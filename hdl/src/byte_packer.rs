@@ -8,8 +8,9 @@
 //! last beat. One chunk per cycle in and one beat per cycle out; the last
 //! full beat of a packet is held until the packet's `last` chunk shows
 //! whether more follows, and the packet's final beat takes one cycle in
-//! which no chunk is taken. `s_error` on any chunk of a packet sets
-//! `m_error` on its last beat.
+//! which no chunk is taken. `m_user` on a packet's last beat is the OR
+//! of `s_user` over its chunks (the TX flags a packet cut short, the RX
+//! gives its verdicts); it is zero on other beats.
 //!
 //! `s_ready` depends on `m_ready` in the same cycle (a beat leaving frees
 //! room for a chunk): the consumer must not make `m_ready` depend on
@@ -28,13 +29,15 @@ pub struct BytePacker {
     pub s_count: Signal<In, Bits<5>>,
     /// The packet's final chunk.
     pub s_last: Signal<In, Bit>,
-    pub s_error: Signal<In, Bit>,
+    /// Sideband, ORed over the packet's chunks.
+    pub s_user: Signal<In, Bits<8>>,
     pub s_valid: Signal<In, Bit>,
     pub s_ready: Signal<Out, Bit>,
     pub m_data: Signal<Out, Bits<128>>,
     pub m_keep: Signal<Out, Bits<16>>,
     pub m_last: Signal<Out, Bit>,
-    pub m_error: Signal<Out, Bit>,
+    /// Sideband of the packet, on its last beat.
+    pub m_user: Signal<Out, Bits<8>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
 }
@@ -48,7 +51,7 @@ impl Logic for BytePacker {
         self.m_data.connect();
         self.m_keep.connect();
         self.m_last.connect();
-        self.m_error.connect();
+        self.m_user.connect();
         self.m_valid.connect();
     }
 
@@ -56,10 +59,11 @@ impl Logic for BytePacker {
         Verilog::Custom(
             r#"reg [255:0] buffer;
 reg [5:0] fill;
-reg closing, err;
+reg closing;
+reg [7:0] user;
 initial begin
-  buffer = 256'd0; fill = 6'd0; closing = 1'b0; err = 1'b0;
-  m_data = 128'd0; m_keep = 16'd0; m_last = 1'b0; m_error = 1'b0; m_valid = 1'b0;
+  buffer = 256'd0; fill = 6'd0; closing = 1'b0; user = 8'd0;
+  m_data = 128'd0; m_keep = 16'd0; m_last = 1'b0; m_user = 8'd0; m_valid = 1'b0;
 end
 wire out_free = ~m_valid | m_ready;
 // A beat leaves: a full one while more than 16 bytes wait, or the
@@ -82,24 +86,24 @@ always @(posedge clock) begin
     m_data <= buffer[127:0];
     m_keep <= final_beat ? (16'hffff >> (6'd16 - fill)) : 16'hffff;
     m_last <= final_beat;
-    m_error <= final_beat & err;
+    m_user <= final_beat ? user : 8'd0;
     m_valid <= 1'b1;
   end
   buffer <= rest | (take ? ({128'd0, chunk} << {after, 3'b000}) : 256'd0);
   fill <= after + (take ? {1'b0, count} : 6'd0);
   if ((emit & final_beat) | (closing & fill == 6'd0)) begin
     closing <= 1'b0;
-    err <= 1'b0;
+    user <= 8'd0;
   end
   if (take) begin
     if (s_last) closing <= 1'b1;
-    if (s_error) err <= 1'b1;
+    user <= user | s_user;
   end
   if (reset) begin
     buffer <= 256'd0;
     fill <= 6'd0;
     closing <= 1'b0;
-    err <= 1'b0;
+    user <= 8'd0;
     m_valid <= 1'b0;
   end
 end

@@ -173,18 +173,13 @@ impl<A: AesCore> Logic for Tx<A> {
         a.s_data.connect();
         a.s_keep.connect();
         let p = &mut self.pk;
-        for s in [
-            &mut p.reset,
-            &mut p.s_last,
-            &mut p.s_error,
-            &mut p.s_valid,
-            &mut p.m_ready,
-        ] {
+        for s in [&mut p.reset, &mut p.s_last, &mut p.s_valid, &mut p.m_ready] {
             s.connect();
         }
         p.clock.connect();
         p.s_data.connect();
         p.s_count.connect();
+        p.s_user.connect();
         for h in [&mut self.hin, &mut self.hout] {
             h.header.connect();
             h.vcx_on.connect();
@@ -197,9 +192,12 @@ impl<A: AesCore> Logic for Tx<A> {
     }
 
     fn hdl(&self) -> Verilog {
-        let mut v = crate::tx_layout::verilog();
+        let mut v = crate::wire_layout::verilog();
         // What the register file reads from the datapath.
-        let incs: Vec<String> = crate::tx_regs::COUNTERS
+        let map = crate::regs::RegisterMap::of(crate::regs::Side::Tx);
+        let incs: Vec<String> = map
+            .side
+            .counters()
             .iter()
             .map(|(n, _)| format!("inc_{n}"))
             .collect();
@@ -207,15 +205,11 @@ impl<A: AesCore> Logic for Tx<A> {
             "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
             incs.join(", ")
         );
-        v += &crate::tx_regs::verilog();
-        v += &CONTROL.replace(
-            "@KEY_SUITE@",
-            if self._key_bits == 256 {
-                "2'd1"
-            } else {
-                "2'd0"
-            },
-        );
+        v += &map.verilog();
+        v += &crate::policy::context_checks(self._key_bits);
+        v += &CONTROL
+            .replace("@CLASSIFY@", crate::policy::classification())
+            .replace("@CLASSIFY_STEP@", crate::policy::classification_step());
         Verilog::Custom(v)
     }
 }
@@ -268,18 +262,7 @@ initial begin
   ks_own = 0; spec_n = 0; ks_drop = 0;
 end
 
-// Configuration checks (STATUS.config_error): what this IP cannot apply.
-function sv_bad(input [3:0] sv);
-  sv_bad = sv == 4'd0 || sv == 4'd4 || sv > 4'd5;
-endfunction
-wire config_error = config_suite != @KEY_SUITE@ || config_tag_mode > 2'd1 || config_tag_len == 2'd3
-  || config_stride == 8'd0 || config_control_dt < 6'h13
-  || sv_bad(next_frame_sv_top) || sv_bad(next_frame_sv_middle) || sv_bad(next_frame_sv_bottom);
 wire active = config_enable & loaded & ~config_error;
-wire [4:0] tag_bytes = config_tag_len == 2'd0 ? 5'd16 : config_tag_len == 2'd1 ? 5'd12 : 5'd8;
-wire [7:0] config_byte = {config_suite, config_tag_mode, config_tag_len, config_crc32, 1'b0};
-wire [7:0] stream8 = {4'd0, config_stream};
-wire [1:0] stream_vcx = config_vcx ? config_stream[3:2] : 2'b00;
 
 // Input items.
 wire it_valid = al$m_valid;
@@ -297,15 +280,7 @@ wire h_mine = active & h_stream == config_stream;
 wire h_long = h_dt >= 6'h10;
 wire h_bad = hin$uncorrectable;
 wire is_hdr = st == HDR & it_valid & it_hdr;
-// Classification of a long packet in an open frame (spec §2).
-wire h_class = h_long & h_dt != 6'h10 & h_dt != 6'h11 & h_dt != config_control_dt;
-wire [1:0] blk = h_dt == 6'h12 ? (seen_mid ? 2'd2 : 2'd0) : 2'd1;
-wire [3:0] blk_sv = blk == 2'd0 ? sv_top : blk == 2'd1 ? sv_mid : sv_bot;
-wire [7:0] blk_ph = blk == 2'd0 ? ph_top : blk == 2'd1 ? ph_mid : ph_bot;
-wire [7:0] blk_ph_next = blk_ph + 8'd1 == config_stride ? 8'd0 : blk_ph + 8'd1;
-wire h_cov = blk_sv == 4'd1 | blk_sv == 4'd2 | (blk_sv == 4'd3 & blk_ph == 8'd0);
-wire h_enc = blk_sv == 4'd1;
-wire h_tag_here = config_tag_mode == 2'd1 & h_cov;
+@CLASSIFY@wire h_tag_here = config_tag_mode == 2'd1 & h_cov;
 wire [17:0] h_wc_out = {2'd0, h_wc} + 18'd12 + (config_crc32 ? 18'd4 : 18'd0) + (h_tag_here ? {13'd0, tag_bytes} : 18'd0);
 // Key slot of the next frame.
 wire slot0_hit = key0_id_valid & key0_id_key_id == next_frame_key_id;
@@ -452,7 +427,7 @@ end
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
-                p_hdr[29:24], paddr[1:0]};
+                p_hdr[29:24], paddr[1:0], pk$m_user[7:1]};
 /* verilator lint_on UNUSEDSIGNAL */
 
 always @(*) begin
@@ -488,13 +463,13 @@ always @(*) begin
   pk$s_data = ch_data;
   pk$s_count = ch_count;
   pk$s_last = ch_last;
-  pk$s_error = ch_error;
+  pk$s_user = {7'd0, ch_error};
   pk$s_valid = ch_valid;
   pk$m_ready = m_axis_tready;
   m_axis_tdata = pk$m_data;
   m_axis_tkeep = pk$m_keep;
   m_axis_tlast = pk$m_last;
-  m_axis_tuser = pk$m_error;
+  m_axis_tuser = pk$m_user[0];
   m_axis_tvalid = pk$m_valid;
   // AES core: key load, then H, E_K(J0)s and keystream in request order.
   aes$clock = clock;
@@ -637,12 +612,7 @@ always @(posedge clock) begin
         p_tag_here <= h_tag_here;
         p_over <= h_wc_out > 18'd65535;
         mc <= mc + 32'd1;
-        if (h_dt != 6'h12) seen_mid <= 1'b1;
-        case (blk)
-          2'd0: ph_top <= blk_ph_next;
-          2'd1: ph_mid <= blk_ph_next;
-          default: ph_bot <= blk_ph_next;
-        endcase
+        @CLASSIFY_STEP@
         if (h_cov) begin
           recs <= recs + 32'd1;
           cbytes <= cbytes + {16'd0, h_wc};

@@ -219,12 +219,20 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
     check("synth_wrap", mods);
 }
 
-#[test]
-fn tx_configurations_lint_and_compile() {
-    use csi2sec_hdl::tx_config::TxConfig;
-    let all = TxConfig::all();
+fn link_configurations(side: csi2sec_hdl::regs::Side) {
+    let all = csi2sec_hdl::link_config::LinkConfig::all(side);
     assert_eq!(all.len(), 18);
     for c in all {
         check(&c.name.clone(), c.emit().expect("emit"));
     }
+}
+
+#[test]
+fn tx_configurations_lint_and_compile() {
+    link_configurations(csi2sec_hdl::regs::Side::Tx);
+}
+
+#[test]
+fn rx_configurations_lint_and_compile() {
+    link_configurations(csi2sec_hdl::regs::Side::Rx);
 }

@@ -9,6 +9,6 @@
 
 pub mod drive;
 pub mod engines;
+pub mod link;
 pub mod model;
 pub mod report;
-pub mod tx;

@@ -4,10 +4,13 @@
 //! with `csi2sec_sim::tx::protect`.
 
 use csi2sec_hdl::config::Arch;
+use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
 use csi2sec_testbench::drive::Stalls;
-use csi2sec_testbench::tx::{build_tx, config_for, packets, rtl_stream, run_tx, run_tx_packets};
+use csi2sec_testbench::link::{
+    build_link, config_for, packets, rtl_stream, run_link, run_link_packets,
+};
 use std::path::PathBuf;
 
 fn spec_dir() -> PathBuf {
@@ -33,10 +36,10 @@ fn check(
     if let Some(e) = expected {
         assert_eq!(model, e, "{name}: the model disagrees with the example");
     }
-    let cfg = config_for(ctx, arch).expect("config");
-    let b = build_tx(&cfg).expect("build");
-    let run =
-        run_tx(&b, ctx, input, stalls, 7).unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
+    let cfg = config_for(ctx, Side::Tx, arch).expect("config");
+    let b = build_link(&cfg).expect("build");
+    let run = run_link(&b, Side::Tx, ctx, input, stalls, 7)
+        .unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
     if run.output != model {
         let at = run
             .output
@@ -85,7 +88,7 @@ fn check(
         counters.input_ecc_corrected,
         "{name}: input_ecc_corrected"
     );
-    assert_eq!(run.flagged, 0, "{name}: packets flagged incomplete");
+    assert_eq!(run.flagged(), 0, "{name}: packets flagged incomplete");
     eprintln!(
         "{name} ({}, {stalls:?}): {} bytes in, {} out, {} packets protected, {} cycles, {:.2} input beats/cycle",
         cfg.name,
@@ -223,10 +226,10 @@ fn malformed_input_is_counted_and_the_next_frame_goes_through() {
     let n = pkts[cut].len();
     pkts[cut].truncate(n - 10);
     pkts[long[3]][1] ^= 0x03;
-    let cfg = config_for(&ctx, Arch::Pipelined).unwrap();
-    let b = build_tx(&cfg).expect("build");
+    let cfg = config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap();
+    let b = build_link(&cfg).expect("build");
     for stalls in [Stalls::None, Stalls::Both] {
-        let run = run_tx_packets(&b, &ctx, &pkts, stalls, 11).expect("run");
+        let run = run_link_packets(&b, Side::Tx, &ctx, &pkts, stalls, 11).expect("run");
         let get = |n: &str| {
             run.counters
                 .iter()
@@ -237,7 +240,8 @@ fn malformed_input_is_counted_and_the_next_frame_goes_through() {
         assert_eq!(get("input_length_error"), 1, "{stalls:?}");
         assert_eq!(get("input_ecc_error"), 1, "{stalls:?}");
         assert_eq!(
-            run.flagged, 1,
+            run.flagged(),
+            1,
             "{stalls:?}: the cut packet goes out flagged"
         );
         // Frame 2 is the model's frame 2, byte for byte.

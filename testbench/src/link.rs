@@ -1,44 +1,51 @@
-//! Cosimulation of the RTL TX (`csi2sec_tx`): program a security context
-//! through the APB register port as firmware would, stream a raw CSI-2
-//! packet stream through it, and collect what comes out.
+//! Cosimulation of the RTL TX (`csi2sec_tx`) and RX (`csi2sec_rx`):
+//! program a security context through the APB register port as firmware
+//! would, stream a raw CSI-2 packet stream through the block, and collect
+//! what comes out with its `tuser` per packet.
 //!
 //! Firmware's part at each FS of the configured stream: the frame's
 //! policy (SV per block and key_id, from the context's `frames` list) is
 //! written to `NEXT_FRAME` once the previous FS has been applied
-//! (`FRAMES_STARTED` counts them), before the FS enters the TX.
+//! (`FRAMES_STARTED` counts them), before the FS enters the block. The
+//! k-th frame's policy is the entry of frame counter `frame_counter + k`
+//! (the counter the TX gives it; the RX's model selects the entry by the
+//! counter on the wire, the same one while no frame is lost).
 
 use crate::drive::Stalls;
 use crate::model::{BuildError, Built, Dut, build};
 use csi2sec_hdl::config::Arch;
-use csi2sec_hdl::tx_config::TxConfig;
-use csi2sec_hdl::tx_regs::{Register, register};
+use csi2sec_hdl::link_config::LinkConfig;
+use csi2sec_hdl::regs::{Register, RegisterMap, Side};
 use csi2sec_sim::context::{Context, Protocol, StreamContext, TagMode, tag_len_code};
 use csi2sec_sim::crypto::Suite;
 use csi2sec_sim::packet::{DT_FS, Header, PacketReader};
 use csi2sec_sim::random::Rng;
+use csi2sec_sim::rx::Verdict;
 
-/// Build (or find in the cache) the Verilator model of a TX configuration.
-pub fn build_tx(cfg: &TxConfig) -> Result<Built, BuildError> {
+/// Build (or find in the cache) the Verilator model of a TX or RX
+/// configuration.
+pub fn build_link(cfg: &LinkConfig) -> Result<Built, BuildError> {
     let mods = cfg.emit().map_err(BuildError)?;
     build(&mods)
 }
 
-/// A TX configuration that can apply `ctx` (the default TX with the key
-/// size and AES architecture asked for), or why none can.
-pub fn config_for(ctx: &Context, arch: Arch) -> Result<TxConfig, String> {
+/// A configuration of `side` that can apply `ctx` (the default one with
+/// the key size and AES architecture asked for), or why none can.
+pub fn config_for(ctx: &Context, side: Side, arch: Arch) -> Result<LinkConfig, String> {
     let s = rtl_stream(ctx)?;
-    let mut c = TxConfig::default_tx();
+    let mut c = LinkConfig::default_of(side);
     c.arch = arch;
     c.key_bits = if s.suite == Suite::Gmac256 { 256 } else { 128 };
     c.name = c.default_name();
     Ok(c)
 }
 
-/// The one stream context of `ctx`, if this version's RTL TX can apply it.
+/// The one stream context of `ctx`, if this version's RTL (TX and RX)
+/// can apply it.
 pub fn rtl_stream(ctx: &Context) -> Result<&StreamContext, String> {
     let why = |m: &str| {
         Err(format!(
-            "this version's RTL TX cannot apply the context: {m} (the golden model can)"
+            "this version's RTL cannot apply the context: {m} (the golden model can)"
         ))
     };
     if ctx.protocol != Protocol::Sep {
@@ -60,7 +67,7 @@ pub fn rtl_stream(ctx: &Context) -> Result<&StreamContext, String> {
     Ok(s)
 }
 
-/// Port indices of the TX.
+/// Port indices of the TX or RX (they share their port names).
 struct Ports {
     reset: usize,
     s_data: usize,
@@ -109,13 +116,13 @@ impl Ports {
     }
 }
 
-/// What a TX run gave.
+/// What a run gave.
 #[derive(Clone, Debug, Default)]
-pub struct TxRun {
+pub struct LinkRun {
     /// The output stream, packets back to back.
     pub output: Vec<u8>,
-    /// Output packets flagged incomplete (`m_axis_tuser`).
-    pub flagged: usize,
+    /// `m_axis_tuser` of each output packet's last beat, in order.
+    pub users: Vec<u8>,
     /// Clock cycles from the first input beat to the last output beat.
     pub cycles: u64,
     /// Input beats taken.
@@ -126,15 +133,37 @@ pub struct TxRun {
     pub status: u32,
 }
 
-/// A running TX model with its APB port.
-pub struct TxDut<'a> {
-    pub dut: Dut<'a>,
-    p: Ports,
+impl LinkRun {
+    /// TX: output packets flagged incomplete (`tuser` bit 0).
+    pub fn flagged(&self) -> usize {
+        self.users.iter().filter(|&&u| u & 1 == 1).count()
+    }
+
+    /// RX: the frame verdicts and the packet verdicts, in output order,
+    /// decoded from `tuser` (bit 0 frame, bit 1 packet, bits 4:2 code).
+    pub fn verdicts(&self) -> (Vec<Verdict>, Vec<Verdict>) {
+        let code = |u: u8| Verdict::ALL.get((u >> 2 & 7) as usize).copied();
+        let pick = |bit: u8| {
+            self.users
+                .iter()
+                .filter(|&&u| u & bit != 0)
+                .map(|&u| code(u).unwrap_or(Verdict::FormatError))
+                .collect()
+        };
+        (pick(1), pick(2))
+    }
 }
 
-impl<'a> TxDut<'a> {
+/// A running TX or RX model with its APB port.
+pub struct LinkDut<'a> {
+    pub dut: Dut<'a>,
+    p: Ports,
+    pub map: RegisterMap,
+}
+
+impl<'a> LinkDut<'a> {
     /// A fresh instance, reset for two cycles.
-    pub fn new(b: &'a Built) -> TxDut<'a> {
+    pub fn new(b: &'a Built, side: Side) -> LinkDut<'a> {
         let p = Ports::of(b);
         let mut dut = b.instance();
         dut.set(p.reset, 1);
@@ -142,7 +171,11 @@ impl<'a> TxDut<'a> {
         dut.tick(2);
         dut.set(p.reset, 0);
         dut.tick(1);
-        TxDut { dut, p }
+        LinkDut {
+            dut,
+            p,
+            map: RegisterMap::of(side),
+        }
     }
 
     /// APB write (setup and access phases).
@@ -192,16 +225,16 @@ impl<'a> TxDut<'a> {
 
     /// Write fields of register `name`: `(field, value)` pairs, the rest 0.
     pub fn write_fields(&mut self, name: &str, fields: &[(&str, u32)]) {
-        let r = register(name);
+        let r = self.map.register(name).clone();
         self.write(r.offset, pack(&r, fields));
     }
 
     pub fn read_reg(&mut self, name: &str) -> u32 {
-        self.read(register(name).offset)
+        self.read(self.map.register(name).offset)
     }
 
     /// Program the security context of `s` as firmware would: CONFIG
-    /// (enable last), WINDOW, FC_INIT, the key slots, then CTRL.load.
+    /// (enable last), WINDOW, FC_INIT (TX), the key slots, then CTRL.load.
     pub fn program(&mut self, ctx: &Context, s: &StreamContext) {
         let suite = s.suite.code() as u32;
         let mode = match s.tag_mode {
@@ -227,14 +260,17 @@ impl<'a> TxDut<'a> {
             "window",
             &[("offset", s.window.0 as u32), ("length", s.window.1 as u32)],
         );
-        self.write_fields("fc_init", &[("value", s.frame_counter)]);
+        if self.map.has("fc_init") {
+            self.write_fields("fc_init", &[("value", s.frame_counter)]);
+        }
         for (i, k) in s.keys.iter().enumerate().take(2) {
             let key = k.key.expose();
             for w in 0..8 {
                 let word = (0..4).fold(0u32, |a, b| {
                     a << 8 | *key.get(4 * w + b).unwrap_or(&0) as u32
                 });
-                self.write(register(&format!("key{i}_w{w}")).offset, word);
+                let a = self.map.register(&format!("key{i}_w{w}")).offset;
+                self.write(a, word);
             }
             self.write_fields(
                 &format!("key{i}_id"),
@@ -247,7 +283,9 @@ impl<'a> TxDut<'a> {
 
     /// The event counters.
     pub fn counters(&mut self) -> Vec<(String, u32)> {
-        csi2sec_hdl::tx_regs::COUNTERS
+        self.map
+            .side
+            .counters()
             .iter()
             .map(|(n, _)| (n.to_string(), self.read_reg(n)))
             .collect()
@@ -286,36 +324,38 @@ pub fn packets(input: &[u8], vcx: bool) -> Vec<&[u8]> {
         .collect()
 }
 
-/// Stream `input` through a TX programmed with `ctx` (whose single stream
-/// the RTL supports; see [`rtl_stream`]).
-pub fn run_tx(
+/// Stream `input` through a TX or RX programmed with `ctx` (whose single
+/// stream the RTL supports; see [`rtl_stream`]).
+pub fn run_link(
     b: &Built,
+    side: Side,
     ctx: &Context,
     input: &[u8],
     stalls: Stalls,
     seed: u64,
-) -> Result<TxRun, String> {
+) -> Result<LinkRun, String> {
     let pkts: Vec<Vec<u8>> = packets(input, ctx.vcx)
         .into_iter()
         .map(|p| p.to_vec())
         .collect();
-    run_tx_packets(b, ctx, &pkts, stalls, seed)
+    run_link_packets(b, side, ctx, &pkts, stalls, seed)
 }
 
-/// Stream `pkts` through the TX, each as one AXI4-Stream burst, whatever
-/// its header says (a packet may be cut short or corrupt).
-pub fn run_tx_packets(
+/// Stream `pkts` through the block, each as one AXI4-Stream burst,
+/// whatever its header says (a packet may be cut short or corrupt).
+pub fn run_link_packets(
     b: &Built,
+    side: Side,
     ctx: &Context,
     pkts: &[Vec<u8>],
     stalls: Stalls,
     seed: u64,
-) -> Result<TxRun, String> {
+) -> Result<LinkRun, String> {
     let s = rtl_stream(ctx)?.clone();
-    let mut t = TxDut::new(b);
+    let mut t = LinkDut::new(b, side);
     t.program(ctx, &s);
-    let fs_reg = register("frames_started").offset;
-    let next_frame = register("next_frame");
+    let fs_reg = t.map.register("frames_started").offset;
+    let next_frame = t.map.register("next_frame").clone();
     let mut rng = Rng::new(seed);
     // Beats of every packet, with the index of the FS packets (of the
     // configured stream, their header decoding clean or corrected).
@@ -347,7 +387,7 @@ pub fn run_tx_packets(
             fs_index += 1;
         }
     }
-    let mut run = TxRun::default();
+    let mut run = LinkRun::default();
     let mut fc: Option<u32> = None;
     let (mut sent, mut idle, mut first, mut last_out) = (0usize, 0u64, None, 0u64);
     let mut cur = Vec::new();
@@ -400,7 +440,7 @@ pub fn run_tx_packets(
                 }
             }
             if d.get(t.p.m_last) == 1 {
-                run.flagged += d.get(t.p.m_user) as usize;
+                run.users.push(d.get(t.p.m_user) as u8);
                 run.output.append(&mut cur);
             }
             last_out = d.cycles;
@@ -414,7 +454,8 @@ pub fn run_tx_packets(
         }
         if d.cycles > limit {
             return Err(format!(
-                "TX stuck: {sent} of {} input beats taken, {} output bytes",
+                "{} stuck: {sent} of {} input beats taken, {} output bytes",
+                side.name().to_uppercase(),
                 beats.len(),
                 run.output.len()
             ));

@@ -1,7 +1,10 @@
-//! TX configurations: what `csi2sec generate --block tx` can emit.
+//! TX and RX configurations: what `csi2sec generate --block tx|rx` can
+//! emit.
 
 use crate::config::{Arch, GHASH_PIPELINE};
 use crate::emit::{Module, emit};
+use crate::regs::Side;
+use crate::rx::Rx;
 use crate::sub_bytes::SboxForm;
 use crate::tx::Tx;
 use rust_hdl::prelude::*;
@@ -52,9 +55,11 @@ impl Suites {
     }
 }
 
-/// One TX configuration.
+/// One TX or RX configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct TxConfig {
+pub struct LinkConfig {
+    /// TX (sensor side) or RX (SoC side).
+    pub side: Side,
     pub protocol: Protocol,
     /// Stream width in bytes (4, 8 or 16).
     pub width: usize,
@@ -70,11 +75,22 @@ pub struct TxConfig {
     pub name: String,
 }
 
-impl TxConfig {
+impl LinkConfig {
     /// The README's default TX: SEP, GMAC-128, width 16, pipelined AES
     /// with `rom` S-boxes.
-    pub fn default_tx() -> TxConfig {
-        let mut c = TxConfig {
+    pub fn default_tx() -> LinkConfig {
+        LinkConfig::default_of(Side::Tx)
+    }
+
+    /// The README's default RX, the TX's counterpart.
+    pub fn default_rx() -> LinkConfig {
+        LinkConfig::default_of(Side::Rx)
+    }
+
+    /// The default configuration of a side.
+    pub fn default_of(side: Side) -> LinkConfig {
+        let mut c = LinkConfig {
+            side,
             protocol: Protocol::Sep,
             width: 16,
             streams: 1,
@@ -89,14 +105,15 @@ impl TxConfig {
         c
     }
 
-    /// `tx_<protocol>_<suites><key bits>_w<width>_<arch>_<sbox>`.
+    /// `<side>_<protocol>_<suites><key bits>_w<width>_<arch>_<sbox>`.
     pub fn default_name(&self) -> String {
         let arch = match (self.arch, self.stages) {
             (Arch::Pipelined, 2) => "pipelined2".to_string(),
             (a, _) => a.name().to_string(),
         };
         format!(
-            "tx_{}_{}{}_w{}_{}_{}",
+            "{}_{}_{}{}_w{}_{}_{}",
+            self.side.name(),
             self.protocol.name(),
             self.suites.name(),
             self.key_bits,
@@ -109,7 +126,8 @@ impl TxConfig {
     /// One line describing the configuration (written in every file header).
     pub fn describe(&self) -> String {
         format!(
-            "block=tx protocol={} width={} streams={} suites={} key_bits={} arch={} stages={} sbox={} name={}",
+            "block={} protocol={} width={} streams={} suites={} key_bits={} arch={} stages={} sbox={} name={}",
+            self.side.name(),
             self.protocol.name(),
             self.width,
             self.streams,
@@ -122,9 +140,10 @@ impl TxConfig {
         )
     }
 
-    /// Every TX design this version emits: key sizes × AES architectures
-    /// (pipelined with 1 and 2 stages per round) × S-box forms.
-    pub fn all() -> Vec<TxConfig> {
+    /// Every design of a side this version emits: key sizes × AES
+    /// architectures (pipelined with 1 and 2 stages per round) × S-box
+    /// forms.
+    pub fn all(side: Side) -> Vec<LinkConfig> {
         let mut out = Vec::new();
         for key_bits in [128, 256] {
             for (arch, stages) in [
@@ -133,12 +152,12 @@ impl TxConfig {
                 (Arch::Pipelined, 2),
             ] {
                 for sbox in SboxForm::ALL {
-                    let mut c = TxConfig {
+                    let mut c = LinkConfig {
                         key_bits,
                         arch,
                         stages,
                         sbox,
-                        ..TxConfig::default_tx()
+                        ..LinkConfig::default_of(side)
                     };
                     c.name = c.default_name();
                     out.push(c);
@@ -177,24 +196,27 @@ impl TxConfig {
             ));
         }
         // What this version's RTL implements (the golden model does all).
+        let side = self.side.name().to_uppercase();
         if self.protocol != Protocol::Sep {
-            return Err("--protocol fsed: this version's TX RTL implements SEP only (the golden model does both)".into());
+            return Err(format!(
+                "--protocol fsed: this version's {side} RTL implements SEP only (the golden model does both)"
+            ));
         }
         if self.width != 16 {
             return Err(format!(
-                "--width {}: this version's TX RTL is 16 bytes wide",
+                "--width {}: this version's {side} RTL is 16 bytes wide",
                 self.width
             ));
         }
         if self.streams != 1 {
             return Err(format!(
-                "--streams {}: this version's TX RTL holds one stream context",
+                "--streams {}: this version's {side} RTL holds one stream context",
                 self.streams
             ));
         }
         if self.suites != Suites::Gmac {
             return Err(format!(
-                "--suites {}: this version's TX RTL implements the GMAC suites only",
+                "--suites {}: this version's {side} RTL implements the GMAC suites only",
                 self.suites.name()
             ));
         }
@@ -204,16 +226,16 @@ impl TxConfig {
     /// Emit the configuration's modules (top first).
     pub fn emit(&self) -> Result<Vec<Module>, String> {
         self.check()?;
-        fn go<U: Block>(mut u: U, c: &TxConfig) -> Result<Vec<Module>, String> {
+        fn go<U: Block>(mut u: U, c: &LinkConfig) -> Result<Vec<Module>, String> {
             u.connect_all();
             emit(&u, &c.name, &c.describe())
         }
-        match self.arch {
-            Arch::Pipelined => go(
-                Tx::pipelined(self.key_bits, self.sbox, self.stages, GHASH_PIPELINE),
-                self,
-            ),
-            Arch::Iterative => go(Tx::iterative(self.key_bits, self.sbox), self),
+        let (k, s, n) = (self.key_bits, self.sbox, self.stages);
+        match (self.side, self.arch) {
+            (Side::Tx, Arch::Pipelined) => go(Tx::pipelined(k, s, n, GHASH_PIPELINE), self),
+            (Side::Tx, Arch::Iterative) => go(Tx::iterative(k, s), self),
+            (Side::Rx, Arch::Pipelined) => go(Rx::pipelined(k, s, n, GHASH_PIPELINE), self),
+            (Side::Rx, Arch::Iterative) => go(Rx::iterative(k, s), self),
         }
     }
 }

@@ -1,0 +1,566 @@
+// ---- RX control (spec §6). Included in the body of the RX top by hdl/src/rx.rs.
+localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, WBODY = 5'd5, WLEN = 5'd6,
+           WTAG = 5'd7, WCRC = 5'd8, WTRUNC = 5'd9, TTRAIL = 5'd10, TLEN = 5'd11, TTAG = 5'd12,
+           TBODY = 5'd13, TEVAL = 5'd14, ABORT = 5'd15, ABORTY = 5'd16;
+reg [4:0] st;
+// Context and frame state of the configured stream.
+reg loaded, policy_error, frame_open, want_key, fc_known, seen_mid, closing, tp_seen;
+reg f_fmt, f_pol, f_auth, gh_open, h_got;
+reg [31:0] fc, mc, recs, cbytes, gh_blocks;
+reg [15:0] fnum;
+reg [3:0] sv_top, sv_mid, sv_bot;
+reg [7:0] kid, ph_top, ph_mid, ph_bot;
+reg kslot, key_ok, key_cur;
+// Replay state: the last accepted frame counter per key slot.
+reg [1:0] acc_valid;
+reg [31:0] acc_fc0, acc_fc1;
+reg [2:0] last_verdict;
+reg verdict_valid, alarm_r;
+// The wrapped packet in progress: expected coverage, decryption, wire
+// footer, message-mode tag, findings.
+reg p_cov, p_dec, p_crc32, p_tag_chk, p_msg, p_fmt, p_pol, p_auth;
+// The tag packet in progress.
+reg p_tp_single, p_tp_exp;
+// Walk of every packet: offset of the next beat, end of the payload as
+// received (4 + WC), end of the data of a wrapped packet (16 + its
+// original WC), where the bytes after the data start (CRC-32, tag; a tag
+// packet's entry), and those bytes.
+reg [16:0] off, pl_end, data_end, tail_start;
+reg [255:0] tail;
+reg [15:0] crc_rx, crc16i, crc16o;
+reg [31:0] crc32;
+reg w_long, w_chk, w_bad, check;
+// AES requests: H, E_K(J0), keystream; in order through the core.
+reg req_h, req_j0, h_wait, j0_wait, j0_ok;
+reg [127:0] j0, ej0, tag_r;
+reg [95:0] ks_prefix;
+reg [31:0] ks_ctr;
+reg [12:0] ks_left;
+reg [7:0] outstanding;
+initial begin
+  st = HDR; loaded = 0; policy_error = 0; frame_open = 0; want_key = 0; fc_known = 0; seen_mid = 0; closing = 0;
+  tp_seen = 0; f_fmt = 0; f_pol = 0; f_auth = 0; gh_open = 0; h_got = 0;
+  fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
+  kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0;
+  acc_valid = 0; acc_fc0 = 0; acc_fc1 = 0; last_verdict = 0; verdict_valid = 0; alarm_r = 0;
+  p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_msg = 0; p_fmt = 0; p_pol = 0; p_auth = 0;
+  p_tp_single = 0; p_tp_exp = 0;
+  off = 0; pl_end = 0; data_end = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
+  w_long = 0; w_chk = 0; w_bad = 0; check = 0;
+  req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; j0 = 0; ej0 = 0; tag_r = 0;
+  ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
+end
+
+wire active = config_enable & loaded & ~config_error;
+wire message_mode = config_tag_mode == 2'd1;
+
+// Input beat.
+function [4:0] keep_count(input [15:0] k);
+  integer i;
+  begin
+    keep_count = 5'd0;
+    for (i = 0; i < 16; i = i + 1) keep_count = keep_count + {4'd0, k[i]};
+  end
+endfunction
+wire in_valid = s_axis_tvalid;
+wire in_last = s_axis_tlast;
+wire [127:0] in_data = s_axis_tdata;
+wire [4:0] in_count = keep_count(s_axis_tkeep);
+
+// The header (corrected).
+wire [31:0] hf = hin$fixed;
+wire [5:0] h_dt = hf[5:0];
+wire [15:0] h_wc = hf[23:8];
+wire [1:0] h_vcx = hf[31:30];
+wire [3:0] h_stream = {h_vcx, hf[7:6]};
+wire h_bad = hin$uncorrectable;
+wire h_long = h_dt >= 6'h10;
+wire h_mine = active & h_stream == config_stream;
+// A header is looked at once the previous packet's checks are in.
+wire hv = st == HDR & in_valid & ~check & ~want_key;
+@CLASSIFY@
+// The SEP header as the wire gives it (spec §4, §5.1): RH bytes 4..15
+// are bytes 4..15 of a wrapped packet's first beat.
+wire [7:0] w_cfg = in_data[47:40];
+wire [7:0] w_kid = in_data[55:48];
+wire [7:0] w_stream = in_data[63:56];
+wire [31:0] w_fc = bswap32(in_data[95:64]);
+wire [31:0] w_mc = bswap32(in_data[127:96]);
+wire w_cov = in_data[37];
+wire w_crc32 = w_cfg[1];
+wire w_tag_here = w_cfg[5:4] == 2'd1 & w_cov;
+wire [4:0] w_tbytes = w_cfg[3:2] == 2'd0 ? 5'd16 : w_cfg[3:2] == 2'd1 ? 5'd12 : 5'd8;
+wire [16:0] w_over = 17'd12 + (w_crc32 ? 17'd4 : 17'd0) + (w_tag_here ? {12'd0, w_tbytes} : 17'd0);
+wire w_decodable = w_cfg[3:2] != 2'd3 & {1'b0, h_wc} >= w_over & in_count == 5'd16 & ~in_last;
+wire [15:0] w_wc0 = h_wc - w_over[15:0];
+wire [12:0] w_blocks = 13'(({1'b0, w_wc0} + 17'd15) >> 4);
+// What the context expects of this packet.
+wire [31:0] frame_fc = fc_known ? fc : w_fc;
+wire [127:0] rh_exp = record_header(hf[7:0], h_vcx, w_wc0, h_cov, blk_sv, config_byte | {7'd0, h_enc}, kid,
+                                    stream8, frame_fc, mc);
+wire [7:0] cur_kid = kslot ? key1_id_key_id : key0_id_key_id;
+
+// Header decisions (spec §2, §6).
+wire h_ok = hv & ~h_bad;
+wire fs_mine = h_ok & h_mine & h_dt == 6'h00;
+wire fe_mine = h_ok & h_mine & h_dt == 6'h01 & frame_open;
+wire in_frame = h_ok & h_mine & frame_open & h_dt != 6'h00 & h_dt != 6'h01;
+wire is_ctl = h_long & h_dt == config_control_dt;
+wire hdr_ctl = in_frame & is_ctl;
+wire ctl_out = h_ok & h_mine & ~frame_open & is_ctl;
+wire hdr_wrap = in_frame & h_class & w_decodable;
+wire hdr_raw = in_frame & h_class & ~w_decodable;
+wire close_now = (fs_mine & frame_open) | fe_mine;
+// A SEP tag packet (spec §5.1): in place, first byte 0xFE, a non-zero
+// multiple of 16 + T bytes.
+wire [15:0] tp_entry = {11'd0, tag_bytes} + 16'd16;
+wire tp_len_ok = h_wc != 16'd0 & (tag_bytes == 5'd16 ? h_wc % 16'd32 == 16'd0
+                                 : tag_bytes == 5'd12 ? h_wc % 16'd28 == 16'd0 : h_wc % 16'd24 == 16'd0);
+wire tp_ok = hdr_ctl & ~closing & in_count > 5'd4 & in_data[39:32] == 8'hfe & tp_len_ok;
+wire tp_exp_now = config_tag_mode == 2'd0 & recs != 32'd0;
+wire hdr_pass = h_ok & ~hdr_wrap & ~hdr_ctl & ~ctl_out;
+wire hdr_drop = hv & (h_bad | ctl_out | (hdr_ctl & ~tp_ok));
+// A frame closes once its GHASH is idle; an FS waits for the AES core
+// (the next frame may load another key).
+wire pass_ok = pk$s_ready & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle);
+wire wrap_ok = pk$s_ready & (~h_cov | gh$s_ready);
+wire hdr_take = (hdr_pass & pass_ok) | hdr_drop | tp_ok | (hdr_wrap & wrap_ok);
+wire close_take = close_now & hdr_pass & pass_ok;
+wire fs_take = fs_mine & hdr_pass & pass_ok;
+// The verdict of the frame being closed (spec §6: the first that applies).
+wire replay_hit = kslot ? acc_valid[1] & fc <= acc_fc1 : acc_valid[0] & fc <= acc_fc0;
+wire missing = tp_exp_now & ~tp_seen;
+wire [2:0] f_verdict = f_fmt ? 3'd0 : f_pol ? 3'd1 : missing ? 3'd2 : f_auth ? 3'd3
+                     : (fc_known & replay_hit) ? 3'd4 : recs == 32'd0 ? 3'd5 : 3'd6;
+// Key slot of the next frame.
+wire slot0_hit = key0_id_valid & key0_id_key_id == next_frame_key_id;
+wire slot1_hit = key1_id_valid & key1_id_key_id == next_frame_key_id;
+wire key_write = apb_write & paddr[11:2] >= 10'd8 & paddr[11:2] <= 10'd25;
+
+// AES core.
+wire aes_idle = ~req_h & ~req_j0 & ks_left == 13'd0 & outstanding == 8'd0;
+wire ks_ok = aes$m_valid & ~h_wait & ~j0_wait;
+wire [127:0] ks = rev16(aes$m_data);
+wire cap_j0 = j0_wait & aes$m_valid;
+wire cap_h = h_wait & aes$m_valid & gh$h_ready;
+
+// Walk of the current beat: its packet offset and what it holds.
+wire [16:0] b_off = st == HDR ? 17'd0 : off;
+wire [16:0] b_end = b_off + {12'd0, in_count};
+wire [16:0] cur_pl_end = st == HDR ? 17'd4 + {1'b0, h_wc} : pl_end;
+wire cur_long = st == HDR ? h_long : w_long;
+wire len_bad = b_end != (cur_long ? cur_pl_end + 17'd2 : 17'd4);
+// Payload bytes as received (the CRC-16 check).
+wire [16:0] pl_hi = cur_pl_end < b_end ? cur_pl_end : b_end;
+wire [16:0] pl_lo = b_off < 17'd4 ? 17'd4 : b_off;
+wire [4:0] c16i_n = cur_long & pl_hi > pl_lo ? 5'(pl_hi - pl_lo) : 5'd0;
+// The received CRC-16 bytes.
+wire [16:0] cr0 = cur_pl_end - b_off;
+wire [16:0] cr1 = cur_pl_end + 17'd1 - b_off;
+wire cr0_in = cur_pl_end >= b_off & cur_pl_end < b_end;
+wire cr1_in = cur_pl_end + 17'd1 >= b_off & cur_pl_end + 17'd1 < b_end;
+wire [15:0] crc_rx_next = {cr1_in ? in_data[8*cr1[3:0] +: 8] : crc_rx[15:8],
+                           cr0_in ? in_data[8*cr0[3:0] +: 8] : crc_rx[7:0]};
+wire [15:0] crc_err = crc_rx ^ crc16i;
+// The bytes after the data (CRC-32 and tag of a wrapped packet, the
+// first entry of a tag packet), up to 32.
+wire [16:0] cur_tail_start = st == HDR ? (hdr_ctl ? 17'd4 : 17'h10000) : tail_start;
+wire [255:0] tail_base = st == HDR ? 256'd0 : tail;
+wire [255:0] tail_next;
+// The data of a wrapped packet in this beat (it starts on a beat).
+wire [16:0] d_hi = data_end < b_end ? data_end : b_end;
+wire [4:0] n_data = d_hi > b_off ? 5'(d_hi - b_off) : 5'd0;
+wire [127:0] dmask;
+genvar g;
+generate
+  for (g = 0; g < 32; g = g + 1) begin : tl
+    wire [16:0] at = cur_tail_start + 17'(g);
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [16:0] pos = at - b_off;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign tail_next[8*g+7:8*g] = (at >= b_off & at < b_end & at < cur_pl_end) ? in_data[8*pos[3:0] +: 8]
+                                                                              : tail_base[8*g+7:8*g];
+  end
+  for (g = 0; g < 16; g = g + 1) begin : dm
+    assign dmask[8*g+7:8*g] = {8{n_data > g}};
+  end
+endgenerate
+wire [127:0] cipher = in_data & dmask;
+wire [127:0] plain = (in_data ^ (p_dec ? ks : 128'd0)) & dmask;
+wire body_go = in_valid & (n_data == 5'd0 | ((~p_dec | ks_ok) & (~p_cov | gh$s_ready) & pk$s_ready));
+wire body_take = st == WBODY & body_go;
+wire walk_take = (st == HDR & hdr_take) | (st == PASS & in_valid & pk$s_ready) | ((st == DROP | st == TBODY) & in_valid)
+               | body_take;
+
+// The end of a wrapped packet: its findings and its verdict (message mode).
+wire [127:0] tmask = tag_bytes == 5'd16 ? {128{1'b1}} : tag_bytes == 5'd12 ? {32'd0, {96{1'b1}}} : {64'd0, {64{1'b1}}};
+wire [127:0] wire_tag = p_crc32 ? tail[159:32] : tail[127:0];
+wire [127:0] tag_calc = rev16(gh$y ^ ej0);
+wire tag_ok = ((tag_calc ^ wire_tag) & tmask) == 128'd0;
+wire w_fmt = p_fmt | w_bad | crc_err != 16'd0 | (p_crc32 & tail[31:0] != ~crc32);
+wire [2:0] p_verdict = w_fmt ? 3'd0 : p_pol ? 3'd1 : p_auth ? 3'd3 : (fc_known & replay_hit) ? 3'd4
+                     : ~p_cov ? 3'd5 : 3'd6;
+wire trunc_go = pk$s_ready & ks_left == 13'd0 & ~j0_wait;
+// The tag packet's entry against the rebuilt trailer and the tag.
+wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
+wire tp_auth_fail = ~p_tp_exp | ~p_tp_single | tail[127:0] != trailer | ((tail[255:128] ^ tag_r) & tmask) != 128'd0;
+
+// Output chunks.
+reg [127:0] ch_data;
+reg [4:0] ch_count;
+reg [7:0] ch_user;
+reg ch_last, ch_valid;
+always @(*) begin
+  ch_data = 128'd0; ch_count = 5'd0; ch_user = 8'd0; ch_last = 1'b0; ch_valid = 1'b0;
+  case (st)
+    HDR: begin
+      ch_data = hdr_wrap ? {96'd0, h_vcx, hout$ecc, w_wc0, hf[7:0]} : {in_data[127:32], hf};
+      ch_count = hdr_wrap ? 5'd4 : in_count;
+      ch_last = ~hdr_wrap & in_last;
+      ch_user = close_now ? {3'd0, f_verdict, 2'b01} : (hdr_raw & message_mode) ? 8'b00000010 : 8'd0;
+      ch_valid = (hdr_pass & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle))
+               | (hdr_wrap & (~h_cov | gh$s_ready));
+    end
+    PASS: begin
+      ch_data = in_data;
+      ch_count = in_count;
+      ch_last = in_last;
+      ch_valid = in_valid;
+    end
+    WBODY: begin
+      ch_data = plain;
+      ch_count = n_data;
+      ch_valid = in_valid & n_data != 5'd0 & (~p_dec | ks_ok) & (~p_cov | gh$s_ready);
+    end
+    WCRC: begin
+      ch_data = {112'd0, crc16o ^ crc_err};
+      ch_count = 5'd2;
+      ch_last = 1'b1;
+      ch_user = message_mode ? {3'd0, p_verdict, 2'b10} : 8'd0;
+      ch_valid = 1'b1;
+    end
+    WTRUNC: begin
+      ch_last = 1'b1;
+      ch_user = message_mode ? 8'b00000010 : 8'd0;
+      ch_valid = ks_left == 13'd0 & ~j0_wait;
+    end
+    default: ;
+  endcase
+end
+// Outputs of the shared blocks that this configuration does not read.
+/* verilator lint_off UNUSEDSIGNAL */
+wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
+                paddr[1:0], stream_vcx, w_cfg[7:6], cr0[16:4], cr1[16:4]};
+/* verilator lint_on UNUSEDSIGNAL */
+
+always @(*) begin
+  s_axis_tready = walk_take;
+  hin$header = in_data[31:0];
+  hin$vcx_on = config_vcx;
+  hout$header = {h_vcx, 6'd0, w_wc0, hf[7:0]};
+  hout$vcx_on = config_vcx;
+  // CRCs: the check over the payload as received; the SEP CRC-32 over
+  // SEP header and data as received; the output CRC-16 over the data
+  // given back.
+  c16i$state = {16'd0, st == HDR ? 16'hffff : crc16i};
+  c16i$data = st == HDR ? {32'd0, in_data[127:32]} : in_data;
+  c16i$count = c16i_n;
+  c32$state = st == HDR ? 32'hffffffff : crc32;
+  c32$data = st == HDR ? {32'd0, in_data[127:32]} : in_data;
+  c32$count = st == HDR ? 5'd12 : n_data;
+  c16o$state = {16'd0, crc16o};
+  c16o$data = plain;
+  c16o$count = n_data;
+  // Output.
+  pk$clock = clock;
+  pk$reset = reset;
+  pk$s_data = ch_data;
+  pk$s_count = ch_count;
+  pk$s_last = ch_last;
+  pk$s_user = ch_user;
+  pk$s_valid = ch_valid;
+  pk$m_ready = m_axis_tready;
+  m_axis_tdata = pk$m_data;
+  m_axis_tkeep = pk$m_keep;
+  m_axis_tlast = pk$m_last;
+  m_axis_tuser = pk$m_user;
+  m_axis_tvalid = pk$m_valid;
+  // AES core: key load, then H, E_K(J0)s and keystream in request order.
+  aes$clock = clock;
+  aes$zeroize = reset | ctrl_clear;
+  aes$flush = st == WTRUNC & ks_left == 13'd0 & ~j0_wait;
+  aes$key = kslot ? key1 : key0;
+  aes$key_valid = st == KEY;
+  aes$s_data = rev16(req_h ? 128'd0 : req_j0 ? j0 : {bswap32(ks_ctr), ks_prefix});
+  aes$s_valid = (req_h | req_j0 | ks_left != 13'd0) & aes$key_loaded & st != WTRUNC;
+  aes$m_ready = cap_j0 | cap_h | (body_take & p_dec & n_data != 5'd0);
+  // GHASH: the records the context expects, the trailer, the length block.
+  gh$clock = clock;
+  gh$zeroize = reset | ctrl_clear;
+  gh$h = aes$m_data;
+  gh$h_valid = h_wait & aes$m_valid;
+  gh$s_last = st == WLEN | st == TLEN | st == ABORT;
+  gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(cipher) : st == TTRAIL ? rev16(trailer)
+            : (st == WLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
+  gh$s_valid = (hv & hdr_wrap & h_cov & pk$s_ready)
+             | (st == WBODY & p_cov & in_valid & n_data != 5'd0 & (~p_dec | ks_ok) & pk$s_ready)
+             | st == TTRAIL | st == TLEN | st == ABORT | (st == WLEN);
+  gh$y_ready = (st == WTAG & j0_ok) | (st == TTAG & j0_ok) | st == ABORTY;
+  alarm = alarm_r;
+end
+
+// Status registers the register file reads.
+assign ro_status = {21'd0, last_verdict, 2'd0, kslot, key_ok, frame_open, verdict_valid, config_error | policy_error, active};
+assign ro_frame_counter = fc;
+always @(*) begin
+  inc_frames_format_error = close_take & f_verdict == 3'd0;
+  inc_frames_policy_violation = close_take & f_verdict == 3'd1;
+  inc_frames_missing_tag = close_take & f_verdict == 3'd2;
+  inc_frames_auth_fail = close_take & f_verdict == 3'd3;
+  inc_frames_replay = close_take & f_verdict == 3'd4;
+  inc_frames_unprotected = close_take & f_verdict == 3'd5;
+  inc_frames_ok = close_take & f_verdict == 3'd6;
+  inc_packets_ok = message_mode & st == WCRC & pk$s_ready & p_verdict == 3'd6;
+  inc_packets_not_ok = message_mode & ((st == WCRC & pk$s_ready & p_verdict < 3'd5)
+                                     | (hdr_raw & hdr_take) | (st == WTRUNC & trunc_go));
+  inc_control_outside_frame = ctl_out;
+  inc_released_as_received = hdr_raw & hdr_take;
+  inc_input_ecc_corrected = hdr_take & ~h_bad & hin$corrected;
+  inc_input_ecc_error = hv & h_bad;
+  inc_input_length_error = (check & w_bad) | (hdr_take & ~h_bad & ~h_long & in_last & len_bad);
+  inc_frames_started = fs_take;
+end
+
+always @(posedge clock) begin
+  check <= 1'b0;
+  alarm_r <= close_take & f_verdict < 3'd5;
+  // AES bookkeeping.
+  if (aes$s_valid & aes$s_ready) begin
+    if (req_h) req_h <= 1'b0;
+    else if (req_j0) req_j0 <= 1'b0;
+    else begin
+      ks_left <= ks_left - 13'd1;
+      ks_ctr <= ks_ctr + 32'd1;
+    end
+  end
+  outstanding <= outstanding + {7'd0, aes$s_valid & aes$s_ready} - {7'd0, aes$m_valid & aes$m_ready};
+  if (cap_j0) begin
+    ej0 <= aes$m_data;
+    j0_wait <= 1'b0;
+    j0_ok <= 1'b1;
+  end
+  if (cap_h) h_wait <= 1'b0;
+  if (gh$h_valid & gh$h_ready) h_got <= 1'b1;
+  if (key_write) key_ok <= 1'b0;
+  if (ctrl_load) begin
+    loaded <= 1'b1;
+    policy_error <= 1'b0;
+    acc_valid <= 2'b00;
+    verdict_valid <= 1'b0;
+  end
+  // The walk of every packet.
+  if (walk_take) begin
+    off <= b_end;
+    crc_rx <= crc_rx_next;
+    crc16i <= c16i$next[15:0];
+    tail <= tail_next;
+    if (in_last) begin
+      w_bad <= (st == HDR ? ~h_bad : 1'b1) & len_bad;
+      if (st == HDR ? h_long & ~h_bad : w_long) check <= 1'b1;
+    end
+  end
+  if (check & w_chk & (w_bad | crc_err != 16'd0)) f_fmt <= 1'b1;
+  case (st)
+    HDR: begin
+      if (~check & want_key & aes_idle) begin
+        want_key <= 1'b0;
+        st <= KEY;
+      end
+      if (hdr_take) begin
+        pl_end <= 17'd4 + {1'b0, h_wc};
+        w_long <= h_long & ~h_bad;
+        w_chk <= in_frame & h_long & ~hdr_wrap & ~hdr_ctl;
+        tail_start <= hdr_ctl ? 17'd4 : 17'd16 + {1'b0, w_wc0} ;
+        data_end <= 17'd16 + {1'b0, w_wc0};
+        if (in_frame & closing) f_fmt <= 1'b1;
+        if ((h_bad & frame_open) | (hdr_ctl & ~tp_ok)) f_fmt <= 1'b1;
+      end
+      if (close_take) begin
+        // The frame's verdict goes out on this FE or FS.
+        last_verdict <= f_verdict;
+        verdict_valid <= 1'b1;
+        frame_open <= 1'b0;
+        if (f_verdict == 3'd6) begin
+          if (kslot) begin
+            acc_valid[1] <= 1'b1;
+            acc_fc1 <= fc;
+          end else begin
+            acc_valid[0] <= 1'b1;
+            acc_fc0 <= fc;
+          end
+        end
+      end
+      if (fs_take) begin
+        // FS (spec §6): a new frame under the policy of NEXT_FRAME.
+        frame_open <= slot0_hit | slot1_hit;
+        policy_error <= ~(slot0_hit | slot1_hit);
+        want_key <= (slot0_hit | slot1_hit) & ~(key_ok & key_cur == (slot1_hit & ~slot0_hit));
+        fnum <= h_wc;
+        {sv_top, sv_mid, sv_bot} <= {next_frame_sv_top, next_frame_sv_middle, next_frame_sv_bottom};
+        kid <= next_frame_key_id;
+        kslot <= slot1_hit & ~slot0_hit;
+        fc_known <= 1'b0; closing <= 1'b0; tp_seen <= 1'b0; f_fmt <= 1'b0; f_pol <= 1'b0; f_auth <= 1'b0;
+        mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0; gh_blocks <= 32'd0; seen_mid <= 1'b0;
+        ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
+      end
+      if (hv & (fs_mine & frame_open | fe_mine) & gh_open & aes_idle) st <= ABORT;
+      if (hdr_take & (hdr_wrap | hdr_raw)) begin
+        mc <= mc + 32'd1;
+        @CLASSIFY_STEP@
+      end
+      if (hdr_take & hdr_raw) f_fmt <= 1'b1;
+      if (hdr_take & hdr_wrap) begin
+        p_cov <= h_cov;
+        p_dec <= w_cfg[0] & key_ok & w_kid == cur_kid;
+        p_crc32 <= w_crc32;
+        p_tag_chk <= w_tag_here & w_cfg[3:2] == config_tag_len;
+        p_msg <= message_mode & h_cov;
+        p_fmt <= closing;
+        p_pol <= in_data[63:32] != rh_exp[63:32] | (fc_known & w_fc != fc);
+        p_auth <= w_mc != mc;
+        crc32 <= c32$next;
+        crc16o <= 16'hffff;
+        if (h_cov) begin
+          recs <= recs + 32'd1;
+          cbytes <= cbytes + {16'd0, w_wc0};
+          gh_open <= 1'b1;
+          gh_blocks <= gh_blocks + 32'd1;
+        end
+        if (~fc_known) begin
+          fc_known <= 1'b1;
+          fc <= w_fc;
+        end
+        if (~fc_known & ~message_mode) begin
+          req_j0 <= 1'b1;
+          j0 <= tag_j0(stream8, kid, 8'd0, w_fc, 32'd0);
+          j0_wait <= 1'b1;
+          j0_ok <= 1'b0;
+        end
+        if (message_mode & h_cov) begin
+          req_j0 <= 1'b1;
+          j0 <= tag_j0(stream8, kid, 8'd1, frame_fc, mc);
+          j0_wait <= 1'b1;
+          j0_ok <= 1'b0;
+        end
+        if (w_cfg[0] & key_ok & w_kid == cur_kid) begin
+          ks_left <= w_blocks;
+          ks_ctr <= 32'd1;
+          ks_prefix <= ctr_prefix(w_stream, w_kid, w_fc, w_mc);
+        end
+        st <= WBODY;
+      end else if (hdr_take & tp_ok) begin
+        p_tp_single <= h_wc == tp_entry;
+        p_tp_exp <= tp_exp_now;
+        st <= in_last ? TEVAL : tp_exp_now ? TTRAIL : TBODY;
+      end else if (hdr_take & ~in_last) begin
+        st <= hdr_pass ? PASS : DROP;
+      end
+    end
+    PASS: if (in_valid & pk$s_ready & in_last) st <= HDR;
+    DROP: if (in_valid & in_last) st <= HDR;
+    KEY: if (aes$key_ready) begin
+      key_ok <= 1'b0;
+      h_got <= 1'b0;
+      req_h <= 1'b1;
+      h_wait <= 1'b1;
+      st <= KEYH;
+    end
+    KEYH: if (h_got & ~h_wait & gh$h_loaded) begin
+      key_ok <= 1'b1;
+      key_cur <= kslot;
+      st <= HDR;
+    end
+    WBODY: if (body_take) begin
+      if (n_data != 5'd0) begin
+        crc32 <= c32$next;
+        crc16o <= c16o$next[15:0];
+        if (p_cov) gh_blocks <= gh_blocks + 32'd1;
+      end
+      if (in_last & b_end < data_end) begin
+        ks_left <= 13'd0;
+        st <= WTRUNC;
+      end else if (in_last) st <= p_msg ? WLEN : WCRC;
+    end
+    WLEN: if (gh$s_ready) st <= WTAG;
+    WTAG: if (gh$y_valid & j0_ok) begin
+      if (p_tag_chk & ~tag_ok) p_auth <= 1'b1;
+      j0_ok <= 1'b0;
+      gh_open <= 1'b0;
+      gh_blocks <= 32'd0;
+      st <= WCRC;
+    end
+    WCRC: if (pk$s_ready) begin
+      if (w_fmt) f_fmt <= 1'b1;
+      if (p_pol) f_pol <= 1'b1;
+      if (p_auth) f_auth <= 1'b1;
+      st <= HDR;
+    end
+    WTRUNC: if (trunc_go) begin
+      // The keystream still in the core is dropped (flush); a message
+      // scope in progress is closed and its tag dropped.
+      outstanding <= 8'd0;
+      f_fmt <= 1'b1;
+      if (p_pol) f_pol <= 1'b1;
+      if (p_auth) f_auth <= 1'b1;
+      st <= p_msg ? ABORT : HDR;
+    end
+    TTRAIL: if (gh$s_ready) begin
+      gh_blocks <= gh_blocks + 32'd1;
+      st <= TLEN;
+    end
+    TLEN: if (gh$s_ready) st <= TTAG;
+    TTAG: if (gh$y_valid & j0_ok) begin
+      tag_r <= tag_calc;
+      j0_ok <= 1'b0;
+      gh_open <= 1'b0;
+      gh_blocks <= 32'd0;
+      st <= TBODY;
+    end
+    TBODY: if (in_valid & in_last) st <= TEVAL;
+    TEVAL: begin
+      // The tag packet (spec §6 items 2 and 5).
+      if (w_bad | crc_err != 16'd0) f_fmt <= 1'b1;
+      if (tp_auth_fail) f_auth <= 1'b1;
+      closing <= 1'b1;
+      tp_seen <= 1'b1;
+      st <= HDR;
+    end
+    ABORT: if (gh$s_ready) st <= ABORTY;
+    ABORTY: if (gh$y_valid) begin
+      gh_open <= 1'b0;
+      gh_blocks <= 32'd0;
+      j0_ok <= 1'b0;
+      st <= HDR;
+    end
+    default: st <= HDR;
+  endcase
+  if (reset | ctrl_clear) begin
+    st <= HDR;
+    frame_open <= 1'b0;
+    want_key <= 1'b0;
+    gh_open <= 1'b0;
+    key_ok <= 1'b0;
+    req_h <= 1'b0; req_j0 <= 1'b0; h_wait <= 1'b0; j0_wait <= 1'b0; j0_ok <= 1'b0;
+    ks_left <= 13'd0;
+    outstanding <= 8'd0;
+    ej0 <= 128'd0;
+    tag_r <= 128'd0;
+  end
+  if (reset) begin
+    loaded <= 1'b0;
+    policy_error <= 1'b0;
+    acc_valid <= 2'b00;
+    verdict_valid <= 1'b0;
+    check <= 1'b0;
+  end
+end
