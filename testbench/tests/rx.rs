@@ -136,3 +136,236 @@ fn round_trip_four_ways() {
         assert_eq!(run.verdicts().0, vec![Verdict::Ok; 3]);
     }
 }
+
+#[test]
+fn spec_examples_the_rtl_applies() {
+    let dir = spec_dir().join("examples");
+    let mut ran = 0;
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("spec examples")
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let ctx = Context::from_value(&v["config"]).expect("context");
+        let name = v["name"].as_str().unwrap();
+        if let Err(why) = rtl_stream(&ctx) {
+            eprintln!("{name}: skipped: {why}");
+            continue;
+        }
+        let wire = hex::decode(v["output_hex"].as_str().unwrap()).unwrap();
+        for arch in [Arch::Iterative, Arch::Pipelined] {
+            check(name, &ctx, &wire, arch, Stalls::None);
+        }
+        ran += 1;
+    }
+    assert!(ran >= 1, "no spec example ran through the RTL RX");
+}
+
+#[test]
+fn message_mode_crc32_and_tag_lengths() {
+    let input = frames(40, 5, 2, 2);
+    for (mode, sv, crc, t) in [
+        ("message", [1, 3, 2], true, 12),
+        ("message", [5, 1, 3], false, 8),
+        ("frame", [3, 3, 1], true, 8),
+    ] {
+        let ctx = context(mode, sv, crc, t);
+        let wire = protect(&ctx, &input);
+        let run = check(
+            &format!("{mode} {sv:?} crc32={crc} T={t}"),
+            &ctx,
+            &wire,
+            Arch::Pipelined,
+            Stalls::Both,
+        );
+        assert_eq!(run.output, input, "the RX gives back the TX's input");
+        if mode == "message" {
+            assert!(
+                !run.verdicts().1.is_empty(),
+                "packet verdicts in message mode"
+            );
+        }
+    }
+}
+
+/// The payload range of the `k`-th packet longer than 40 bytes.
+fn long_packet(wire: &[u8], k: usize) -> std::ops::Range<usize> {
+    let mut at = 0;
+    let mut seen = 0;
+    for p in packets(wire, true) {
+        if p.len() > 40 {
+            if seen == k {
+                return at + 4..at + p.len() - 2;
+            }
+            seen += 1;
+        }
+        at += p.len();
+    }
+    panic!("no long packet {k}")
+}
+
+/// Recompute the CRC-16 of the long packet whose payload is `r`.
+fn repair_crc(wire: &mut [u8], r: std::ops::Range<usize>) {
+    let c = CRC16.update(CRC16.init(), &wire[r.clone()]) as u16;
+    wire[r.end..r.end + 2].copy_from_slice(&c.to_le_bytes());
+}
+
+#[test]
+fn tampered_streams_fail_where_the_model_says() {
+    let input = frames(48, 6, 2, 5);
+    for mode in ["frame", "message"] {
+        let ctx = context(mode, [2, 1, 2], false, 16);
+        let wire = protect(&ctx, &input);
+        // A covered byte of a line changed, the CRC-16 repaired.
+        for k in [1, 3] {
+            let mut bad = wire.clone();
+            let r = long_packet(&bad, k);
+            bad[r.start + 20] ^= 0x40;
+            repair_crc(&mut bad, r);
+            let run = check(
+                &format!("{mode}: byte changed in line {k}"),
+                &ctx,
+                &bad,
+                Arch::Pipelined,
+                Stalls::Both,
+            );
+            let (f, p) = run.verdicts();
+            assert!(
+                f.contains(&Verdict::AuthFail) || p.contains(&Verdict::AuthFail),
+                "{mode}: a changed covered byte gives auth_fail"
+            );
+        }
+        // A bad CRC-16 (format_error).
+        let mut bad = wire.clone();
+        let r = long_packet(&bad, 2);
+        bad[r.end] ^= 1;
+        let run = check(
+            &format!("{mode}: CRC-16 error"),
+            &ctx,
+            &bad,
+            Arch::Pipelined,
+            Stalls::None,
+        );
+        assert_eq!(run.verdicts().0[0], Verdict::FormatError);
+    }
+}
+
+#[test]
+fn a_downgrade_is_a_policy_violation() {
+    // The sender claims SV-5 everywhere: no tags, CRCs all correct. The
+    // RX's policy comes from its registers, not from the wire.
+    let input = frames(48, 5, 2, 6);
+    let ctx = context("frame", [2, 1, 2], true, 16);
+    let mut weak = context("frame", [5, 5, 5], true, 16);
+    weak.streams[0].frames[1].sv = [5, 5, 5];
+    let wire = protect(&weak, &input);
+    let run = check(
+        "downgrade to SV-5",
+        &ctx,
+        &wire,
+        Arch::Pipelined,
+        Stalls::None,
+    );
+    assert_eq!(run.verdicts().0, vec![Verdict::PolicyViolation; 2]);
+}
+
+#[test]
+fn a_replayed_frame_is_caught() {
+    let input = frames(48, 5, 2, 7);
+    let ctx = context("frame", [2, 2, 2], false, 16);
+    let wire = protect(&ctx, &input);
+    let mut replayed = wire.clone();
+    replayed.extend_from_slice(&wire);
+    let run = check("replay", &ctx, &replayed, Arch::Pipelined, Stalls::None);
+    assert_eq!(
+        run.verdicts().0,
+        vec![Verdict::Ok, Verdict::Ok, Verdict::Replay, Verdict::Replay]
+    );
+}
+
+#[test]
+fn a_key_change_at_a_frame_boundary() {
+    // Two key slots; frames alternate between them. Model TX → RTL RX, and
+    // RTL TX → RTL RX.
+    let text = r#"{"protocol": "sep", "streams": [{"stream": 0, "suite": "gmac-128", "tag_mode": "message",
+        "crc32": true, "keys": [{"key_id": 3, "key": "000102030405060708090a0b0c0d0e0f"},
+                                {"key_id": 9, "key": "f0e0d0c0b0a090807060504030201000"}],
+        "active_key_id": 3, "frames": [{"sv": [1, 1, 2]}, {"sv": [2, 1, 1], "key_id": 9}]}]}"#;
+    let ctx = Context::from_json(text).expect("context");
+    let input = frames(40, 4, 4, 8);
+    let wire = protect(&ctx, &input);
+    let run = check("key change", &ctx, &wire, Arch::Pipelined, Stalls::Both);
+    assert_eq!(run.output, input);
+    assert_eq!(run.verdicts().0, vec![Verdict::Ok; 4]);
+    let tx = build_link(&config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap()).unwrap();
+    let rtl_wire = run_link(&tx, Side::Tx, &ctx, &input, Stalls::None, 3)
+        .unwrap()
+        .output;
+    assert_eq!(rtl_wire, wire, "RTL TX equals the model's");
+}
+
+#[test]
+fn rtl_tx_into_rtl_rx_on_full_lines() {
+    // 1536 RAW10 pixels: 1920-byte lines; every line SV-1.
+    let input = frames(1536, 8, 2, 3);
+    let ctx = context("frame", [1, 1, 1], false, 16);
+    let tx = build_link(&config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap()).unwrap();
+    let wire = run_link(&tx, Side::Tx, &ctx, &input, Stalls::None, 3)
+        .unwrap()
+        .output;
+    let run = check(
+        "RTL TX → RTL RX, 1920-byte lines SV-1",
+        &ctx,
+        &wire,
+        Arch::Pipelined,
+        Stalls::None,
+    );
+    assert_eq!(run.output, input);
+    assert_eq!(run.verdicts().0, vec![Verdict::Ok; 2]);
+}
+
+#[test]
+fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
+    let input = frames(64, 6, 3, 4);
+    let ctx = context("frame", [2, 1, 2], true, 16);
+    let wire = protect(&ctx, &input);
+    let (model_out, _) = csi2sec_sim::rx::verify(&ctx, &wire);
+    let b = build_link(&config_for(&ctx, Side::Rx, Arch::Pipelined).unwrap()).unwrap();
+    let base: Vec<Vec<u8>> = packets(&wire, true).iter().map(|p| p.to_vec()).collect();
+    let long: Vec<usize> = (0..base.len()).filter(|&i| base[i].len() > 40).collect();
+    let per_frame = long.len() / 3;
+    let target = long[per_frame + 2];
+    let cases: [(&str, fn(&mut Vec<u8>)); 3] = [
+        ("2-bit ECC error", |p| p[1] ^= 0x03),
+        ("tlast before WC bytes", |p| {
+            let n = p.len();
+            p.truncate(n - 30)
+        }),
+        ("WC longer than the packet", |p| {
+            p.extend_from_slice(&[0u8; 7]);
+        }),
+    ];
+    for (what, f) in cases {
+        let mut pkts = base.clone();
+        f(&mut pkts[target]);
+        for stalls in [Stalls::None, Stalls::Both] {
+            let run = run_link_packets(&b, Side::Rx, &ctx, &pkts, stalls, 9).expect("run");
+            let (fv, _) = run.verdicts();
+            assert_eq!(
+                fv,
+                vec![Verdict::Ok, Verdict::FormatError, Verdict::Ok],
+                "{what} ({stalls:?})"
+            );
+            // The last frame comes out as the model gives it.
+            let last = &model_out[model_out.len() - model_out.len() / 3 + 200..];
+            assert!(
+                run.output.ends_with(last),
+                "{what} ({stalls:?}): last frame"
+            );
+            eprintln!("{what} ({stalls:?}): frames {fv:?}");
+        }
+    }
+}
