@@ -565,11 +565,12 @@ fn cosim_refuses_what_this_version_lacks() {
         .arg("cosim")
         .arg("--context")
         .arg(&ctx)
-        .arg("--rx")
+        .arg("--vcd")
+        .arg(d.join("w.vcd"))
         .arg(&input)
         .arg(d.join("o.bin")));
     assert_eq!(code, 2);
-    assert!(err.contains("RTL RX is not in this version"), "{err}");
+    assert!(err.contains("--vcd"), "{err}");
     let cmac = bad_context(&d, "cmac", |v| {
         v["streams"][0]["suite"] = "cmac-128".into();
         v["streams"][0]["frames"] = serde_json::json!([{"sv": [2, 2, 2]}]);
@@ -583,4 +584,58 @@ fn cosim_refuses_what_this_version_lacks() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("a CMAC suite"), "{err}");
     assert!(!d.join("o.bin").exists());
+}
+
+#[test]
+fn cosim_rx_gives_back_the_input_and_exits_1_on_a_tampered_stream() {
+    let d = dir("cosim_rx");
+    let ctx = repo("vectors/contexts/demo-sep-gmac128.json");
+    let (input, wire, back) = (d.join("in.bin"), d.join("wire.bin"), d.join("back.bin"));
+    let (code, _, err) = run(bin()
+        .args(["frames", "--width", "64", "--height", "6", "--format", "raw10", "--frames", "2"])
+        .arg(&input));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(bin()
+        .arg("protect")
+        .arg("--context")
+        .arg(&ctx)
+        .arg(&input)
+        .arg(&wire));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(bin()
+        .arg("cosim")
+        .arg("--rx")
+        .arg("--context")
+        .arg(&ctx)
+        .arg(&wire)
+        .arg(&back));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("frame 1: ok"), "{out}");
+    assert_eq!(
+        std::fs::read(&back).unwrap(),
+        std::fs::read(&input).unwrap()
+    );
+    // The first frame's tag packet, one tag byte changed: auth_fail, exit 1.
+    let mut w = std::fs::read(&wire).unwrap();
+    let tag_packet = csi2sec_sim::packet::PacketReader::new(&w, true)
+        .map(|p| p.expect("packet"))
+        .find(|p| p.header.dt == 0x13)
+        .expect("a SEP tag packet")
+        .offset;
+    w[tag_packet + 4 + 20] ^= 1;
+    let c = csi2sec_sim::crc::CRC16.update(
+        csi2sec_sim::crc::CRC16.init(),
+        &w[tag_packet + 4..tag_packet + 36],
+    ) as u16;
+    w[tag_packet + 36..tag_packet + 38].copy_from_slice(&c.to_le_bytes());
+    std::fs::write(&wire, &w).unwrap();
+    let (code, out, err) = run(bin()
+        .arg("cosim")
+        .arg("--rx")
+        .arg("--context")
+        .arg(&ctx)
+        .arg(&wire)
+        .arg(&back));
+    assert_eq!(code, 1, "{out} {err}");
+    assert!(out.contains("frame 0: auth_fail"), "{out}");
 }
