@@ -441,11 +441,6 @@ fn cosim(
     output: &Path,
 ) -> Result<ExitCode, Fail> {
     use csi2sec_testbench::link;
-    if vcd.is_some() {
-        return Err(Fail(
-            "--vcd: waveform dumping is not in this version".into(),
-        ));
-    }
     if !(0.0..1.0).contains(&stall) {
         return Err(Fail(format!(
             "--stall {stall}: expected a probability in [0, 1)"
@@ -461,14 +456,14 @@ fn cosim(
         "cosim: building {} (Verilator; cached under target/cosim/)",
         cfg.name
     );
-    let built = link::build_link(&cfg).map_err(|e| Fail(e.to_string()))?;
+    let built = link::build_link_with(&cfg, vcd.is_some()).map_err(|e| Fail(e.to_string()))?;
     let stalls = if stall > 0.0 {
         Stalls::Percent((stall * 100.0).round() as u8)
     } else {
         Stalls::None
     };
     let t = Instant::now();
-    let run = link::run_link(&built, side, &ctx, &data, stalls, 1).map_err(Fail)?;
+    let run = link::run_link_with(&built, side, &ctx, &data, stalls, 1, vcd).map_err(Fail)?;
     let secs = t.elapsed().as_secs_f64();
     write_atomic(output, &run.output)?;
     let c = |n: &str| {
@@ -521,6 +516,9 @@ fn cosim(
         run.output.len() as f64 / run.cycles.max(1) as f64,
         run.cycles as f64 / secs / 1e3
     );
+    if let Some(p) = vcd {
+        eprintln!("cosim: waveform in {} (open it with gtkwave)", p.display());
+    }
     Ok(if good {
         ExitCode::SUCCESS
     } else {

@@ -12,7 +12,7 @@
 //! counter on the wire, the same one while no frame is lost).
 
 use crate::drive::Stalls;
-use crate::model::{BuildError, Built, Dut, build};
+use crate::model::{BuildError, Built, Dut, build_with};
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::link_config::LinkConfig;
 use csi2sec_hdl::regs::{Register, RegisterMap, Side};
@@ -25,8 +25,13 @@ use csi2sec_sim::rx::Verdict;
 /// Build (or find in the cache) the Verilator model of a TX or RX
 /// configuration.
 pub fn build_link(cfg: &LinkConfig) -> Result<Built, BuildError> {
+    build_link_with(cfg, false)
+}
+
+/// As [`build_link`]; with `trace`, a model that can dump a VCD waveform.
+pub fn build_link_with(cfg: &LinkConfig, trace: bool) -> Result<Built, BuildError> {
     let mods = cfg.emit().map_err(BuildError)?;
-    build(&mods)
+    build_with(&mods, trace)
 }
 
 /// A configuration of `side` that can apply `ctx` (the default one with
@@ -334,11 +339,25 @@ pub fn run_link(
     stalls: Stalls,
     seed: u64,
 ) -> Result<LinkRun, String> {
+    run_link_with(b, side, ctx, input, stalls, seed, None)
+}
+
+/// As [`run_link`], with a VCD waveform of the whole run written to `vcd`
+/// (the model must be built with tracing: [`build_link_with`]).
+pub fn run_link_with(
+    b: &Built,
+    side: Side,
+    ctx: &Context,
+    input: &[u8],
+    stalls: Stalls,
+    seed: u64,
+    vcd: Option<&std::path::Path>,
+) -> Result<LinkRun, String> {
     let pkts: Vec<Vec<u8>> = packets(input, ctx.vcx)
         .into_iter()
         .map(|p| p.to_vec())
         .collect();
-    run_link_packets(b, side, ctx, &pkts, stalls, seed)
+    run_packets(b, side, ctx, &pkts, stalls, seed, vcd)
 }
 
 /// Stream `pkts` through the block, each as one AXI4-Stream burst,
@@ -351,8 +370,23 @@ pub fn run_link_packets(
     stalls: Stalls,
     seed: u64,
 ) -> Result<LinkRun, String> {
+    run_packets(b, side, ctx, pkts, stalls, seed, None)
+}
+
+fn run_packets(
+    b: &Built,
+    side: Side,
+    ctx: &Context,
+    pkts: &[Vec<u8>],
+    stalls: Stalls,
+    seed: u64,
+    vcd: Option<&std::path::Path>,
+) -> Result<LinkRun, String> {
     let s = rtl_stream(ctx)?.clone();
     let mut t = LinkDut::new(b, side);
+    if let Some(path) = vcd {
+        t.dut.trace(path).map_err(|e| e.to_string())?;
+    }
     t.program(ctx, &s);
     let fs_reg = t.map.register("frames_started").offset;
     let next_frame = t.map.register("next_frame").clone();
