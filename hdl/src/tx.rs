@@ -4,7 +4,7 @@
 //!
 //! Streams are AXI4-Stream, 16 bytes per beat, one CSI-2 packet per
 //! `tlast` burst, byte `i` on `tdata[8i+7:8i]` (spec §7). Registers are
-//! on APB3 ([`crate::tx_regs`]). `m_axis_tuser` is high on the last beat
+//! on APB3 ([`crate::regs`]). `m_axis_tuser` is high on the last beat
 //! of a packet that went out incomplete (its input was cut short).
 //!
 //! Datapath: [`BodyAligner`] splits each input packet into its header and
