@@ -10,7 +10,7 @@
 //! Datapath: [`BodyAligner`] splits each input packet into its header and
 //! its body realigned to payload byte 0; the control below classifies
 //! the packet (spec §2), builds the SEP header and the record header
-//! ([`crate::tx_layout`]), runs the payload through the AES core as CTR
+//! ([`crate::wire_layout`]), runs the payload through the AES core as CTR
 //! keystream (SV-1) and the records through [`Ghash`], and hands the
 //! output's parts (header, SEP header, payload, CRC-32, tag, CRC-16) to
 //! [`BytePacker`], which packs them into beats. The CRCs are
