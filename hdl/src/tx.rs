@@ -364,7 +364,7 @@ always @(*) begin
       ch_valid = it_valid;
     end
     PSEP: begin
-      ch_data = {p_rh[127:32], hout$fixed[31:30], hout$ecc, p_hdr[23:0]};
+      ch_data = {p_rh[127:32], p_hdr[31:30], hout$ecc, p_hdr[23:0]};
       ch_count = 5'd16;
       ch_valid = ~p_over & (~p_cov | gh$s_ready);
     end

@@ -128,6 +128,9 @@ pub struct LinkRun {
     pub output: Vec<u8>,
     /// `m_axis_tuser` of each output packet's last beat, in order.
     pub users: Vec<u8>,
+    /// With [`run_link_reset`]: output bytes (and `users` entries) before
+    /// the reset.
+    pub reset_at: Option<(usize, usize)>,
     /// Clock cycles from the first input beat to the last output beat.
     pub cycles: u64,
     /// Input beats taken.
@@ -357,7 +360,7 @@ pub fn run_link_with(
         .into_iter()
         .map(|p| p.to_vec())
         .collect();
-    run_packets(b, side, ctx, &pkts, stalls, seed, vcd)
+    run_packets(b, side, ctx, &pkts, stalls, seed, vcd, None)
 }
 
 /// Stream `pkts` through the block, each as one AXI4-Stream burst,
@@ -370,9 +373,25 @@ pub fn run_link_packets(
     stalls: Stalls,
     seed: u64,
 ) -> Result<LinkRun, String> {
-    run_packets(b, side, ctx, pkts, stalls, seed, None)
+    run_packets(b, side, ctx, pkts, stalls, seed, None, None)
 }
 
+/// As [`run_link_packets`], with a reset in the middle of the stream:
+/// before packet `reset_before` goes in (once the output has drained),
+/// `reset` is pulsed and firmware programs the context again.
+pub fn run_link_reset(
+    b: &Built,
+    side: Side,
+    ctx: &Context,
+    pkts: &[Vec<u8>],
+    reset_before: usize,
+    stalls: Stalls,
+    seed: u64,
+) -> Result<LinkRun, String> {
+    run_packets(b, side, ctx, pkts, stalls, seed, None, Some(reset_before))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run_packets(
     b: &Built,
     side: Side,
@@ -381,9 +400,17 @@ fn run_packets(
     stalls: Stalls,
     seed: u64,
     vcd: Option<&std::path::Path>,
+    reset_before: Option<usize>,
 ) -> Result<LinkRun, String> {
     let s = rtl_stream(ctx)?.clone();
     let mut t = LinkDut::new(b, side);
+    let reset_beat = reset_before.map(|k| {
+        pkts[..k]
+            .iter()
+            .map(|p| p.len().div_ceil(16))
+            .sum::<usize>()
+    });
+    let mut fs_base = 0usize;
     if let Some(path) = vcd {
         t.dut.trace(path).map_err(|e| e.to_string())?;
     }
@@ -427,9 +454,34 @@ fn run_packets(
     let mut cur = Vec::new();
     let limit = 200 * beats.len() as u64 + 100_000;
     loop {
+        // Reset in mid-stream, once the output has drained; firmware
+        // programs the context again.
+        let mut hold = false;
+        if reset_beat == Some(sent) && run.reset_at.is_none() {
+            hold = true;
+            if idle > 100 {
+                let d = &mut t.dut;
+                d.set(t.p.s_valid, 0);
+                d.set(t.p.reset, 1);
+                d.tick(2);
+                d.set(t.p.reset, 0);
+                d.tick(1);
+                t.program(ctx, &s);
+                fs_base = beats[sent..].iter().find_map(|b| b.3).unwrap_or(0);
+                fc = None;
+                if !cur.is_empty() {
+                    return Err(format!(
+                        "{} output bytes of a packet half sent at the reset",
+                        cur.len()
+                    ));
+                }
+                run.reset_at = Some((run.output.len(), run.users.len()));
+                hold = false;
+            }
+        }
         // Firmware: the next frame's policy, once the previous FS is applied.
         if let Some((_, _, _, Some(k))) = beats.get(sent).copied() {
-            if t.read(fs_reg) as usize == k {
+            if t.read(fs_reg) as usize + fs_base == k {
                 let this = match fc {
                     None => s.frame_counter,
                     Some(u32::MAX) => u32::MAX,
@@ -449,7 +501,8 @@ fn run_packets(
             }
         }
         let d = &mut t.dut;
-        let offer = sent < beats.len() && beats[sent].3.is_none() && stalls.source_on(&mut rng);
+        let offer =
+            !hold && sent < beats.len() && beats[sent].3.is_none() && stalls.source_on(&mut rng);
         if offer {
             let (data, keep, last, _) = beats[sent];
             d.set(t.p.s_data, data);

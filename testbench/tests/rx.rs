@@ -369,3 +369,84 @@ fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
         }
     }
 }
+
+/// The index of the packet that starts frame `n` (its FS).
+fn fs_packet(pkts: &[Vec<u8>], n: usize) -> usize {
+    (0..pkts.len())
+        .filter(|&i| pkts[i].len() == 4 && pkts[i][0] & 0x3f == 0)
+        .nth(n)
+        .expect("FS")
+}
+
+#[test]
+fn reset_mid_frame_recovers_at_the_next_fs() {
+    // TX and RX each reset in the middle of frame 1, reprogrammed by
+    // firmware; from frame 2 on each gives what a fresh block gives.
+    let input = frames(64, 6, 3, 9);
+    let ctx = context("message", [2, 1, 2], true, 16);
+    let wire = protect(&ctx, &input);
+    for (side, stream) in [(Side::Tx, &input), (Side::Rx, &wire)] {
+        let b = build_link(&config_for(&ctx, side, Arch::Pipelined).unwrap()).unwrap();
+        let pkts: Vec<Vec<u8>> = packets(stream, true).iter().map(|p| p.to_vec()).collect();
+        let (mid, next) = (fs_packet(&pkts, 1) + 5, fs_packet(&pkts, 2));
+        // After the reset: the rest of frame 1 (no FS yet), then frames 2..
+        let after: Vec<u8> = pkts[next..].concat();
+        let (want, want_users): (Vec<u8>, Vec<Verdict>) = match side {
+            Side::Tx => (
+                csi2sec_sim::tx::protect(&ctx, &after).unwrap().0,
+                Vec::new(),
+            ),
+            Side::Rx => {
+                let (out, r) = csi2sec_sim::rx::verify(&ctx, &after);
+                (out, r.packets.iter().map(|p| p.verdict).collect())
+            }
+        };
+        for stalls in [Stalls::None, Stalls::Both] {
+            let run =
+                csi2sec_testbench::link::run_link_reset(&b, side, &ctx, &pkts, mid, stalls, 4)
+                    .unwrap_or_else(|e| panic!("{side:?} {stalls:?}: {e}"));
+            let (at, users_at) = run.reset_at.expect("the reset happened");
+            // Before the reset: whole packets only.
+            assert!(
+                packets(&run.output[..at], true)
+                    .iter()
+                    .map(|p| p.len())
+                    .sum::<usize>()
+                    == at,
+                "{side:?} {stalls:?}: a packet half sent before the reset"
+            );
+            let rest = &run.output[at..];
+            // The tail of frame 1 after the reset passes through (no FS
+            // seen: no frame open); from the next FS on, as a fresh block.
+            assert!(
+                rest.ends_with(&want),
+                "{side:?} {stalls:?}: frames after the reset: {} bytes after, want {}; tail {} / want {}",
+                rest.len(),
+                want.len(),
+                hex::encode(&rest[rest.len().saturating_sub(want.len())..][..48.min(rest.len())]),
+                hex::encode(&want[..48.min(want.len())])
+            );
+            if side == Side::Rx {
+                let after = LinkRun {
+                    users: run.users[users_at..].to_vec(),
+                    ..Default::default()
+                };
+                assert_eq!(
+                    after.verdicts().1,
+                    want_users,
+                    "{stalls:?}: packet verdicts after the reset"
+                );
+                assert_eq!(
+                    run.verdicts().0.last(),
+                    Some(&Verdict::Ok),
+                    "{stalls:?}: last frame ok"
+                );
+            }
+            eprintln!(
+                "{side:?} reset mid-frame ({stalls:?}): {} bytes before, {} after",
+                at,
+                rest.len()
+            );
+        }
+    }
+}
