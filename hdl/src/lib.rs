@@ -23,6 +23,7 @@ pub mod ghash;
 pub mod header_ecc;
 pub mod key_expansion;
 pub mod link_config;
+pub mod link_glue;
 pub mod netlist;
 pub mod policy;
 pub mod ports;

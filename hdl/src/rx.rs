@@ -184,24 +184,11 @@ impl<A: AesCore> Logic for Rx<A> {
     }
 
     fn hdl(&self) -> Verilog {
-        let map = crate::regs::RegisterMap::of(crate::regs::Side::Rx);
-        let mut v = crate::wire_layout::verilog();
-        let incs: Vec<String> = map
-            .side
-            .counters()
-            .iter()
-            .map(|(n, _)| format!("inc_{n}"))
-            .collect();
-        v += &format!(
-            "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
-            incs.join(", ")
-        );
-        v += &map.verilog();
-        v += &crate::policy::context_checks(self._key_bits);
-        v += &CONTROL
-            .replace("@CLASSIFY@", crate::policy::classification())
-            .replace("@CLASSIFY_STEP@", crate::policy::classification_step());
-        Verilog::Custom(v)
+        Verilog::Custom(crate::link_glue::top_verilog(
+            crate::regs::Side::Rx,
+            self._key_bits,
+            CONTROL,
+        ))
     }
 }
 

@@ -132,17 +132,11 @@ wire replay_hit = kslot ? acc_valid[1] & fc <= acc_fc1 : acc_valid[0] & fc <= ac
 wire missing = tp_exp_now & ~tp_seen;
 wire [2:0] f_verdict = f_fmt ? 3'd0 : f_pol ? 3'd1 : missing ? 3'd2 : f_auth ? 3'd3
                      : (fc_known & replay_hit) ? 3'd4 : recs == 32'd0 ? 3'd5 : 3'd6;
-// Key slot of the next frame.
-wire slot0_hit = key0_id_valid & key0_id_key_id == next_frame_key_id;
-wire slot1_hit = key1_id_valid & key1_id_key_id == next_frame_key_id;
-wire key_write = apb_write & paddr[11:2] >= 10'd8 & paddr[11:2] <= 10'd25;
+@KEY_WIRES@
 
 // AES core.
 wire aes_idle = ~req_h & ~req_j0 & ks_left == 13'd0 & outstanding == 8'd0;
 wire ks_ok = aes$m_valid & ~h_wait & ~j0_wait;
-wire [127:0] ks = rev16(aes$m_data);
-wire cap_j0 = j0_wait & aes$m_valid;
-wire cap_h = h_wait & aes$m_valid & gh$h_ready;
 
 // Walk of the current beat: its packet offset and what it holds.
 wire [16:0] b_off = st == HDR ? 17'd0 : off;
@@ -271,34 +265,16 @@ always @(*) begin
   c16o$state = {16'd0, crc16o};
   c16o$data = plain;
   c16o$count = n_data;
-  // Output.
-  pk$clock = clock;
-  pk$reset = reset;
-  pk$s_data = ch_data;
-  pk$s_count = ch_count;
-  pk$s_last = ch_last;
+  // Output; the AES core and GHASH (key ports: see the glue).
+@ENGINE_WIRING@
   pk$s_user = ch_user;
-  pk$s_valid = ch_valid;
-  pk$m_ready = m_axis_tready;
-  m_axis_tdata = pk$m_data;
-  m_axis_tkeep = pk$m_keep;
-  m_axis_tlast = pk$m_last;
   m_axis_tuser = pk$m_user;
-  m_axis_tvalid = pk$m_valid;
   // AES core: key load, then H, E_K(J0)s and keystream in request order.
-  aes$clock = clock;
-  aes$zeroize = reset | ctrl_clear;
   aes$flush = st == WTRUNC & ks_left == 13'd0 & ~j0_wait;
-  aes$key = kslot ? key1 : key0;
-  aes$key_valid = st == KEY;
   aes$s_data = rev16(req_h ? 128'd0 : req_j0 ? j0 : {bswap32(ks_ctr), ks_prefix});
   aes$s_valid = (req_h | req_j0 | ks_left != 13'd0) & aes$key_loaded & st != WTRUNC;
   aes$m_ready = cap_j0 | cap_h | (body_take & p_dec & n_data != 5'd0);
   // GHASH: the records the context expects, the trailer, the length block.
-  gh$clock = clock;
-  gh$zeroize = reset | ctrl_clear;
-  gh$h = aes$m_data;
-  gh$h_valid = h_wait & aes$m_valid;
   gh$s_last = st == WLEN | st == TLEN | st == ABORT;
   gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(cipher) : st == TTRAIL ? rev16(trailer)
             : (st == WLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
@@ -343,15 +319,7 @@ always @(posedge clock) begin
       ks_ctr <= ks_ctr + 32'd1;
     end
   end
-  outstanding <= outstanding + {7'd0, aes$s_valid & aes$s_ready} - {7'd0, aes$m_valid & aes$m_ready};
-  if (cap_j0) begin
-    ej0 <= aes$m_data;
-    j0_wait <= 1'b0;
-    j0_ok <= 1'b1;
-  end
-  if (cap_h) h_wait <= 1'b0;
-  if (gh$h_valid & gh$h_ready) h_got <= 1'b1;
-  if (key_write) key_ok <= 1'b0;
+@AES_CAPTURE@
   if (ctrl_load) begin
     loaded <= 1'b1;
     policy_error <= 1'b0;
@@ -468,18 +436,7 @@ always @(posedge clock) begin
     end
     PASS: if (in_valid & pk$s_ready & in_last) st <= HDR;
     DROP: if (in_valid & in_last) st <= HDR;
-    KEY: if (aes$key_ready) begin
-      key_ok <= 1'b0;
-      h_got <= 1'b0;
-      req_h <= 1'b1;
-      h_wait <= 1'b1;
-      st <= KEYH;
-    end
-    KEYH: if (h_got & ~h_wait & gh$h_loaded) begin
-      key_ok <= 1'b1;
-      key_cur <= kslot;
-      st <= HDR;
-    end
+@KEY_ABORT_STATES@
     WBODY: if (body_take) begin
       if (n_data != 5'd0) begin
         crc32 <= c32$next;
@@ -535,26 +492,11 @@ always @(posedge clock) begin
       tp_seen <= 1'b1;
       st <= HDR;
     end
-    ABORT: if (gh$s_ready) st <= ABORTY;
-    ABORTY: if (gh$y_valid) begin
-      gh_open <= 1'b0;
-      gh_blocks <= 32'd0;
-      j0_ok <= 1'b0;
-      st <= HDR;
-    end
     default: st <= HDR;
   endcase
   if (reset | ctrl_clear) begin
-    st <= HDR;
-    frame_open <= 1'b0;
+@ENGINE_RESET@
     want_key <= 1'b0;
-    gh_open <= 1'b0;
-    key_ok <= 1'b0;
-    req_h <= 1'b0; req_j0 <= 1'b0; h_wait <= 1'b0; j0_wait <= 1'b0; j0_ok <= 1'b0;
-    ks_left <= 13'd0;
-    outstanding <= 8'd0;
-    ej0 <= 128'd0;
-    tag_r <= 128'd0;
   end
   if (reset) begin
     loaded <= 1'b0;

@@ -192,25 +192,11 @@ impl<A: AesCore> Logic for Tx<A> {
     }
 
     fn hdl(&self) -> Verilog {
-        let mut v = crate::wire_layout::verilog();
-        // What the register file reads from the datapath.
-        let map = crate::regs::RegisterMap::of(crate::regs::Side::Tx);
-        let incs: Vec<String> = map
-            .side
-            .counters()
-            .iter()
-            .map(|(n, _)| format!("inc_{n}"))
-            .collect();
-        v += &format!(
-            "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
-            incs.join(", ")
-        );
-        v += &map.verilog();
-        v += &crate::policy::context_checks(self._key_bits);
-        v += &CONTROL
-            .replace("@CLASSIFY@", crate::policy::classification())
-            .replace("@CLASSIFY_STEP@", crate::policy::classification_step());
-        Verilog::Custom(v)
+        Verilog::Custom(crate::link_glue::top_verilog(
+            crate::regs::Side::Tx,
+            self._key_bits,
+            CONTROL,
+        ))
     }
 }
 
@@ -282,10 +268,7 @@ wire h_bad = hin$uncorrectable;
 wire is_hdr = st == HDR & it_valid & it_hdr;
 @CLASSIFY@wire h_tag_here = config_tag_mode == 2'd1 & h_cov;
 wire [17:0] h_wc_out = {2'd0, h_wc} + 18'd12 + (config_crc32 ? 18'd4 : 18'd0) + (h_tag_here ? {13'd0, tag_bytes} : 18'd0);
-// Key slot of the next frame.
-wire slot0_hit = key0_id_valid & key0_id_key_id == next_frame_key_id;
-wire slot1_hit = key1_id_valid & key1_id_key_id == next_frame_key_id;
-wire key_write = apb_write & paddr[11:2] >= 10'd8 & paddr[11:2] <= 10'd25;
+@KEY_WIRES@
 
 // AES core.
 wire aes_idle = ~req_h & ~req_j0 & ks_left == 13'd0 & outstanding == 8'd0 & ~want_j0 & spec_n == 6'd0;
@@ -296,9 +279,6 @@ wire spec_on = frame_open & frame_sv1 & config_tag_mode == 2'd0 & key_ok & ~want
              & ks_left == 13'd0 & spec_n != 6'd32 & ~(it_valid & it_hdr)
              & (st == HDR | st == PASS | st == DROP | st == PSEP | st == PBODY | st == PCRC32 | st == PCRC16);
 wire drop_now = ks_drop != 7'd0 & ks_own == 13'd0 & aes$m_valid & ~h_wait & ~j0_wait;
-wire [127:0] ks = rev16(aes$m_data);
-wire cap_j0 = j0_wait & aes$m_valid;
-wire cap_h = h_wait & aes$m_valid & gh$h_ready;
 
 // Body walk of the current item.
 // Payload bytes in this item: what is left of WC, at most the item's bytes.
@@ -457,35 +437,17 @@ always @(*) begin
   c16o$state = (st == PSEP | st == CTRL) ? 32'h0000ffff : {16'd0, crc16o};
   c16o$data = st == PSEP ? {32'd0, p_rh[127:32]} : ch_data;
   c16o$count = st == PSEP ? 5'd12 : ch_count;
-  // Output.
-  pk$clock = clock;
-  pk$reset = reset;
-  pk$s_data = ch_data;
-  pk$s_count = ch_count;
-  pk$s_last = ch_last;
+  // Output; the AES core and GHASH (key ports: see the glue).
+@ENGINE_WIRING@
   pk$s_user = {7'd0, ch_error};
-  pk$s_valid = ch_valid;
-  pk$m_ready = m_axis_tready;
-  m_axis_tdata = pk$m_data;
-  m_axis_tkeep = pk$m_keep;
-  m_axis_tlast = pk$m_last;
   m_axis_tuser = pk$m_user[0];
-  m_axis_tvalid = pk$m_valid;
   // AES core: key load, then H, E_K(J0)s and keystream in request order.
-  aes$clock = clock;
-  aes$zeroize = reset | ctrl_clear;
   aes$flush = st == PTRUNC & ks_left == 13'd0 & ~j0_wait;
-  aes$key = kslot ? key1 : key0;
-  aes$key_valid = st == KEY;
   aes$s_data = rev16(req_h ? 128'd0 : req_j0 ? j0 : ks_left != 13'd0 ? {bswap32(ks_ctr), ks_prefix}
                      : {bswap32({26'd0, spec_n} + 32'd1), ctr_prefix(stream8, kid, fc, mc)});
   aes$s_valid = (req_h | req_j0 | ks_left != 13'd0 | spec_on) & aes$key_loaded & st != PTRUNC;
   aes$m_ready = cap_j0 | cap_h | (body_take & p_enc & pay_n != 5'd0) | drop_now;
   // GHASH: records, trailer and length block.
-  gh$clock = clock;
-  gh$zeroize = reset | ctrl_clear;
-  gh$h = aes$m_data;
-  gh$h_valid = h_wait & aes$m_valid;
   gh$s_last = st == PLEN | st == CLEN | st == ABORT;
   gh$s_data = st == PSEP ? rev16(p_rh) : st == PBODY ? rev16(out_data)
             : st == CTRAIL ? rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes))
@@ -528,14 +490,7 @@ always @(posedge clock) begin
   end
   if (drop_now) ks_drop <= ks_drop - 7'd1;
   if (body_take & p_enc & pay_n != 5'd0) ks_own <= ks_own - 13'd1;
-  outstanding <= outstanding + {7'd0, aes$s_valid & aes$s_ready} - {7'd0, aes$m_valid & aes$m_ready};
-  if (cap_j0) begin
-    ej0 <= aes$m_data;
-    j0_wait <= 1'b0;
-    j0_ok <= 1'b1;
-  end
-  if (cap_h) h_wait <= 1'b0;
-  if (gh$h_valid & gh$h_ready) h_got <= 1'b1;
+@AES_CAPTURE@
   if (want_j0 & st == HDR & key_ok) begin
     want_j0 <= 1'b0;
     req_j0 <= 1'b1;
@@ -543,7 +498,6 @@ always @(posedge clock) begin
     j0_wait <= 1'b1;
     j0_ok <= 1'b0;
   end
-  if (key_write) key_ok <= 1'b0;
   if (ctrl_load) begin
     loaded <= 1'b1;
     started <= 1'b0;
@@ -642,18 +596,7 @@ always @(posedge clock) begin
       end
     end
     PASS, DROP: if (pass_take & it_last) st <= HDR;
-    KEY: if (aes$key_ready) begin
-      key_ok <= 1'b0;
-      h_got <= 1'b0;
-      req_h <= 1'b1;
-      h_wait <= 1'b1;
-      st <= KEYH;
-    end
-    KEYH: if (h_got & ~h_wait & gh$h_loaded) begin
-      key_ok <= 1'b1;
-      key_cur <= kslot;
-      st <= HDR;
-    end
+@KEY_ABORT_STATES@
     PSEP: if ((p_over | pk$s_ready) & (~p_cov | gh$s_ready)) begin
       crc32 <= c32$next;
       crc16o <= c16o$next[15:0];
@@ -722,28 +665,14 @@ always @(posedge clock) begin
       frame_open <= 1'b0;
       st <= HDR;
     end
-    ABORT: if (gh$s_ready) st <= ABORTY;
-    ABORTY: if (gh$y_valid) begin
-      gh_open <= 1'b0;
-      gh_blocks <= 32'd0;
-      j0_ok <= 1'b0;
-      st <= HDR;
-    end
     default: st <= HDR;
   endcase
   if (reset | ctrl_clear) begin
-    st <= HDR;
-    frame_open <= 1'b0;
-    gh_open <= 1'b0;
-    key_ok <= 1'b0;
-    req_h <= 1'b0; req_j0 <= 1'b0; h_wait <= 1'b0; j0_wait <= 1'b0; j0_ok <= 1'b0; want_j0 <= 1'b0;
-    ks_left <= 13'd0;
+@ENGINE_RESET@
+    want_j0 <= 1'b0;
     ks_own <= 13'd0;
     ks_drop <= 7'd0;
     spec_n <= 6'd0;
-    outstanding <= 8'd0;
-    ej0 <= 128'd0;
-    tag_r <= 128'd0;
   end
   if (reset) begin
     loaded <= 1'b0;

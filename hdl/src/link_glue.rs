@@ -1,0 +1,129 @@
+//! What the TX and RX tops share around their control: the register file
+//! and its datapath hooks, key loading (key slot → AES key schedule → H
+//! into GHASH), the AES request bookkeeping common to both (E_K(J0) and H
+//! capture, blocks in flight), the wiring of the AES core, GHASH and the
+//! byte packer, and the abort of a GHASH message. Each top's control text
+//! places these with markers; [`top_verilog`] assembles the module body.
+//!
+//! The names the fragments use are the tops' own: `st` and the states
+//! `HDR`, `KEY`, `KEYH`, `ABORT`, `ABORTY`; `kslot`, `key_ok`, `key_cur`,
+//! `h_got`, `req_h`, `req_j0`, `h_wait`, `j0_wait`, `j0_ok`, `ej0`,
+//! `tag_r`, `ks_left`, `outstanding`, `frame_open`, `gh_open`,
+//! `gh_blocks`; the output chunk `ch_*`.
+
+use crate::regs::{RegisterMap, Side};
+
+/// Key slot of the next frame; E_K(J0), H and keystream as they leave
+/// the AES core.
+const KEY_WIRES: &str = r#"// Key slot of the next frame.
+wire slot0_hit = key0_id_valid & key0_id_key_id == next_frame_key_id;
+wire slot1_hit = key1_id_valid & key1_id_key_id == next_frame_key_id;
+wire key_write = apb_write & paddr[11:2] >= 10'd8 & paddr[11:2] <= 10'd25;
+// What leaves the AES core: H (key load), E_K(J0), keystream, in request order.
+wire [127:0] ks = rev16(aes$m_data);
+wire cap_j0 = j0_wait & aes$m_valid;
+wire cap_h = h_wait & aes$m_valid & gh$h_ready;
+"#;
+
+/// Wiring of the byte packer, the AES core's key port and GHASH's key
+/// port (inside `always @(*)`).
+const ENGINE_WIRING: &str = r#"  pk$clock = clock;
+  pk$reset = reset;
+  pk$s_data = ch_data;
+  pk$s_count = ch_count;
+  pk$s_last = ch_last;
+  pk$s_valid = ch_valid;
+  pk$m_ready = m_axis_tready;
+  m_axis_tdata = pk$m_data;
+  m_axis_tkeep = pk$m_keep;
+  m_axis_tlast = pk$m_last;
+  m_axis_tvalid = pk$m_valid;
+  aes$clock = clock;
+  aes$zeroize = reset | ctrl_clear;
+  aes$key = kslot ? key1 : key0;
+  aes$key_valid = st == KEY;
+  gh$clock = clock;
+  gh$zeroize = reset | ctrl_clear;
+  gh$h = aes$m_data;
+  gh$h_valid = h_wait & aes$m_valid;
+"#;
+
+/// Blocks in flight, E_K(J0) and H captured, a key written (inside
+/// `always @(posedge clock)`).
+const AES_CAPTURE: &str = r#"  outstanding <= outstanding + {7'd0, aes$s_valid & aes$s_ready} - {7'd0, aes$m_valid & aes$m_ready};
+  if (cap_j0) begin
+    ej0 <= aes$m_data;
+    j0_wait <= 1'b0;
+    j0_ok <= 1'b1;
+  end
+  if (cap_h) h_wait <= 1'b0;
+  if (gh$h_valid & gh$h_ready) h_got <= 1'b1;
+  if (key_write) key_ok <= 1'b0;
+"#;
+
+/// Key load (KEY: the schedule; KEYH: H = E_K(0) into GHASH) and the
+/// abort of a GHASH message whose tag is not wanted (case arms).
+const KEY_ABORT_STATES: &str = r#"    KEY: if (aes$key_ready) begin
+      key_ok <= 1'b0;
+      h_got <= 1'b0;
+      req_h <= 1'b1;
+      h_wait <= 1'b1;
+      st <= KEYH;
+    end
+    KEYH: if (h_got & ~h_wait & gh$h_loaded) begin
+      key_ok <= 1'b1;
+      key_cur <= kslot;
+      st <= HDR;
+    end
+    ABORT: if (gh$s_ready) st <= ABORTY;
+    ABORTY: if (gh$y_valid) begin
+      gh_open <= 1'b0;
+      gh_blocks <= 32'd0;
+      j0_ok <= 1'b0;
+      st <= HDR;
+    end
+"#;
+
+/// What reset and CTRL.clear both drop (inside `if (reset | ctrl_clear)`).
+const ENGINE_RESET: &str = r#"    st <= HDR;
+    frame_open <= 1'b0;
+    gh_open <= 1'b0;
+    key_ok <= 1'b0;
+    req_h <= 1'b0; req_j0 <= 1'b0; h_wait <= 1'b0; j0_wait <= 1'b0; j0_ok <= 1'b0;
+    ks_left <= 13'd0;
+    outstanding <= 8'd0;
+    ej0 <= 128'd0;
+    tag_r <= 128'd0;
+"#;
+
+/// The module body of a TX or RX top: wire layouts, the register file of
+/// `side` with its hooks (`inc_<counter>`, `ro_status`,
+/// `ro_frame_counter`), the context checks for `key_bits`, then `control`
+/// with its markers replaced.
+pub fn top_verilog(side: Side, key_bits: usize, control: &str) -> String {
+    let map = RegisterMap::of(side);
+    let incs: Vec<String> = side
+        .counters()
+        .iter()
+        .map(|(n, _)| format!("inc_{n}"))
+        .collect();
+    let mut v = crate::wire_layout::verilog();
+    v += &format!(
+        "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
+        incs.join(", ")
+    );
+    v += &map.verilog();
+    v += &crate::policy::context_checks(key_bits);
+    v += &control
+        .replace("@CLASSIFY@", crate::policy::classification())
+        .replace("@CLASSIFY_STEP@", crate::policy::classification_step())
+        .replace("@KEY_WIRES@\n", KEY_WIRES)
+        .replace("@ENGINE_WIRING@\n", ENGINE_WIRING)
+        .replace("@AES_CAPTURE@\n", AES_CAPTURE)
+        .replace("@KEY_ABORT_STATES@\n", KEY_ABORT_STATES)
+        .replace("@ENGINE_RESET@\n", ENGINE_RESET);
+    for m in ["@CLASSIFY", "@KEY_", "@ENGINE_", "@AES_"] {
+        assert!(!v.contains(m), "glue marker {m}… not replaced");
+    }
+    v
+}
