@@ -4,49 +4,18 @@
 //! the RTL TX in the loop test), then are tampered with, downgraded,
 //! replayed or broken the ways spec §6 names.
 
+mod common;
+
+use common::{context, frames, fs_packet, spec_examples};
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_sim::crc::CRC16;
-use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
 use csi2sec_sim::rx::Verdict;
 use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::link::{
-    LinkRun, build_link, config_for, packets, rtl_stream, run_link, run_link_packets,
+    LinkRun, build_link, config_for, packets, run_link, run_link_packets,
 };
-use std::path::PathBuf;
-
-fn spec_dir() -> PathBuf {
-    std::env::var("CSI2SEC_SPEC_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
-}
-
-fn frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<u8> {
-    let spec = FrameSpec {
-        width,
-        height,
-        format: PixelFormat::from_name("raw10").unwrap(),
-        frames: n,
-        stream: 0,
-        embedded_top: 1,
-        embedded_bottom: 1,
-        seed,
-    };
-    let mut out = Vec::new();
-    generate(&spec, &mut out);
-    out
-}
-
-fn context(mode: &str, sv: [u8; 3], crc32: bool, tag_len: usize) -> Context {
-    let text = format!(
-        r#"{{"protocol": "sep", "streams": [{{"stream": 0, "suite": "gmac-128", "tag_mode": "{mode}", "tag_len": {tag_len},
-            "crc32": {crc32}, "stride": 2, "keys": [{{"key_id": 1, "key": "000102030405060708090a0b0c0d0e0f"}}],
-            "active_key_id": 1, "frames": [{{"sv": [{}, {}, {}]}}, {{"sv": [2, 3, 5]}}]}}]}}"#,
-        sv[0], sv[1], sv[2]
-    );
-    Context::from_json(&text).expect("context")
-}
 
 /// Run the protected `wire` through the RTL RX for `ctx` and compare its
 /// output and verdicts with the model's RX. Returns the run.
@@ -108,6 +77,44 @@ fn check_packets(
         "{name} ({stalls:?}): packet verdicts (model reasons: {:?})",
         report.packets.iter().map(|p| &p.reason).collect::<Vec<_>>()
     );
+    // The counters against the model's verdicts and counters.
+    let get = |n: &str| {
+        run.counters
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| *v as u64)
+            .unwrap()
+    };
+    for v in Verdict::ALL {
+        let n = fv.iter().filter(|&&x| x == v).count() as u64;
+        assert_eq!(
+            get(&format!("frames_{}", v.name())),
+            n,
+            "{name}: frames_{}",
+            v.name()
+        );
+    }
+    let ok = want_p.iter().filter(|&&v| v == Verdict::Ok).count() as u64;
+    let bad = want_p.iter().filter(|v| !v.is_good()).count() as u64;
+    assert_eq!(
+        (get("packets_ok"), get("packets_not_ok")),
+        (ok, bad),
+        "{name}: packet counters"
+    );
+    let c = &report.counters;
+    assert_eq!(
+        (
+            get("control_outside_frame"),
+            get("released_as_received"),
+            get("input_ecc_corrected")
+        ),
+        (
+            c.control_outside_frame,
+            c.released_as_received,
+            c.input_ecc_corrected
+        ),
+        "{name}: RX counters"
+    );
     eprintln!(
         "{name} ({}, {stalls:?}): {} bytes in, {} out, frames {:?}, {} packet verdicts, {} cycles, {:.2} input beats/cycle",
         cfg.name,
@@ -139,29 +146,12 @@ fn round_trip_four_ways() {
 
 #[test]
 fn spec_examples_the_rtl_applies() {
-    let dir = spec_dir().join("examples");
-    let mut ran = 0;
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("spec examples")
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for p in paths {
-        let v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-        let ctx = Context::from_value(&v["config"]).expect("context");
-        let name = v["name"].as_str().unwrap();
-        if let Err(why) = rtl_stream(&ctx) {
-            eprintln!("{name}: skipped: {why}");
-            continue;
-        }
-        let wire = hex::decode(v["output_hex"].as_str().unwrap()).unwrap();
+    // The example's wire through the RTL RX, against the model's RX.
+    for e in spec_examples() {
         for arch in [Arch::Iterative, Arch::Pipelined] {
-            check(name, &ctx, &wire, arch, Stalls::None);
+            check(&e.name, &e.ctx, &e.output, arch, Stalls::None);
         }
-        ran += 1;
     }
-    assert!(ran >= 1, "no spec example ran through the RTL RX");
 }
 
 #[test]
@@ -368,14 +358,6 @@ fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
             eprintln!("{what} ({stalls:?}): frames {fv:?}");
         }
     }
-}
-
-/// The index of the packet that starts frame `n` (its FS).
-fn fs_packet(pkts: &[Vec<u8>], n: usize) -> usize {
-    (0..pkts.len())
-        .filter(|&i| pkts[i].len() == 4 && pkts[i][0] & 0x3f == 0)
-        .nth(n)
-        .expect("FS")
 }
 
 #[test]

@@ -3,21 +3,14 @@
 //! frame streams with random contexts, every run compared byte for byte
 //! with `csi2sec_sim::tx::protect`.
 
+mod common;
+
+use common::{context, frames, fs_packet, spec_examples};
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
-use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
 use csi2sec_testbench::drive::Stalls;
-use csi2sec_testbench::link::{
-    build_link, config_for, packets, rtl_stream, run_link, run_link_packets,
-};
-use std::path::PathBuf;
-
-fn spec_dir() -> PathBuf {
-    std::env::var("CSI2SEC_SPEC_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
-}
+use csi2sec_testbench::link::{build_link, config_for, packets, run_link, run_link_packets};
 
 /// Run `input` through the RTL TX for `ctx` and compare with the model.
 fn check(
@@ -102,56 +95,18 @@ fn check(
 
 #[test]
 fn spec_examples_the_rtl_applies() {
-    let dir = spec_dir().join("examples");
-    let mut ran = 0;
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("spec examples")
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for p in paths {
-        let v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-        let ctx = Context::from_value(&v["config"]).expect("context");
-        let name = v["name"].as_str().unwrap();
-        if let Err(why) = rtl_stream(&ctx) {
-            eprintln!("{name}: skipped: {why}");
-            continue;
-        }
-        let input = hex::decode(v["input_hex"].as_str().unwrap()).unwrap();
-        let output = hex::decode(v["output_hex"].as_str().unwrap()).unwrap();
+    for e in spec_examples() {
         for arch in [Arch::Iterative, Arch::Pipelined] {
-            check(name, &ctx, &input, arch, Stalls::None, Some(&output));
+            check(
+                &e.name,
+                &e.ctx,
+                &e.input,
+                arch,
+                Stalls::None,
+                Some(&e.output),
+            );
         }
-        ran += 1;
     }
-    assert!(ran >= 1, "no spec example ran through the RTL TX");
-}
-
-fn frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<u8> {
-    let spec = FrameSpec {
-        width,
-        height,
-        format: PixelFormat::from_name("raw10").unwrap(),
-        frames: n,
-        stream: 0,
-        embedded_top: 1,
-        embedded_bottom: 1,
-        seed,
-    };
-    let mut out = Vec::new();
-    generate(&spec, &mut out);
-    out
-}
-
-fn context(mode: &str, sv: [u8; 3], crc32: bool, tag_len: usize) -> Context {
-    let text = format!(
-        r#"{{"protocol": "sep", "streams": [{{"stream": 0, "suite": "gmac-128", "tag_mode": "{mode}", "tag_len": {tag_len},
-            "crc32": {crc32}, "stride": 2, "keys": [{{"key_id": 1, "key": "000102030405060708090a0b0c0d0e0f"}}],
-            "active_key_id": 1, "frames": [{{"sv": [{}, {}, {}]}}, {{"sv": [2, 3, 5]}}]}}]}}"#,
-        sv[0], sv[1], sv[2]
-    );
-    Context::from_json(&text).expect("context")
 }
 
 #[test]
@@ -200,17 +155,8 @@ fn full_lines_at_width_16() {
 
 /// Offset of the `n`-th FS (0-based) in a raw stream.
 fn nth_fs(stream: &[u8], n: usize) -> usize {
-    packets(stream, true)
-        .iter()
-        .scan(0usize, |at, p| {
-            let here = *at;
-            *at += p.len();
-            Some((here, p[0] & 0x3f == 0))
-        })
-        .filter(|(_, fs)| *fs)
-        .nth(n)
-        .expect("FS")
-        .0
+    let pkts: Vec<Vec<u8>> = packets(stream, true).iter().map(|p| p.to_vec()).collect();
+    pkts[..fs_packet(&pkts, n)].iter().map(|p| p.len()).sum()
 }
 
 #[test]

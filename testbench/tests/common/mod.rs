@@ -1,0 +1,91 @@
+//! What the TX and RX cosimulation tests share: the spec's worked
+//! examples, generated frame streams and contexts.
+
+#![allow(dead_code)]
+
+use csi2sec_sim::context::Context;
+use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
+use csi2sec_testbench::link::rtl_stream;
+use std::path::PathBuf;
+
+fn spec_dir() -> PathBuf {
+    std::env::var("CSI2SEC_SPEC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
+}
+
+/// A spec example: its name, context, TX input and TX output.
+pub struct Example {
+    pub name: String,
+    pub ctx: Context,
+    pub input: Vec<u8>,
+    pub output: Vec<u8>,
+}
+
+/// The spec examples this version's RTL applies (the others are named
+/// on stderr with the reason).
+pub fn spec_examples() -> Vec<Example> {
+    let mut paths: Vec<_> = std::fs::read_dir(spec_dir().join("examples"))
+        .expect("spec examples")
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let ctx = Context::from_value(&v["config"]).expect("context");
+        let name = v["name"].as_str().unwrap().to_string();
+        if let Err(why) = rtl_stream(&ctx) {
+            eprintln!("{name}: skipped: {why}");
+            continue;
+        }
+        let hex = |k: &str| hex::decode(v[k].as_str().unwrap()).unwrap();
+        out.push(Example {
+            input: hex("input_hex"),
+            output: hex("output_hex"),
+            name,
+            ctx,
+        });
+    }
+    assert!(!out.is_empty(), "no spec example in the RTL's subset");
+    out
+}
+
+/// `n` frames of `width`×`height` RAW10 on stream 0, one embedded line
+/// above and below.
+pub fn frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<u8> {
+    let spec = FrameSpec {
+        width,
+        height,
+        format: PixelFormat::from_name("raw10").unwrap(),
+        frames: n,
+        stream: 0,
+        embedded_top: 1,
+        embedded_bottom: 1,
+        seed,
+    };
+    let mut out = Vec::new();
+    generate(&spec, &mut out);
+    out
+}
+
+/// A SEP GMAC-128 context on stream 0, stride 2, whose frames alternate
+/// between `sv` and [2, 3, 5].
+pub fn context(mode: &str, sv: [u8; 3], crc32: bool, tag_len: usize) -> Context {
+    let text = format!(
+        r#"{{"protocol": "sep", "streams": [{{"stream": 0, "suite": "gmac-128", "tag_mode": "{mode}", "tag_len": {tag_len},
+            "crc32": {crc32}, "stride": 2, "keys": [{{"key_id": 1, "key": "000102030405060708090a0b0c0d0e0f"}}],
+            "active_key_id": 1, "frames": [{{"sv": [{}, {}, {}]}}, {{"sv": [2, 3, 5]}}]}}]}}"#,
+        sv[0], sv[1], sv[2]
+    );
+    Context::from_json(&text).expect("context")
+}
+
+/// The index of the packet that starts frame `n` (its FS, stream 0).
+pub fn fs_packet(pkts: &[Vec<u8>], n: usize) -> usize {
+    (0..pkts.len())
+        .filter(|&i| pkts[i].len() == 4 && pkts[i][0] & 0x3f == 0)
+        .nth(n)
+        .expect("FS")
+}
