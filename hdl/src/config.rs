@@ -187,29 +187,7 @@ impl EngineConfig {
 
     /// Whether this version can emit it; if not, why.
     pub fn check(&self) -> Result<(), String> {
-        if self.key_bits != 128 && self.key_bits != 256 {
-            return Err(format!("--key-bits {}: expected 128 or 256", self.key_bits));
-        }
-        if self.name.is_empty()
-            || !self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            return Err(format!(
-                "--name {:?}: letters, digits and _ only",
-                self.name
-            ));
-        }
-        if self.stages != 1 && self.stages != 2 {
-            return Err(format!(
-                "--stages {}: expected 1 or 2 register stages per round",
-                self.stages
-            ));
-        }
-        if self.stages != 1 && self.arch != Arch::Pipelined {
-            return Err("--stages 2: only with --arch pipelined".into());
-        }
+        check_common(self.key_bits, self.arch, self.stages, &self.name)?;
         if self.stages != 1 && self.block == BlockKind::Ghash {
             return Err(
                 "--stages: GHASH has no AES rounds; its pipeline depth is fixed by --arch".into(),
@@ -308,4 +286,24 @@ impl EngineConfig {
             },
         }
     }
+}
+
+/// The checks every generated block shares: key size, AES register
+/// stages, module name.
+pub fn check_common(key_bits: usize, arch: Arch, stages: usize, name: &str) -> Result<(), String> {
+    if key_bits != 128 && key_bits != 256 {
+        return Err(format!("--key-bits {key_bits}: expected 128 or 256"));
+    }
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("--name {name:?}: letters, digits and _ only"));
+    }
+    if stages != 1 && stages != 2 {
+        return Err(format!(
+            "--stages {stages}: expected 1 or 2 register stages per round"
+        ));
+    }
+    if stages != 1 && arch != Arch::Pipelined {
+        return Err("--stages 2: only with --arch pipelined".into());
+    }
+    Ok(())
 }

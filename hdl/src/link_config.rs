@@ -169,31 +169,12 @@ impl LinkConfig {
 
     /// Whether this version can emit it; if not, why.
     pub fn check(&self) -> Result<(), String> {
-        if self.key_bits != 128 && self.key_bits != 256 {
-            return Err(format!("--key-bits {}: expected 128 or 256", self.key_bits));
-        }
+        crate::config::check_common(self.key_bits, self.arch, self.stages, &self.name)?;
         if ![4, 8, 16].contains(&self.width) {
             return Err(format!("--width {}: expected 4, 8 or 16 bytes", self.width));
         }
         if !(1..=16).contains(&self.streams) {
             return Err(format!("--streams {}: expected 1 to 16", self.streams));
-        }
-        if self.stages != 1 && self.stages != 2 {
-            return Err(format!("--stages {}: expected 1 or 2", self.stages));
-        }
-        if self.stages != 1 && self.arch != Arch::Pipelined {
-            return Err("--stages 2: only with --arch pipelined".into());
-        }
-        if self.name.is_empty()
-            || !self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            return Err(format!(
-                "--name {:?}: letters, digits and _ only",
-                self.name
-            ));
         }
         // What this version's RTL implements (the golden model does all).
         let side = self.side.name().to_uppercase();

@@ -155,7 +155,10 @@ impl LinkRun {
             self.users
                 .iter()
                 .filter(|&&u| u & bit != 0)
-                .map(|&u| code(u).unwrap_or(Verdict::FormatError))
+                .map(|&u| {
+                    code(u)
+                        .unwrap_or_else(|| panic!("tuser {u:#04x}: verdict code 7 is not defined"))
+                })
                 .collect()
         };
         (pick(1), pick(2))
@@ -186,16 +189,18 @@ impl<'a> LinkDut<'a> {
         }
     }
 
-    /// APB write (setup and access phases).
-    pub fn write(&mut self, addr: u32, data: u32) {
+    /// One APB transfer (setup and access phases): a write of `data`, or
+    /// a read; gives `prdata`. An address with no register (`pslverr`)
+    /// is a caller's bug.
+    fn apb(&mut self, addr: u32, data: Option<u32>) -> u32 {
         let (d, p) = (&mut self.dut, &self.p);
         // Streams hold still during register access.
         d.set(p.s_valid, 0);
         d.set(p.m_ready, 0);
         d.set(p.psel, 1);
-        d.set(p.pwrite, 1);
+        d.set(p.pwrite, data.is_some() as u128);
         d.set(p.paddr, addr as u128);
-        d.set(p.pwdata, data as u128);
+        d.set(p.pwdata, data.unwrap_or(0) as u128);
         d.set(p.penable, 0);
         d.tick(1);
         d.set(p.penable, 1);
@@ -203,32 +208,24 @@ impl<'a> LinkDut<'a> {
         assert_eq!(
             d.get(p.pslverr),
             0,
-            "APB write to 0x{addr:03x}: no register"
+            "APB access to 0x{addr:03x}: no register"
         );
-        d.tick(1);
-        d.set(p.psel, 0);
-        d.set(p.penable, 0);
-        d.set(p.pwrite, 0);
-    }
-
-    /// APB read.
-    pub fn read(&mut self, addr: u32) -> u32 {
-        let (d, p) = (&mut self.dut, &self.p);
-        // Streams hold still during register access.
-        d.set(p.s_valid, 0);
-        d.set(p.m_ready, 0);
-        d.set(p.psel, 1);
-        d.set(p.pwrite, 0);
-        d.set(p.paddr, addr as u128);
-        d.set(p.penable, 0);
-        d.tick(1);
-        d.set(p.penable, 1);
-        d.eval();
         let v = d.get(p.prdata) as u32;
         d.tick(1);
         d.set(p.psel, 0);
         d.set(p.penable, 0);
+        d.set(p.pwrite, 0);
         v
+    }
+
+    /// APB write.
+    pub fn write(&mut self, addr: u32, data: u32) {
+        self.apb(addr, Some(data));
+    }
+
+    /// APB read.
+    pub fn read(&mut self, addr: u32) -> u32 {
+        self.apb(addr, None)
     }
 
     /// Write fields of register `name`: `(field, value)` pairs, the rest 0.
