@@ -18,7 +18,7 @@ reg [2:0] last_verdict;
 reg verdict_valid, alarm_r;
 // The wrapped packet in progress: expected coverage, decryption, wire
 // footer, message-mode tag, findings.
-reg p_cov, p_dec, p_crc32, p_tag_chk, p_msg, p_fmt, p_pol, p_auth;
+reg p_cov, p_dec, p_crc32, p_tag_chk, p_fmt, p_pol, p_auth;
 // The tag packet in progress.
 reg p_tp_single, p_tp_exp;
 // Walk of every packet: offset of the next beat, end of the payload as
@@ -43,7 +43,7 @@ initial begin
   fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0;
   acc_valid = 0; acc_fc0 = 0; acc_fc1 = 0; last_verdict = 0; verdict_valid = 0; alarm_r = 0;
-  p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_msg = 0; p_fmt = 0; p_pol = 0; p_auth = 0;
+  p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_fmt = 0; p_pol = 0; p_auth = 0;
   p_tp_single = 0; p_tp_exp = 0;
   off = 0; pl_end = 0; data_end = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
   w_long = 0; w_chk = 0; w_bad = 0; check = 0;
@@ -53,6 +53,8 @@ end
 
 wire active = config_enable & loaded & ~config_error;
 wire message_mode = config_tag_mode == 2'd1;
+// The packet in progress has a message tag scope of its own.
+wire p_msg = message_mode & p_cov;
 
 // Input beat.
 function [4:0] keep_count(input [15:0] k);
@@ -392,7 +394,6 @@ always @(posedge clock) begin
         p_dec <= w_cfg[0] & key_ok & w_kid == cur_kid;
         p_crc32 <= w_crc32;
         p_tag_chk <= w_tag_here & w_cfg[3:2] == config_tag_len;
-        p_msg <= message_mode & h_cov;
         p_fmt <= closing;
         p_pol <= in_data[63:32] != rh_exp[63:32] | (fc_known & w_fc != fc);
         p_auth <= w_mc != mc;

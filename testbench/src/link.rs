@@ -93,6 +93,8 @@ struct Ports {
     pwdata: usize,
     prdata: usize,
     pslverr: usize,
+    /// The RX's alarm output.
+    alarm: Option<usize>,
 }
 
 impl Ports {
@@ -117,6 +119,7 @@ impl Ports {
             pwdata: b.port("pwdata"),
             prdata: b.port("prdata"),
             pslverr: b.port("pslverr"),
+            alarm: b.ports.iter().position(|p| p.name == "alarm"),
         }
     }
 }
@@ -128,6 +131,8 @@ pub struct LinkRun {
     pub output: Vec<u8>,
     /// `m_axis_tuser` of each output packet's last beat, in order.
     pub users: Vec<u8>,
+    /// RX: pulses of `alarm` (frame verdicts other than ok or unprotected).
+    pub alarms: usize,
     /// With [`run_link_reset`]: output bytes (and `users` entries) before
     /// the reset.
     pub reset_at: Option<(usize, usize)>,
@@ -533,6 +538,9 @@ fn run_packets(
             idle += 1;
         }
         d.tick(1);
+        if let Some(a) = t.p.alarm {
+            run.alarms += d.get(a) as usize;
+        }
         if sent == beats.len() && idle > 300 {
             break;
         }

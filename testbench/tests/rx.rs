@@ -94,6 +94,11 @@ fn check_packets(
             v.name()
         );
     }
+    assert_eq!(
+        run.alarms,
+        fv.iter().filter(|v| !v.is_good()).count(),
+        "{name}: alarm pulses"
+    );
     let ok = want_p.iter().filter(|&&v| v == Verdict::Ok).count() as u64;
     let bad = want_p.iter().filter(|v| !v.is_good()).count() as u64;
     assert_eq!(
