@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{context, frames, fs_packet, spec_examples};
+use common::{assert_same, context, frames, fs_packet, spec_examples};
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
@@ -33,22 +33,11 @@ fn check(
     let b = build_link(&cfg).expect("build");
     let run = run_link(&b, Side::Tx, ctx, input, stalls, 7)
         .unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
-    if run.output != model {
-        let at = run
-            .output
-            .iter()
-            .zip(&model)
-            .position(|(a, b)| a != b)
-            .unwrap_or(run.output.len().min(model.len()));
-        panic!(
-            "{name} ({}, {stalls:?}): RTL output differs from the model at byte {at} (RTL {} bytes, model {})\nRTL   {}\nmodel {}",
-            cfg.name,
-            run.output.len(),
-            model.len(),
-            hex::encode(&run.output[at.saturating_sub(8)..(at + 24).min(run.output.len())]),
-            hex::encode(&model[at.saturating_sub(8)..(at + 24).min(model.len())]),
-        );
-    }
+    assert_same(
+        &format!("{name} ({}, {stalls:?})", cfg.name),
+        &run.output,
+        &model,
+    );
     let get = |n: &str| {
         run.counters
             .iter()

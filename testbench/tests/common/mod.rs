@@ -89,3 +89,22 @@ pub fn fs_packet(pkts: &[Vec<u8>], n: usize) -> usize {
         .nth(n)
         .expect("FS")
 }
+
+/// Panic, showing where, unless the RTL's output equals the model's.
+pub fn assert_same(what: &str, rtl: &[u8], model: &[u8]) {
+    if rtl == model {
+        return;
+    }
+    let at = rtl
+        .iter()
+        .zip(model)
+        .position(|(a, b)| a != b)
+        .unwrap_or(rtl.len().min(model.len()));
+    panic!(
+        "{what}: RTL output differs from the model at byte {at} (RTL {} bytes, model {})\nRTL   {}\nmodel {}",
+        rtl.len(),
+        model.len(),
+        hex::encode(&rtl[at.saturating_sub(8)..(at + 24).min(rtl.len())]),
+        hex::encode(&model[at.saturating_sub(8)..(at + 24).min(model.len())]),
+    );
+}
