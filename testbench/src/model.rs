@@ -183,7 +183,7 @@ pub fn build_with(modules: &[Module], trace: bool) -> Result<Built, BuildError> 
     let trace_flag: &[&str] = if trace { &["--trace"] } else { &[] };
     keyed.extend(trace_flag);
     let dir = cosim_root().join(format!("{top}-{:016x}", fnv(&keyed)));
-    let so = dir.join("obj/libcosim.so");
+    let so = dir.join("libcosim.so");
     if !so.exists() {
         static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -244,6 +244,11 @@ pub fn build_with(modules: &[Module], trace: bool) -> Result<Built, BuildError> 
                 String::from_utf8_lossy(&out.stderr)
             )));
         }
+        // Keep the library, drop the object directory: its precompiled
+        // headers are ~140 MB per model, and dozens of models are cached.
+        std::fs::rename(tmp.join("obj/libcosim.so"), tmp.join("libcosim.so"))
+            .map_err(|e| BuildError(format!("{}: {e}", tmp.display())))?;
+        let _ = std::fs::remove_dir_all(tmp.join("obj"));
         // Publish atomically; a parallel build of the same Verilog may win.
         if std::fs::rename(&tmp, &dir).is_err() {
             let _ = std::fs::remove_dir_all(&tmp);
