@@ -27,6 +27,7 @@ pub mod link_glue;
 pub mod netlist;
 pub mod policy;
 pub mod ports;
+pub mod record_window;
 pub mod regs;
 pub mod round_function;
 pub mod round_keys;

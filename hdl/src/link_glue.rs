@@ -121,8 +121,9 @@ pub fn top_verilog(side: Side, key_bits: usize, control: &str) -> String {
         .replace("@ENGINE_WIRING@\n", ENGINE_WIRING)
         .replace("@AES_CAPTURE@\n", AES_CAPTURE)
         .replace("@KEY_ABORT_STATES@\n", KEY_ABORT_STATES)
-        .replace("@ENGINE_RESET@\n", ENGINE_RESET);
-    for m in ["@CLASSIFY", "@KEY_", "@ENGINE_", "@AES_"] {
+        .replace("@ENGINE_RESET@\n", ENGINE_RESET)
+        .replace("@RECORD_WINDOW@\n", crate::record_window::VERILOG);
+    for m in ["@CLASSIFY", "@KEY_", "@ENGINE_", "@AES_", "@RECORD_"] {
         assert!(!v.contains(m), "glue marker {m}… not replaced");
     }
     v

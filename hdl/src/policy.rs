@@ -20,7 +20,7 @@ pub fn context_checks(key_bits: usize) -> String {
     format!(
         r#"// ---- Context checks (STATUS.config_error): what this IP cannot apply.
 function sv_bad(input [3:0] sv);
-  sv_bad = sv == 4'd0 || sv == 4'd4 || sv > 4'd5;
+  sv_bad = sv == 4'd0 || sv > 4'd5;
 endfunction
 wire config_error = config_suite != {suite} || config_tag_mode > 2'd1 || config_tag_len == 2'd3
   || config_stride == 8'd0 || config_control_dt < 6'h13
@@ -44,7 +44,7 @@ wire [1:0] blk = h_dt == 6'h12 ? (seen_mid ? 2'd2 : 2'd0) : 2'd1;
 wire [3:0] blk_sv = blk == 2'd0 ? sv_top : blk == 2'd1 ? sv_mid : sv_bot;
 wire [7:0] blk_ph = blk == 2'd0 ? ph_top : blk == 2'd1 ? ph_mid : ph_bot;
 wire [7:0] blk_ph_next = blk_ph + 8'd1 == config_stride ? 8'd0 : blk_ph + 8'd1;
-wire h_cov = blk_sv == 4'd1 | blk_sv == 4'd2 | (blk_sv == 4'd3 & blk_ph == 8'd0);
+wire h_cov = blk_sv == 4'd1 | blk_sv == 4'd2 | (blk_sv == 4'd3 & blk_ph == 8'd0) | blk_sv == 4'd4;
 wire h_enc = blk_sv == 4'd1;
 "#
 }

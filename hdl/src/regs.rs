@@ -296,7 +296,7 @@ fn registers(side: Side) -> Vec<Register> {
             "window",
             0x0C,
             Access::Rw,
-            "SV-4 byte window (recorded in the context; SV-4 is not in this version's RTL).",
+            "SV-4 byte window: the payload bytes [offset, offset + length) (clipped to WC) are covered.",
             vec![
                 f("offset", 0, 16, 0, "First covered byte."),
                 f("length", 16, 16, 0, "Covered bytes."),
@@ -315,7 +315,7 @@ fn registers(side: Side) -> Vec<Register> {
             Access::Rw,
             "Policy of the next frame, taken at each FS (double-buffered: a write applies from the next FS on).",
             vec![
-                f("sv_top", 0, 4, 2, "SV of the top block (FP-2), 1..5 but 4."),
+                f("sv_top", 0, 4, 2, "SV of the top block (FP-2), 1..5."),
                 f("sv_middle", 4, 4, 2, "SV of the middle block (FP-3)."),
                 f("sv_bottom", 8, 4, 2, "SV of the bottom block (FP-4)."),
                 f(

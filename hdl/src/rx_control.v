@@ -1,7 +1,7 @@
 // ---- RX control (spec §6). Included in the body of the RX top by hdl/src/rx.rs.
 localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, WBODY = 5'd5, WLEN = 5'd6,
            WTAG = 5'd7, WCRC = 5'd8, WTRUNC = 5'd9, TTRAIL = 5'd10, TLEN = 5'd11, TTAG = 5'd12,
-           TBODY = 5'd13, TEVAL = 5'd14, ABORT = 5'd15, ABORTY = 5'd16;
+           TBODY = 5'd13, TEVAL = 5'd14, ABORT = 5'd15, ABORTY = 5'd16, WFL = 5'd17;
 reg [4:0] st;
 // Context and frame state of the configured stream.
 reg loaded, policy_error, frame_open, want_key, fc_known, seen_mid, closing, tp_seen;
@@ -183,8 +183,19 @@ generate
 endgenerate
 wire [127:0] cipher = in_data & dmask;
 wire [127:0] plain = (in_data ^ (p_dec ? ks : 128'd0)) & dmask;
-wire body_go = in_valid & (n_data == 5'd0 | ((~p_dec | ks_ok) & (~p_cov | gh$s_ready) & pk$s_ready));
+// Record blocks of the wrapped packet (its data starts at offset 16).
+wire wn_load, wn_take;
+wire wn_sv4 = blk_sv == 4'd4;
+wire [15:0] wn_wc = w_wc0;
+wire [16:0] wn_pos = b_off - 17'd16;
+wire [127:0] wn_data = cipher;
+wire [4:0] wn_n = n_data;
+@RECORD_WINDOW@
+wire gh_beat = p_cov & wn_valid;
+wire body_go = in_valid & (n_data == 5'd0 | ((~p_dec | ks_ok) & (~gh_beat | gh$s_ready) & pk$s_ready));
 wire body_take = st == WBODY & body_go;
+assign wn_load = hdr_take & hdr_wrap;
+assign wn_take = body_take;
 wire walk_take = (st == HDR & hdr_take) | (st == PASS & in_valid & pk$s_ready) | ((st == DROP | st == TBODY) & in_valid)
                | body_take;
 
@@ -226,7 +237,7 @@ always @(*) begin
     WBODY: begin
       ch_data = plain;
       ch_count = n_data;
-      ch_valid = in_valid & n_data != 5'd0 & (~p_dec | ks_ok) & (~p_cov | gh$s_ready);
+      ch_valid = in_valid & n_data != 5'd0 & (~p_dec | ks_ok) & (~gh_beat | gh$s_ready);
     end
     WCRC: begin
       ch_data = {112'd0, crc16o ^ crc_err};
@@ -278,11 +289,11 @@ always @(*) begin
   aes$m_ready = cap_j0 | cap_h | (body_take & p_dec & n_data != 5'd0);
   // GHASH: the records the context expects, the trailer, the length block.
   gh$s_last = st == WLEN | st == TLEN | st == ABORT;
-  gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(cipher) : st == TTRAIL ? rev16(trailer)
+  gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(wn_block) : st == WFL ? rev16(wn_tail) : st == TTRAIL ? rev16(trailer)
             : (st == WLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
   gh$s_valid = (hv & hdr_wrap & h_cov & pk$s_ready)
-             | (st == WBODY & p_cov & in_valid & n_data != 5'd0 & (~p_dec | ks_ok) & pk$s_ready)
-             | st == TTRAIL | st == TLEN | st == ABORT | (st == WLEN);
+             | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & pk$s_ready)
+             | st == WFL | st == TTRAIL | st == TLEN | st == ABORT | (st == WLEN);
   gh$y_ready = (st == WTAG & j0_ok) | (st == TTAG & j0_ok) | st == ABORTY;
   alarm = alarm_r;
 end
@@ -401,7 +412,7 @@ always @(posedge clock) begin
         crc16o <= 16'hffff;
         if (h_cov) begin
           recs <= recs + 32'd1;
-          cbytes <= cbytes + {16'd0, w_wc0};
+          cbytes <= cbytes + {15'd0, wn_len};
           gh_open <= 1'b1;
           gh_blocks <= gh_blocks + 32'd1;
         end
@@ -442,12 +453,16 @@ always @(posedge clock) begin
       if (n_data != 5'd0) begin
         crc32 <= c32$next;
         crc16o <= c16o$next[15:0];
-        if (p_cov) gh_blocks <= gh_blocks + 32'd1;
       end
+      if (gh_beat) gh_blocks <= gh_blocks + 32'd1;
       if (in_last & b_end < data_end) begin
         ks_left <= 13'd0;
         st <= WTRUNC;
-      end else if (in_last) st <= p_msg ? WLEN : WCRC;
+      end else if (in_last) st <= p_cov & wn_pend_after ? WFL : p_msg ? WLEN : WCRC;
+    end
+    WFL: if (gh$s_ready) begin
+      gh_blocks <= gh_blocks + 32'd1;
+      st <= p_msg ? WLEN : WCRC;
     end
     WLEN: if (gh$s_ready) st <= WTAG;
     WTAG: if (gh$y_valid & j0_ok) begin

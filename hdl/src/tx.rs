@@ -22,7 +22,7 @@
 //! MSB_T(E_K(J0) ⊕ GHASH_H(records ‖ [trailer] ‖ length block)).
 //!
 //! This version: SEP, GMAC-128 or GMAC-256 (the IP's key size), tag modes
-//! frame and message, SV-1, 2, 3 and 5, CRC-32 on or off, VCX on or off,
+//! frame and message, SV-1 to SV-5, CRC-32 on or off, VCX on or off,
 //! one configured stream (any stream number; the others pass through).
 //! A context it cannot apply sets `STATUS.config_error`, and the stream
 //! then passes through unprotected.
@@ -205,7 +205,7 @@ const CONTROL: &str = r#"// ---- TX control.
 localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, PSEP = 5'd5, PBODY = 5'd6,
            PCRC32 = 5'd7, PLEN = 5'd8, PTAG = 5'd9, PCRC16 = 5'd10, PTRUNC = 5'd11, CTRAIL = 5'd12,
            CLEN = 5'd13, CTAG = 5'd14, CHDR = 5'd15, CTRL = 5'd16, CTAGO = 5'd17, CCRC = 5'd18,
-           FEOUT = 5'd19, ABORT = 5'd20, ABORTY = 5'd21;
+           FEOUT = 5'd19, ABORT = 5'd20, ABORTY = 5'd21, PWFL = 5'd22;
 reg [4:0] st;
 // Context and frame state of the configured stream.
 reg loaded, started, exhausted, frame_open, seen_mid, policy_error, frame_sv1;
@@ -219,6 +219,7 @@ reg gh_open, h_got;
 reg [127:0] p_rh;
 reg [31:0] p_hdr;
 reg p_cov, p_enc, p_tag_here, p_over;
+reg [15:0] p_wc;
 // Body walk (every packet): payload bytes left, received CRC-16.
 reg [16:0] rem;
 reg [1:0] crc_n;
@@ -241,7 +242,7 @@ initial begin
   st = HDR; loaded = 0; started = 0; exhausted = 0; frame_open = 0; seen_mid = 0; policy_error = 0;
   frame_sv1 = 0; fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
-  p_rh = 0; p_hdr = 0; p_cov = 0; p_enc = 0; p_tag_here = 0; p_over = 0;
+  p_rh = 0; p_hdr = 0; p_wc = 0; p_cov = 0; p_enc = 0; p_tag_here = 0; p_over = 0;
   rem = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
   j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
@@ -301,9 +302,21 @@ wire [15:0] crc_rx_next = crc_n == 2'd0 ? (crc_take == 2'd2 ? {crc_byte1, crc_by
 wire walk_end_ok = rem_next == 17'd0 & crc_n + crc_take == 2'd2 & ~walk_too_long & ~walk_bad;
 wire [15:0] crc_err = crc_rx ^ crc16i;
 
+// Record blocks of the packet being protected.
+wire wn_load, wn_take;
+wire wn_sv4 = blk_sv == 4'd4;
+wire [15:0] wn_wc = h_wc;
+wire [16:0] wn_pos = {1'b0, p_wc} - rem;
+wire [127:0] wn_data = out_data;
+wire [4:0] wn_n = pay_n;
+@RECORD_WINDOW@
+wire gh_beat = p_cov & wn_valid;
+// After the body: the flush block of a window, CRC-32, the message tag, CRC-16.
+wire [4:0] st_after_flush = config_crc32 ? PCRC32 : p_tag_here ? PLEN : PCRC16;
+
 // A protected body item moves when every consumer it needs can take it.
 wire body_go = it_valid & ~it_hdr & (pay_n == 5'd0 |
-  ((~p_enc | ks_ok) & (~p_cov | gh$s_ready) & (p_over | pk$s_ready)));
+  ((~p_enc | ks_ok) & (~gh_beat | gh$s_ready) & (p_over | pk$s_ready)));
 wire body_take = st == PBODY & body_go;
 wire pass_take = (st == PASS & it_valid & pk$s_ready) | (st == DROP & it_valid);
 
@@ -323,6 +336,8 @@ wire hdr_take = (pass_hdr & pk$s_ready) | drop_hdr | prot | fs_go;
 wire [15:0] tagpkt_wc = {10'd0, {1'b0, tag_bytes} + 6'd16};
 wire [7:0] ctrl_di = {config_stream[1:0], config_control_dt};
 wire key_need = ~(key_ok & key_cur == (slot1_hit & ~slot0_hit));
+assign wn_load = prot;
+assign wn_take = body_take;
 
 // Output chunks.
 reg [127:0] ch_data;
@@ -351,7 +366,7 @@ always @(*) begin
     PBODY: begin
       ch_data = out_data;
       ch_count = pay_n;
-      ch_valid = ~p_over & it_valid & ~it_hdr & pay_n != 5'd0 & (~p_enc | ks_ok) & (~p_cov | gh$s_ready);
+      ch_valid = ~p_over & it_valid & ~it_hdr & pay_n != 5'd0 & (~p_enc | ks_ok) & (~gh_beat | gh$s_ready);
     end
     PCRC32: begin
       ch_data = {96'd0, ~crc32};
@@ -449,12 +464,12 @@ always @(*) begin
   aes$m_ready = cap_j0 | cap_h | (body_take & p_enc & pay_n != 5'd0) | drop_now;
   // GHASH: records, trailer and length block.
   gh$s_last = st == PLEN | st == CLEN | st == ABORT;
-  gh$s_data = st == PSEP ? rev16(p_rh) : st == PBODY ? rev16(out_data)
+  gh$s_data = st == PSEP ? rev16(p_rh) : st == PBODY ? rev16(wn_block) : st == PWFL ? rev16(wn_tail)
             : st == CTRAIL ? rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes))
             : (st == PLEN | st == CLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
   gh$s_valid = (st == PSEP & p_cov & (p_over | pk$s_ready))
-             | (st == PBODY & p_cov & it_valid & ~it_hdr & pay_n != 5'd0 & (~p_enc | ks_ok) & (p_over | pk$s_ready))
-             | st == CTRAIL | st == CLEN | st == ABORT | (st == PLEN & p_tag_here);
+             | (st == PBODY & gh_beat & it_valid & ~it_hdr & (~p_enc | ks_ok) & (p_over | pk$s_ready))
+             | st == PWFL | st == CTRAIL | st == CLEN | st == ABORT | (st == PLEN & p_tag_here);
   gh$y_ready = (st == PTAG & j0_ok & (p_over | pk$s_ready)) | (st == CTAG & j0_ok) | st == ABORTY;
   // Status.
   rekey_needed = exhausted;
@@ -562,6 +577,7 @@ always @(posedge clock) begin
         p_hdr <= {h_vcx, 6'd0, h_wc_out[15:0], hf[7:0]};
         p_rh <= record_header(hf[7:0], h_vcx, h_wc, h_cov, blk_sv, config_byte | {7'd0, h_enc}, kid, stream8, fc, mc);
         p_cov <= h_cov;
+        p_wc <= h_wc;
         p_enc <= h_enc;
         p_tag_here <= h_tag_here;
         p_over <= h_wc_out > 18'd65535;
@@ -569,7 +585,7 @@ always @(posedge clock) begin
         @CLASSIFY_STEP@
         if (h_cov) begin
           recs <= recs + 32'd1;
-          cbytes <= cbytes + {16'd0, h_wc};
+          cbytes <= cbytes + {15'd0, wn_len};
         end
         if (h_tag_here) begin
           req_j0 <= 1'b1;
@@ -610,12 +626,16 @@ always @(posedge clock) begin
       if (pay_n != 5'd0) begin
         crc32 <= c32$next;
         crc16o <= c16o$next[15:0];
-        if (p_cov) gh_blocks <= gh_blocks + 32'd1;
       end
+      if (gh_beat) gh_blocks <= gh_blocks + 32'd1;
       if (it_last & rem_next != 17'd0) begin
         ks_left <= 13'd0;
         st <= PTRUNC;
-      end else if (it_last) st <= config_crc32 ? PCRC32 : p_tag_here ? PLEN : PCRC16;
+      end else if (it_last) st <= p_cov & wn_pend_after ? PWFL : st_after_flush;
+    end
+    PWFL: if (gh$s_ready) begin
+      gh_blocks <= gh_blocks + 32'd1;
+      st <= st_after_flush;
     end
     PCRC32: if (p_over | pk$s_ready) begin
       crc16o <= c16o$next[15:0];

@@ -66,9 +66,6 @@ pub fn rtl_stream(ctx: &Context) -> Result<&StreamContext, String> {
     if s.tag_mode == TagMode::DataType {
         return why("data-type tag mode");
     }
-    if s.frames.iter().any(|f| f.sv.contains(&4)) {
-        return why("SV-4");
-    }
     Ok(s)
 }
 

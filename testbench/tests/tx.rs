@@ -108,16 +108,22 @@ fn frame_streams_match_the_model_four_ways() {
 }
 
 #[test]
-fn message_mode_crc32_and_tag_lengths() {
+fn message_mode_crc32_tag_lengths_and_windows() {
     let input = frames(40, 5, 2, 2);
-    for (mode, sv, crc, t) in [
-        ("message", [1, 3, 2], true, 12),
-        ("message", [5, 1, 3], false, 8),
-        ("frame", [3, 3, 1], true, 8),
+    // SV-4 windows on 50-byte lines: starting mid-block, block-aligned
+    // and clipped to WC, past the end (covered but empty).
+    for (mode, sv, crc, t, window) in [
+        ("message", [1, 3, 2], true, 12, (0, 0)),
+        ("message", [5, 1, 3], false, 8, (0, 0)),
+        ("frame", [3, 3, 1], true, 8, (0, 0)),
+        ("message", [4, 1, 4], true, 12, (5, 37)),
+        ("frame", [4, 4, 2], false, 16, (16, 1000)),
+        ("frame", [4, 3, 4], true, 8, (60, 10)),
     ] {
-        let ctx = context(mode, sv, crc, t);
+        let mut ctx = context(mode, sv, crc, t);
+        ctx.streams[0].window = window;
         check(
-            &format!("{mode} {sv:?} crc32={crc} T={t}"),
+            &format!("{mode} {sv:?} crc32={crc} T={t} window={window:?}"),
             &ctx,
             &input,
             Arch::Pipelined,

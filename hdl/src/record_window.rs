@@ -1,0 +1,73 @@
+//! Record blocks of a covered packet (spec §3, §4): the packet's covered
+//! bytes, packed from a 16-byte boundary after its record header, as the
+//! 16-byte blocks GHASH takes. Shared by the TX and the RX (a Verilog
+//! fragment both tops include), so that the two sides cut records alike.
+//!
+//! Under SV-1, 2 and 3 the covered bytes are the whole payload, and a
+//! payload beat is a record block as it stands. Under SV-4 they are the
+//! payload bytes `[min(offset, WC), min(offset + length, WC))`: bytes
+//! outside the window are masked off, and when the window starts at
+//! `s = offset mod 16 ≠ 0`, block `k` joins bytes `s..15` of one beat with
+//! bytes `0..s-1` of the next: a beat's masked bytes wait in `wn_carry`,
+//! and the block whose second half never comes (the packet ends) is the
+//! flush block `wn_tail`, one more GHASH entry after the last beat.
+//!
+//! Driven by the top (wires it declares before the fragment):
+//!
+//! | wire | width | meaning |
+//! |---|---|---|
+//! | `wn_load` | 1 | a covered packet's header is taken this cycle |
+//! | `wn_sv4` | 1 | …and its block is SV-4 |
+//! | `wn_wc` | 16 | …and its payload length (the original WC) |
+//! | `wn_take` | 1 | a payload beat is taken this cycle |
+//! | `wn_pos` | 17 | its payload offset (a multiple of 16) |
+//! | `wn_data` | 128 | its payload bytes as the MAC sees them, zero past its end |
+//! | `wn_n` | 5 | the number of its payload bytes |
+//!
+//! Given back: `wn_len` (covered bytes of the packet being loaded, for the
+//! trailer), `wn_valid` and `wn_block` (the block this beat gives GHASH),
+//! `wn_pend_after` (a flush block is due if the beat taken now is the
+//! packet's last) and `wn_tail` (that block, the cycle after).
+
+/// The Verilog fragment (module-body items, with its own `always`).
+pub const VERILOG: &str = r#"// ---- Record blocks of a covered packet (SV-4 byte window).
+reg [16:0] wn_ws, wn_we;
+reg [127:0] wn_carry;
+reg wn_pend;
+initial begin
+  wn_ws = 0; wn_we = 0; wn_carry = 0; wn_pend = 0;
+end
+wire [16:0] wn_wc17 = {1'b0, wn_wc};
+wire [16:0] wn_off = {1'b0, window_offset};
+wire [16:0] wn_end = {1'b0, window_offset} + {1'b0, window_length};
+wire [16:0] wn_ws_h = wn_sv4 ? (wn_off < wn_wc17 ? wn_off : wn_wc17) : 17'd0;
+wire [16:0] wn_we_h = wn_sv4 ? (wn_end < wn_wc17 ? wn_end : wn_wc17) : wn_wc17;
+wire [16:0] wn_len = wn_we_h - wn_ws_h;
+wire [3:0] wn_s = wn_ws[3:0];
+wire [127:0] wn_mask;
+genvar wn_g;
+generate for (wn_g = 0; wn_g < 16; wn_g = wn_g + 1) begin : wn_m
+  wire [16:0] at = wn_pos + 17'(wn_g);
+  assign wn_mask[8*wn_g+7:8*wn_g] = {8{at >= wn_ws & at < wn_we}};
+end endgenerate
+wire [127:0] wn_md = wn_data & wn_mask;
+wire [7:0] wn_sh_lo = {1'b0, wn_s, 3'd0};
+wire [7:0] wn_sh_hi = {5'd16 - {1'b0, wn_s}, 3'd0};
+wire [127:0] wn_tail = wn_carry >> wn_sh_lo;
+wire [127:0] wn_block = wn_s == 4'd0 ? wn_md : wn_tail | (wn_md << wn_sh_hi);
+wire wn_valid = wn_n != 5'd0 & (wn_s == 4'd0 ? wn_pos >= wn_ws & wn_pos < wn_we : wn_pend);
+// The block starting in this beat (at byte s) is in the window.
+wire wn_pend_next = wn_s != 4'd0 & wn_pos + {13'd0, wn_s} >= wn_ws & wn_pos + {13'd0, wn_s} < wn_we;
+// After the beat taken now, a flush block is due (if it is the last).
+wire wn_pend_after = wn_n != 5'd0 ? wn_pend_next : wn_pend;
+always @(posedge clock) begin
+  if (wn_load) begin
+    wn_ws <= wn_ws_h;
+    wn_we <= wn_we_h;
+    wn_pend <= 1'b0;
+  end else if (wn_take & wn_n != 5'd0) begin
+    wn_carry <= wn_md;
+    wn_pend <= wn_pend_next;
+  end
+end
+"#;
