@@ -516,6 +516,22 @@ fn cosim(
         run.output.len() as f64 / run.cycles.max(1) as f64,
         run.cycles as f64 / secs / 1e3
     );
+    // First-byte latency: the FS (a header passing), the first long
+    // packet (wrapped or unwrapped).
+    // The first waits for the key schedule and H of the first frame.
+    let long: Vec<usize> = link::packets(&data, ctx.vcx)
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.len() > 4)
+        .map(|(k, _)| k)
+        .take(2)
+        .collect();
+    let lat = |i: usize| long.get(i).and_then(|&k| run.latency(k));
+    if let (Some(fs), Some(l0), Some(l1)) = (run.latency(0), lat(0), lat(1)) {
+        eprintln!(
+            "cosim: first-byte latency (a packet's first beat in to its first beat out): FS {fs} cycles; long packets: first {l0}, second {l1} cycles (the TX's first waits for its key schedule and H)"
+        );
+    }
     if let Some(p) = vcd {
         eprintln!("cosim: waveform in {} (open it with gtkwave)", p.display());
     }

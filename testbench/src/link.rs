@@ -141,9 +141,21 @@ pub struct LinkRun {
     pub counters: Vec<(String, u32)>,
     /// STATUS after the run.
     pub status: u32,
+    /// The cycle each input packet's first beat was taken, in order.
+    pub in_starts: Vec<u64>,
+    /// The cycle each output packet's first beat was given, in order.
+    pub out_starts: Vec<u64>,
 }
 
 impl LinkRun {
+    /// Cycles from input packet `k`'s first beat taken to output packet
+    /// `k`'s first beat given: the first-byte latency, where the block
+    /// maps input packet `k` to output packet `k` (SEP, before the first
+    /// tag packet).
+    pub fn latency(&self, k: usize) -> Option<u64> {
+        Some(self.out_starts.get(k)? - self.in_starts.get(k)?)
+    }
+
     /// TX: output packets flagged incomplete (`tuser` bit 0).
     pub fn flagged(&self) -> usize {
         self.users.iter().filter(|&&u| u & 1 == 1).count()
@@ -451,6 +463,7 @@ fn run_packets(
     let mut fc: Option<u32> = None;
     let (mut sent, mut idle, mut first, mut last_out) = (0usize, 0u64, None, 0u64);
     let mut cur = Vec::new();
+    let mut out_open = false;
     let limit = 200 * beats.len() as u64 + 100_000;
     loop {
         // Reset in mid-stream, once the output has drained; firmware
@@ -513,6 +526,9 @@ fn run_packets(
         d.set(t.p.m_ready, take as u128);
         d.eval();
         if offer && d.get(t.p.s_ready) == 1 {
+            if sent == 0 || beats[sent - 1].2 {
+                run.in_starts.push(d.cycles);
+            }
             sent += 1;
             run.in_beats += 1;
             first.get_or_insert(d.cycles);
@@ -520,6 +536,10 @@ fn run_packets(
         if take && d.get(t.p.m_valid) == 1 {
             let data = d.get(t.p.m_data);
             let keep = d.get(t.p.m_keep) as u16;
+            if cur.is_empty() && !out_open {
+                run.out_starts.push(d.cycles);
+                out_open = true;
+            }
             for i in 0..16 {
                 if keep >> i & 1 == 1 {
                     cur.push((data >> (8 * i)) as u8);
@@ -528,6 +548,7 @@ fn run_packets(
             if d.get(t.p.m_last) == 1 {
                 run.users.push(d.get(t.p.m_user) as u8);
                 run.output.append(&mut cur);
+                out_open = false;
             }
             last_out = d.cycles;
             idle = 0;

@@ -71,6 +71,17 @@ fn check(
         "{name}: input_ecc_corrected"
     );
     assert_eq!(run.flagged(), 0, "{name}: packets flagged incomplete");
+    // Packet starts, for the latency figure: one per packet each way.
+    assert_eq!(
+        run.in_starts.len(),
+        packets(input, ctx.vcx).len(),
+        "{name}: input packet starts"
+    );
+    assert_eq!(
+        run.out_starts.len(),
+        packets(&model, ctx.vcx).len(),
+        "{name}: output packet starts"
+    );
     eprintln!(
         "{name} ({}, {stalls:?}): {} bytes in, {} out, {} packets protected, {} cycles, {:.2} input beats/cycle",
         cfg.name,
