@@ -9,6 +9,7 @@
 
 pub mod drive;
 pub mod engines;
+pub mod icarus;
 pub mod link;
 pub mod model;
 pub mod report;

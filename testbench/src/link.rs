@@ -145,6 +145,8 @@ pub struct LinkRun {
     pub in_starts: Vec<u64>,
     /// The cycle each output packet's first beat was given, in order.
     pub out_starts: Vec<u64>,
+    /// With [`run_link_packets_with`] and `record`: the inputs of every cycle.
+    pub stimulus: Vec<String>,
 }
 
 impl LinkRun {
@@ -189,8 +191,17 @@ pub struct LinkDut<'a> {
 impl<'a> LinkDut<'a> {
     /// A fresh instance, reset for two cycles.
     pub fn new(b: &'a Built, side: Side) -> LinkDut<'a> {
+        Self::new_with(b, side, false)
+    }
+
+    /// As [`LinkDut::new`]; with `record`, every cycle's inputs are
+    /// recorded from the reset on (for [`replay_in_icarus`]).
+    pub fn new_with(b: &'a Built, side: Side, record: bool) -> LinkDut<'a> {
         let p = Ports::of(b);
         let mut dut = b.instance();
+        if record {
+            dut.record();
+        }
         dut.set(p.reset, 1);
         dut.set(p.m_ready, 1);
         dut.tick(2);
@@ -371,7 +382,7 @@ pub fn run_link_with(
         .into_iter()
         .map(|p| p.to_vec())
         .collect();
-    run_packets(b, side, ctx, &pkts, stalls, seed, vcd, None)
+    run_packets(b, side, ctx, &pkts, stalls, seed, vcd, None, false)
 }
 
 /// Stream `pkts` through the block, each as one AXI4-Stream burst,
@@ -384,12 +395,13 @@ pub fn run_link_packets(
     stalls: Stalls,
     seed: u64,
 ) -> Result<LinkRun, String> {
-    run_packets(b, side, ctx, pkts, stalls, seed, None, None)
+    run_packets(b, side, ctx, pkts, stalls, seed, None, None, false)
 }
 
 /// As [`run_link_packets`], with a reset in the middle of the stream:
 /// before packet `reset_before` goes in (once the output has drained),
-/// `reset` is pulsed and firmware programs the context again.
+/// `reset` is pulsed and firmware programs the context again. The run is
+/// recorded (for [`replay_in_icarus`]).
 pub fn run_link_reset(
     b: &Built,
     side: Side,
@@ -399,7 +411,62 @@ pub fn run_link_reset(
     stalls: Stalls,
     seed: u64,
 ) -> Result<LinkRun, String> {
-    run_packets(b, side, ctx, pkts, stalls, seed, None, Some(reset_before))
+    run_packets(
+        b,
+        side,
+        ctx,
+        pkts,
+        stalls,
+        seed,
+        None,
+        Some(reset_before),
+        true,
+    )
+}
+
+/// As [`run_link_packets`]; with `record`, every cycle's inputs are kept
+/// in `stimulus` (for [`replay_in_icarus`]).
+pub fn run_link_packets_with(
+    b: &Built,
+    side: Side,
+    ctx: &Context,
+    pkts: &[Vec<u8>],
+    stalls: Stalls,
+    seed: u64,
+    record: bool,
+) -> Result<LinkRun, String> {
+    run_packets(b, side, ctx, pkts, stalls, seed, None, None, record)
+}
+
+/// Replay a recorded run (from [`run_link_packets_with`]) in Icarus Verilog
+/// and compare its output stream with Verilator's: `Ok(false)` if Icarus
+/// is not installed, `Ok(true)` if the two agree byte for byte and on
+/// every `tuser`.
+pub fn replay_in_icarus(b: &Built, run: &LinkRun) -> Result<bool, String> {
+    if run.stimulus.is_empty() {
+        return Err("the run was not recorded".into());
+    }
+    let Some(ic) = crate::icarus::replay(b, &run.stimulus)? else {
+        return Ok(false);
+    };
+    if ic.output != run.output {
+        let at = ic
+            .output
+            .iter()
+            .zip(&run.output)
+            .position(|(a, b)| a != b)
+            .unwrap_or(ic.output.len().min(run.output.len()));
+        return Err(format!(
+            "{}: Icarus and Verilator differ at output byte {at} ({} and {} bytes)",
+            b.top,
+            ic.output.len(),
+            run.output.len()
+        ));
+    }
+    if ic.users != run.users {
+        return Err(format!("{}: Icarus and Verilator differ on tuser", b.top));
+    }
+    Ok(true)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -412,9 +479,10 @@ fn run_packets(
     seed: u64,
     vcd: Option<&std::path::Path>,
     reset_before: Option<usize>,
+    record: bool,
 ) -> Result<LinkRun, String> {
     let s = rtl_stream(ctx)?.clone();
-    let mut t = LinkDut::new(b, side);
+    let mut t = LinkDut::new_with(b, side, record);
     let reset_beat = reset_before.map(|k| {
         pkts[..k]
             .iter()
@@ -575,6 +643,7 @@ fn run_packets(
     run.cycles = last_out.saturating_sub(first.unwrap_or(0)) + 1;
     run.counters = t.counters();
     run.status = t.read_reg("status");
+    run.stimulus = t.dut.stimulus();
     if !cur.is_empty() {
         return Err(format!("{} output bytes without tlast", cur.len()));
     }

@@ -283,6 +283,9 @@ pub struct Dut<'a> {
     free: FreeFn,
     /// Clock cycles run so far.
     pub cycles: u64,
+    /// With [`Dut::record`]: every input port's value (but the clock's),
+    /// as set, and one line of them per clock cycle.
+    rec: Option<(Vec<Vec<u32>>, Vec<Vec<u32>>)>,
 }
 
 impl Built {
@@ -300,6 +303,7 @@ impl Built {
                 tick: *self.lib.get::<TickFn>(b"cs_tick").expect("cs_tick"),
                 free: *self.lib.get::<FreeFn>(b"cs_free").expect("cs_free"),
                 cycles: 0,
+                rec: None,
             }
         }
     }
@@ -337,6 +341,52 @@ impl Dut<'_> {
         assert!(self.built.ports[i].dir == Dir::In && words.len() >= self.built.ports[i].words());
         // SAFETY: `handle` is live; the shim reads `words()` words.
         unsafe { (self.set)(self.handle, i as i32, words.as_ptr()) }
+        if let Some((now, _)) = &mut self.rec {
+            now[i] = words[..self.built.ports[i].words()].to_vec();
+        }
+    }
+
+    /// Record the inputs of every clock cycle from now on (inputs not set
+    /// since are taken as 0), for a replay in another simulator
+    /// ([`crate::icarus`]).
+    pub fn record(&mut self) {
+        let now = self
+            .built
+            .ports
+            .iter()
+            .map(|p| vec![0u32; p.words()])
+            .collect();
+        self.rec = Some((now, Vec::new()));
+    }
+
+    /// The inputs recorded per cycle, each the concatenation of the input
+    /// ports in port order (clock excluded), as a line of binary digits.
+    pub fn stimulus(&self) -> Vec<String> {
+        let Some((_, cycles)) = &self.rec else {
+            return Vec::new();
+        };
+        cycles
+            .iter()
+            .map(|words| {
+                let mut bits = String::new();
+                let mut k = 0;
+                for p in &self.built.ports {
+                    if p.dir != Dir::In || p.name == "clock" {
+                        continue;
+                    }
+                    let v = &words[k..k + p.words()];
+                    k += p.words();
+                    for b in (0..p.width).rev() {
+                        bits.push(if v[b / 32] >> (b % 32) & 1 == 1 {
+                            '1'
+                        } else {
+                            '0'
+                        });
+                    }
+                }
+                bits
+            })
+            .collect()
     }
 
     /// Set a port from big-endian bytes (byte 0 in the top bits), as the
@@ -363,7 +413,6 @@ impl Dut<'_> {
             .fold(0u128, |a, &w| a << 32 | w as u128)
     }
 
-    /// Settle combinational logic after setting inputs.
     /// Dump a VCD waveform of this instance into `path` from now on (the
     /// model must come from [`build_with`] with `trace`).
     pub fn trace(&mut self, path: &std::path::Path) -> Result<(), BuildError> {
@@ -383,6 +432,7 @@ impl Dut<'_> {
         Ok(())
     }
 
+    /// Settle combinational logic after setting inputs.
     pub fn eval(&mut self) {
         // SAFETY: `handle` is live.
         unsafe { (self.eval)(self.handle) }
@@ -390,6 +440,19 @@ impl Dut<'_> {
 
     /// `n` rising clock edges.
     pub fn tick(&mut self, n: u64) {
+        if let Some((now, cycles)) = &mut self.rec {
+            let line: Vec<u32> = self
+                .built
+                .ports
+                .iter()
+                .zip(now.iter())
+                .filter(|(p, _)| p.dir == Dir::In && p.name != "clock")
+                .flat_map(|(_, w)| w.iter().copied())
+                .collect();
+            for _ in 0..n {
+                cycles.push(line.clone());
+            }
+        }
         // SAFETY: `handle` is live.
         unsafe { (self.tick)(self.handle, n) }
         self.cycles += n;

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{assert_same, context, frames, fs_packet, spec_examples};
+use common::{assert_same, context, frames, fs_packet, same_in_icarus, spec_examples};
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
@@ -14,7 +14,7 @@ use csi2sec_sim::crc::CRC16;
 use csi2sec_sim::rx::Verdict;
 use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::link::{
-    LinkRun, build_link, config_for, packets, run_link, run_link_packets,
+    LinkRun, build_link, config_for, packets, run_link, run_link_packets_with,
 };
 
 /// Run the protected `wire` through the RTL RX for `ctx` and compare its
@@ -36,8 +36,10 @@ fn check_packets(
     let (model, report) = csi2sec_sim::rx::verify(ctx, wire);
     let cfg = config_for(ctx, Side::Rx, arch).expect("config");
     let b = build_link(&cfg).expect("build");
-    let run = run_link_packets(&b, Side::Rx, ctx, pkts, stalls, 5)
+    // Every run is replayed in Icarus too.
+    let run = run_link_packets_with(&b, Side::Rx, ctx, pkts, stalls, 5, true)
         .unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
+    same_in_icarus(&format!("{name} ({stalls:?})"), &b, &run);
     assert_same(
         &format!("{name} ({}, {stalls:?})", cfg.name),
         &run.output,
@@ -342,7 +344,9 @@ fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
         let mut pkts = base.clone();
         f(&mut pkts[target]);
         for stalls in [Stalls::None, Stalls::Both] {
-            let run = run_link_packets(&b, Side::Rx, &ctx, &pkts, stalls, 9).expect("run");
+            let run =
+                run_link_packets_with(&b, Side::Rx, &ctx, &pkts, stalls, 9, true).expect("run");
+            same_in_icarus(&format!("{what} ({stalls:?})"), &b, &run);
             let (fv, _) = run.verdicts();
             assert_eq!(
                 fv,
@@ -387,6 +391,7 @@ fn reset_mid_frame_recovers_at_the_next_fs() {
             let run =
                 csi2sec_testbench::link::run_link_reset(&b, side, &ctx, &pkts, mid, stalls, 4)
                     .unwrap_or_else(|e| panic!("{side:?} {stalls:?}: {e}"));
+            same_in_icarus(&format!("reset {side:?} ({stalls:?})"), &b, &run);
             let (at, users_at) = run.reset_at.expect("the reset happened");
             // Before the reset: whole packets only.
             assert!(

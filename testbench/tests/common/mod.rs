@@ -120,3 +120,48 @@ pub fn assert_same(what: &str, rtl: &[u8], model: &[u8]) {
         hex::encode(&model[at.saturating_sub(8)..(at + 24).min(model.len())]),
     );
 }
+
+thread_local! {
+    /// This test (the harness runs each in a thread of its own) has had
+    /// a run replayed in Icarus.
+    static REPLAYED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The longest run replayed in Icarus.
+const MAX_ICARUS_CYCLES: usize = 2000;
+
+/// Replay the first recorded run (of at most [`MAX_ICARUS_CYCLES`]) of
+/// each test in Icarus Verilog and
+/// require the same output stream as Verilator's (skipped, with a
+/// message, without Icarus). Icarus runs the pipelined designs at a few
+/// hundred cycles per second: one run per test keeps `make test` short.
+pub fn same_in_icarus(
+    name: &str,
+    b: &csi2sec_testbench::model::Built,
+    run: &csi2sec_testbench::link::LinkRun,
+) {
+    if REPLAYED.with(|r| r.get()) {
+        return;
+    }
+    // SV-1 on full lines runs at ~20 cycles/s in Icarus.
+    if run.stimulus.len() > MAX_ICARUS_CYCLES {
+        eprintln!(
+            "{name}: {} cycles: too long to replay in Icarus (at most {MAX_ICARUS_CYCLES})",
+            run.stimulus.len()
+        );
+        return;
+    }
+    REPLAYED.with(|r| r.set(true));
+    let t = std::time::Instant::now();
+    match csi2sec_testbench::link::replay_in_icarus(b, run) {
+        Ok(true) => eprintln!(
+            "{name}: Icarus Verilog agrees with Verilator ({} cycles, {:.1} s)",
+            run.stimulus.len(),
+            t.elapsed().as_secs_f64()
+        ),
+        Ok(false) => {
+            eprintln!("{name}: Icarus Verilog (iverilog) not found: second-simulator run skipped")
+        }
+        Err(e) => panic!("{name}: {e}"),
+    }
+}
