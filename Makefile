@@ -97,17 +97,15 @@ regress: build tools
 	for a in iterative pipelined; do for s in rom logic bram; do \
 	  VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl --arch $$a --sbox $$s $(KAT_FILES) || exit 1; done; done
 
-## synth: one engine configuration through Yosys (and nextpnr on Lattice
-## parts), by default the pipelined AES-128 with block-RAM S-boxes (about
-## 3 minutes); results in build/synth/<target>/<config>/report.json.
-## The GCM engines do not route yet: add NOPNR=1 for their area.
+## synth: one configuration through Yosys (and nextpnr on Lattice parts);
+## results in build/synth/<target>/<config>/report.json with the logs and
+## the commands. TARGET=ecp5-85f|ecp5-25f|ice40-up5k|ice40-hx8k|xc7a35t;
+## CONFIG=tx (the default TX), rx, or a name `generate` writes (engines:
+## e.g. aes128_pipelined2_bram, about 3 minutes). NOPNR=1: area only.
 TARGET ?= ecp5-85f
-BLOCK  ?= aes
-ARCH   ?= pipelined
-STAGES ?= $(if $(filter pipelined,$(ARCH)),2,1)
-SBOX   ?= bram
+CONFIG ?= tx
 synth: build synth-tools
-	$(BIN) synth --target $(TARGET) --block $(BLOCK) --arch $(ARCH) --stages $(STAGES) --sbox $(SBOX) $(if $(NOPNR),--no-pnr)
+	$(BIN) synth --target $(TARGET) --config $(CONFIG) $(if $(NOPNR),--no-pnr)
 
 ## report-synth: the README's area and Fmax table (cached per row in
 ## build/synth/; FRESH=1 runs the tools again).

@@ -108,14 +108,20 @@ enum Cmd {
         #[arg(long)]
         fresh: bool,
     },
-    /// Synthesise one engine configuration for one target; writes
+    /// Synthesise one configuration for one target; writes
     /// build/synth/<target>/<name>/report.json.
     Synth {
-        /// ecp5-85f, ice40-up5k or xc7a35t.
+        /// ecp5-85f, ecp5-25f, ice40-up5k, ice40-hx8k or xc7a35t.
         #[arg(long, default_value = "ecp5-85f")]
         target: String,
+        /// A named configuration: tx (the default TX), rx (the default
+        /// RX), or a name from `generate` (e.g. gcm128_pipelined_rom,
+        /// tx_sep_gmac128_w16_iterative_bram). Default: tx.
+        #[arg(long, conflicts_with = "block")]
+        config: Option<String>,
+        /// An engine instead (with --key-bits, --arch, --stages, --sbox).
         #[arg(long)]
-        block: String,
+        block: Option<String>,
         #[arg(long, default_value_t = 128)]
         key_bits: usize,
         #[arg(long, default_value = "iterative")]
@@ -428,6 +434,35 @@ fn parse_link(
     cfg.name = name.unwrap_or_else(|| cfg.default_name());
     cfg.check().map_err(Fail)?;
     Ok(cfg)
+}
+
+/// A configuration by name, emitted: `tx` and `rx` (the defaults), or
+/// any name `generate` gives an engine or a TX/RX configuration.
+fn named_design(name: &str) -> Result<(String, String, Vec<csi2sec_hdl::emit::Module>), Fail> {
+    let link = |c: LinkConfig| -> Result<_, Fail> {
+        Ok((c.name.clone(), c.describe(), c.emit().map_err(Fail)?))
+    };
+    match name {
+        "tx" => return link(LinkConfig::default_tx()),
+        "rx" => return link(LinkConfig::default_rx()),
+        "cmac-selftest" => {
+            return Err(Fail(
+                "--config cmac-selftest: not in this version (it needs CMAC in the TX and RX and the board self-test top)".into(),
+            ));
+        }
+        _ => {}
+    }
+    for side in [Side::Tx, Side::Rx] {
+        if let Some(c) = LinkConfig::all(side).into_iter().find(|c| c.name == name) {
+            return link(c);
+        }
+    }
+    if let Some(c) = EngineConfig::all().into_iter().find(|c| c.name == name) {
+        return Ok((c.name.clone(), c.describe(), c.emit().map_err(Fail)?));
+    }
+    Err(Fail(format!(
+        "--config {name}: expected tx, rx, or a configuration name as `generate` writes it (e.g. gcm128_pipelined_rom, tx_sep_gmac128_w16_iterative_bram)"
+    )))
 }
 
 /// `csi2sec cosim`: the RTL TX (or, with `--rx`, the RTL RX) on a file.
@@ -822,6 +857,7 @@ fn main() -> ExitCode {
         Cmd::Report { what, synth, fresh } => report(&what, synth, fresh),
         Cmd::Synth {
             target,
+            config,
             block,
             key_bits,
             arch,
@@ -833,16 +869,23 @@ fn main() -> ExitCode {
         } => (|| {
             let t = synth::Target::parse(&target).ok_or_else(|| {
                 Fail(format!(
-                    "--target {target}: expected ecp5-85f, ice40-up5k or xc7a35t"
+                    "--target {target}: expected one of {}",
+                    synth::Target::names()
                 ))
             })?;
-            let cfg = parse_engine(&block, key_bits, &arch, stages, &sbox, None)?;
+            let (name, description, modules) = match block {
+                Some(block) => {
+                    let cfg = parse_engine(&block, key_bits, &arch, stages, &sbox, None)?;
+                    (cfg.name.clone(), cfg.describe(), cfg.emit().map_err(Fail)?)
+                }
+                None => named_design(config.as_deref().unwrap_or("tx"))?,
+            };
             eprintln!(
-                "synth: {} for {} (Yosys, then nextpnr on Lattice parts; minutes)",
-                cfg.name,
+                "synth: {name} for {} (Yosys, then nextpnr on Lattice parts; minutes)",
                 t.name()
             );
-            let r = synth::synth(&cfg, t, &out, freq, !no_pnr).map_err(Fail)?;
+            let r = synth::synth_modules(&name, &description, &modules, t, &out, freq, !no_pnr)
+                .map_err(Fail)?;
             println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         })(),

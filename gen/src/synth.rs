@@ -19,19 +19,34 @@ use std::process::Command;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     Ecp5_85f,
+    Ecp5_25f,
     Ice40Up5k,
+    Ice40Hx8k,
     Xc7a35t,
 }
 
 impl Target {
-    pub const ALL: [Target; 3] = [Target::Ecp5_85f, Target::Ice40Up5k, Target::Xc7a35t];
+    pub const ALL: [Target; 5] = [
+        Target::Ecp5_85f,
+        Target::Ecp5_25f,
+        Target::Ice40Up5k,
+        Target::Ice40Hx8k,
+        Target::Xc7a35t,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Ecp5_85f => "ecp5-85f",
+            Target::Ecp5_25f => "ecp5-25f",
             Target::Ice40Up5k => "ice40-up5k",
+            Target::Ice40Hx8k => "ice40-hx8k",
             Target::Xc7a35t => "xc7a35t",
         }
+    }
+
+    /// The target names, for messages.
+    pub fn names() -> String {
+        Target::ALL.map(Target::name).join(", ")
     }
 
     pub fn parse(s: &str) -> Option<Target> {
@@ -40,8 +55,8 @@ impl Target {
 
     fn synth_cmd(self) -> &'static str {
         match self {
-            Target::Ecp5_85f => "synth_ecp5",
-            Target::Ice40Up5k => "synth_ice40",
+            Target::Ecp5_85f | Target::Ecp5_25f => "synth_ecp5",
+            Target::Ice40Up5k | Target::Ice40Hx8k => "synth_ice40",
             Target::Xc7a35t => "synth_xilinx -flatten -family xc7",
         }
     }
@@ -49,8 +64,12 @@ impl Target {
     /// nextpnr binary and its part options, for the Lattice targets.
     fn pnr(self) -> Option<(&'static str, &'static [&'static str])> {
         match self {
+            // ULX3S: LFE5U-85F-6BG381C; OrangeCrab r0.2: LFE5U-25F-8MG285C.
             Target::Ecp5_85f => Some(("nextpnr-ecp5", &["--85k", "--package", "CABGA381"])),
+            Target::Ecp5_25f => Some(("nextpnr-ecp5", &["--25k", "--package", "CSFBGA285"])),
+            // iCEBreaker: iCE40UP5K-SG48; iCE40-HX8K breakout: CT256.
             Target::Ice40Up5k => Some(("nextpnr-ice40", &["--up5k", "--package", "sg48"])),
+            Target::Ice40Hx8k => Some(("nextpnr-ice40", &["--hx8k", "--package", "ct256"])),
             Target::Xc7a35t => None,
         }
     }
@@ -148,7 +167,7 @@ fn resources(t: Target, c: &std::collections::BTreeMap<String, u64>) -> (u64, u6
     let sum =
         |f: &dyn Fn(&str) -> bool| c.iter().filter(|(k, _)| f(k)).map(|(_, v)| v).sum::<u64>();
     match t {
-        Target::Ecp5_85f => (
+        Target::Ecp5_85f | Target::Ecp5_25f => (
             sum(&|k| k == "LUT4")
                 + 2 * sum(&|k| k == "CCU2C")
                 + 4 * sum(&|k| k == "TRELLIS_DPR16X4"),
@@ -156,7 +175,7 @@ fn resources(t: Target, c: &std::collections::BTreeMap<String, u64>) -> (u64, u6
             sum(&|k| k == "DP16KD"),
             sum(&|k| k.starts_with("MULT18X18")),
         ),
-        Target::Ice40Up5k => (
+        Target::Ice40Up5k | Target::Ice40Hx8k => (
             sum(&|k| k == "SB_LUT4"),
             sum(&|k| k.starts_with("SB_DFF")),
             sum(&|k| k.starts_with("SB_RAM40") || k == "SB_SPRAM256KA"),
@@ -177,7 +196,9 @@ fn resources(t: Target, c: &std::collections::BTreeMap<String, u64>) -> (u64, u6
 fn capacity(t: Target) -> (u64, u64) {
     match t {
         Target::Ecp5_85f => (83_640, 208),
+        Target::Ecp5_25f => (24_288, 56),
         Target::Ice40Up5k => (5_280, 30),
+        Target::Ice40Hx8k => (7_680, 32),
         Target::Xc7a35t => (20_800, 100),
     }
 }
@@ -191,13 +212,26 @@ pub fn synth(
     freq: f64,
     pnr: bool,
 ) -> Result<Value, String> {
-    let dir = root.join(t.name()).join(&cfg.name);
+    synth_modules(&cfg.name, &cfg.describe(), &cfg.emit()?, t, root, freq, pnr)
+}
+
+/// As [`synth`], for any emitted design: `modules` (the top first), named
+/// `name` and described by `description` in the report.
+pub fn synth_modules(
+    name: &str,
+    description: &str,
+    modules: &[csi2sec_hdl::emit::Module],
+    t: Target,
+    root: &Path,
+    freq: f64,
+    pnr: bool,
+) -> Result<Value, String> {
+    let dir = root.join(t.name()).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("ip")).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let modules = cfg.emit()?;
     let top = modules[0].name.clone();
     let mut files = Vec::new();
-    for m in &modules {
+    for m in modules {
         let f = format!("ip/{}.v", m.name);
         std::fs::write(dir.join(&f), &m.text).map_err(|e| e.to_string())?;
         files.push(f);
@@ -210,7 +244,7 @@ pub fn synth(
     files.push("wrap.v".into());
     let (yosys, yname) = tool("yosys")?;
     let script = format!(
-        "read_verilog {}; hierarchy -top {WRAPPER}; setattr -mod -set keep_hierarchy 1 {top}; {} -top {WRAPPER} -json netlist.json; stat",
+        "read_verilog -sv {}; hierarchy -top {WRAPPER}; setattr -mod -set keep_hierarchy 1 {top}; {} -top {WRAPPER} -json netlist.json; stat",
         files.join(" "),
         t.synth_cmd()
     );
@@ -276,8 +310,8 @@ pub fn synth(
     let (cap_lut, cap_bram) = capacity(t);
     let report = json!({
         "target": t.name(),
-        "config": cfg.name,
-        "description": cfg.describe(),
+        "config": name,
+        "description": description,
         "lut": lut,
         "ff": ff,
         "bram": bram,

@@ -638,3 +638,26 @@ fn cosim_rx_gives_back_the_input_and_exits_1_on_a_tampered_stream() {
     assert_eq!(code, 1, "{out} {err}");
     assert!(out.contains("frame 0: auth_fail"), "{out}");
 }
+
+#[test]
+fn synth_refuses_unknown_targets_and_configurations_before_any_tool_runs() {
+    let d = dir("synth_refuses");
+    for (args, want) in [
+        (
+            vec!["--target", "ecp5-45f"],
+            "expected one of ecp5-85f, ecp5-25f, ice40-up5k, ice40-hx8k, xc7a35t",
+        ),
+        (
+            vec!["--config", "tx_fsed_cmac"],
+            "--config tx_fsed_cmac: expected tx, rx",
+        ),
+        (vec!["--config", "cmac-selftest"], "not in this version"),
+    ] {
+        let (code, _, err) = run(bin().arg("synth").args(&args).arg("--out").arg(&d));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+    }
+    // Nothing was written for a refused configuration.
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
+}
