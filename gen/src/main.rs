@@ -498,7 +498,17 @@ fn cosim(
         Stalls::None
     };
     let t = Instant::now();
-    let run = link::run_link_with(&built, side, &ctx, &data, stalls, 1, vcd).map_err(Fail)?;
+    let run = link::run_link(
+        &built,
+        side,
+        &ctx,
+        &data,
+        link::RunOptions {
+            vcd,
+            ..link::RunOptions::new(stalls, 1)
+        },
+    )
+    .map_err(Fail)?;
     let secs = t.elapsed().as_secs_f64();
     write_atomic(output, &run.output)?;
     let c = |n: &str| {

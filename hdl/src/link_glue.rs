@@ -6,12 +6,48 @@
 //! places these with markers; [`top_verilog`] assembles the module body.
 //!
 //! The names the fragments use are the tops' own: `st` and the states
-//! `HDR`, `KEY`, `KEYH`, `ABORT`, `ABORTY`; `kslot`, `key_ok`, `key_cur`,
+//! `HDR`, `KEY`, `KEYH`, `ABORT`, `ABORTY`, `TRAIL`, `TLEN`, `TTAG` and
+//! `AFTER_TAG`; `kslot`, `key_ok`, `key_cur`,
 //! `h_got`, `req_h`, `req_j0`, `h_wait`, `j0_wait`, `j0_ok`, `ej0`,
 //! `tag_r`, `ks_left`, `outstanding`, `frame_open`, `gh_open`,
 //! `gh_blocks`; the output chunk `ch_*`.
 
+use crate::byte_packer::BytePacker;
+use crate::crc_step::CrcStep;
+use crate::header_ecc::HeaderEcc;
 use crate::regs::{RegisterMap, Side};
+use rust_hdl::prelude::*;
+
+/// Claim the inputs of the child blocks both tops drive from their
+/// Verilog: the byte packer, the header ECC checker and builder, and the
+/// three CRC steps (rust-hdl's `connect`).
+pub fn connect_children(
+    pk: &mut BytePacker,
+    headers: [&mut HeaderEcc; 2],
+    crcs: [&mut CrcStep; 3],
+) {
+    for s in [
+        &mut pk.reset,
+        &mut pk.s_last,
+        &mut pk.s_valid,
+        &mut pk.m_ready,
+    ] {
+        s.connect();
+    }
+    pk.clock.connect();
+    pk.s_data.connect();
+    pk.s_count.connect();
+    pk.s_user.connect();
+    for h in headers {
+        h.header.connect();
+        h.vcx_on.connect();
+    }
+    for c in crcs {
+        c.state.connect();
+        c.data.connect();
+        c.count.connect();
+    }
+}
 
 /// Key slot of the next frame; E_K(J0), H and keystream as they leave
 /// the AES core.
@@ -84,6 +120,23 @@ const KEY_ABORT_STATES: &str = r#"    KEY: if (aes$key_ready) begin
     end
 "#;
 
+/// The close of a frame scope (case arms): the trailer block and the
+/// length block into GHASH, then the tag E_K(J0) ⊕ GHASH into `tag_r`,
+/// and on to the top's `AFTER_TAG` state.
+const CLOSE_STATES: &str = r#"    TRAIL: if (gh$s_ready) begin
+      gh_blocks <= gh_blocks + 32'd1;
+      st <= TLEN;
+    end
+    TLEN: if (gh$s_ready) st <= TTAG;
+    TTAG: if (gh$y_valid & j0_ok) begin
+      tag_r <= rev16(gh$y ^ ej0);
+      j0_ok <= 1'b0;
+      gh_open <= 1'b0;
+      gh_blocks <= 32'd0;
+      st <= AFTER_TAG;
+    end
+"#;
+
 /// What reset and CTRL.clear both drop (inside `if (reset | ctrl_clear)`).
 const ENGINE_RESET: &str = r#"    st <= HDR;
     frame_open <= 1'b0;
@@ -122,8 +175,16 @@ pub fn top_verilog(side: Side, key_bits: usize, control: &str) -> String {
         .replace("@AES_CAPTURE@\n", AES_CAPTURE)
         .replace("@KEY_ABORT_STATES@\n", KEY_ABORT_STATES)
         .replace("@ENGINE_RESET@\n", ENGINE_RESET)
-        .replace("@RECORD_WINDOW@\n", crate::record_window::VERILOG);
-    for m in ["@CLASSIFY", "@KEY_", "@ENGINE_", "@AES_", "@RECORD_"] {
+        .replace("@RECORD_WINDOW@\n", crate::record_window::VERILOG)
+        .replace("@CLOSE_STATES@\n", CLOSE_STATES);
+    for m in [
+        "@CLASSIFY",
+        "@KEY_",
+        "@ENGINE_",
+        "@AES_",
+        "@RECORD_",
+        "@CLOSE_",
+    ] {
         assert!(!v.contains(m), "glue marker {m}… not replaced");
     }
     v

@@ -25,7 +25,7 @@
 //! - bits 7:5: zero.
 //!
 //! This version: SEP, GMAC-128 or GMAC-256, tag modes frame and message,
-//! SV 1, 2, 3 and 5, CRC-32, VCX, one configured stream (the others pass
+//! SV-1 to SV-5, CRC-32, VCX, one configured stream (the others pass
 //! through). Differences from the golden model, all on malformed or
 //! hostile input: an uncorrectable header is dropped and counted (format
 //! error for the open frame) and processing goes on, where the model's
@@ -163,24 +163,11 @@ impl<A: AesCore> Logic for Rx<A> {
         self.alarm.connect();
         self.aes.claim_inputs();
         self.gh.claim_inputs();
-        let p = &mut self.pk;
-        p.clock.connect();
-        p.reset.connect();
-        p.s_data.connect();
-        p.s_count.connect();
-        p.s_last.connect();
-        p.s_user.connect();
-        p.s_valid.connect();
-        p.m_ready.connect();
-        for h in [&mut self.hin, &mut self.hout] {
-            h.header.connect();
-            h.vcx_on.connect();
-        }
-        for c in [&mut self.c16i, &mut self.c16o, &mut self.c32] {
-            c.state.connect();
-            c.data.connect();
-            c.count.connect();
-        }
+        crate::link_glue::connect_children(
+            &mut self.pk,
+            [&mut self.hin, &mut self.hout],
+            [&mut self.c16i, &mut self.c16o, &mut self.c32],
+        );
     }
 
     fn hdl(&self) -> Verilog {

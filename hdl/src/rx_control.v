@@ -1,7 +1,9 @@
 // ---- RX control (spec §6). Included in the body of the RX top by hdl/src/rx.rs.
 localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, WBODY = 5'd5, WLEN = 5'd6,
-           WTAG = 5'd7, WCRC = 5'd8, WTRUNC = 5'd9, TTRAIL = 5'd10, TLEN = 5'd11, TTAG = 5'd12,
+           WTAG = 5'd7, WCRC = 5'd8, WTRUNC = 5'd9, TRAIL = 5'd10, TLEN = 5'd11, TTAG = 5'd12,
            TBODY = 5'd13, TEVAL = 5'd14, ABORT = 5'd15, ABORTY = 5'd16, WFL = 5'd17;
+// The frame scope's tag is compared with the tag packet's entry (TBODY, TEVAL).
+localparam AFTER_TAG = TBODY;
 reg [4:0] st;
 // Context and frame state of the configured stream.
 reg loaded, policy_error, frame_open, want_key, fc_known, seen_mid, closing, tp_seen;
@@ -289,11 +291,11 @@ always @(*) begin
   aes$m_ready = cap_j0 | cap_h | (body_take & p_dec & n_data != 5'd0);
   // GHASH: the records the context expects, the trailer, the length block.
   gh$s_last = st == WLEN | st == TLEN | st == ABORT;
-  gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(wn_block) : st == WFL ? rev16(wn_tail) : st == TTRAIL ? rev16(trailer)
+  gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(wn_block) : st == WFL ? rev16(wn_tail) : st == TRAIL ? rev16(trailer)
             : (st == WLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
   gh$s_valid = (hv & hdr_wrap & h_cov & pk$s_ready)
              | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & pk$s_ready)
-             | st == WFL | st == TTRAIL | st == TLEN | st == ABORT | (st == WLEN);
+             | st == WFL | st == TRAIL | st == TLEN | st == ABORT | (st == WLEN);
   gh$y_ready = (st == WTAG & j0_ok) | (st == TTAG & j0_ok) | st == ABORTY;
   alarm = alarm_r;
 end
@@ -441,7 +443,7 @@ always @(posedge clock) begin
       end else if (hdr_take & tp_ok) begin
         p_tp_single <= h_wc == tp_entry;
         p_tp_exp <= tp_exp_now;
-        st <= in_last ? TEVAL : tp_exp_now ? TTRAIL : TBODY;
+        st <= in_last ? TEVAL : tp_exp_now ? TRAIL : TBODY;
       end else if (hdr_take & ~in_last) begin
         st <= hdr_pass ? PASS : DROP;
       end
@@ -487,18 +489,7 @@ always @(posedge clock) begin
       if (p_auth) f_auth <= 1'b1;
       st <= p_msg ? ABORT : HDR;
     end
-    TTRAIL: if (gh$s_ready) begin
-      gh_blocks <= gh_blocks + 32'd1;
-      st <= TLEN;
-    end
-    TLEN: if (gh$s_ready) st <= TTAG;
-    TTAG: if (gh$y_valid & j0_ok) begin
-      tag_r <= tag_calc;
-      j0_ok <= 1'b0;
-      gh_open <= 1'b0;
-      gh_blocks <= 32'd0;
-      st <= TBODY;
-    end
+@CLOSE_STATES@
     TBODY: if (in_valid & in_last) st <= TEVAL;
     TEVAL: begin
       // The tag packet (spec §6 items 2 and 5).

@@ -172,23 +172,11 @@ impl<A: AesCore> Logic for Tx<A> {
         a.clock.connect();
         a.s_data.connect();
         a.s_keep.connect();
-        let p = &mut self.pk;
-        for s in [&mut p.reset, &mut p.s_last, &mut p.s_valid, &mut p.m_ready] {
-            s.connect();
-        }
-        p.clock.connect();
-        p.s_data.connect();
-        p.s_count.connect();
-        p.s_user.connect();
-        for h in [&mut self.hin, &mut self.hout] {
-            h.header.connect();
-            h.vcx_on.connect();
-        }
-        for c in [&mut self.c16i, &mut self.c16o, &mut self.c32] {
-            c.state.connect();
-            c.data.connect();
-            c.count.connect();
-        }
+        crate::link_glue::connect_children(
+            &mut self.pk,
+            [&mut self.hin, &mut self.hout],
+            [&mut self.c16i, &mut self.c16o, &mut self.c32],
+        );
     }
 
     fn hdl(&self) -> Verilog {
@@ -203,9 +191,11 @@ impl<A: AesCore> Logic for Tx<A> {
 /// The TX control and datapath glue.
 const CONTROL: &str = r#"// ---- TX control.
 localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, PSEP = 5'd5, PBODY = 5'd6,
-           PCRC32 = 5'd7, PLEN = 5'd8, PTAG = 5'd9, PCRC16 = 5'd10, PTRUNC = 5'd11, CTRAIL = 5'd12,
-           CLEN = 5'd13, CTAG = 5'd14, CHDR = 5'd15, CTRL = 5'd16, CTAGO = 5'd17, CCRC = 5'd18,
+           PCRC32 = 5'd7, PLEN = 5'd8, PTAG = 5'd9, PCRC16 = 5'd10, PTRUNC = 5'd11, TRAIL = 5'd12,
+           TLEN = 5'd13, TTAG = 5'd14, CHDR = 5'd15, CTRL = 5'd16, CTAGO = 5'd17, CCRC = 5'd18,
            FEOUT = 5'd19, ABORT = 5'd20, ABORTY = 5'd21, PWFL = 5'd22;
+// The frame scope's tag goes out in a tag packet (CHDR..CCRC).
+localparam AFTER_TAG = CHDR;
 reg [4:0] st;
 // Context and frame state of the configured stream.
 reg loaded, started, exhausted, frame_open, seen_mid, policy_error, frame_sv1;
@@ -219,7 +209,6 @@ reg gh_open, h_got;
 reg [127:0] p_rh;
 reg [31:0] p_hdr;
 reg p_cov, p_enc, p_tag_here, p_over;
-reg [15:0] p_wc;
 // Body walk (every packet): payload bytes left, received CRC-16.
 reg [16:0] rem;
 reg [1:0] crc_n;
@@ -242,7 +231,7 @@ initial begin
   st = HDR; loaded = 0; started = 0; exhausted = 0; frame_open = 0; seen_mid = 0; policy_error = 0;
   frame_sv1 = 0; fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
-  p_rh = 0; p_hdr = 0; p_wc = 0; p_cov = 0; p_enc = 0; p_tag_here = 0; p_over = 0;
+  p_rh = 0; p_hdr = 0; p_cov = 0; p_enc = 0; p_tag_here = 0; p_over = 0;
   rem = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
   j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
@@ -306,7 +295,8 @@ wire [15:0] crc_err = crc_rx ^ crc16i;
 wire wn_load, wn_take;
 wire wn_sv4 = blk_sv == 4'd4;
 wire [15:0] wn_wc = h_wc;
-wire [16:0] wn_pos = {1'b0, p_wc} - rem;
+// The packet's original WC is in its record header (bytes 2..3).
+wire [16:0] wn_pos = {1'b0, p_rh[31:16]} - rem;
 wire [127:0] wn_data = out_data;
 wire [4:0] wn_n = pay_n;
 @RECORD_WINDOW@
@@ -463,14 +453,14 @@ always @(*) begin
   aes$s_valid = (req_h | req_j0 | ks_left != 13'd0 | spec_on) & aes$key_loaded & st != PTRUNC;
   aes$m_ready = cap_j0 | cap_h | (body_take & p_enc & pay_n != 5'd0) | drop_now;
   // GHASH: records, trailer and length block.
-  gh$s_last = st == PLEN | st == CLEN | st == ABORT;
+  gh$s_last = st == PLEN | st == TLEN | st == ABORT;
   gh$s_data = st == PSEP ? rev16(p_rh) : st == PBODY ? rev16(wn_block) : st == PWFL ? rev16(wn_tail)
-            : st == CTRAIL ? rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes))
-            : (st == PLEN | st == CLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
+            : st == TRAIL ? rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes))
+            : (st == PLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
   gh$s_valid = (st == PSEP & p_cov & (p_over | pk$s_ready))
              | (st == PBODY & gh_beat & it_valid & ~it_hdr & (~p_enc | ks_ok) & (p_over | pk$s_ready))
-             | st == PWFL | st == CTRAIL | st == CLEN | st == ABORT | (st == PLEN & p_tag_here);
-  gh$y_ready = (st == PTAG & j0_ok & (p_over | pk$s_ready)) | (st == CTAG & j0_ok) | st == ABORTY;
+             | st == PWFL | st == TRAIL | st == TLEN | st == ABORT | (st == PLEN & p_tag_here);
+  gh$y_ready = (st == PTAG & j0_ok & (p_over | pk$s_ready)) | (st == TTAG & j0_ok) | st == ABORTY;
   // Status.
   rekey_needed = exhausted;
 end
@@ -571,13 +561,12 @@ always @(posedge clock) begin
       end else if (fe_close) begin
         ks_drop <= ks_drop + {1'b0, spec_n};
         spec_n <= 6'd0;
-        if (fe_tag) st <= CTRAIL;
+        if (fe_tag) st <= TRAIL;
         else if (pk$s_ready) frame_open <= 1'b0;
       end else if (prot) begin
         p_hdr <= {h_vcx, 6'd0, h_wc_out[15:0], hf[7:0]};
         p_rh <= record_header(hf[7:0], h_vcx, h_wc, h_cov, blk_sv, config_byte | {7'd0, h_enc}, kid, stream8, fc, mc);
         p_cov <= h_cov;
-        p_wc <= h_wc;
         p_enc <= h_enc;
         p_tag_here <= h_tag_here;
         p_over <= h_wc_out > 18'd65535;
@@ -659,18 +648,7 @@ always @(posedge clock) begin
       spec_n <= 6'd0;
       st <= p_tag_here ? ABORT : HDR;
     end
-    CTRAIL: if (gh$s_ready) begin
-      gh_blocks <= gh_blocks + 32'd1;
-      st <= CLEN;
-    end
-    CLEN: if (gh$s_ready) st <= CTAG;
-    CTAG: if (gh$y_valid & j0_ok) begin
-      tag_r <= rev16(gh$y ^ ej0);
-      j0_ok <= 1'b0;
-      gh_open <= 1'b0;
-      gh_blocks <= 32'd0;
-      st <= CHDR;
-    end
+@CLOSE_STATES@
     CHDR: if (pk$s_ready) st <= CTRL;
     CTRL: if (pk$s_ready) begin
       crc16o <= c16o$next[15:0];

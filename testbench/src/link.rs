@@ -145,7 +145,7 @@ pub struct LinkRun {
     pub in_starts: Vec<u64>,
     /// The cycle each output packet's first beat was given, in order.
     pub out_starts: Vec<u64>,
-    /// With [`run_link_packets_with`] and `record`: the inputs of every cycle.
+    /// With `RunOptions::record`: the inputs of every cycle.
     pub stimulus: Vec<String>,
 }
 
@@ -354,35 +354,63 @@ pub fn packets(input: &[u8], vcx: bool) -> Vec<&[u8]> {
         .collect()
 }
 
+/// How a run drives the block, beyond the stream itself.
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions<'a> {
+    /// Stalls on the input and output streams.
+    pub stalls: Stalls,
+    /// Seed of the stall pattern.
+    pub seed: u64,
+    /// Write a VCD waveform of the whole run here (the model must be built
+    /// with tracing: [`build_link_with`]).
+    pub vcd: Option<&'a std::path::Path>,
+    /// Before this packet goes in (once the output has drained), pulse
+    /// `reset` and program the context again, as firmware would.
+    pub reset_before: Option<usize>,
+    /// Keep every cycle's inputs in `stimulus` (for [`replay_in_icarus`]).
+    pub record: bool,
+}
+
+impl RunOptions<'_> {
+    /// `stalls` with `seed`; no waveform, no reset, not recorded.
+    pub fn new(stalls: Stalls, seed: u64) -> Self {
+        RunOptions {
+            stalls,
+            seed,
+            vcd: None,
+            reset_before: None,
+            record: false,
+        }
+    }
+
+    /// The same, recorded.
+    pub fn recorded(self) -> Self {
+        RunOptions {
+            record: true,
+            ..self
+        }
+    }
+}
+
+/// The packets of a stream, each as its own byte vector.
+pub fn packet_list(input: &[u8], vcx: bool) -> Vec<Vec<u8>> {
+    packets(input, vcx)
+        .into_iter()
+        .map(|p| p.to_vec())
+        .collect()
+}
+
 /// Stream `input` through a TX or RX programmed with `ctx` (whose single
-/// stream the RTL supports; see [`rtl_stream`]).
+/// stream the RTL supports; see [`rtl_stream`]), one AXI4-Stream burst
+/// per packet.
 pub fn run_link(
     b: &Built,
     side: Side,
     ctx: &Context,
     input: &[u8],
-    stalls: Stalls,
-    seed: u64,
+    o: RunOptions,
 ) -> Result<LinkRun, String> {
-    run_link_with(b, side, ctx, input, stalls, seed, None)
-}
-
-/// As [`run_link`], with a VCD waveform of the whole run written to `vcd`
-/// (the model must be built with tracing: [`build_link_with`]).
-pub fn run_link_with(
-    b: &Built,
-    side: Side,
-    ctx: &Context,
-    input: &[u8],
-    stalls: Stalls,
-    seed: u64,
-    vcd: Option<&std::path::Path>,
-) -> Result<LinkRun, String> {
-    let pkts: Vec<Vec<u8>> = packets(input, ctx.vcx)
-        .into_iter()
-        .map(|p| p.to_vec())
-        .collect();
-    run_packets(b, side, ctx, &pkts, stalls, seed, vcd, None, false)
+    run_link_packets(b, side, ctx, &packet_list(input, ctx.vcx), o)
 }
 
 /// Stream `pkts` through the block, each as one AXI4-Stream burst,
@@ -392,95 +420,15 @@ pub fn run_link_packets(
     side: Side,
     ctx: &Context,
     pkts: &[Vec<u8>],
-    stalls: Stalls,
-    seed: u64,
+    o: RunOptions,
 ) -> Result<LinkRun, String> {
-    run_packets(b, side, ctx, pkts, stalls, seed, None, None, false)
-}
-
-/// As [`run_link_packets`], with a reset in the middle of the stream:
-/// before packet `reset_before` goes in (once the output has drained),
-/// `reset` is pulsed and firmware programs the context again. The run is
-/// recorded (for [`replay_in_icarus`]).
-pub fn run_link_reset(
-    b: &Built,
-    side: Side,
-    ctx: &Context,
-    pkts: &[Vec<u8>],
-    reset_before: usize,
-    stalls: Stalls,
-    seed: u64,
-) -> Result<LinkRun, String> {
-    run_packets(
-        b,
-        side,
-        ctx,
-        pkts,
+    let RunOptions {
         stalls,
         seed,
-        None,
-        Some(reset_before),
-        true,
-    )
-}
-
-/// As [`run_link_packets`]; with `record`, every cycle's inputs are kept
-/// in `stimulus` (for [`replay_in_icarus`]).
-pub fn run_link_packets_with(
-    b: &Built,
-    side: Side,
-    ctx: &Context,
-    pkts: &[Vec<u8>],
-    stalls: Stalls,
-    seed: u64,
-    record: bool,
-) -> Result<LinkRun, String> {
-    run_packets(b, side, ctx, pkts, stalls, seed, None, None, record)
-}
-
-/// Replay a recorded run (from [`run_link_packets_with`]) in Icarus Verilog
-/// and compare its output stream with Verilator's: `Ok(false)` if Icarus
-/// is not installed, `Ok(true)` if the two agree byte for byte and on
-/// every `tuser`.
-pub fn replay_in_icarus(b: &Built, run: &LinkRun) -> Result<bool, String> {
-    if run.stimulus.is_empty() {
-        return Err("the run was not recorded".into());
-    }
-    let Some(ic) = crate::icarus::replay(b, &run.stimulus)? else {
-        return Ok(false);
-    };
-    if ic.output != run.output {
-        let at = ic
-            .output
-            .iter()
-            .zip(&run.output)
-            .position(|(a, b)| a != b)
-            .unwrap_or(ic.output.len().min(run.output.len()));
-        return Err(format!(
-            "{}: Icarus and Verilator differ at output byte {at} ({} and {} bytes)",
-            b.top,
-            ic.output.len(),
-            run.output.len()
-        ));
-    }
-    if ic.users != run.users {
-        return Err(format!("{}: Icarus and Verilator differ on tuser", b.top));
-    }
-    Ok(true)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn run_packets(
-    b: &Built,
-    side: Side,
-    ctx: &Context,
-    pkts: &[Vec<u8>],
-    stalls: Stalls,
-    seed: u64,
-    vcd: Option<&std::path::Path>,
-    reset_before: Option<usize>,
-    record: bool,
-) -> Result<LinkRun, String> {
+        vcd,
+        reset_before,
+        record,
+    } = o;
     let s = rtl_stream(ctx)?.clone();
     let mut t = LinkDut::new_with(b, side, record);
     let reset_beat = reset_before.map(|k| {
@@ -648,4 +596,35 @@ fn run_packets(
         return Err(format!("{} output bytes without tlast", cur.len()));
     }
     Ok(run)
+}
+
+/// Replay a recorded run (`RunOptions::record`) in Icarus Verilog
+/// and compare its output stream with Verilator's: `Ok(false)` if Icarus
+/// is not installed, `Ok(true)` if the two agree byte for byte and on
+/// every `tuser`.
+pub fn replay_in_icarus(b: &Built, run: &LinkRun) -> Result<bool, String> {
+    if run.stimulus.is_empty() {
+        return Err("the run was not recorded".into());
+    }
+    let Some(ic) = crate::icarus::replay(b, &run.stimulus)? else {
+        return Ok(false);
+    };
+    if ic.output != run.output {
+        let at = ic
+            .output
+            .iter()
+            .zip(&run.output)
+            .position(|(a, b)| a != b)
+            .unwrap_or(ic.output.len().min(run.output.len()));
+        return Err(format!(
+            "{}: Icarus and Verilator differ at output byte {at} ({} and {} bytes)",
+            b.top,
+            ic.output.len(),
+            run.output.len()
+        ));
+    }
+    if ic.users != run.users {
+        return Err(format!("{}: Icarus and Verilator differ on tuser", b.top));
+    }
+    Ok(true)
 }

@@ -283,9 +283,17 @@ pub struct Dut<'a> {
     free: FreeFn,
     /// Clock cycles run so far.
     pub cycles: u64,
-    /// With [`Dut::record`]: every input port's value (but the clock's),
-    /// as set, and one line of them per clock cycle.
-    rec: Option<(Vec<Vec<u32>>, Vec<Vec<u32>>)>,
+    /// With [`Dut::record`]: the inputs as set, and per clock cycle.
+    rec: Option<Recording>,
+}
+
+/// Inputs recorded for a replay in another simulator.
+struct Recording {
+    /// Every port's value as last set (only the inputs' are used).
+    now: Vec<Vec<u32>>,
+    /// Per clock cycle: the input ports' words (clock excluded), in port
+    /// order.
+    cycles: Vec<Vec<u32>>,
 }
 
 impl Built {
@@ -341,8 +349,8 @@ impl Dut<'_> {
         assert!(self.built.ports[i].dir == Dir::In && words.len() >= self.built.ports[i].words());
         // SAFETY: `handle` is live; the shim reads `words()` words.
         unsafe { (self.set)(self.handle, i as i32, words.as_ptr()) }
-        if let Some((now, _)) = &mut self.rec {
-            now[i] = words[..self.built.ports[i].words()].to_vec();
+        if let Some(r) = &mut self.rec {
+            r.now[i] = words[..self.built.ports[i].words()].to_vec();
         }
     }
 
@@ -356,16 +364,19 @@ impl Dut<'_> {
             .iter()
             .map(|p| vec![0u32; p.words()])
             .collect();
-        self.rec = Some((now, Vec::new()));
+        self.rec = Some(Recording {
+            now,
+            cycles: Vec::new(),
+        });
     }
 
     /// The inputs recorded per cycle, each the concatenation of the input
     /// ports in port order (clock excluded), as a line of binary digits.
     pub fn stimulus(&self) -> Vec<String> {
-        let Some((_, cycles)) = &self.rec else {
+        let Some(r) = &self.rec else {
             return Vec::new();
         };
-        cycles
+        r.cycles
             .iter()
             .map(|words| {
                 let mut bits = String::new();
@@ -440,17 +451,17 @@ impl Dut<'_> {
 
     /// `n` rising clock edges.
     pub fn tick(&mut self, n: u64) {
-        if let Some((now, cycles)) = &mut self.rec {
+        if let Some(r) = &mut self.rec {
             let line: Vec<u32> = self
                 .built
                 .ports
                 .iter()
-                .zip(now.iter())
+                .zip(r.now.iter())
                 .filter(|(p, _)| p.dir == Dir::In && p.name != "clock")
                 .flat_map(|(_, w)| w.iter().copied())
                 .collect();
             for _ in 0..n {
-                cycles.push(line.clone());
+                r.cycles.push(line.clone());
             }
         }
         // SAFETY: `handle` is live.

@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{assert_same, context, frames, fs_packet, same_in_icarus, spec_examples};
+use common::{
+    assert_same, context, frames, fs_packet, mode_contexts, same_in_icarus, spec_examples,
+};
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
@@ -14,13 +16,13 @@ use csi2sec_sim::crc::CRC16;
 use csi2sec_sim::rx::Verdict;
 use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::link::{
-    LinkRun, build_link, config_for, packets, run_link, run_link_packets_with,
+    LinkRun, RunOptions, build_link, config_for, packet_list, packets, run_link, run_link_packets,
 };
 
 /// Run the protected `wire` through the RTL RX for `ctx` and compare its
 /// output and verdicts with the model's RX. Returns the run.
 fn check(name: &str, ctx: &Context, wire: &[u8], arch: Arch, stalls: Stalls) -> LinkRun {
-    let pkts: Vec<Vec<u8>> = packets(wire, ctx.vcx).iter().map(|p| p.to_vec()).collect();
+    let pkts: Vec<Vec<u8>> = packet_list(wire, ctx.vcx);
     check_packets(name, ctx, wire, &pkts, arch, stalls)
 }
 
@@ -37,8 +39,14 @@ fn check_packets(
     let cfg = config_for(ctx, Side::Rx, arch).expect("config");
     let b = build_link(&cfg).expect("build");
     // Every run is replayed in Icarus too.
-    let run = run_link_packets_with(&b, Side::Rx, ctx, pkts, stalls, 5, true)
-        .unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
+    let run = run_link_packets(
+        &b,
+        Side::Rx,
+        ctx,
+        pkts,
+        RunOptions::new(stalls, 5).recorded(),
+    )
+    .unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
     same_in_icarus(&format!("{name} ({stalls:?})"), &b, &run);
     assert_same(
         &format!("{name} ({}, {stalls:?})", cfg.name),
@@ -153,26 +161,9 @@ fn spec_examples_the_rtl_applies() {
 #[test]
 fn message_mode_crc32_tag_lengths_and_windows() {
     let input = frames(40, 5, 2, 2);
-    // SV-4 windows on 50-byte lines: starting mid-block, block-aligned
-    // and clipped to WC, past the end (covered but empty).
-    for (mode, sv, crc, t, window) in [
-        ("message", [1, 3, 2], true, 12, (0, 0)),
-        ("message", [5, 1, 3], false, 8, (0, 0)),
-        ("frame", [3, 3, 1], true, 8, (0, 0)),
-        ("message", [4, 1, 4], true, 12, (5, 37)),
-        ("frame", [4, 4, 2], false, 16, (16, 1000)),
-        ("frame", [4, 3, 4], true, 8, (60, 10)),
-    ] {
-        let mut ctx = context(mode, sv, crc, t);
-        ctx.streams[0].window = window;
+    for (name, mode, ctx) in mode_contexts() {
         let wire = protect(&ctx, &input);
-        let run = check(
-            &format!("{mode} {sv:?} crc32={crc} T={t} window={window:?}"),
-            &ctx,
-            &wire,
-            Arch::Pipelined,
-            Stalls::Both,
-        );
+        let run = check(&name, &ctx, &wire, Arch::Pipelined, Stalls::Both);
         assert_eq!(run.output, input, "the RX gives back the TX's input");
         if mode == "message" {
             assert!(
@@ -293,9 +284,15 @@ fn a_key_change_at_a_frame_boundary() {
     assert_eq!(run.output, input);
     assert_eq!(run.verdicts().0, vec![Verdict::Ok; 4]);
     let tx = build_link(&config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap()).unwrap();
-    let rtl_wire = run_link(&tx, Side::Tx, &ctx, &input, Stalls::None, 3)
-        .unwrap()
-        .output;
+    let rtl_wire = run_link(
+        &tx,
+        Side::Tx,
+        &ctx,
+        &input,
+        RunOptions::new(Stalls::None, 3),
+    )
+    .unwrap()
+    .output;
     assert_eq!(rtl_wire, wire, "RTL TX equals the model's");
 }
 
@@ -305,9 +302,15 @@ fn rtl_tx_into_rtl_rx_on_full_lines() {
     let input = frames(1536, 8, 2, 3);
     let ctx = context("frame", [1, 1, 1], false, 16);
     let tx = build_link(&config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap()).unwrap();
-    let wire = run_link(&tx, Side::Tx, &ctx, &input, Stalls::None, 3)
-        .unwrap()
-        .output;
+    let wire = run_link(
+        &tx,
+        Side::Tx,
+        &ctx,
+        &input,
+        RunOptions::new(Stalls::None, 3),
+    )
+    .unwrap()
+    .output;
     let run = check(
         "RTL TX → RTL RX, 1920-byte lines SV-1",
         &ctx,
@@ -326,7 +329,7 @@ fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
     let wire = protect(&ctx, &input);
     let (model_out, _) = csi2sec_sim::rx::verify(&ctx, &wire);
     let b = build_link(&config_for(&ctx, Side::Rx, Arch::Pipelined).unwrap()).unwrap();
-    let base: Vec<Vec<u8>> = packets(&wire, true).iter().map(|p| p.to_vec()).collect();
+    let base: Vec<Vec<u8>> = packet_list(&wire, true);
     let long: Vec<usize> = (0..base.len()).filter(|&i| base[i].len() > 40).collect();
     let per_frame = long.len() / 3;
     let target = long[per_frame + 2];
@@ -344,8 +347,14 @@ fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
         let mut pkts = base.clone();
         f(&mut pkts[target]);
         for stalls in [Stalls::None, Stalls::Both] {
-            let run =
-                run_link_packets_with(&b, Side::Rx, &ctx, &pkts, stalls, 9, true).expect("run");
+            let run = run_link_packets(
+                &b,
+                Side::Rx,
+                &ctx,
+                &pkts,
+                RunOptions::new(stalls, 9).recorded(),
+            )
+            .expect("run");
             same_in_icarus(&format!("{what} ({stalls:?})"), &b, &run);
             let (fv, _) = run.verdicts();
             assert_eq!(
@@ -373,7 +382,7 @@ fn reset_mid_frame_recovers_at_the_next_fs() {
     let wire = protect(&ctx, &input);
     for (side, stream) in [(Side::Tx, &input), (Side::Rx, &wire)] {
         let b = build_link(&config_for(&ctx, side, Arch::Pipelined).unwrap()).unwrap();
-        let pkts: Vec<Vec<u8>> = packets(stream, true).iter().map(|p| p.to_vec()).collect();
+        let pkts: Vec<Vec<u8>> = packet_list(stream, true);
         let (mid, next) = (fs_packet(&pkts, 1) + 5, fs_packet(&pkts, 2));
         // After the reset: the rest of frame 1 (no FS yet), then frames 2..
         let after: Vec<u8> = pkts[next..].concat();
@@ -388,9 +397,17 @@ fn reset_mid_frame_recovers_at_the_next_fs() {
             }
         };
         for stalls in [Stalls::None, Stalls::Both] {
-            let run =
-                csi2sec_testbench::link::run_link_reset(&b, side, &ctx, &pkts, mid, stalls, 4)
-                    .unwrap_or_else(|e| panic!("{side:?} {stalls:?}: {e}"));
+            let run = run_link_packets(
+                &b,
+                side,
+                &ctx,
+                &pkts,
+                RunOptions {
+                    reset_before: Some(mid),
+                    ..RunOptions::new(stalls, 4).recorded()
+                },
+            )
+            .unwrap_or_else(|e| panic!("{side:?} {stalls:?}: {e}"));
             same_in_icarus(&format!("reset {side:?} ({stalls:?})"), &b, &run);
             let (at, users_at) = run.reset_at.expect("the reset happened");
             // Before the reset: whole packets only.

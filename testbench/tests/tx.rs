@@ -5,12 +5,16 @@
 
 mod common;
 
-use common::{assert_same, context, frames, fs_packet, same_in_icarus, spec_examples};
+use common::{
+    assert_same, context, frames, fs_packet, mode_contexts, same_in_icarus, spec_examples,
+};
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_testbench::drive::Stalls;
-use csi2sec_testbench::link::{build_link, config_for, packets, run_link_packets_with};
+use csi2sec_testbench::link::{
+    RunOptions, build_link, config_for, packet_list, packets, run_link_packets,
+};
 
 /// Run `input` through the RTL TX for `ctx` and compare with the model.
 fn check(
@@ -32,9 +36,15 @@ fn check(
     let cfg = config_for(ctx, Side::Tx, arch).expect("config");
     let b = build_link(&cfg).expect("build");
     // Every run is replayed in Icarus too.
-    let pkts: Vec<Vec<u8>> = packets(input, ctx.vcx).iter().map(|p| p.to_vec()).collect();
-    let run = run_link_packets_with(&b, Side::Tx, ctx, &pkts, stalls, 7, true)
-        .unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
+    let pkts: Vec<Vec<u8>> = packet_list(input, ctx.vcx);
+    let run = run_link_packets(
+        &b,
+        Side::Tx,
+        ctx,
+        &pkts,
+        RunOptions::new(stalls, 7).recorded(),
+    )
+    .unwrap_or_else(|e| panic!("{name} {stalls:?}: {e}"));
     same_in_icarus(&format!("{name} ({stalls:?})"), &b, &run);
     assert_same(
         &format!("{name} ({}, {stalls:?})", cfg.name),
@@ -124,26 +134,8 @@ fn frame_streams_match_the_model_four_ways() {
 #[test]
 fn message_mode_crc32_tag_lengths_and_windows() {
     let input = frames(40, 5, 2, 2);
-    // SV-4 windows on 50-byte lines: starting mid-block, block-aligned
-    // and clipped to WC, past the end (covered but empty).
-    for (mode, sv, crc, t, window) in [
-        ("message", [1, 3, 2], true, 12, (0, 0)),
-        ("message", [5, 1, 3], false, 8, (0, 0)),
-        ("frame", [3, 3, 1], true, 8, (0, 0)),
-        ("message", [4, 1, 4], true, 12, (5, 37)),
-        ("frame", [4, 4, 2], false, 16, (16, 1000)),
-        ("frame", [4, 3, 4], true, 8, (60, 10)),
-    ] {
-        let mut ctx = context(mode, sv, crc, t);
-        ctx.streams[0].window = window;
-        check(
-            &format!("{mode} {sv:?} crc32={crc} T={t} window={window:?}"),
-            &ctx,
-            &input,
-            Arch::Pipelined,
-            Stalls::Both,
-            None,
-        );
+    for (name, _, ctx) in mode_contexts() {
+        check(&name, &ctx, &input, Arch::Pipelined, Stalls::Both, None);
     }
 }
 
@@ -164,7 +156,7 @@ fn full_lines_at_width_16() {
 
 /// Offset of the `n`-th FS (0-based) in a raw stream.
 fn nth_fs(stream: &[u8], n: usize) -> usize {
-    let pkts: Vec<Vec<u8>> = packets(stream, true).iter().map(|p| p.to_vec()).collect();
+    let pkts: Vec<Vec<u8>> = packet_list(stream, true);
     pkts[..fs_packet(&pkts, n)].iter().map(|p| p.len()).sum()
 }
 
@@ -173,7 +165,7 @@ fn malformed_input_is_counted_and_the_next_frame_goes_through() {
     let input = frames(64, 6, 2, 4);
     let ctx = context("frame", [2, 1, 2], true, 16);
     let (model, _) = csi2sec_sim::tx::protect(&ctx, &input).expect("model");
-    let mut pkts: Vec<Vec<u8>> = packets(&input, true).iter().map(|p| p.to_vec()).collect();
+    let mut pkts: Vec<Vec<u8>> = packet_list(&input, true);
     // In frame 1: a line cut short (tlast before its WC bytes), and a
     // header with a 2-bit ECC error (dropped: its WC cannot be trusted).
     let long: Vec<usize> = (0..pkts.len()).filter(|&i| pkts[i].len() > 40).collect();
@@ -184,7 +176,14 @@ fn malformed_input_is_counted_and_the_next_frame_goes_through() {
     let cfg = config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap();
     let b = build_link(&cfg).expect("build");
     for stalls in [Stalls::None, Stalls::Both] {
-        let run = run_link_packets_with(&b, Side::Tx, &ctx, &pkts, stalls, 11, true).expect("run");
+        let run = run_link_packets(
+            &b,
+            Side::Tx,
+            &ctx,
+            &pkts,
+            RunOptions::new(stalls, 11).recorded(),
+        )
+        .expect("run");
         same_in_icarus(&format!("malformed ({stalls:?})"), &b, &run);
         let get = |n: &str| {
             run.counters
@@ -220,12 +219,15 @@ fn the_icarus_replay_sees_a_changed_input() {
     let e = &spec_examples()[0];
     let cfg = config_for(&e.ctx, Side::Tx, Arch::Iterative).expect("config");
     let b = build_link(&cfg).expect("build");
-    let pkts: Vec<Vec<u8>> = packets(&e.input, e.ctx.vcx)
-        .iter()
-        .map(|p| p.to_vec())
-        .collect();
-    let mut run =
-        run_link_packets_with(&b, Side::Tx, &e.ctx, &pkts, Stalls::None, 7, true).unwrap();
+    let pkts: Vec<Vec<u8>> = packet_list(&e.input, e.ctx.vcx);
+    let mut run = run_link_packets(
+        &b,
+        Side::Tx,
+        &e.ctx,
+        &pkts,
+        RunOptions::new(Stalls::None, 7).recorded(),
+    )
+    .unwrap();
     if !csi2sec_testbench::icarus::available() {
         eprintln!("Icarus Verilog (iverilog) not found: skipped");
         return;

@@ -94,6 +94,32 @@ pub fn context(mode: &str, sv: [u8; 3], crc32: bool, tag_len: usize) -> Context 
     Context::from_json(&text).expect("context")
 }
 
+/// The contexts the TX and RX tests both run on 50-byte lines: message
+/// and frame tags, CRC-32 on and off, tag lengths 16/12/8, SV mixes, and
+/// SV-4 windows starting mid-block, block-aligned and clipped to WC, and
+/// past the end (covered but empty). Each with its name and tag mode.
+pub fn mode_contexts() -> Vec<(String, &'static str, Context)> {
+    [
+        ("message", [1, 3, 2], true, 12, (0, 0)),
+        ("message", [5, 1, 3], false, 8, (0, 0)),
+        ("frame", [3, 3, 1], true, 8, (0, 0)),
+        ("message", [4, 1, 4], true, 12, (5, 37)),
+        ("frame", [4, 4, 2], false, 16, (16, 1000)),
+        ("frame", [4, 3, 4], true, 8, (60, 10)),
+    ]
+    .into_iter()
+    .map(|(mode, sv, crc, t, window)| {
+        let mut ctx = context(mode, sv, crc, t);
+        ctx.streams[0].window = window;
+        (
+            format!("{mode} {sv:?} crc32={crc} T={t} window={window:?}"),
+            mode,
+            ctx,
+        )
+    })
+    .collect()
+}
+
 /// The index of the packet that starts frame `n` (its FS, stream 0).
 pub fn fs_packet(pkts: &[Vec<u8>], n: usize) -> usize {
     (0..pkts.len())
