@@ -132,6 +132,14 @@ fn check_packets(
     run
 }
 
+/// The RTL TX's output (pipelined, no stalls) for `input`.
+fn rtl_tx(ctx: &Context, input: &[u8]) -> Vec<u8> {
+    let tx = build_link(&config_for(ctx, Side::Tx, Arch::Pipelined).unwrap()).unwrap();
+    run_link(&tx, Side::Tx, ctx, input, RunOptions::new(Stalls::None, 3))
+        .unwrap()
+        .output
+}
+
 fn protect(ctx: &Context, input: &[u8]) -> Vec<u8> {
     csi2sec_sim::tx::protect(ctx, input).expect("model TX").0
 }
@@ -283,16 +291,7 @@ fn a_key_change_at_a_frame_boundary() {
     let run = check("key change", &ctx, &wire, Arch::Pipelined, Stalls::Both);
     assert_eq!(run.output, input);
     assert_eq!(run.verdicts().0, vec![Verdict::Ok; 4]);
-    let tx = build_link(&config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap()).unwrap();
-    let rtl_wire = run_link(
-        &tx,
-        Side::Tx,
-        &ctx,
-        &input,
-        RunOptions::new(Stalls::None, 3),
-    )
-    .unwrap()
-    .output;
+    let rtl_wire = rtl_tx(&ctx, &input);
     assert_eq!(rtl_wire, wire, "RTL TX equals the model's");
 }
 
@@ -301,16 +300,7 @@ fn rtl_tx_into_rtl_rx_on_full_lines() {
     // 1536 RAW10 pixels: 1920-byte lines; every line SV-1.
     let input = frames(1536, 8, 2, 3);
     let ctx = context("frame", [1, 1, 1], false, 16);
-    let tx = build_link(&config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap()).unwrap();
-    let wire = run_link(
-        &tx,
-        Side::Tx,
-        &ctx,
-        &input,
-        RunOptions::new(Stalls::None, 3),
-    )
-    .unwrap()
-    .output;
+    let wire = rtl_tx(&ctx, &input);
     let run = check(
         "RTL TX → RTL RX, 1920-byte lines SV-1",
         &ctx,
