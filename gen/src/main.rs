@@ -447,7 +447,7 @@ fn named_design(name: &str) -> Result<(String, String, Vec<csi2sec_hdl::emit::Mo
         "rx" => return link(LinkConfig::default_rx()),
         "cmac-selftest" => {
             return Err(Fail(
-                "--config cmac-selftest: not in this version (it needs CMAC in the TX and RX and the board self-test top)".into(),
+                "--config cmac-selftest: not in this version (the CMAC TX and RX are; the board self-test top is not yet)".into(),
             ));
         }
         _ => {}
@@ -573,8 +573,13 @@ fn cosim(
         .collect();
     let lat = |i: usize| long.get(i).and_then(|&k| run.latency(k));
     if let (Some(fs), Some(l0), Some(l1)) = (run.latency(0), lat(0), lat(1)) {
+        let why = if rx {
+            ""
+        } else {
+            " (the TX's first waits for its key schedule and H or L)"
+        };
         eprintln!(
-            "cosim: first-byte latency (a packet's first beat in to its first beat out): FS {fs} cycles; long packets: first {l0}, second {l1} cycles (the TX's first waits for its key schedule and H)"
+            "cosim: first-byte latency (a packet's first beat in to its first beat out): FS {fs} cycles; long packets: first {l0}, second {l1} cycles{why}"
         );
     }
     if let Some(p) = vcd {

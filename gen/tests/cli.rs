@@ -542,7 +542,7 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
         (&["--width", "8"][..], "16 bytes wide"),
         (&["--width", "5"][..], "expected 4, 8 or 16"),
         (&["--streams", "2"][..], "one stream"),
-        (&["--suites", "cmac"][..], "GMAC suites only"),
+        (&["--suites", "both"][..], "one suite family per instance"),
         (&["--suites", "aes"][..], "expected gmac, cmac or both"),
     ] {
         let (code, _, err) = run(bin()
@@ -560,18 +560,17 @@ fn cosim_refuses_what_this_version_lacks() {
     let d = dir("cosim_refusals");
     let input = d.join("in.bin");
     std::fs::write(&input, [0u8, 1, 0, 0x1A]).unwrap();
-    let cmac = bad_context(&d, "cmac", |v| {
-        v["streams"][0]["suite"] = "cmac-128".into();
-        v["streams"][0]["frames"] = serde_json::json!([{"sv": [2, 2, 2]}]);
+    let dt = bad_context(&d, "datatype", |v| {
+        v["streams"][0]["tag_mode"] = "data-type".into();
     });
     let (code, _, err) = run(bin()
         .arg("cosim")
         .arg("--context")
-        .arg(&cmac)
+        .arg(&dt)
         .arg(&input)
         .arg(d.join("o.bin")));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("a CMAC suite"), "{err}");
+    assert!(err.contains("data-type tag mode"), "{err}");
     assert!(!d.join("o.bin").exists());
 }
 

@@ -9,6 +9,7 @@ pub mod bits;
 pub mod body_aligner;
 pub mod byte_mask;
 pub mod byte_packer;
+pub mod cbc_mac;
 pub mod cmac;
 pub mod config;
 pub mod crc_step;

@@ -1,8 +1,11 @@
 //! TX and RX configurations: what `csi2sec generate --block tx|rx` can
 //! emit.
 
+use crate::aes_iterative::{AesCore, AesIterative};
+use crate::aes_pipelined::AesPipelined;
 use crate::config::{Arch, GHASH_PIPELINE};
 use crate::emit::{Module, emit};
+use crate::ghash::Ghash;
 use crate::regs::Side;
 use crate::rx::Rx;
 use crate::sub_bytes::SboxForm;
@@ -140,27 +143,34 @@ impl LinkConfig {
         )
     }
 
-    /// Every design of a side this version emits: key sizes × AES
-    /// architectures (pipelined with 1 and 2 stages per round) × S-box
-    /// forms.
+    /// Every design of a side this version emits: GMAC with key sizes ×
+    /// AES architectures (pipelined with 1 and 2 stages per round) ×
+    /// S-box forms; CMAC with key sizes × iterative and pipelined (1
+    /// stage) × S-box forms.
     pub fn all(side: Side) -> Vec<LinkConfig> {
         let mut out = Vec::new();
-        for key_bits in [128, 256] {
-            for (arch, stages) in [
-                (Arch::Iterative, 1),
-                (Arch::Pipelined, 1),
-                (Arch::Pipelined, 2),
-            ] {
-                for sbox in SboxForm::ALL {
-                    let mut c = LinkConfig {
-                        key_bits,
-                        arch,
-                        stages,
-                        sbox,
-                        ..LinkConfig::default_of(side)
-                    };
-                    c.name = c.default_name();
-                    out.push(c);
+        for suites in [Suites::Gmac, Suites::Cmac] {
+            for key_bits in [128, 256] {
+                for (arch, stages) in [
+                    (Arch::Iterative, 1),
+                    (Arch::Pipelined, 1),
+                    (Arch::Pipelined, 2),
+                ] {
+                    if suites == Suites::Cmac && stages == 2 {
+                        continue;
+                    }
+                    for sbox in SboxForm::ALL {
+                        let mut c = LinkConfig {
+                            suites,
+                            key_bits,
+                            arch,
+                            stages,
+                            sbox,
+                            ..LinkConfig::default_of(side)
+                        };
+                        c.name = c.default_name();
+                        out.push(c);
+                    }
                 }
             }
         }
@@ -195,10 +205,9 @@ impl LinkConfig {
                 self.streams
             ));
         }
-        if self.suites != Suites::Gmac {
+        if self.suites == Suites::Both {
             return Err(format!(
-                "--suites {}: this version's {side} RTL implements the GMAC suites only",
-                self.suites.name()
+                "--suites both: this version's {side} RTL implements one suite family per instance (gmac or cmac)"
             ));
         }
         Ok(())
@@ -211,12 +220,22 @@ impl LinkConfig {
             u.connect_all();
             emit(&u, &c.name, &c.describe())
         }
+        // The side and MAC unit around an AES core.
+        fn with_core<A: AesCore>(aes: A, c: &LinkConfig) -> Result<Vec<Module>, String> {
+            let (k, gh) = (c.key_bits, GHASH_PIPELINE);
+            match (c.side, c.suites == Suites::Cmac, c.arch) {
+                (Side::Tx, true, _) => go(Tx::cmac(aes, k), c),
+                (Side::Rx, true, _) => go(Rx::cmac(aes, k), c),
+                (Side::Tx, false, Arch::Pipelined) => go(Tx::new(aes, Ghash::new(gh), k), c),
+                (Side::Rx, false, Arch::Pipelined) => go(Rx::new(aes, Ghash::new(gh), k), c),
+                (Side::Tx, false, Arch::Iterative) => go(Tx::new(aes, Ghash::new(1), k), c),
+                (Side::Rx, false, Arch::Iterative) => go(Rx::new(aes, Ghash::new(1), k), c),
+            }
+        }
         let (k, s, n) = (self.key_bits, self.sbox, self.stages);
-        match (self.side, self.arch) {
-            (Side::Tx, Arch::Pipelined) => go(Tx::pipelined(k, s, n, GHASH_PIPELINE), self),
-            (Side::Tx, Arch::Iterative) => go(Tx::iterative(k, s), self),
-            (Side::Rx, Arch::Pipelined) => go(Rx::pipelined(k, s, n, GHASH_PIPELINE), self),
-            (Side::Rx, Arch::Iterative) => go(Rx::iterative(k, s), self),
+        match self.arch {
+            Arch::Pipelined => with_core(AesPipelined::new(k, s, n), self),
+            Arch::Iterative => with_core(AesIterative::new(k, s), self),
         }
     }
 }

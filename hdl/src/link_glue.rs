@@ -2,8 +2,10 @@
 //! and its datapath hooks, key loading (key slot → AES key schedule → H
 //! into GHASH), the AES request bookkeeping common to both (E_K(J0) and H
 //! capture, blocks in flight), the wiring of the AES core, GHASH and the
-//! byte packer, and the abort of a GHASH message. Each top's control text
-//! places these with markers; [`top_verilog`] assembles the module body.
+//! byte packer, the abort of a MAC message, and the MAC unit of the
+//! suites ([`MacUnit`]: GHASH for GMAC, [`CbcMac`] on the top's AES core
+//! for CMAC). Each top's control text places these with markers;
+//! [`top_verilog`] assembles the module body.
 //!
 //! The names the fragments use are the tops' own: `st` and the states
 //! `HDR`, `KEY`, `KEYH`, `ABORT`, `ABORTY`, `TRAIL`, `TLEN`, `TTAG` and
@@ -13,7 +15,9 @@
 //! `gh_blocks`; the output chunk `ch_*`.
 
 use crate::byte_packer::BytePacker;
+use crate::cbc_mac::CbcMac;
 use crate::crc_step::CrcStep;
+use crate::ghash::Ghash;
 use crate::header_ecc::HeaderEcc;
 use crate::regs::{RegisterMap, Side};
 use rust_hdl::prelude::*;
@@ -48,6 +52,71 @@ pub fn connect_children(
         c.count.connect();
     }
 }
+
+/// The MAC unit a top drives as its child `gh`: GHASH for the GMAC
+/// suites, [`CbcMac`] for the CMAC suites. Both take records as whole
+/// blocks and close a message with an `s_last` beat.
+pub trait MacUnit: Block {
+    /// CMAC (no nonce, no E_K(J0); the unit uses the top's AES core).
+    const CMAC: bool;
+    /// Mark every input as driven by the parent.
+    fn claim_inputs(&mut self);
+    /// Pass the clock on (the parent's rust-hdl model).
+    fn set_clock(&mut self, clock: Clock);
+}
+
+impl MacUnit for Ghash {
+    const CMAC: bool = false;
+    fn claim_inputs(&mut self) {
+        Ghash::claim_inputs(self)
+    }
+    fn set_clock(&mut self, clock: Clock) {
+        self.clock.next = clock;
+    }
+}
+
+impl MacUnit for CbcMac {
+    const CMAC: bool = true;
+    fn claim_inputs(&mut self) {
+        CbcMac::claim_inputs(self)
+    }
+    fn set_clock(&mut self, clock: Clock) {
+        self.clock.next = clock;
+    }
+}
+
+/// The MAC's wires for the GMAC suites: the tag is E_K(J0) ⊕ GHASH and
+/// needs E_K(J0) (`mac_nonce`); GHASH never uses the AES core.
+const MAC_GMAC: &str = r#"// MAC: GMAC (spec §5), tag = E_K(J0) ^ GHASH.
+localparam MAC_CMAC = 1'b0;
+wire [127:0] mac_y = gh$y ^ ej0;
+wire mac_nonce = j0_ok;
+wire mac_busy = 1'b0;
+wire mac_a_valid = 1'b0;
+wire [127:0] mac_a_data = 128'd0;
+"#;
+
+/// The MAC's wires for the CMAC suites: the tag is the CMAC itself, no
+/// nonce; the unit's blocks go through the AES core (`mac_a_*` in,
+/// `mac_busy` while one is in flight).
+const MAC_CMAC: &str = r#"// MAC: CMAC (spec §5), tag = AES-CMAC_K(M); the chain runs through the AES core.
+localparam MAC_CMAC = 1'b1;
+wire [127:0] mac_y = gh$y;
+wire mac_nonce = 1'b1;
+wire mac_busy = gh$r_ready;
+wire mac_a_valid = gh$a_valid & ~req_h;
+wire [127:0] mac_a_data = gh$a_data;
+/* verilator lint_off UNUSEDSIGNAL */
+wire mac_unused = &{1'b0, ej0, j0_ok};
+/* verilator lint_on UNUSEDSIGNAL */
+"#;
+
+/// The CMAC unit's AES ports (inside `always @(*)`); `aes_open` is the
+/// top's gate on new AES requests.
+const CMAC_WIRING: &str = r#"  gh$a_ready = aes$s_ready & aes_open & ~req_h;
+  gh$r_data = aes$m_data;
+  gh$r_valid = aes$m_valid & ~h_wait;
+"#;
 
 /// Key slot of the next frame; E_K(J0), H and keystream as they leave
 /// the AES core.
@@ -121,15 +190,15 @@ const KEY_ABORT_STATES: &str = r#"    KEY: if (aes$key_ready) begin
 "#;
 
 /// The close of a frame scope (case arms): the trailer block and the
-/// length block into GHASH, then the tag E_K(J0) ⊕ GHASH into `tag_r`,
+/// length block (or CMAC's close) into the MAC, then the tag into `tag_r`,
 /// and on to the top's `AFTER_TAG` state.
 const CLOSE_STATES: &str = r#"    TRAIL: if (gh$s_ready) begin
       gh_blocks <= gh_blocks + 32'd1;
       st <= TLEN;
     end
     TLEN: if (gh$s_ready) st <= TTAG;
-    TTAG: if (gh$y_valid & j0_ok) begin
-      tag_r <= rev16(gh$y ^ ej0);
+    TTAG: if (gh$y_valid & mac_nonce) begin
+      tag_r <= rev16(mac_y);
       j0_ok <= 1'b0;
       gh_open <= 1'b0;
       gh_blocks <= 32'd0;
@@ -153,7 +222,7 @@ const ENGINE_RESET: &str = r#"    st <= HDR;
 /// `side` with its hooks (`inc_<counter>`, `ro_status`,
 /// `ro_frame_counter`), the context checks for `key_bits`, then `control`
 /// with its markers replaced.
-pub fn top_verilog(side: Side, key_bits: usize, control: &str) -> String {
+pub fn top_verilog(side: Side, key_bits: usize, cmac: bool, control: &str) -> String {
     let map = RegisterMap::of(side);
     let incs: Vec<String> = side
         .counters()
@@ -166,12 +235,17 @@ pub fn top_verilog(side: Side, key_bits: usize, control: &str) -> String {
         incs.join(", ")
     );
     v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits);
+    v += &crate::policy::context_checks(key_bits, cmac);
+    let (mac, wiring) = if cmac {
+        (MAC_CMAC, format!("{ENGINE_WIRING}{CMAC_WIRING}"))
+    } else {
+        (MAC_GMAC, ENGINE_WIRING.to_string())
+    };
     v += &control
         .replace("@CLASSIFY@", crate::policy::classification())
         .replace("@CLASSIFY_STEP@", crate::policy::classification_step())
-        .replace("@KEY_WIRES@\n", KEY_WIRES)
-        .replace("@ENGINE_WIRING@\n", ENGINE_WIRING)
+        .replace("@KEY_WIRES@\n", &format!("{KEY_WIRES}{mac}"))
+        .replace("@ENGINE_WIRING@\n", &wiring)
         .replace("@AES_CAPTURE@\n", AES_CAPTURE)
         .replace("@KEY_ABORT_STATES@\n", KEY_ABORT_STATES)
         .replace("@ENGINE_RESET@\n", ENGINE_RESET)

@@ -14,13 +14,16 @@
 //! phases `ph_top/ph_mid/ph_bot` (line index mod stride, per block).
 
 /// `config_error` and the derived context wires (`tag_bytes`,
-/// `config_byte`, `stream8`, `stream_vcx`), for an IP of `key_bits`.
-pub fn context_checks(key_bits: usize) -> String {
-    let suite = if key_bits == 256 { "2'd1" } else { "2'd0" };
+/// `config_byte`, `stream8`, `stream_vcx`), for an IP of `key_bits` and
+/// the GMAC or (`cmac`) the CMAC suite. SV-1 is a configuration error
+/// with CMAC (spec §3).
+pub fn context_checks(key_bits: usize, cmac: bool) -> String {
+    let suite = format!("2'd{}", 2 * cmac as u8 + (key_bits == 256) as u8);
+    let sv1_bad = if cmac { "sv == 4'd1 || " } else { "" };
     format!(
         r#"// ---- Context checks (STATUS.config_error): what this IP cannot apply.
 function sv_bad(input [3:0] sv);
-  sv_bad = sv == 4'd0 || sv > 4'd5;
+  sv_bad = {sv1_bad}sv == 4'd0 || sv > 4'd5;
 endfunction
 wire config_error = config_suite != {suite} || config_tag_mode > 2'd1 || config_tag_len == 2'd3
   || config_stride == 8'd0 || config_control_dt < 6'h13

@@ -1,6 +1,6 @@
 //! `csi2sec_rx`: the SoC-side block that checks and removes csi2sec/1
-//! security (spec §6): it verifies the GMAC tags, decrypts SV-1 payloads
-//! (AES-CTR), strips the SEP header and footer and the SEP tag packets,
+//! security (spec §6): it verifies the GMAC or CMAC tags, decrypts SV-1
+//! payloads (AES-CTR, GMAC suites), strips the SEP header and footer and the SEP tag packets,
 //! rebuilds WC, ECC and CRC-16, and gives each verdict on `m_axis_tuser`.
 //!
 //! The rule is the spec's: decode as sent, judge against the context. The
@@ -24,7 +24,8 @@
 //!   2 missing_tag, 3 auth_fail, 4 replay, 5 unprotected, 6 ok;
 //! - bits 7:5: zero.
 //!
-//! This version: SEP, GMAC-128 or GMAC-256, tag modes frame and message,
+//! This version: SEP, GMAC-128, GMAC-256, CMAC-128 or CMAC-256 (the
+//! MAC unit is the type parameter `M`, as in the TX), tag modes frame and message,
 //! SV-1 to SV-5, CRC-32, VCX, one configured stream (the others pass
 //! through). Differences from the golden model, all on malformed or
 //! hostile input: an uncorrectable header is dropped and counted (format
@@ -33,18 +34,17 @@
 //! slot than the frame's is released undecrypted (the model decrypts it;
 //! its frame is a policy_violation either way).
 
-use crate::aes_iterative::{AesCore, AesIterative};
-use crate::aes_pipelined::AesPipelined;
+use crate::aes_iterative::AesCore;
 use crate::byte_packer::BytePacker;
+use crate::cbc_mac::CbcMac;
 use crate::crc_step::{CRC16, CRC32, CrcStep};
-use crate::ghash::Ghash;
 use crate::header_ecc::HeaderEcc;
-use crate::sub_bytes::SboxForm;
+use crate::link_glue::MacUnit;
 use rust_hdl::prelude::*;
 
-/// The RX, on AES core `A`.
+/// The RX, on AES core `A` with MAC unit `M`.
 #[derive(LogicBlock)]
-pub struct Rx<A: AesCore> {
+pub struct Rx<A: AesCore, M: MacUnit> {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: drops the packets in progress, zeroises the key
     /// slots and the engines, forgets the replay state, and sets every
@@ -83,28 +83,19 @@ pub struct Rx<A: AesCore> {
     c32: CrcStep,
     pk: BytePacker,
     aes: A,
-    gh: Ghash,
+    gh: M,
     _key_bits: usize,
 }
 
-impl Rx<AesIterative> {
-    pub fn iterative(key_bits: usize, form: SboxForm) -> Self {
-        Rx::with_core(AesIterative::new(key_bits, form), key_bits, 1)
+impl<A: AesCore> Rx<A, CbcMac> {
+    /// CMAC suites on AES core `aes`.
+    pub fn cmac(aes: A, key_bits: usize) -> Self {
+        Rx::new(aes, CbcMac::default(), key_bits)
     }
 }
 
-impl Rx<AesPipelined> {
-    pub fn pipelined(key_bits: usize, form: SboxForm, stages: usize, ghash_stages: usize) -> Self {
-        Rx::with_core(
-            AesPipelined::new(key_bits, form, stages),
-            key_bits,
-            ghash_stages,
-        )
-    }
-}
-
-impl<A: AesCore> Rx<A> {
-    fn with_core(aes: A, key_bits: usize, ghash_stages: usize) -> Self {
+impl<A: AesCore, M: MacUnit> Rx<A, M> {
+    pub fn new(aes: A, gh: M, key_bits: usize) -> Self {
         Rx {
             clock: Default::default(),
             reset: Default::default(),
@@ -135,18 +126,18 @@ impl<A: AesCore> Rx<A> {
             c32: CrcStep::new(CRC32),
             pk: Default::default(),
             aes,
-            gh: Ghash::new(ghash_stages),
+            gh,
             _key_bits: key_bits,
         }
     }
 }
 
-impl<A: AesCore> Logic for Rx<A> {
+impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
     // The Verilog is the design; it is verified frame by frame against
     // the golden model in Verilator cosimulation (`testbench/tests/rx.rs`).
     fn update(&mut self) {
         self.aes.set_clock(self.clock.val());
-        self.gh.clock.next = self.clock.val();
+        self.gh.set_clock(self.clock.val());
         self.pk.clock.next = self.clock.val();
     }
 
@@ -174,6 +165,7 @@ impl<A: AesCore> Logic for Rx<A> {
         Verilog::Custom(crate::link_glue::top_verilog(
             crate::regs::Side::Rx,
             self._key_bits,
+            M::CMAC,
             CONTROL,
         ))
     }

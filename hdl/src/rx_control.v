@@ -141,6 +141,12 @@ wire [2:0] f_verdict = f_fmt ? 3'd0 : f_pol ? 3'd1 : missing ? 3'd2 : f_auth ? 3
 // AES core.
 wire aes_idle = ~req_h & ~req_j0 & ks_left == 13'd0 & outstanding == 8'd0;
 wire ks_ok = aes$m_valid & ~h_wait & ~j0_wait;
+// The wrapped packet is decrypted: SV-1 on the wire (GMAC suites), under the frame's key.
+wire w_dec = w_cfg[0] & key_ok & w_kid == cur_kid & ~MAC_CMAC;
+// New requests enter the core (not while a truncated packet flushes it).
+wire aes_open = aes$key_loaded & st != WTRUNC;
+// Nothing left in the core for a truncated packet.
+wire core_quiet = ks_left == 13'd0 & ~j0_wait & ~mac_busy;
 
 // Walk of the current beat: its packet offset and what it holds.
 wire [16:0] b_off = st == HDR ? 17'd0 : off;
@@ -204,12 +210,12 @@ wire walk_take = (st == HDR & hdr_take) | (st == PASS & in_valid & pk$s_ready) |
 // The end of a wrapped packet: its findings and its verdict (message mode).
 wire [127:0] tmask = tag_bytes == 5'd16 ? {128{1'b1}} : tag_bytes == 5'd12 ? {32'd0, {96{1'b1}}} : {64'd0, {64{1'b1}}};
 wire [127:0] wire_tag = p_crc32 ? tail[159:32] : tail[127:0];
-wire [127:0] tag_calc = rev16(gh$y ^ ej0);
+wire [127:0] tag_calc = rev16(mac_y);
 wire tag_ok = ((tag_calc ^ wire_tag) & tmask) == 128'd0;
 wire w_fmt = p_fmt | w_bad | crc_err != 16'd0 | (p_crc32 & tail[31:0] != ~crc32);
 wire [2:0] p_verdict = w_fmt ? 3'd0 : p_pol ? 3'd1 : p_auth ? 3'd3 : (fc_known & replay_hit) ? 3'd4
                      : ~p_cov ? 3'd5 : 3'd6;
-wire trunc_go = pk$s_ready & ks_left == 13'd0 & ~j0_wait;
+wire trunc_go = pk$s_ready & core_quiet;
 // The tag packet's entry against the rebuilt trailer and the tag.
 wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
 wire tp_auth_fail = ~p_tp_exp | ~p_tp_single | tail[127:0] != trailer | ((tail[255:128] ^ tag_r) & tmask) != 128'd0;
@@ -251,7 +257,7 @@ always @(*) begin
     WTRUNC: begin
       ch_last = 1'b1;
       ch_user = message_mode ? 8'b00000010 : 8'd0;
-      ch_valid = ks_left == 13'd0 & ~j0_wait;
+      ch_valid = core_quiet;
     end
     default: ;
   endcase
@@ -285,10 +291,11 @@ always @(*) begin
   pk$s_user = ch_user;
   m_axis_tuser = pk$m_user;
   // AES core: key load, then H, E_K(J0)s and keystream in request order.
-  aes$flush = st == WTRUNC & ks_left == 13'd0 & ~j0_wait;
-  aes$s_data = rev16(req_h ? 128'd0 : req_j0 ? j0 : {bswap32(ks_ctr), ks_prefix});
-  aes$s_valid = (req_h | req_j0 | ks_left != 13'd0) & aes$key_loaded & st != WTRUNC;
-  aes$m_ready = cap_j0 | cap_h | (body_take & p_dec & n_data != 5'd0);
+  aes$flush = st == WTRUNC & core_quiet;
+  aes$s_data = mac_a_valid ? mac_a_data : rev16(req_h ? 128'd0 : req_j0 ? j0 : {bswap32(ks_ctr), ks_prefix});
+  aes$s_valid = (req_h | req_j0 | ks_left != 13'd0 | mac_a_valid) & aes_open;
+  // (Keystream is never taken with CMAC: no path from the body to the core.)
+  aes$m_ready = cap_j0 | cap_h | (body_take & p_dec & n_data != 5'd0 & ~MAC_CMAC) | (mac_busy & ~h_wait);
   // GHASH: the records the context expects, the trailer, the length block.
   gh$s_last = st == WLEN | st == TLEN | st == ABORT;
   gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(wn_block) : st == WFL ? rev16(wn_tail) : st == TRAIL ? rev16(trailer)
@@ -296,7 +303,7 @@ always @(*) begin
   gh$s_valid = (hv & hdr_wrap & h_cov & pk$s_ready)
              | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & pk$s_ready)
              | st == WFL | st == TRAIL | st == TLEN | st == ABORT | (st == WLEN);
-  gh$y_ready = (st == WTAG & j0_ok) | (st == TTAG & j0_ok) | st == ABORTY;
+  gh$y_ready = (st == WTAG & mac_nonce) | (st == TTAG & mac_nonce) | st == ABORTY;
   alarm = alarm_r;
 end
 
@@ -326,7 +333,7 @@ always @(posedge clock) begin
   check <= 1'b0;
   alarm_r <= close_take & f_verdict < 3'd5;
   // AES bookkeeping.
-  if (aes$s_valid & aes$s_ready) begin
+  if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin
     if (req_h) req_h <= 1'b0;
     else if (req_j0) req_j0 <= 1'b0;
     else begin
@@ -404,7 +411,7 @@ always @(posedge clock) begin
       if (hdr_take & hdr_raw) f_fmt <= 1'b1;
       if (hdr_take & hdr_wrap) begin
         p_cov <= h_cov;
-        p_dec <= w_cfg[0] & key_ok & w_kid == cur_kid;
+        p_dec <= w_dec;
         p_crc32 <= w_crc32;
         p_tag_chk <= w_tag_here & w_cfg[3:2] == config_tag_len;
         p_fmt <= closing;
@@ -422,19 +429,19 @@ always @(posedge clock) begin
           fc_known <= 1'b1;
           fc <= w_fc;
         end
-        if (~fc_known & ~message_mode) begin
+        if (~fc_known & ~message_mode & ~MAC_CMAC) begin
           req_j0 <= 1'b1;
           j0 <= tag_j0(stream8, kid, 8'd0, w_fc, 32'd0);
           j0_wait <= 1'b1;
           j0_ok <= 1'b0;
         end
-        if (message_mode & h_cov) begin
+        if (message_mode & h_cov & ~MAC_CMAC) begin
           req_j0 <= 1'b1;
           j0 <= tag_j0(stream8, kid, 8'd1, frame_fc, mc);
           j0_wait <= 1'b1;
           j0_ok <= 1'b0;
         end
-        if (w_cfg[0] & key_ok & w_kid == cur_kid) begin
+        if (w_dec) begin
           ks_left <= w_blocks;
           ks_ctr <= 32'd1;
           ks_prefix <= ctr_prefix(w_stream, w_kid, w_fc, w_mc);
@@ -467,7 +474,7 @@ always @(posedge clock) begin
       st <= p_msg ? WLEN : WCRC;
     end
     WLEN: if (gh$s_ready) st <= WTAG;
-    WTAG: if (gh$y_valid & j0_ok) begin
+    WTAG: if (gh$y_valid & mac_nonce) begin
       if (p_tag_chk & ~tag_ok) p_auth <= 1'b1;
       j0_ok <= 1'b0;
       gh_open <= 1'b0;

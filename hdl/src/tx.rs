@@ -1,6 +1,6 @@
 //! `csi2sec_tx`: the sensor-side block that adds csi2sec/1 security to a
-//! CSI-2 packet stream (spec §2–§5.1): SEP wrapping with GMAC tags and
-//! SV-1 AES-CTR encryption.
+//! CSI-2 packet stream (spec §2–§5.1): SEP wrapping with GMAC or CMAC
+//! tags and SV-1 AES-CTR encryption (GMAC suites).
 //!
 //! Streams are AXI4-Stream, 16 bytes per beat, one CSI-2 packet per
 //! `tlast` burst, byte `i` on `tdata[8i+7:8i]` (spec §7). Registers are
@@ -11,7 +11,7 @@
 //! its body realigned to payload byte 0; the control below classifies
 //! the packet (spec §2), builds the SEP header and the record header
 //! ([`crate::wire_layout`]), runs the payload through the AES core as CTR
-//! keystream (SV-1) and the records through [`Ghash`], and hands the
+//! keystream (SV-1) and the records through [`Ghash`](crate::ghash::Ghash), and hands the
 //! output's parts (header, SEP header, payload, CRC-32, tag, CRC-16) to
 //! [`BytePacker`], which packs them into beats. The CRCs are
 //! [`CrcStep`]s over the parts as they pass; [`HeaderEcc`] checks the
@@ -20,8 +20,12 @@
 //! GMAC (spec §5): H = E_K(0) on each key load; each scope's E_K(J0)
 //! through the same AES core, ahead of its keystream; tag =
 //! MSB_T(E_K(J0) ⊕ GHASH_H(records ‖ [trailer] ‖ length block)).
+//! CMAC: L = E_K(0) on each key load, K1 = dbl(L); the records and the
+//! trailer chained through the same AES core by [`CbcMac`]; tag =
+//! MSB_T(CMAC). The MAC unit is the type parameter `M`.
 //!
-//! This version: SEP, GMAC-128 or GMAC-256 (the IP's key size), tag modes
+//! This version: SEP, GMAC-128, GMAC-256, CMAC-128 or CMAC-256 (the IP's
+//! suite and key size), tag modes
 //! frame and message, SV-1 to SV-5, CRC-32 on or off, VCX on or off,
 //! one configured stream (any stream number; the others pass through).
 //! A context it cannot apply sets `STATUS.config_error`, and the stream
@@ -31,19 +35,19 @@
 //! golden model in Verilator cosimulation (`testbench/tests/tx.rs`).
 //! rust-hdl's simulation of this block holds its outputs low.
 
-use crate::aes_iterative::{AesCore, AesIterative};
-use crate::aes_pipelined::AesPipelined;
+use crate::aes_iterative::AesCore;
 use crate::body_aligner::BodyAligner;
 use crate::byte_packer::BytePacker;
+use crate::cbc_mac::CbcMac;
 use crate::crc_step::{CRC16, CRC32, CrcStep};
-use crate::ghash::Ghash;
 use crate::header_ecc::HeaderEcc;
-use crate::sub_bytes::SboxForm;
+use crate::link_glue::MacUnit;
 use rust_hdl::prelude::*;
 
-/// The TX, on AES core `A`.
+/// The TX, on AES core `A` with MAC unit `M` (GHASH for the GMAC
+/// suites, [`CbcMac`] for the CMAC suites).
 #[derive(LogicBlock)]
-pub struct Tx<A: AesCore> {
+pub struct Tx<A: AesCore, M: MacUnit> {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: drops the packets in progress, zeroises the key
     /// slots and the engines, and sets every register to its reset value.
@@ -81,28 +85,19 @@ pub struct Tx<A: AesCore> {
     c32: CrcStep,
     pk: BytePacker,
     aes: A,
-    gh: Ghash,
+    gh: M,
     _key_bits: usize,
 }
 
-impl Tx<AesIterative> {
-    pub fn iterative(key_bits: usize, form: SboxForm) -> Self {
-        Tx::with_core(AesIterative::new(key_bits, form), key_bits, 1)
+impl<A: AesCore> Tx<A, CbcMac> {
+    /// CMAC suites on AES core `aes`.
+    pub fn cmac(aes: A, key_bits: usize) -> Self {
+        Tx::new(aes, CbcMac::default(), key_bits)
     }
 }
 
-impl Tx<AesPipelined> {
-    pub fn pipelined(key_bits: usize, form: SboxForm, stages: usize, ghash_stages: usize) -> Self {
-        Tx::with_core(
-            AesPipelined::new(key_bits, form, stages),
-            key_bits,
-            ghash_stages,
-        )
-    }
-}
-
-impl<A: AesCore> Tx<A> {
-    fn with_core(aes: A, key_bits: usize, ghash_stages: usize) -> Self {
+impl<A: AesCore, M: MacUnit> Tx<A, M> {
+    pub fn new(aes: A, gh: M, key_bits: usize) -> Self {
         Tx {
             clock: Default::default(),
             reset: Default::default(),
@@ -134,16 +129,16 @@ impl<A: AesCore> Tx<A> {
             c32: CrcStep::new(CRC32),
             pk: Default::default(),
             aes,
-            gh: Ghash::new(ghash_stages),
+            gh,
             _key_bits: key_bits,
         }
     }
 }
 
-impl<A: AesCore> Logic for Tx<A> {
+impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
     fn update(&mut self) {
         self.aes.set_clock(self.clock.val());
-        self.gh.clock.next = self.clock.val();
+        self.gh.set_clock(self.clock.val());
         self.al.clock.next = self.clock.val();
         self.pk.clock.next = self.clock.val();
     }
@@ -183,6 +178,7 @@ impl<A: AesCore> Logic for Tx<A> {
         Verilog::Custom(crate::link_glue::top_verilog(
             crate::regs::Side::Tx,
             self._key_bits,
+            M::CMAC,
             CONTROL,
         ))
     }
@@ -268,6 +264,8 @@ wire ks_ok = aes$m_valid & ~h_wait & ~j0_wait;
 wire spec_on = frame_open & frame_sv1 & config_tag_mode == 2'd0 & key_ok & ~want_j0 & ~req_j0 & ~req_h
              & ks_left == 13'd0 & spec_n != 6'd32 & ~(it_valid & it_hdr)
              & (st == HDR | st == PASS | st == DROP | st == PSEP | st == PBODY | st == PCRC32 | st == PCRC16);
+// New requests enter the core (not while a truncated packet flushes it).
+wire aes_open = aes$key_loaded & st != PTRUNC;
 wire drop_now = ks_drop != 7'd0 & ks_own == 13'd0 & aes$m_valid & ~h_wait & ~j0_wait;
 
 // Body walk of the current item.
@@ -364,9 +362,9 @@ always @(*) begin
       ch_valid = ~p_over;
     end
     PTAG: begin
-      ch_data = rev16(gh$y ^ ej0);
+      ch_data = rev16(mac_y);
       ch_count = tag_bytes;
-      ch_valid = ~p_over & gh$y_valid & j0_ok;
+      ch_valid = ~p_over & gh$y_valid & mac_nonce;
     end
     PCRC16: begin
       ch_data = {112'd0, crc16o ^ crc_err};
@@ -447,11 +445,13 @@ always @(*) begin
   pk$s_user = {7'd0, ch_error};
   m_axis_tuser = pk$m_user[0];
   // AES core: key load, then H, E_K(J0)s and keystream in request order.
-  aes$flush = st == PTRUNC & ks_left == 13'd0 & ~j0_wait;
-  aes$s_data = rev16(req_h ? 128'd0 : req_j0 ? j0 : ks_left != 13'd0 ? {bswap32(ks_ctr), ks_prefix}
+  aes$flush = st == PTRUNC & ks_left == 13'd0 & ~j0_wait & ~mac_busy;
+  aes$s_data = mac_a_valid ? mac_a_data
+             : rev16(req_h ? 128'd0 : req_j0 ? j0 : ks_left != 13'd0 ? {bswap32(ks_ctr), ks_prefix}
                      : {bswap32({26'd0, spec_n} + 32'd1), ctr_prefix(stream8, kid, fc, mc)});
-  aes$s_valid = (req_h | req_j0 | ks_left != 13'd0 | spec_on) & aes$key_loaded & st != PTRUNC;
-  aes$m_ready = cap_j0 | cap_h | (body_take & p_enc & pay_n != 5'd0) | drop_now;
+  aes$s_valid = (req_h | req_j0 | ks_left != 13'd0 | spec_on | mac_a_valid) & aes_open;
+  // (Keystream is never taken with CMAC: no path from the body to the core.)
+  aes$m_ready = cap_j0 | cap_h | (body_take & p_enc & pay_n != 5'd0 & ~MAC_CMAC) | drop_now | (mac_busy & ~h_wait);
   // GHASH: records, trailer and length block.
   gh$s_last = st == PLEN | st == TLEN | st == ABORT;
   gh$s_data = st == PSEP ? rev16(p_rh) : st == PBODY ? rev16(wn_block) : st == PWFL ? rev16(wn_tail)
@@ -460,7 +460,7 @@ always @(*) begin
   gh$s_valid = (st == PSEP & p_cov & (p_over | pk$s_ready))
              | (st == PBODY & gh_beat & it_valid & ~it_hdr & (~p_enc | ks_ok) & (p_over | pk$s_ready))
              | st == PWFL | st == TRAIL | st == TLEN | st == ABORT | (st == PLEN & p_tag_here);
-  gh$y_ready = (st == PTAG & j0_ok & (p_over | pk$s_ready)) | (st == TTAG & j0_ok) | st == ABORTY;
+  gh$y_ready = (st == PTAG & mac_nonce & (p_over | pk$s_ready)) | (st == TTAG & mac_nonce) | st == ABORTY;
   // Status.
   rekey_needed = exhausted;
 end
@@ -485,7 +485,7 @@ end
 always @(posedge clock) begin
   check <= 1'b0;
   // AES bookkeeping.
-  if (aes$s_valid & aes$s_ready) begin
+  if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin
     if (req_h) req_h <= 1'b0;
     else if (req_j0) req_j0 <= 1'b0;
     else if (ks_left != 13'd0) begin
@@ -554,7 +554,7 @@ always @(posedge clock) begin
         kslot <= slot1_hit & ~slot0_hit;
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0; gh_blocks <= 32'd0; seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
-        want_j0 <= config_tag_mode == 2'd0 & (slot0_hit | slot1_hit);
+        want_j0 <= ~MAC_CMAC & config_tag_mode == 2'd0 & (slot0_hit | slot1_hit);
         if ((slot0_hit | slot1_hit) & key_need) st <= KEY;
       end else if (fs_mine & frame_open & gh_open & aes_idle) begin
         st <= ABORT;
@@ -576,7 +576,7 @@ always @(posedge clock) begin
           recs <= recs + 32'd1;
           cbytes <= cbytes + {15'd0, wn_len};
         end
-        if (h_tag_here) begin
+        if (h_tag_here & ~MAC_CMAC) begin
           req_j0 <= 1'b1;
           j0 <= tag_j0(stream8, kid, 8'd1, fc, mc);
           j0_wait <= 1'b1;
@@ -631,7 +631,7 @@ always @(posedge clock) begin
       st <= p_tag_here ? PLEN : PCRC16;
     end
     PLEN: if (gh$s_ready) st <= PTAG;
-    PTAG: if (gh$y_valid & j0_ok & (p_over | pk$s_ready)) begin
+    PTAG: if (gh$y_valid & mac_nonce & (p_over | pk$s_ready)) begin
       crc16o <= c16o$next[15:0];
       j0_ok <= 1'b0;
       gh_open <= 1'b0;
@@ -639,7 +639,7 @@ always @(posedge clock) begin
       st <= PCRC16;
     end
     PCRC16: if (p_over | pk$s_ready) st <= HDR;
-    PTRUNC: if ((p_over | pk$s_ready) & ks_left == 13'd0 & ~j0_wait) begin
+    PTRUNC: if ((p_over | pk$s_ready) & ks_left == 13'd0 & ~j0_wait & ~mac_busy) begin
       // The keystream still in the core was dropped (flush); a message
       // scope in progress is closed and its tag dropped.
       outstanding <= 8'd0;

@@ -225,7 +225,7 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
 
 fn link_configurations(side: csi2sec_hdl::regs::Side) {
     let all = csi2sec_hdl::link_config::LinkConfig::all(side);
-    assert_eq!(all.len(), 18);
+    assert_eq!(all.len(), 30);
     for c in all {
         check(&c.name.clone(), c.emit().expect("emit"));
     }

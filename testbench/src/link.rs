@@ -14,7 +14,7 @@
 use crate::drive::Stalls;
 use crate::model::{BuildError, Built, Dut, build_with};
 use csi2sec_hdl::config::Arch;
-use csi2sec_hdl::link_config::LinkConfig;
+use csi2sec_hdl::link_config::{LinkConfig, Suites};
 use csi2sec_hdl::regs::{Register, RegisterMap, Side};
 use csi2sec_sim::context::{Context, Protocol, StreamContext, TagMode, tag_len_code};
 use csi2sec_sim::crypto::Suite;
@@ -40,7 +40,14 @@ pub fn config_for(ctx: &Context, side: Side, arch: Arch) -> Result<LinkConfig, S
     let s = rtl_stream(ctx)?;
     let mut c = LinkConfig::default_of(side);
     c.arch = arch;
-    c.key_bits = if s.suite == Suite::Gmac256 { 256 } else { 128 };
+    c.key_bits = if matches!(s.suite, Suite::Gmac256 | Suite::Cmac256) {
+        256
+    } else {
+        128
+    };
+    if matches!(s.suite, Suite::Cmac128 | Suite::Cmac256) {
+        c.suites = Suites::Cmac;
+    }
     c.name = c.default_name();
     Ok(c)
 }
@@ -60,9 +67,6 @@ pub fn rtl_stream(ctx: &Context) -> Result<&StreamContext, String> {
         return why(&format!("{} streams (it holds one)", ctx.streams.len()));
     }
     let s = &ctx.streams[0];
-    if !matches!(s.suite, Suite::Gmac128 | Suite::Gmac256) {
-        return why("a CMAC suite");
-    }
     if s.tag_mode == TagMode::DataType {
         return why("data-type tag mode");
     }

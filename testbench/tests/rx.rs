@@ -7,7 +7,8 @@
 mod common;
 
 use common::{
-    assert_same, context, frames, fs_packet, mode_contexts, same_in_icarus, spec_examples,
+    assert_same, cmac_contexts, context, frames, fs_packet, mode_contexts, same_in_icarus,
+    spec_examples,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
@@ -179,6 +180,51 @@ fn message_mode_crc32_tag_lengths_and_windows() {
                 "packet verdicts in message mode"
             );
         }
+    }
+}
+
+#[test]
+fn cmac_contexts_round_trip_and_catch_a_changed_byte() {
+    let input = frames(40, 5, 2, 4);
+    for (name, mode, ctx) in cmac_contexts() {
+        let wire = protect(&ctx, &input);
+        let run = check(&name, &ctx, &wire, Arch::Iterative, Stalls::Both);
+        assert_eq!(
+            run.output, input,
+            "{name}: the RX gives back the TX's input"
+        );
+        let (f, p) = run.verdicts();
+        assert!(
+            f.iter()
+                .chain(&p)
+                .all(|v| matches!(v, Verdict::Ok | Verdict::Unprotected)),
+            "{name}: verdicts {f:?} {p:?}"
+        );
+        // Payload byte 30 of the first line (covered in every context
+        // here) changed, the CRC-16 repaired.
+        let mut bad = wire.clone();
+        let r = long_packet(&bad, 1);
+        bad[r.start + 12 + 30] ^= 0x08;
+        repair_crc(&mut bad, r);
+        let run = check(
+            &format!("{name}, a byte changed"),
+            &ctx,
+            &bad,
+            Arch::Iterative,
+            Stalls::None,
+        );
+        let (f, p) = run.verdicts();
+        // With CRC-32 on, the FuSa check sees it first (spec §6's order).
+        let want = if ctx.streams[0].crc32 {
+            Verdict::FormatError
+        } else {
+            Verdict::AuthFail
+        };
+        let caught = if mode == "frame" { f } else { p };
+        assert!(
+            caught.contains(&want),
+            "{name}: a changed covered byte gives {want:?}, not {caught:?}"
+        );
     }
 }
 

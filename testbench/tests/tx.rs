@@ -6,7 +6,8 @@
 mod common;
 
 use common::{
-    assert_same, context, frames, fs_packet, mode_contexts, same_in_icarus, spec_examples,
+    assert_same, cmac_contexts, context, frames, fs_packet, mode_contexts, same_in_icarus,
+    spec_examples,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
@@ -136,6 +137,14 @@ fn message_mode_crc32_tag_lengths_and_windows() {
     let input = frames(40, 5, 2, 2);
     for (name, _, ctx) in mode_contexts() {
         check(&name, &ctx, &input, Arch::Pipelined, Stalls::Both, None);
+    }
+}
+
+#[test]
+fn cmac_contexts_on_the_iterative_core() {
+    let input = frames(40, 5, 2, 4);
+    for (name, _, ctx) in cmac_contexts() {
+        check(&name, &ctx, &input, Arch::Iterative, Stalls::Both, None);
     }
 }
 

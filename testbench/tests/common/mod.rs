@@ -24,6 +24,7 @@ pub struct Example {
 
 /// The spec examples this version's RTL applies, at least.
 const IN_RTL_SUBSET: &[&str] = &[
+    "sep-cmac256-message-partial",
     "sep-gmac128-input-errors",
     "sep-gmac128-message-sv3-sv4-lsle",
 ];
@@ -113,6 +114,29 @@ pub fn mode_contexts() -> Vec<(String, &'static str, Context)> {
         ctx.streams[0].window = window;
         (
             format!("{mode} {sv:?} crc32={crc} T={t} window={window:?}"),
+            mode,
+            ctx,
+        )
+    })
+    .collect()
+}
+
+/// CMAC contexts for the TX and RX tests (CMAC-128, the iCE40 self-test's
+/// suite): frame and message tags, CRC-32 on and off, tag lengths, SV-2
+/// to SV-5 with a window. Each with its name and tag mode.
+pub fn cmac_contexts() -> Vec<(String, &'static str, Context)> {
+    [
+        ("frame", [2, 3, 2], true, 16, (0, 0)),
+        ("message", [4, 2, 5], false, 8, (3, 20)),
+        ("frame", [3, 4, 3], false, 12, (16, 1000)),
+    ]
+    .into_iter()
+    .map(|(mode, sv, crc, t, window)| {
+        let mut ctx = context(mode, sv, crc, t);
+        ctx.streams[0].suite = csi2sec_sim::crypto::Suite::Cmac128;
+        ctx.streams[0].window = window;
+        (
+            format!("CMAC-128 {mode} {sv:?} crc32={crc} T={t} window={window:?}"),
             mode,
             ctx,
         )
