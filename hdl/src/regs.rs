@@ -67,6 +67,22 @@ impl Register {
             .unwrap_or_else(|| panic!("{}: no field {name}", self.name))
     }
 
+    /// A value from field values: `(field, value)` pairs, the rest 0;
+    /// panics on a value wider than its field (a caller bug).
+    pub fn pack(&self, fields: &[(&str, u32)]) -> u32 {
+        fields.iter().fold(0, |a, (n, v)| {
+            let f = self.field(n);
+            let mask = ((1u64 << f.width) - 1) as u32;
+            assert!(
+                *v <= mask,
+                "{}.{n} = {v}: wider than {} bits",
+                self.name,
+                f.width
+            );
+            a | (v & mask) << f.lsb
+        })
+    }
+
     /// Value after reset.
     pub fn reset(&self) -> u32 {
         self.fields.iter().fold(0, |a, f| a | f.reset << f.lsb)

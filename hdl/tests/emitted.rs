@@ -240,3 +240,13 @@ fn tx_configurations_lint_and_compile() {
 fn rx_configurations_lint_and_compile() {
     link_configurations(csi2sec_hdl::regs::Side::Rx);
 }
+
+/// Each board's self-test top (the board's pins, the core, its TX and RX).
+#[test]
+fn board_self_tests_lint_and_compile() {
+    use csi2sec_hdl::selftest::{BOARDS, Options, emit_board};
+    for b in BOARDS {
+        let o = Options { gap: b.board_gap() };
+        check(&b.top(), emit_board(&b, o).expect("self-test"));
+    }
+}

@@ -14,9 +14,10 @@
 use crate::drive::Stalls;
 use crate::model::{BuildError, Built, Dut, build_with};
 use csi2sec_hdl::config::Arch;
+use csi2sec_hdl::firmware::{context_writes, next_frame_write};
 use csi2sec_hdl::link_config::{LinkConfig, Suites};
-use csi2sec_hdl::regs::{Register, RegisterMap, Side};
-use csi2sec_sim::context::{Context, Protocol, StreamContext, TagMode, tag_len_code};
+use csi2sec_hdl::regs::{RegisterMap, Side};
+use csi2sec_sim::context::{Context, Protocol, StreamContext, TagMode};
 use csi2sec_sim::crypto::Suite;
 use csi2sec_sim::packet::{DT_FS, Header, PacketReader};
 use csi2sec_sim::random::Rng;
@@ -260,59 +261,19 @@ impl<'a> LinkDut<'a> {
     /// Write fields of register `name`: `(field, value)` pairs, the rest 0.
     pub fn write_fields(&mut self, name: &str, fields: &[(&str, u32)]) {
         let r = self.map.register(name).clone();
-        self.write(r.offset, pack(&r, fields));
+        self.write(r.offset, r.pack(fields));
     }
 
     pub fn read_reg(&mut self, name: &str) -> u32 {
         self.read(self.map.register(name).offset)
     }
 
-    /// Program the security context of `s` as firmware would: CONFIG
-    /// (enable last), WINDOW, FC_INIT (TX), the key slots, then CTRL.load.
+    /// Program the security context of `s` as firmware would
+    /// ([`context_writes`]).
     pub fn program(&mut self, ctx: &Context, s: &StreamContext) {
-        let suite = s.suite.code() as u32;
-        let mode = match s.tag_mode {
-            TagMode::Frame => 0,
-            TagMode::Message => 1,
-            TagMode::DataType => 2,
-        };
-        let cfg = |enable: u32| {
-            vec![
-                ("enable", enable),
-                ("vcx", ctx.vcx as u32),
-                ("control_dt", ctx.control_dt as u32),
-                ("stream", s.stream as u32),
-                ("suite", suite),
-                ("tag_mode", mode),
-                ("tag_len", tag_len_code(s.tag_len) as u32),
-                ("crc32", s.crc32 as u32),
-                ("stride", s.stride as u32),
-            ]
-        };
-        self.write_fields("config", &cfg(0));
-        self.write_fields(
-            "window",
-            &[("offset", s.window.0 as u32), ("length", s.window.1 as u32)],
-        );
-        if self.map.has("fc_init") {
-            self.write_fields("fc_init", &[("value", s.frame_counter)]);
+        for (a, v) in context_writes(&self.map, ctx, s) {
+            self.write(a, v);
         }
-        for (i, k) in s.keys.iter().enumerate().take(2) {
-            let key = k.key.expose();
-            for w in 0..8 {
-                let word = (0..4).fold(0u32, |a, b| {
-                    a << 8 | *key.get(4 * w + b).unwrap_or(&0) as u32
-                });
-                let a = self.map.register(&format!("key{i}_w{w}")).offset;
-                self.write(a, word);
-            }
-            self.write_fields(
-                &format!("key{i}_id"),
-                &[("key_id", k.key_id as u32), ("valid", 1)],
-            );
-        }
-        self.write_fields("config", &cfg(1));
-        self.write_fields("ctrl", &[("load", 1)]);
     }
 
     /// The event counters.
@@ -324,21 +285,6 @@ impl<'a> LinkDut<'a> {
             .map(|(n, _)| (n.to_string(), self.read_reg(n)))
             .collect()
     }
-}
-
-/// A register value from field values.
-pub fn pack(r: &Register, fields: &[(&str, u32)]) -> u32 {
-    fields.iter().fold(0, |a, (n, v)| {
-        let f = r.field(n);
-        let mask = ((1u64 << f.width) - 1) as u32;
-        assert!(
-            *v <= mask,
-            "{}.{n} = {v}: wider than {} bits",
-            r.name,
-            f.width
-        );
-        a | (v & mask) << f.lsb
-    })
 }
 
 /// The input split into packets (lengths from their decoded headers).
@@ -447,7 +393,6 @@ pub fn run_link_packets(
     }
     t.program(ctx, &s);
     let fs_reg = t.map.register("frames_started").offset;
-    let next_frame = t.map.register("next_frame").clone();
     let mut rng = Rng::new(seed);
     // Beats of every packet, with the index of the FS packets (of the
     // configured stream, their header decoding clean or corrected).
@@ -519,15 +464,8 @@ pub fn run_link_packets(
                     Some(u32::MAX) => u32::MAX,
                     Some(c) => c + 1,
                 };
-                let pol = s.policy(this);
-                let v = [
-                    ("sv_top", pol.sv[0]),
-                    ("sv_middle", pol.sv[1]),
-                    ("sv_bottom", pol.sv[2]),
-                    ("key_id", pol.key_id),
-                ];
-                let v: Vec<(&str, u32)> = v.iter().map(|(n, x)| (*n, *x as u32)).collect();
-                t.write(next_frame.offset, pack(&next_frame, &v));
+                let (a, v) = next_frame_write(&t.map, &s, this);
+                t.write(a, v);
                 fc = Some(this);
                 beats[sent].3 = None;
             }

@@ -1,0 +1,739 @@
+//! The board self-test: a synthetic CSI-2 frame source → `csi2sec_tx` →
+//! the wire → `csi2sec_rx` → a checker that compares what the RX gives
+//! back with what the source sent, and a UART (115200 8N1) that prints
+//! one line per frame:
+//!
+//! ```text
+//! s0 fc=00000001 ok   ok=0001 fail=0000
+//! ```
+//!
+//! (stream, frame counter, verdict, running counts of good and failed
+//! frames, in hex). The verdict word is the RX's frame verdict (`ok`,
+//! `fmt`, `pol`, `miss`, `auth`, `repl`, `unpr`), or `data` when the RX
+//! said ok but gave back other bytes. LEDs: heartbeat (about 1 Hz), the
+//! last frame ok, the last frame failed. The tamper button flips one
+//! payload bit of a covered line on the wire in the next frame and
+//! repairs that packet's CRC-16, as an attacker would: the RX must say
+//! `auth`.
+//!
+//! At power-up a sequencer programs both blocks through their APB ports
+//! with the writes firmware makes ([`crate::firmware`]); then the source
+//! sends one frame, waits for the RX's verdict and its UART line to go
+//! out, waits `gap` cycles, and sends the next. The frame is a ROM of AXI beats made
+//! by the golden model's frame generator, so its ECCs and CRCs are right
+//! by construction; the checker reads the same ROM. The tamper masks are
+//! worked out here from the golden model's TX output, and checked: the
+//! model's RX must give the tampered frame `auth_fail` and the next one
+//! `ok`.
+//!
+//! All boards use the CMAC efficiency suite (`cmac-selftest`: CMAC-128,
+//! iterative AES with `bram` S-boxes), frame tags, SV-2 everywhere.
+
+use crate::config::Arch;
+use crate::emit::Module;
+use crate::firmware::{context_writes, next_frame_write};
+use crate::link_config::{LinkConfig, Suites};
+use crate::ports::ports;
+use crate::regs::{RegisterMap, Side};
+use crate::sub_bytes::SboxForm;
+use csi2sec_sim::context::Context;
+use csi2sec_sim::crc::CRC16;
+use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
+use csi2sec_sim::packet::PacketReader;
+use csi2sec_sim::rx::Verdict;
+
+/// A board's self-test build: clock and the I/O it uses (names as in its
+/// constraints file; `true`: active low).
+#[derive(Clone, Copy, Debug)]
+pub struct Board {
+    pub name: &'static str,
+    pub clk_hz: u32,
+    /// Synthesis target (`csi2sec synth --target`).
+    pub target: &'static str,
+    /// Pin and clock file, relative to the repository.
+    pub constraints: &'static str,
+    pub tamper: (&'static str, bool),
+    pub heartbeat: (&'static str, bool),
+    pub ok: (&'static str, bool),
+    pub fail: (&'static str, bool),
+}
+
+/// The boards of `constraints/`.
+pub const BOARDS: [Board; 4] = [
+    Board {
+        name: "icebreaker",
+        clk_hz: 12_000_000,
+        target: "ice40-up5k",
+        constraints: "constraints/icebreaker.pcf",
+        tamper: ("btn_tamper_n", true),
+        heartbeat: ("led_heartbeat", false),
+        ok: ("led_ok_n", true),
+        fail: ("led_fail_n", true),
+    },
+    Board {
+        name: "ulx3s",
+        clk_hz: 25_000_000,
+        target: "ecp5-85f",
+        constraints: "constraints/ulx3s.lpf",
+        tamper: ("btn_tamper", false),
+        heartbeat: ("led_heartbeat", false),
+        ok: ("led_ok", false),
+        fail: ("led_fail", false),
+    },
+    Board {
+        name: "orangecrab",
+        clk_hz: 48_000_000,
+        target: "ecp5-25f",
+        constraints: "constraints/orangecrab.lpf",
+        tamper: ("btn_tamper_n", true),
+        heartbeat: ("led_heartbeat_n", true),
+        ok: ("led_ok_n", true),
+        fail: ("led_fail_n", true),
+    },
+    Board {
+        name: "arty",
+        clk_hz: 100_000_000,
+        target: "xc7a35t",
+        constraints: "constraints/arty-a7-35t.xdc",
+        tamper: ("btn_tamper", false),
+        heartbeat: ("led_heartbeat", false),
+        ok: ("led_ok", false),
+        fail: ("led_fail", false),
+    },
+];
+
+impl Board {
+    pub fn by_name(name: &str) -> Result<Board, String> {
+        BOARDS
+            .iter()
+            .copied()
+            .find(|b| b.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = BOARDS.iter().map(|b| b.name).collect();
+                format!("--board {name}: expected one of {}", names.join(", "))
+            })
+    }
+
+    /// The top module's name.
+    pub fn top(&self) -> String {
+        format!("csi2sec_selftest_{}", self.name)
+    }
+
+    /// Cycles between frames on the board: a quarter second (4 lines a
+    /// second on the UART).
+    pub fn board_gap(&self) -> u32 {
+        self.clk_hz / 4
+    }
+}
+
+/// The UART's bit rate.
+pub const BAUD: u32 = 115_200;
+
+/// The self-test's security context: CMAC-128, frame tags of 16 bytes,
+/// no CRC-32 (so a tampered covered byte is an `auth` verdict), SV-2 in
+/// every block, frame counter from 1.
+pub fn context() -> Context {
+    Context::from_json(
+        r#"{"protocol": "sep", "vcx": false, "control_dt": 19, "streams": [{"stream": 0,
+            "suite": "cmac-128", "tag_mode": "frame", "tag_len": 16, "crc32": false, "stride": 1,
+            "keys": [{"key_id": 1, "key": "2b7e151628aed2a6abf7158809cf4f3c"}],
+            "active_key_id": 1, "frame_counter": 1, "frames": [{"sv": [2, 2, 2]}]}]}"#,
+    )
+    .expect("self-test context")
+}
+
+/// `cmac-selftest`: the TX or RX of the self-test (CMAC-128, iterative
+/// AES, `bram` S-boxes).
+pub fn link_config(side: Side) -> LinkConfig {
+    let mut c = LinkConfig::default_of(side);
+    c.suites = Suites::Cmac;
+    c.arch = Arch::Iterative;
+    c.sbox = SboxForm::Bram;
+    c.name = c.default_name();
+    c
+}
+
+/// The frame the source sends: 24×4 RAW10 (30-byte lines) with one
+/// embedded line above and below, on stream 0.
+pub fn frame() -> Vec<u8> {
+    let spec = FrameSpec {
+        width: 24,
+        height: 4,
+        format: PixelFormat::from_name("raw10").expect("raw10"),
+        frames: 1,
+        stream: 0,
+        embedded_top: 1,
+        embedded_bottom: 1,
+        seed: 7,
+    };
+    let mut out = Vec::new();
+    generate(&spec, &mut out);
+    out
+}
+
+/// The packets of a raw stream.
+fn packets(stream: &[u8]) -> Vec<Vec<u8>> {
+    PacketReader::new(stream, false)
+        .map_while(Result::ok)
+        .map(|p| {
+            let n = if p.header.is_long() {
+                6 + p.payload.len()
+            } else {
+                4
+            };
+            stream[p.offset..p.offset + n].to_vec()
+        })
+        .collect()
+}
+
+/// AXI beats of packets: (data, byte 0 in bits 7:0; keep; last).
+fn beats(pkts: &[Vec<u8>]) -> Vec<(u128, u16, bool)> {
+    let mut out = Vec::new();
+    for p in pkts {
+        let n = p.len().div_ceil(16);
+        for (i, c) in p.chunks(16).enumerate() {
+            let d = c.iter().rev().fold(0u128, |a, &b| a << 8 | b as u128);
+            out.push((d, ((1u32 << c.len()) - 1) as u16, i + 1 == n));
+        }
+    }
+    out
+}
+
+/// The tamper: (link beat index in the frame, XOR mask) pairs that flip
+/// bit 0 of payload byte 5 of the first pixel line (covered) and repair
+/// its CRC-16; checked against the golden model.
+fn tamper_masks(ctx: &Context, frame: &[u8]) -> Result<Vec<(usize, u128)>, String> {
+    let two = [frame, frame].concat();
+    let (wire, _) = csi2sec_sim::tx::protect(ctx, &two).map_err(|e| e.to_string())?;
+    let pkts = packets(&wire);
+    // Frame 0 on the wire: up to the second FS.
+    let fs: Vec<usize> = (0..pkts.len())
+        .filter(|&i| pkts[i].len() == 4 && pkts[i][0] & 0x3f == 0)
+        .collect();
+    let f0 = &pkts[..fs[1]];
+    // The first pixel line: the first long packet of DT 0x2B.
+    let k = f0
+        .iter()
+        .position(|p| p.len() > 4 && p[0] & 0x3f == 0x2b)
+        .ok_or("no pixel line")?;
+    let mut bad = f0.to_vec();
+    let p = &mut bad[k];
+    // Header 4, SEP header 12, then the payload as sent.
+    p[4 + 12 + 5] ^= 1;
+    let end = p.len() - 2;
+    let crc = CRC16.update(CRC16.init(), &p[4..end]) as u16;
+    p[end..].copy_from_slice(&crc.to_le_bytes());
+    let masks: Vec<(usize, u128)> = beats(f0)
+        .iter()
+        .zip(beats(&bad))
+        .enumerate()
+        .filter(|(_, (a, b))| a.0 != b.0)
+        .map(|(i, (a, b))| (i, a.0 ^ b.0))
+        .collect();
+    // The model's RX on the tampered frame, then a clean one.
+    let tampered: Vec<u8> = bad
+        .concat()
+        .into_iter()
+        .chain(pkts[fs[1]..].concat())
+        .collect();
+    let (_, report) = csi2sec_sim::rx::verify(ctx, &tampered);
+    let v: Vec<Verdict> = report.frames.iter().map(|f| f.verdict).collect();
+    if v != [Verdict::AuthFail, Verdict::Ok] {
+        return Err(format!("self-test tamper: the model's RX gives {v:?}"));
+    }
+    Ok(masks)
+}
+
+/// Verilog hex literal of width `w`.
+fn lit(w: usize, v: u128) -> String {
+    format!("{w}'h{v:x}")
+}
+
+/// A `case` ROM as a Verilog function.
+fn rom(name: &str, out_w: usize, in_w: usize, rows: &[(usize, String)]) -> String {
+    let mut v = format!(
+        "function [{}:0] {name}(input [{}:0] i);\n  case (i)\n",
+        out_w - 1,
+        in_w - 1
+    );
+    for (i, r) in rows {
+        v += &format!("    {in_w}'d{i}: {name} = {r};\n");
+    }
+    v += &format!("    default: {name} = {out_w}'d0;\n  endcase\nendfunction\n");
+    v
+}
+
+/// The UART line's characters: literals, or a hex digit of `p_fc`,
+/// `p_ok`, `p_fail` (bits), or a byte of the verdict word.
+fn line_chars(stream: u8) -> Vec<String> {
+    let mut c: Vec<String> = Vec::new();
+    let lit = |s: &str| -> Vec<String> { s.bytes().map(|b| format!("8'h{b:02x}")).collect() };
+    let hex = |reg: &str, digits: usize| -> Vec<String> {
+        (0..digits)
+            .rev()
+            .map(|d| format!("hex({reg}[{}:{}])", 4 * d + 3, 4 * d))
+            .collect()
+    };
+    c.extend(lit(&format!("s{stream:x} fc=")));
+    c.extend(hex("p_fc", 8));
+    c.extend(lit(" "));
+    c.extend(
+        (0..4)
+            .rev()
+            .map(|k| format!("p_word[{}:{}]", 8 * k + 7, 8 * k)),
+    );
+    c.extend(lit(" ok="));
+    c.extend(hex("p_ok", 4));
+    c.extend(lit(" fail="));
+    c.extend(hex("p_fail", 4));
+    c.extend(lit("\r\n"));
+    c
+}
+
+/// How the self-test is built: `gap` cycles between frames (the board's
+/// [`Board::board_gap`], or fewer in simulation).
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub gap: u32,
+}
+
+/// The self-test core module `csi2sec_selftest_<board>_core` (ports
+/// `clock`, `tamper`, `uart_tx`, `led_heartbeat`, `led_ok`, `led_fail`,
+/// all active high) and the modules of its TX and RX, core first.
+pub fn emit_core(board: &Board, o: Options) -> Result<Vec<Module>, String> {
+    let ctx = context();
+    let s = &ctx.streams[0];
+    let (txc, rxc) = (link_config(Side::Tx), link_config(Side::Rx));
+    let tx = txc.emit()?;
+    let rx = rxc.emit()?;
+    let frame = frame();
+    let src = beats(&packets(&frame));
+    let masks = tamper_masks(&ctx, &frame)?;
+    // APB writes: {rx, addr[11:0], data}.
+    let mut writes = Vec::new();
+    for (side, bit) in [(Side::Tx, 0u128), (Side::Rx, 1)] {
+        let map = RegisterMap::of(side);
+        let mut w = context_writes(&map, &ctx, s);
+        w.insert(w.len() - 1, next_frame_write(&map, s, s.frame_counter));
+        writes.extend(
+            w.into_iter()
+                .map(|(a, d)| bit << 44 | (a as u128) << 32 | d as u128),
+        );
+    }
+    let div = (board.clk_hz + BAUD / 2) / BAUD;
+    let hb = 32 - board.clk_hz.leading_zeros() as usize - 1;
+    let chars = line_chars(s.stream);
+    // {last, keep, data}: 145 bits, as a concatenation.
+    let src_rows: Vec<(usize, String)> = src
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, k, l))| {
+            let row = format!(
+                "{{1'b{}, {}, {}}}",
+                l as u8,
+                lit(16, k as u128),
+                lit(128, d)
+            );
+            (i, row)
+        })
+        .collect();
+    let apb_rows: Vec<(usize, String)> = writes.iter().map(|&w| lit(45, w)).enumerate().collect();
+    let mask_rows: Vec<(usize, String)> = masks.iter().map(|&(i, m)| (i, lit(128, m))).collect();
+    let char_rows: Vec<(usize, String)> = chars.iter().cloned().enumerate().collect();
+    let name = format!("{}_core", board.top());
+    let mut v = format!(
+        r#"// {name}: csi2sec board self-test core for {board} ({clk} Hz): frame source -> TX -> wire -> RX -> checker, UART {baud} 8N1.
+module {name}(clock, tamper, uart_tx, led_heartbeat, led_ok, led_fail);
+  /// The board clock ({clk} Hz).
+  input wire clock;
+  /// High (synchronised here): tamper with the next frame on the wire.
+  input wire tamper;
+  /// One line per frame, {baud} 8N1.
+  output reg uart_tx;
+  /// About 1 Hz.
+  output reg led_heartbeat;
+  /// The last frame was ok.
+  output reg led_ok;
+  /// The last frame failed.
+  output reg led_fail;
+localparam [7:0] N_SRC = 8'd{n_src};
+localparam [5:0] N_APB = 6'd{n_apb}, LINE = 6'd{line};
+localparam [15:0] DIV = 16'd{div};
+localparam [31:0] GAP = 32'd{gap}, FC_INIT = 32'd{fc_init};
+{src_rom}{apb_rom}{mask_rom}function [7:0] hex(input [3:0] n);
+  hex = n < 4'd10 ? 8'h30 + {{4'd0, n}} : 8'h57 + {{4'd0, n}};
+endfunction
+function [31:0] word(input [2:0] code, input data_bad);
+  case (code)
+    3'd0: word = "fmt ";
+    3'd1: word = "pol ";
+    3'd2: word = "miss";
+    3'd3: word = "auth";
+    3'd4: word = "repl";
+    3'd5: word = "unpr";
+    default: word = data_bad ? "data" : "ok  ";
+  endcase
+endfunction
+// Power-on reset (16 cycles).
+reg [4:0] por;
+wire rst = ~por[4];
+always @(posedge clock) if (rst) por <= por + 5'd1;
+// The TX and RX.
+wire [127:0] tx_m_tdata, rx_m_tdata;
+wire [15:0] tx_m_tkeep, rx_m_tkeep;
+wire [7:0] rx_m_tuser;
+wire tx_s_tready, tx_m_tlast, tx_m_tuser, tx_m_tvalid, rx_s_tready, rx_m_tlast, rx_m_tvalid;
+wire [31:0] tx_prdata, rx_prdata;
+wire tx_pready, tx_pslverr, rx_pready, rx_pslverr, rekey_needed, alarm;
+reg [127:0] src_data;
+reg [15:0] src_keep;
+reg src_last, src_valid;
+reg psel_tx, psel_rx, penable;
+reg [11:0] paddr;
+reg [31:0] pwdata;
+wire [127:0] link_data;
+{tx_inst}{rx_inst}// Sequencer: the context writes, through APB.
+reg [5:0] ai;
+reg aph;
+wire prog_done = ai == N_APB;
+wire [44:0] aw = apb_write(ai);
+always @(*) begin
+  psel_tx = ~rst & ~prog_done & ~aw[44];
+  psel_rx = ~rst & ~prog_done & aw[44];
+  penable = aph;
+  paddr = aw[43:32];
+  pwdata = aw[31:0];
+end
+always @(posedge clock) begin
+  if (rst) begin
+    ai <= 6'd0;
+    aph <= 1'b0;
+  end else if (~prog_done) begin
+    if (~aph) aph <= 1'b1;
+    else if (aw[44] ? rx_pready : tx_pready) begin
+      aph <= 1'b0;
+      ai <= ai + 6'd1;
+    end
+  end
+end
+// Source: one frame, then its verdict and line, then GAP cycles.
+localparam S_PROG = 2'd0, S_SEND = 2'd1, S_WAIT = 2'd2, S_GAP = 2'd3;
+reg [1:0] ss;
+reg [7:0] si;
+reg [31:0] gap;
+reg [1:0] btn;
+reg btn_q, armed, tamper_frame;
+wire [144:0] sb = src_beat(si);
+always @(*) begin
+  src_data = sb[127:0];
+  src_keep = sb[143:128];
+  src_last = sb[144];
+  src_valid = ss == S_SEND;
+end
+// Link: the TX's output into the RX, with the tamper masks on a tampered frame.
+reg l_first;
+reg [9:0] wb;
+wire l_fs = l_first & tx_m_tkeep == 16'h000f & tx_m_tdata[5:0] == 6'd0;
+wire [9:0] wb_now = l_fs ? 10'd0 : wb;
+assign link_data = tx_m_tdata ^ (tamper_frame ? tamper_mask(wb_now) : 128'd0);
+// Checker: the RX's output against the source ROM.
+reg c_first, mism;
+reg [7:0] rb;
+wire c_fs = c_first & rx_m_tkeep == 16'h000f & rx_m_tdata[5:0] == 6'd0;
+wire [7:0] rb_now = c_fs ? 8'd0 : rb;
+wire [144:0] eb = src_beat(rb_now);
+wire [127:0] kmask;
+genvar g;
+generate for (g = 0; g < 16; g = g + 1) begin : km
+  assign kmask[8*g+7:8*g] = {{8{{rx_m_tkeep[g]}}}};
+end endgenerate
+wire beat_bad = rb_now >= N_SRC | rx_m_tkeep != eb[143:128] | rx_m_tlast != eb[144]
+              | ((rx_m_tdata ^ eb[127:0]) & kmask) != 128'd0;
+wire frame_end = rx_m_tvalid & rx_m_tlast & rx_m_tuser[0];
+wire frame_ok = rx_m_tuser[4:2] == 3'd6 & ~(mism | beat_bad);
+// The line being printed.
+reg [31:0] fc, p_fc, p_word;
+reg [15:0] n_ok, n_fail, p_ok, p_fail;
+reg line_req, printing;
+reg [5:0] pc;
+reg [7:0] ch;
+always @(*) begin
+  case (pc)
+{char_case}    default: ch = 8'h20;
+  endcase
+end
+// UART: start bit, 8 data bits LSB first, stop bit.
+reg [9:0] ush;
+reg [3:0] ubits;
+reg [15:0] udiv;
+wire uidle = ubits == 4'd0;
+reg [{hb}:0] beat;
+always @(posedge clock) begin
+  beat <= beat + {hbw}'d1;
+  led_heartbeat <= beat[{hb}];
+  uart_tx <= uidle ? 1'b1 : ush[0];
+  btn <= {{btn[0], tamper}};
+  btn_q <= btn[1];
+  if (btn[1] & ~btn_q) armed <= 1'b1;
+  // Source.
+  case (ss)
+    S_PROG: if (prog_done & ~rst) begin
+      ss <= S_SEND;
+    end
+    S_SEND: if (tx_s_tready) begin
+      if (si == N_SRC - 8'd1) begin
+        si <= 8'd0;
+        ss <= S_WAIT;
+      end else si <= si + 8'd1;
+    end
+    S_WAIT: if (frame_end) begin
+      gap <= 32'd0;
+      ss <= S_GAP;
+    end
+    default: if (~line_req & ~printing & uidle) begin
+      if (gap >= GAP) begin
+        ss <= S_SEND;
+        tamper_frame <= armed;
+        armed <= 1'b0;
+      end else gap <= gap + 32'd1;
+    end
+  endcase
+  // Link beat index.
+  if (tx_m_tvalid & rx_s_tready) begin
+    l_first <= tx_m_tlast;
+    wb <= wb_now + 10'd1;
+  end
+  // Checker.
+  if (rx_m_tvalid) begin
+    c_first <= rx_m_tlast;
+    rb <= rb_now + 8'd1;
+    if (beat_bad) mism <= 1'b1;
+  end
+  if (frame_end) begin
+    mism <= 1'b0;
+    fc <= fc + 32'd1;
+    p_fc <= fc;
+    p_word <= word(rx_m_tuser[4:2], mism | beat_bad);
+    p_ok <= n_ok + {{15'd0, frame_ok}};
+    p_fail <= n_fail + {{15'd0, ~frame_ok}};
+    if (frame_ok) n_ok <= n_ok + 16'd1;
+    else n_fail <= n_fail + 16'd1;
+    led_ok <= frame_ok;
+    led_fail <= ~frame_ok;
+    line_req <= 1'b1;
+  end
+  // Printer and UART.
+  if (~printing & line_req) begin
+    printing <= 1'b1;
+    line_req <= 1'b0;
+    pc <= 6'd0;
+  end else if (printing & uidle) begin
+    ush <= {{1'b1, ch, 1'b0}};
+    ubits <= 4'd10;
+    udiv <= 16'd0;
+    pc <= pc + 6'd1;
+    if (pc == LINE - 6'd1) printing <= 1'b0;
+  end
+  if (~uidle) begin
+    if (udiv == DIV - 16'd1) begin
+      udiv <= 16'd0;
+      ush <= {{1'b1, ush[9:1]}};
+      ubits <= ubits - 4'd1;
+    end else udiv <= udiv + 16'd1;
+  end
+  if (rst) begin
+    ss <= S_PROG;
+    si <= 8'd0;
+    l_first <= 1'b1;
+    c_first <= 1'b1;
+    mism <= 1'b0;
+    armed <= 1'b0;
+    tamper_frame <= 1'b0;
+    line_req <= 1'b0;
+    printing <= 1'b0;
+    ubits <= 4'd0;
+  end
+end
+initial begin
+  por = 5'd0;
+  ai = 6'd0;
+  aph = 1'b0;
+  ss = S_PROG;
+  si = 8'd0;
+  gap = 32'd0;
+  btn = 2'd0;
+  btn_q = 1'b0;
+  armed = 1'b0;
+  tamper_frame = 1'b0;
+  l_first = 1'b1;
+  wb = 10'd0;
+  c_first = 1'b1;
+  mism = 1'b0;
+  rb = 8'd0;
+  fc = FC_INIT;
+  p_fc = 32'd0;
+  p_word = 32'd0;
+  n_ok = 16'd0;
+  n_fail = 16'd0;
+  p_ok = 16'd0;
+  p_fail = 16'd0;
+  line_req = 1'b0;
+  printing = 1'b0;
+  pc = 6'd0;
+  ush = 10'h3ff;
+  ubits = 4'd0;
+  udiv = 16'd0;
+  beat = {hbw}'d0;
+  uart_tx = 1'b1;
+  led_heartbeat = 1'b0;
+  led_ok = 1'b0;
+  led_fail = 1'b0;
+end
+// Outputs the self-test does not read.
+/* verilator lint_off UNUSEDSIGNAL */
+wire unused = &{{1'b0, tx_m_tuser, rx_m_tuser[7:5], rx_m_tuser[1], tx_prdata, rx_prdata, tx_pslverr, rx_pslverr, rekey_needed, alarm}};
+/* verilator lint_on UNUSEDSIGNAL */
+endmodule
+"#,
+        board = board.name,
+        clk = board.clk_hz,
+        baud = BAUD,
+        n_src = src.len(),
+        hbw = hb + 1,
+        n_apb = writes.len(),
+        gap = o.gap,
+        line = chars.len(),
+        fc_init = s.frame_counter,
+        src_rom = rom("src_beat", 145, 8, &src_rows),
+        apb_rom = rom("apb_write", 45, 6, &apb_rows),
+        mask_rom = rom("tamper_mask", 128, 10, &mask_rows),
+        char_case = char_rows
+            .iter()
+            .map(|(i, c)| format!("    6'd{i}: ch = {c};\n"))
+            .collect::<String>(),
+        tx_inst = instance(
+            &tx[0],
+            "tx",
+            &[
+                ("clock", "clock"),
+                ("reset", "rst"),
+                ("s_axis_tdata", "src_data"),
+                ("s_axis_tkeep", "src_keep"),
+                ("s_axis_tlast", "src_last"),
+                ("s_axis_tvalid", "src_valid"),
+                ("s_axis_tready", "tx_s_tready"),
+                ("m_axis_tdata", "tx_m_tdata"),
+                ("m_axis_tkeep", "tx_m_tkeep"),
+                ("m_axis_tlast", "tx_m_tlast"),
+                ("m_axis_tuser", "tx_m_tuser"),
+                ("m_axis_tvalid", "tx_m_tvalid"),
+                ("m_axis_tready", "rx_s_tready"),
+                ("psel", "psel_tx"),
+                ("penable", "penable"),
+                ("pwrite", "1'b1"),
+                ("paddr", "paddr"),
+                ("pwdata", "pwdata"),
+                ("prdata", "tx_prdata"),
+                ("pready", "tx_pready"),
+                ("pslverr", "tx_pslverr"),
+                ("rekey_needed", "rekey_needed"),
+            ]
+        )?,
+        rx_inst = instance(
+            &rx[0],
+            "rx",
+            &[
+                ("clock", "clock"),
+                ("reset", "rst"),
+                ("s_axis_tdata", "link_data"),
+                ("s_axis_tkeep", "tx_m_tkeep"),
+                ("s_axis_tlast", "tx_m_tlast"),
+                ("s_axis_tvalid", "tx_m_tvalid"),
+                ("s_axis_tready", "rx_s_tready"),
+                ("m_axis_tdata", "rx_m_tdata"),
+                ("m_axis_tkeep", "rx_m_tkeep"),
+                ("m_axis_tlast", "rx_m_tlast"),
+                ("m_axis_tuser", "rx_m_tuser"),
+                ("m_axis_tvalid", "rx_m_tvalid"),
+                ("m_axis_tready", "1'b1"),
+                ("psel", "psel_rx"),
+                ("penable", "penable"),
+                ("pwrite", "1'b1"),
+                ("paddr", "paddr"),
+                ("pwdata", "pwdata"),
+                ("prdata", "rx_prdata"),
+                ("pready", "rx_pready"),
+                ("pslverr", "rx_pslverr"),
+                ("alarm", "alarm"),
+            ]
+        )?,
+    );
+    v = v.replace("\n\n\n", "\n\n");
+    let mut out = vec![Module { name, text: v }];
+    out.extend(tx);
+    out.extend(rx);
+    Ok(out)
+}
+
+/// An instance of `m` connecting every port (checked against its
+/// declarations).
+fn instance(m: &Module, inst: &str, conns: &[(&str, &str)]) -> Result<String, String> {
+    let ps = ports(&m.text);
+    for p in &ps {
+        if !conns.iter().any(|(n, _)| *n == p.name) {
+            return Err(format!("{}: port {} not connected", m.name, p.name));
+        }
+    }
+    for (n, _) in conns {
+        if !ps.iter().any(|p| p.name == *n) {
+            return Err(format!("{}: no port {n}", m.name));
+        }
+    }
+    let c: Vec<String> = conns.iter().map(|(p, s)| format!(".{p}({s})")).collect();
+    Ok(format!("{} {inst}({});\n", m.name, c.join(", ")))
+}
+
+/// The board's top `csi2sec_selftest_<board>` (its pins by the names of
+/// its constraints file, polarities applied) and every module below it.
+pub fn emit_board(board: &Board, o: Options) -> Result<Vec<Module>, String> {
+    let core = emit_core(board, o)?;
+    let pin = |(n, low): (&str, bool)| (n.to_string(), if low { "~" } else { "" });
+    let (t, h, k, f) = (
+        pin(board.tamper),
+        pin(board.heartbeat),
+        pin(board.ok),
+        pin(board.fail),
+    );
+    let top = board.top();
+    let text = format!(
+        r#"// {top}: csi2sec self-test for {name} (pins as in {cons}).
+module {top}(clk, {t}, uart_tx, {h}, {k}, {f});
+  input wire clk;
+  input wire {t};
+  output wire uart_tx;
+  output wire {h};
+  output wire {k};
+  output wire {f};
+wire hb, ok, fail;
+assign {h} = {hl}hb;
+assign {k} = {kl}ok;
+assign {f} = {fl}fail;
+{core} core(.clock(clk), .tamper({tl}{t}), .uart_tx(uart_tx), .led_heartbeat(hb), .led_ok(ok), .led_fail(fail));
+endmodule
+"#,
+        name = board.name,
+        cons = board.constraints,
+        core = core[0].name,
+        t = t.0,
+        tl = t.1,
+        h = h.0,
+        hl = h.1,
+        k = k.0,
+        kl = k.1,
+        f = f.0,
+        fl = f.1,
+    );
+    let mut out = vec![Module { name: top, text }];
+    out.extend(core);
+    Ok(out)
+}
