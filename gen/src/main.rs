@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
 use csi2sec_hdl::link_config::{LinkConfig, Protocol, Suites};
 use csi2sec_hdl::regs::Side;
+use csi2sec_hdl::selftest::Board;
 use csi2sec_hdl::sub_bytes::SboxForm;
 use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{self, FrameSpec, PixelFormat};
@@ -17,6 +18,7 @@ use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::engines::RtlKat;
 use std::path::{Path, PathBuf};
 
+mod fpga_report;
 mod ip;
 mod synth;
 use std::process::ExitCode;
@@ -97,7 +99,9 @@ enum Cmd {
     },
     /// Figures of the engines, measured in cosimulation.
     Report {
-        /// engines
+        /// engines (cosimulated figures; --synth: synthesis), or fpga
+        /// (every build/synth/*/*/report.json into doc/results.md and
+        /// doc/results.svg).
         what: String,
         /// Synthesise instead (Yosys LUT/FF/BRAM on ECP5, iCE40 and
         /// Xilinx 7; nextpnr Fmax on LFE5U-85F), results cached in
@@ -139,6 +143,17 @@ enum Cmd {
         /// Synthesis only (no nextpnr).
         #[arg(long)]
         no_pnr: bool,
+    },
+    /// Pack a bitstream of a board's self-test (synthesis, place and
+    /// route with the board's constraints, icepack or ecppack).
+    Bitstream {
+        /// icebreaker, ulx3s or orangecrab.
+        #[arg(long)]
+        board: String,
+        /// Root of the results (the bitstream is in
+        /// <out>/<target>/cmac-selftest/).
+        #[arg(long, default_value = "build/synth")]
+        out: PathBuf,
     },
     /// Stream a raw CSI-2 packet stream through the RTL TX in Verilator
     /// cosimulation (the configuration that covers the context is built
@@ -436,6 +451,58 @@ fn parse_link(
     Ok(cfg)
 }
 
+/// The board self-test's configuration name (CMAC-128 TX and RX).
+const SELFTEST: &str = "cmac-selftest";
+
+/// The board of a synthesis target, for the self-test.
+fn board_for(t: synth::Target) -> Result<Board, Fail> {
+    csi2sec_hdl::selftest::BOARDS
+        .into_iter()
+        .find(|b| b.target == t.name())
+        .ok_or_else(|| {
+            Fail(format!(
+                "--target {}: no board of this version has it (the self-test boards: icebreaker ice40-up5k, ulx3s ecp5-85f, orangecrab ecp5-25f, arty xc7a35t)",
+                t.name()
+            ))
+        })
+}
+
+/// Synthesise a board's self-test (with `pnr`: placed, routed at the
+/// board's clock with its constraints, and packed into a bitstream).
+fn synth_board(b: &Board, t: synth::Target, out: &Path, pnr: bool) -> Result<ExitCode, Fail> {
+    let o = csi2sec_hdl::selftest::Options { gap: b.board_gap() };
+    let modules = csi2sec_hdl::selftest::emit_board(b, o).map_err(Fail)?;
+    let description = format!(
+        "{} self-test: frame source, {} and {}, checker, UART ({})",
+        b.name,
+        csi2sec_hdl::selftest::link_config(Side::Tx).describe(),
+        csi2sec_hdl::selftest::link_config(Side::Rx).name,
+        b.constraints
+    );
+    eprintln!(
+        "synth: the {} self-test ({SELFTEST}) for {} (Yosys, then nextpnr and the packer on Lattice parts; minutes)",
+        b.name,
+        t.name()
+    );
+    let freq = b.clk_hz as f64 / 1e6;
+    let r = synth::synth_modules(SELFTEST, &description, &modules, t, out, freq, pnr, Some(b))
+        .map_err(Fail)?;
+    println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+    if r["fits"] == false {
+        return Err(Fail(format!(
+            "the {} self-test does not fit the {}: {} LUT of {}, {} BRAM of {} (report in {})",
+            b.name,
+            t.name(),
+            r["lut"],
+            r["capacity"]["lut"],
+            r["bram"],
+            r["capacity"]["bram"],
+            r["directory"].as_str().unwrap_or("")
+        )));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A configuration by name, emitted: `tx` and `rx` (the defaults), or
 /// any name `generate` gives an engine or a TX/RX configuration.
 fn named_design(name: &str) -> Result<(String, String, Vec<csi2sec_hdl::emit::Module>), Fail> {
@@ -445,10 +512,10 @@ fn named_design(name: &str) -> Result<(String, String, Vec<csi2sec_hdl::emit::Mo
     match name {
         "tx" => return link(LinkConfig::default_tx()),
         "rx" => return link(LinkConfig::default_rx()),
-        "cmac-selftest" => {
-            return Err(Fail(
-                "--config cmac-selftest: not in this version (the CMAC TX and RX are; the board self-test top is not yet)".into(),
-            ));
+        SELFTEST => {
+            return Err(Fail(format!(
+                "--config {SELFTEST}: a board design; `csi2sec synth --config {SELFTEST} --target` with a board's target"
+            )));
         }
         _ => {}
     }
@@ -694,8 +761,13 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
 }
 
 fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
+    if what == "fpga" {
+        let n = fpga_report::write(Path::new("build/synth"), Path::new("doc")).map_err(Fail)?;
+        eprintln!("report: {n} results from build/synth/ in doc/results.md and doc/results.svg");
+        return Ok(ExitCode::SUCCESS);
+    }
     if what != "engines" {
-        return Err(Fail(format!("report {what}: expected `engines`")));
+        return Err(Fail(format!("report {what}: expected `engines` or `fpga`")));
     }
     if synth {
         return report_synth(fresh);
@@ -813,7 +885,11 @@ fn main() -> ExitCode {
         | Cmd::Verify { output, .. }
         | Cmd::Frames { output, .. }
         | Cmd::Cosim { output, .. } => Some(output.clone()),
-        Cmd::Kat { .. } | Cmd::Generate { .. } | Cmd::Report { .. } | Cmd::Synth { .. } => None,
+        Cmd::Kat { .. }
+        | Cmd::Generate { .. }
+        | Cmd::Report { .. }
+        | Cmd::Synth { .. }
+        | Cmd::Bitstream { .. } => None,
     };
     let r = match cli.cmd {
         Cmd::Protect {
@@ -888,6 +964,10 @@ fn main() -> ExitCode {
                     synth::Target::names()
                 ))
             })?;
+            if config.as_deref() == Some(SELFTEST) {
+                let b = board_for(t)?;
+                return synth_board(&b, t, &out, !no_pnr);
+            }
             let (name, description, modules) = match block {
                 Some(block) => {
                     let cfg = parse_engine(&block, key_bits, &arch, stages, &sbox, None)?;
@@ -899,10 +979,21 @@ fn main() -> ExitCode {
                 "synth: {name} for {} (Yosys, then nextpnr on Lattice parts; minutes)",
                 t.name()
             );
-            let r = synth::synth_modules(&name, &description, &modules, t, &out, freq, !no_pnr)
-                .map_err(Fail)?;
+            let r =
+                synth::synth_modules(&name, &description, &modules, t, &out, freq, !no_pnr, None)
+                    .map_err(Fail)?;
             println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
+        })(),
+        Cmd::Bitstream { board, out } => (|| {
+            let b = Board::by_name(&board).map_err(Fail)?;
+            let t = synth::Target::parse(b.target).expect("board target");
+            if t.name() == "xc7a35t" {
+                return Err(Fail(format!(
+                    "--board {board}: no open place and route for the XC7A35T is packaged; `csi2sec synth --target xc7a35t --config {SELFTEST}` writes the netlist for Vivado"
+                )));
+            }
+            synth_board(&b, t, &out, true)
         })(),
         Cmd::Cosim {
             context,

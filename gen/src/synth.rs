@@ -4,12 +4,18 @@
 //! a three-pin harness ([`csi2sec_hdl::synth_wrap`]) and keeps its
 //! hierarchy, so its own cells are counted apart from the harness.
 //!
+//! A board self-test ([`csi2sec_hdl::selftest`]) is synthesised as it
+//! goes on the board instead: its own top with the board's pins, placed
+//! and routed with the board's constraints file at the board's clock, and
+//! packed into a bitstream (`icepack`, `ecppack`).
+//!
 //! Results go to `build/synth/<target>/<config>/report.json` with the tool
 //! logs and the exact commands, which run from that directory (the YoWASP
 //! tools open only paths below the current directory).
 
 use csi2sec_hdl::config::EngineConfig;
 use csi2sec_hdl::ports::ports;
+use csi2sec_hdl::selftest::Board;
 use csi2sec_hdl::synth_wrap::{WRAPPER, fmax_wrapper};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -212,11 +218,23 @@ pub fn synth(
     freq: f64,
     pnr: bool,
 ) -> Result<Value, String> {
-    synth_modules(&cfg.name, &cfg.describe(), &cfg.emit()?, t, root, freq, pnr)
+    synth_modules(
+        &cfg.name,
+        &cfg.describe(),
+        &cfg.emit()?,
+        t,
+        root,
+        freq,
+        pnr,
+        None,
+    )
 }
 
 /// As [`synth`], for any emitted design: `modules` (the top first), named
-/// `name` and described by `description` in the report.
+/// `name` and described by `description` in the report. With `board`, the
+/// top is that board's (no harness): its constraints go to nextpnr, and a
+/// design that places and routes is packed into a bitstream.
+#[allow(clippy::too_many_arguments)]
 pub fn synth_modules(
     name: &str,
     description: &str,
@@ -225,6 +243,7 @@ pub fn synth_modules(
     root: &Path,
     freq: f64,
     pnr: bool,
+    board: Option<&Board>,
 ) -> Result<Value, String> {
     let dir = root.join(t.name()).join(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -236,18 +255,28 @@ pub fn synth_modules(
         std::fs::write(dir.join(&f), &m.text).map_err(|e| e.to_string())?;
         files.push(f);
     }
-    std::fs::write(
-        dir.join("wrap.v"),
-        fmax_wrapper(&top, &ports(&modules[0].text)),
-    )
-    .map_err(|e| e.to_string())?;
-    files.push("wrap.v".into());
+    // The IP in the harness, its own cells counted; or the board's top.
+    let script = match board {
+        None => {
+            std::fs::write(
+                dir.join("wrap.v"),
+                fmax_wrapper(&top, &ports(&modules[0].text)),
+            )
+            .map_err(|e| e.to_string())?;
+            files.push("wrap.v".into());
+            format!(
+                "read_verilog -sv {}; hierarchy -top {WRAPPER}; setattr -mod -set keep_hierarchy 1 {top}; {} -top {WRAPPER} -json netlist.json; stat",
+                files.join(" "),
+                t.synth_cmd()
+            )
+        }
+        Some(_) => format!(
+            "read_verilog -sv {}; hierarchy -top {top}; {} -top {top} -json netlist.json; stat",
+            files.join(" "),
+            t.synth_cmd()
+        ),
+    };
     let (yosys, yname) = tool("yosys")?;
-    let script = format!(
-        "read_verilog -sv {}; hierarchy -top {WRAPPER}; setattr -mod -set keep_hierarchy 1 {top}; {} -top {WRAPPER} -json netlist.json; stat",
-        files.join(" "),
-        t.synth_cmd()
-    );
     let yargs = vec![
         "-q".to_string(),
         "-l".into(),
@@ -267,10 +296,36 @@ pub fn synth_modules(
         ));
     }
     let (lut, ff, bram, dsp) = resources(t, &c);
+    let (cap_lut, cap_bram) = capacity(t);
+    let fits = lut <= cap_lut && bram <= cap_bram;
     let mut fmax = Value::Null;
-    if let Some((tool_name, part)) = t.pnr().filter(|_| pnr) {
+    let mut bitstream = Value::Null;
+    // A board design that cannot fit is not placed (nextpnr would stop).
+    if let Some((tool_name, part)) = t.pnr().filter(|_| pnr && (fits || board.is_none())) {
         let (bin, pname) = tool(tool_name)?;
         let mut args: Vec<String> = part.iter().map(|s| s.to_string()).collect();
+        let mut pack = None;
+        if let Some(b) = board {
+            // The board's pins; the placed design for the packer.
+            let ext = Path::new(b.constraints)
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("");
+            let cons = format!("board.{ext}");
+            let src = csi2sec_testbench::model::workspace().join(b.constraints);
+            std::fs::copy(&src, dir.join(&cons)).map_err(|e| format!("{}: {e}", src.display()))?;
+            let (placed, packer, image) = match tool_name {
+                "nextpnr-ice40" => ("--asc", "icepack", "design.bin"),
+                _ => ("--textcfg", "ecppack", "design.bit"),
+            };
+            let placed_file = if placed == "--asc" {
+                "design.asc"
+            } else {
+                "design.config"
+            };
+            args.extend([format!("--{ext}"), cons, placed.into(), placed_file.into()]);
+            pack = Some((packer, placed_file, image));
+        }
         args.extend(
             // router2: router1 did not converge on the pipelined GCM in 10 minutes.
             [
@@ -293,6 +348,13 @@ pub fn synth_modules(
         );
         commands.push(format!("{pname} {}", args.join(" ")));
         run(&dir, &bin, &args)?;
+        if let Some((packer, placed, image)) = pack {
+            let (pk, pkname) = tool(packer)?;
+            let pargs = vec![placed.to_string(), image.to_string()];
+            commands.push(format!("{pkname} {placed} {image}"));
+            run(&dir, &pk, &pargs)?;
+            bitstream = Value::from(dir.join(image).display().to_string());
+        }
         let rep: Value = serde_json::from_str(
             &std::fs::read_to_string(dir.join("pnr.json")).map_err(|e| e.to_string())?,
         )
@@ -307,7 +369,10 @@ pub fn synth_modules(
             .map(Value::from)
             .unwrap_or(Value::Null);
     }
-    let (cap_lut, cap_bram) = capacity(t);
+    let harness = match board {
+        None => "IP inside a three-pin harness (inputs from a shift chain, outputs registered and XOR-reduced); counts are the IP's alone, Fmax is the whole design's".to_string(),
+        Some(b) => format!("the {} board's self-test top with its pins ({}); counts are the whole design's", b.name, b.constraints),
+    };
     let report = json!({
         "target": t.name(),
         "config": name,
@@ -317,10 +382,13 @@ pub fn synth_modules(
         "bram": bram,
         "dsp": dsp,
         "fmax_mhz": fmax,
-        "fits": lut <= cap_lut && bram <= cap_bram,
+        "fits": fits,
+        "capacity": {"lut": cap_lut, "bram": cap_bram},
         "cells": c,
-        "harness": "IP inside a three-pin harness (inputs from a shift chain, outputs registered and XOR-reduced); counts are the IP's alone, Fmax is the whole design's",
+        "harness": harness,
+        "bitstream": bitstream,
         "tool_seconds": t0.elapsed().as_secs(),
+        "date": crate::fpga_report::today(),
         "commands": commands,
         "directory": dir.display().to_string(),
     });

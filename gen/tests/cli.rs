@@ -650,13 +650,61 @@ fn synth_refuses_unknown_targets_and_configurations_before_any_tool_runs() {
             vec!["--config", "tx_fsed_cmac"],
             "--config tx_fsed_cmac: expected tx, rx",
         ),
-        (vec!["--config", "cmac-selftest"], "not in this version"),
+        (
+            vec!["--config", "cmac-selftest", "--target", "ice40-hx8k"],
+            "no board of this version has it",
+        ),
     ] {
         let (code, _, err) = run(bin().arg("synth").args(&args).arg("--out").arg(&d));
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(want), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
     }
+    for (board, want) in [
+        (
+            "icestick",
+            "expected one of icebreaker, ulx3s, orangecrab, arty",
+        ),
+        ("arty", "no open place and route for the XC7A35T"),
+    ] {
+        let (code, _, err) = run(bin()
+            .args(["bitstream", "--board", board])
+            .arg("--out")
+            .arg(&d));
+        assert_eq!(code, 2, "{board}: {err}");
+        assert!(err.contains(want), "{board}: {err}");
+    }
     // Nothing was written for a refused configuration.
     assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
+}
+
+#[test]
+fn report_fpga_tables_every_report_json() {
+    let d = dir("report_fpga");
+    let synth = d.join("build/synth/ice40-up5k/cmac128_iterative_bram");
+    std::fs::create_dir_all(&synth).unwrap();
+    std::fs::write(
+        synth.join("report.json"),
+        r#"{"target": "ice40-up5k", "config": "cmac128_iterative_bram", "lut": 2478, "ff": 929,
+            "bram": 28, "dsp": 0, "fmax_mhz": 27.2, "fits": true, "date": "2026-11-21"}"#,
+    )
+    .unwrap();
+    let (code, _, err) = run(bin().args(["report", "fpga"]).current_dir(&d));
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(d.join("doc/results.md")).unwrap();
+    // 128 bits per 11 cycles (the iterative CMAC engine), at 27.2 MHz.
+    assert!(
+        md.contains("| cmac128_iterative_bram | 2478 | 929 | 28 | 0 | 27.2 | 11.6 | 0.32 | yes | 2026-11-21 |"),
+        "{md}"
+    );
+    let svg = std::fs::read_to_string(d.join("doc/results.svg")).unwrap();
+    assert!(
+        svg.contains("<circle") && svg.contains("cmac128_iterative_bram"),
+        "{svg}"
+    );
+    // Nothing to report: an error, no files.
+    let e = dir("report_fpga_empty");
+    let (code, _, err) = run(bin().args(["report", "fpga"]).current_dir(&e));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no report.json"), "{err}");
 }
