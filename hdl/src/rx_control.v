@@ -118,8 +118,29 @@ wire close_now = (fs_mine & frame_open) | fe_mine;
 // A SEP tag packet (spec §5.1): in place, first byte 0xFE, a non-zero
 // multiple of 16 + T bytes.
 wire [15:0] tp_entry = {11'd0, tag_bytes} + 16'd16;
-wire tp_len_ok = h_wc != 16'd0 & (tag_bytes == 5'd16 ? h_wc % 16'd32 == 16'd0
-                                 : tag_bytes == 5'd12 ? h_wc % 16'd28 == 16'd0 : h_wc % 16'd24 == 16'd0);
+// Entries of 32 = 2^5, 28 = 4 * 7 and 24 = 8 * 3 bytes: the odd factor by
+// digit sums (4 = 1 mod 3, 8 = 1 mod 7), so no divider is built.
+function mult3(input [12:0] x);
+  reg [4:0] t;
+  integer i;
+  begin
+    t = {4'd0, x[12]};
+    for (i = 0; i < 6; i = i + 1) t = t + {3'd0, x[2*i +: 2]};
+    mult3 = t == 5'd0 || t == 5'd3 || t == 5'd6 || t == 5'd9 || t == 5'd12 || t == 5'd15 || t == 5'd18;
+  end
+endfunction
+function mult7(input [13:0] x);
+  reg [5:0] t;
+  integer i;
+  begin
+    t = {4'd0, x[13:12]};
+    for (i = 0; i < 4; i = i + 1) t = t + {3'd0, x[3*i +: 3]};
+    mult7 = t == 6'd0 || t == 6'd7 || t == 6'd14 || t == 6'd21 || t == 6'd28;
+  end
+endfunction
+wire tp_len_ok = h_wc != 16'd0 & (tag_bytes == 5'd16 ? h_wc[4:0] == 5'd0
+                                 : tag_bytes == 5'd12 ? h_wc[1:0] == 2'd0 & mult7(h_wc[15:2])
+                                 : h_wc[2:0] == 3'd0 & mult3(h_wc[15:3]));
 wire tp_ok = hdr_ctl & ~closing & in_count > 5'd4 & in_data[39:32] == 8'hfe & tp_len_ok;
 wire tp_exp_now = config_tag_mode == 2'd0 & recs != 32'd0;
 wire hdr_pass = h_ok & ~hdr_wrap & ~hdr_ctl & ~ctl_out;

@@ -14,7 +14,7 @@ use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::link::{
-    RunOptions, build_link, config_for, packet_list, packets, run_link_packets,
+    LinkRun, RunOptions, build_link, config_for, packet_list, packets, run_link_packets,
 };
 
 /// Run `input` through the RTL TX for `ctx` and compare with the model.
@@ -25,7 +25,7 @@ fn check(
     arch: Arch,
     stalls: Stalls,
     expected: Option<&[u8]>,
-) {
+) -> LinkRun {
     let (model, counters) = csi2sec_sim::tx::protect(ctx, input).expect("model");
     assert!(
         counters.packets_protected > 0 && model != input,
@@ -105,6 +105,7 @@ fn check(
         run.cycles,
         run.in_beats as f64 / run.cycles as f64
     );
+    run
 }
 
 #[test]
@@ -146,6 +147,34 @@ fn cmac_contexts_on_the_iterative_core() {
     for (name, _, ctx) in cmac_contexts() {
         check(&name, &ctx, &input, Arch::Iterative, Stalls::Both, None);
     }
+}
+
+#[test]
+fn cmac_on_full_lines_takes_the_documented_cycles_per_block() {
+    // 1920-byte lines, SV-2 everywhere: 121 record blocks a line.
+    let input = frames(1536, 4, 1, 6);
+    let (_, _, mut ctx) = cmac_contexts().remove(0);
+    ctx.streams[0].frames = context("frame", [2, 2, 2], false, 16).streams[0]
+        .frames
+        .clone();
+    let run = check(
+        "CMAC-128 full lines",
+        &ctx,
+        &input,
+        Arch::Iterative,
+        Stalls::None,
+        None,
+    );
+    let cpb = config_for(&ctx, Side::Tx, Arch::Iterative)
+        .unwrap()
+        .cycles_per_block() as f64;
+    // Input bytes per cycle: at most one block per cpb cycles; the
+    // record headers and tags cost a little more.
+    let rate = input.len() as f64 / run.cycles as f64;
+    assert!(
+        rate <= 16.0 / cpb && rate > 16.0 / (cpb + 1.0),
+        "{rate:.3} input bytes/cycle against {cpb} cycles per block"
+    );
 }
 
 #[test]
