@@ -203,10 +203,11 @@ impl LinkConfig {
         }
         // What this version's RTL implements (the golden model does all).
         let side = self.side.name().to_uppercase();
-        if self.protocol != Protocol::Sep {
-            return Err(format!(
-                "--protocol fsed: this version's {side} RTL implements SEP only (the golden model does both)"
-            ));
+        if self.protocol != Protocol::Sep && self.side == Side::Rx {
+            return Err(
+                "--protocol fsed: this version's RX RTL implements SEP only (the TX RTL and the golden model do both)"
+                    .to_string(),
+            );
         }
         if self.width != 16 {
             return Err(format!(
@@ -238,12 +239,13 @@ impl LinkConfig {
         // The side and MAC unit around an AES core.
         fn with_core<A: AesCore>(aes: A, c: &LinkConfig) -> Result<Vec<Module>, String> {
             let (k, gh) = (c.key_bits, GHASH_PIPELINE);
+            let fsed = c.protocol == Protocol::Fsed;
             match (c.side, c.suites == Suites::Cmac, c.arch) {
-                (Side::Tx, true, _) => go(Tx::cmac(aes, k), c),
+                (Side::Tx, true, _) => go(Tx::cmac(aes, k).fsed(fsed), c),
                 (Side::Rx, true, _) => go(Rx::cmac(aes, k), c),
-                (Side::Tx, false, Arch::Pipelined) => go(Tx::new(aes, Ghash::new(gh), k), c),
+                (Side::Tx, false, Arch::Pipelined) => go(Tx::new(aes, Ghash::new(gh), k).fsed(fsed), c),
                 (Side::Rx, false, Arch::Pipelined) => go(Rx::new(aes, Ghash::new(gh), k), c),
-                (Side::Tx, false, Arch::Iterative) => go(Tx::new(aes, Ghash::new(1), k), c),
+                (Side::Tx, false, Arch::Iterative) => go(Tx::new(aes, Ghash::new(1), k).fsed(fsed), c),
                 (Side::Rx, false, Arch::Iterative) => go(Rx::new(aes, Ghash::new(1), k), c),
             }
         }

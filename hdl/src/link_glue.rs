@@ -218,24 +218,28 @@ const ENGINE_RESET: &str = r#"    st <= HDR;
     tag_r <= 128'd0;
 "#;
 
-/// The module body of a TX or RX top: wire layouts, the register file of
-/// `side` with its hooks (`inc_<counter>`, `ro_status`,
-/// `ro_frame_counter`), the context checks for `key_bits`, then `control`
-/// with its markers replaced.
-pub fn top_verilog(side: Side, key_bits: usize, cmac: bool, control: &str) -> String {
+/// The module body of a TX or RX top: the protocol (`localparam FSED`),
+/// wire layouts, the register file of `side` with its hooks
+/// (`inc_<counter>`, `ro_status`, `ro_frame_counter`), the context checks
+/// for `key_bits`, then `control` with its markers replaced.
+pub fn top_verilog(side: Side, key_bits: usize, cmac: bool, fsed: bool, control: &str) -> String {
     let map = RegisterMap::of(side);
     let incs: Vec<String> = side
         .counters()
         .iter()
         .map(|(n, _)| format!("inc_{n}"))
         .collect();
-    let mut v = crate::wire_layout::verilog();
+    let mut v = format!(
+        "// Protocol of the instance (spec §5.1, §5.2).\nlocalparam FSED = 1'b{};\n",
+        fsed as u8
+    );
+    v += &crate::wire_layout::verilog();
     v += &format!(
         "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
         incs.join(", ")
     );
     v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits, cmac);
+    v += &crate::policy::context_checks(key_bits, cmac, fsed);
     let (mac, wiring) = if cmac {
         (MAC_CMAC, format!("{ENGINE_WIRING}{CMAC_WIRING}"))
     } else {

@@ -166,6 +166,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
             crate::regs::Side::Rx,
             self._key_bits,
             M::CMAC,
+            false,
             CONTROL,
         ))
     }

@@ -285,7 +285,7 @@ always @(*) begin
 end
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
+wire unused = &{1'b0, FSED, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
                 paddr[1:0], stream_vcx, w_cfg[7:6], cr0[16:4], cr1[16:4]};
 /* verilator lint_on UNUSEDSIGNAL */
 

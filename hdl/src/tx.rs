@@ -24,9 +24,17 @@
 //! trailer chained through the same AES core by [`CbcMac`]; tag =
 //! MSB_T(CMAC). The MAC unit is the type parameter `M`.
 //!
-//! This version: SEP, GMAC-128, GMAC-256, CMAC-128 or CMAC-256 (the IP's
-//! suite and key size), tag modes
-//! frame and message, SV-1 to SV-5, CRC-32 on or off, VCX on or off,
+//! FSED (spec §5.2, chosen at generation): classified packets keep their
+//! header and WC (SV-1 payloads encrypted, CRC-16 rebuilt); an
+//! FSED-Header (the frame block) follows each FS of a protected frame;
+//! the frame block enters the MAC ahead of the frame's first record; an
+//! FSED-Tag (trailer and tag) and, with crc32, an FSED-Safety packet
+//! (CRC-32, count and bytes of the frame's classified payloads) go out
+//! before the FE.
+//!
+//! This version: SEP or FSED, GMAC-128, GMAC-256, CMAC-128 or CMAC-256
+//! (the IP's suite and key size), tag modes
+//! frame and message (SEP), SV-1 to SV-5, CRC-32 on or off, VCX on or off,
 //! one configured stream (any stream number; the others pass through).
 //! A context it cannot apply sets `STATUS.config_error`, and the stream
 //! then passes through unprotected.
@@ -87,6 +95,7 @@ pub struct Tx<A: AesCore, M: MacUnit> {
     aes: A,
     gh: M,
     _key_bits: usize,
+    _fsed: bool,
 }
 
 impl<A: AesCore> Tx<A, CbcMac> {
@@ -131,7 +140,14 @@ impl<A: AesCore, M: MacUnit> Tx<A, M> {
             aes,
             gh,
             _key_bits: key_bits,
+            _fsed: false,
         }
+    }
+
+    /// The FSED protocol instead of SEP (spec §5.2).
+    pub fn fsed(mut self, on: bool) -> Self {
+        self._fsed = on;
+        self
     }
 }
 
@@ -179,6 +195,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
             crate::regs::Side::Tx,
             self._key_bits,
             M::CMAC,
+            self._fsed,
             CONTROL,
         ))
     }
@@ -189,13 +206,19 @@ const CONTROL: &str = r#"// ---- TX control.
 localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, PSEP = 5'd5, PBODY = 5'd6,
            PCRC32 = 5'd7, PLEN = 5'd8, PTAG = 5'd9, PCRC16 = 5'd10, PTRUNC = 5'd11, TRAIL = 5'd12,
            TLEN = 5'd13, TTAG = 5'd14, CHDR = 5'd15, CTRL = 5'd16, CTAGO = 5'd17, CCRC = 5'd18,
-           FEOUT = 5'd19, ABORT = 5'd20, ABORTY = 5'd21, PWFL = 5'd22;
+           FEOUT = 5'd19, ABORT = 5'd20, ABORTY = 5'd21, PWFL = 5'd22,
+           // FSED (spec §5.2): the FSED-Header after FS; the frame block into
+           // the MAC ahead of the first record; the FSED-Safety packet.
+           FHH = 5'd23, FHB = 5'd24, FHC = 5'd25, PFB = 5'd26, SHDR = 5'd27, SBODY = 5'd28, SCRC = 5'd29;
 // The frame scope's tag goes out in a tag packet (CHDR..CCRC).
 localparam AFTER_TAG = CHDR;
 reg [4:0] st;
 // Context and frame state of the configured stream.
 reg loaded, started, exhausted, frame_open, seen_mid, policy_error, frame_sv1;
 reg [31:0] fc, mc, recs, cbytes, gh_blocks;
+// FSED: payload bytes of the frame's classified packets (crc32 is then
+// the frame's FSED-Safety CRC-32).
+reg [31:0] tbytes;
 reg [15:0] fnum;
 reg [3:0] sv_top, sv_mid, sv_bot;
 reg [7:0] kid, ph_top, ph_mid, ph_bot;
@@ -225,7 +248,7 @@ reg [5:0] spec_n;
 reg [6:0] ks_drop;
 initial begin
   st = HDR; loaded = 0; started = 0; exhausted = 0; frame_open = 0; seen_mid = 0; policy_error = 0;
-  frame_sv1 = 0; fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
+  frame_sv1 = 0; fc = 0; mc = 0; tbytes = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
   p_rh = 0; p_hdr = 0; p_cov = 0; p_enc = 0; p_tag_here = 0; p_over = 0;
   rem = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
@@ -253,7 +276,7 @@ wire h_long = h_dt >= 6'h10;
 wire h_bad = hin$uncorrectable;
 wire is_hdr = st == HDR & it_valid & it_hdr;
 @CLASSIFY@wire h_tag_here = config_tag_mode == 2'd1 & h_cov;
-wire [17:0] h_wc_out = {2'd0, h_wc} + 18'd12 + (config_crc32 ? 18'd4 : 18'd0) + (h_tag_here ? {13'd0, tag_bytes} : 18'd0);
+wire [17:0] h_wc_out = FSED ? {2'd0, h_wc} : {2'd0, h_wc} + 18'd12 + (config_crc32 ? 18'd4 : 18'd0) + (h_tag_here ? {13'd0, tag_bytes} : 18'd0);
 @KEY_WIRES@
 
 // AES core.
@@ -300,7 +323,7 @@ wire [4:0] wn_n = pay_n;
 @RECORD_WINDOW@
 wire gh_beat = p_cov & wn_valid;
 // After the body: the flush block of a window, CRC-32, the message tag, CRC-16.
-wire [4:0] st_after_flush = config_crc32 ? PCRC32 : p_tag_here ? PLEN : PCRC16;
+wire [4:0] st_after_flush = FSED ? PCRC16 : config_crc32 ? PCRC32 : p_tag_here ? PLEN : PCRC16;
 
 // A protected body item moves when every consumer it needs can take it.
 wire body_go = it_valid & ~it_hdr & (pay_n == 5'd0 |
@@ -314,14 +337,22 @@ wire fe_close = is_hdr & ~h_bad & h_mine & h_dt == 6'h01 & frame_open;
 wire fs_ready = ~(frame_open & gh_open) & aes_idle;
 wire fs_go = fs_mine & fs_ready & pk$s_ready;
 wire fe_tag = config_tag_mode == 2'd0 & recs != 32'd0;
+// FSED: an FSED-Safety packet closes every frame where crc32 is on.
+wire fe_safety = FSED & config_crc32;
+wire fe_extra = fe_tag | fe_safety;
 wire prot_c = is_hdr & ~h_bad & h_mine & frame_open & h_class & ~it_last;
 wire prot = prot_c & ks_drop == 7'd0;
 wire [12:0] need = 13'(({1'b0, h_wc} + 17'd15) >> 4);
 wire conflict = is_hdr & ~h_bad & h_mine & h_long & h_dt == config_control_dt;
 wire drop_hdr = is_hdr & h_bad | conflict;
-wire pass_hdr = is_hdr & ~h_bad & ~fs_mine & ~(fe_close & fe_tag) & ~prot_c & ~conflict;
+wire pass_hdr = is_hdr & ~h_bad & ~fs_mine & ~(fe_close & fe_extra) & ~prot_c & ~conflict;
 wire hdr_take = (pass_hdr & pk$s_ready) | drop_hdr | prot | fs_go;
 wire [15:0] tagpkt_wc = {10'd0, {1'b0, tag_bytes} + 6'd16};
+// The header of the control packet going out: the tag packet's, or the
+// 16-byte FSED-Header's or FSED-Safety's.
+wire [15:0] ctl_wc = st == CHDR ? tagpkt_wc : 16'd16;
+wire [127:0] fblock = frame_block(stream8, kid, config_byte | {7'd0, frame_sv1}, sv_top, sv_mid, sv_bot, config_stride,
+                                  window_offset, window_length, fc);
 wire [7:0] ctrl_di = {config_stream[1:0], config_control_dt};
 wire key_need = ~(key_ok & key_cur == (slot1_hit & ~slot0_hit));
 assign wn_load = prot;
@@ -347,8 +378,9 @@ always @(*) begin
       ch_valid = it_valid;
     end
     PSEP: begin
-      ch_data = {p_rh[127:32], p_hdr[31:30], hout$ecc, p_hdr[23:0]};
-      ch_count = 5'd16;
+      // SEP: the header and the SEP header; FSED: the header.
+      ch_data = {FSED ? 96'd0 : p_rh[127:32], p_hdr[31:30], hout$ecc, p_hdr[23:0]};
+      ch_count = FSED ? 5'd4 : 5'd16;
       ch_valid = ~p_over & (~p_cov | gh$s_ready);
     end
     PBODY: begin
@@ -377,9 +409,19 @@ always @(*) begin
       ch_error = 1'b1;
       ch_valid = ~p_over;
     end
-    CHDR: begin
-      ch_data = {96'd0, stream_vcx, hout$ecc, tagpkt_wc, ctrl_di};
+    CHDR, FHH, SHDR: begin
+      ch_data = {96'd0, stream_vcx, hout$ecc, ctl_wc, ctrl_di};
       ch_count = 5'd4;
+      ch_valid = 1'b1;
+    end
+    FHB: begin
+      ch_data = fblock;
+      ch_count = 5'd16;
+      ch_valid = 1'b1;
+    end
+    SBODY: begin
+      ch_data = safety_block(~crc32, mc, tbytes);
+      ch_count = 5'd16;
       ch_valid = 1'b1;
     end
     CTRL: begin
@@ -392,7 +434,7 @@ always @(*) begin
       ch_count = tag_bytes;
       ch_valid = 1'b1;
     end
-    CCRC: begin
+    CCRC, FHC, SCRC: begin
       ch_data = {112'd0, crc16o};
       ch_count = 5'd2;
       ch_last = 1'b1;
@@ -428,18 +470,19 @@ always @(*) begin
   // Header builder: the wrapped packet's (PSEP) or the tag packet's.
   hout$vcx_on = config_vcx;
   hout$header = st == PSEP ? {p_hdr[31:30], 6'd0, p_hdr[23:0]}
-                           : {stream_vcx, 6'd0, tagpkt_wc, ctrl_di};
+                           : {stream_vcx, 6'd0, ctl_wc, ctrl_di};
   // CRCs: input check over the payload bytes; CRC-32 over SEP header and
   // payload; CRC-16 of the output over everything after the header.
   c16i$state = {16'd0, crc16i};
   c16i$data = it_data;
   c16i$count = pay_n;
+  // FSED: no SEP header; CRC-32 over the frame's classified payloads.
   c32$state = st == PSEP ? 32'hffffffff : crc32;
   c32$data = st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
   c32$count = st == PSEP ? 5'd12 : pay_n;
-  c16o$state = (st == PSEP | st == CTRL) ? 32'h0000ffff : {16'd0, crc16o};
+  c16o$state = (st == PSEP | st == CTRL | st == FHB | st == SBODY) ? 32'h0000ffff : {16'd0, crc16o};
   c16o$data = st == PSEP ? {32'd0, p_rh[127:32]} : ch_data;
-  c16o$count = st == PSEP ? 5'd12 : ch_count;
+  c16o$count = st == PSEP ? (FSED ? 5'd0 : 5'd12) : ch_count;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
   pk$s_user = {7'd0, ch_error};
@@ -455,11 +498,12 @@ always @(*) begin
   // GHASH: records, trailer and length block.
   gh$s_last = st == PLEN | st == TLEN | st == ABORT;
   gh$s_data = st == PSEP ? rev16(p_rh) : st == PBODY ? rev16(wn_block) : st == PWFL ? rev16(wn_tail)
+            : st == PFB ? rev16(fblock)
             : st == TRAIL ? rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes))
             : (st == PLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
   gh$s_valid = (st == PSEP & p_cov & (p_over | pk$s_ready))
              | (st == PBODY & gh_beat & it_valid & ~it_hdr & (~p_enc | ks_ok) & (p_over | pk$s_ready))
-             | st == PWFL | st == TRAIL | st == TLEN | st == ABORT | (st == PLEN & p_tag_here);
+             | st == PWFL | st == PFB | st == TRAIL | st == TLEN | st == ABORT | (st == PLEN & p_tag_here);
   gh$y_ready = (st == PTAG & mac_nonce & (p_over | pk$s_ready)) | (st == TTAG & mac_nonce) | st == ABORTY;
   // Status.
   rekey_needed = exhausted;
@@ -470,7 +514,7 @@ assign ro_status = {26'd0, kslot, key_ok, frame_open, exhausted, config_error | 
 assign ro_frame_counter = fc;
 always @(*) begin
   inc_frames_protected = st == FEOUT & it_valid & it_hdr & pk$s_ready
-                       | fe_close & ~(fe_tag) & pk$s_ready & st == HDR;
+                       | fe_close & ~fe_extra & pk$s_ready & st == HDR;
   inc_frames_abandoned = fs_go & frame_open;
   inc_frames_started = fs_go;
   inc_packets_protected = st == PCRC16 & (p_over | pk$s_ready) & ~p_over;
@@ -555,13 +599,18 @@ always @(posedge clock) begin
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0; gh_blocks <= 32'd0; seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
         want_j0 <= ~MAC_CMAC & config_tag_mode == 2'd0 & (slot0_hit | slot1_hit);
-        if ((slot0_hit | slot1_hit) & key_need) st <= KEY;
+        crc32 <= 32'hffffffff;
+        tbytes <= 32'd0;
+        // FSED: the FSED-Header first (then the key, if it changes).
+        if (FSED & (slot0_hit | slot1_hit)) st <= FHH;
+        else if ((slot0_hit | slot1_hit) & key_need) st <= KEY;
       end else if (fs_mine & frame_open & gh_open & aes_idle) begin
         st <= ABORT;
       end else if (fe_close) begin
         ks_drop <= ks_drop + {1'b0, spec_n};
         spec_n <= 6'd0;
         if (fe_tag) st <= TRAIL;
+        else if (fe_safety) st <= SHDR;
         else if (pk$s_ready) frame_open <= 1'b0;
       end else if (prot) begin
         p_hdr <= {h_vcx, 6'd0, h_wc_out[15:0], hf[7:0]};
@@ -571,6 +620,7 @@ always @(posedge clock) begin
         p_tag_here <= h_tag_here;
         p_over <= h_wc_out > 18'd65535;
         mc <= mc + 32'd1;
+        tbytes <= tbytes + {16'd0, h_wc};
         @CLASSIFY_STEP@
         if (h_cov) begin
           recs <= recs + 32'd1;
@@ -593,7 +643,8 @@ always @(posedge clock) begin
             ks_prefix <= ctr_prefix(stream8, kid, fc, mc);
           end else ks_drop <= 7'(spec_n - need[5:0]);
         end else ks_drop <= {1'b0, spec_n};
-        st <= PSEP;
+        // FSED: the frame block opens the frame's MAC, before its first record.
+        st <= FSED & h_cov & ~gh_open ? PFB : PSEP;
       end else if (pass_hdr & pk$s_ready & ~it_last) begin
         st <= PASS;
       end else if (drop_hdr & ~it_last) begin
@@ -602,8 +653,13 @@ always @(posedge clock) begin
     end
     PASS, DROP: if (pass_take & it_last) st <= HDR;
 @KEY_ABORT_STATES@
+    PFB: if (gh$s_ready) begin
+      gh_open <= 1'b1;
+      gh_blocks <= gh_blocks + 32'd1;
+      st <= PSEP;
+    end
     PSEP: if ((p_over | pk$s_ready) & (~p_cov | gh$s_ready)) begin
-      crc32 <= c32$next;
+      if (~FSED) crc32 <= c32$next;
       crc16o <= c16o$next[15:0];
       if (p_cov) begin
         gh_open <= 1'b1;
@@ -658,7 +714,19 @@ always @(posedge clock) begin
       crc16o <= c16o$next[15:0];
       st <= CCRC;
     end
-    CCRC: if (pk$s_ready) st <= FEOUT;
+    CCRC: if (pk$s_ready) st <= fe_safety ? SHDR : FEOUT;
+    FHH: if (pk$s_ready) st <= FHB;
+    FHB: if (pk$s_ready) begin
+      crc16o <= c16o$next[15:0];
+      st <= FHC;
+    end
+    FHC: if (pk$s_ready) st <= key_ok & key_cur == kslot ? HDR : KEY;
+    SHDR: if (pk$s_ready) st <= SBODY;
+    SBODY: if (pk$s_ready) begin
+      crc16o <= c16o$next[15:0];
+      st <= SCRC;
+    end
+    SCRC: if (pk$s_ready) st <= FEOUT;
     FEOUT: if (it_valid & it_hdr & pk$s_ready) begin
       frame_open <= 1'b0;
       st <= HDR;

@@ -1,6 +1,7 @@
 //! The wire-format layouts the TX builds (spec §4, §5), in one place, as
 //! Verilog functions for the TX datapath: record header, SEP header,
-//! trailer block, tag nonce J0, SV-1 counter block, GHASH length block.
+//! FSED frame block, trailer block, FSED-Safety payload, tag nonce J0,
+//! SV-1 counter block, GHASH length block.
 //! A member with the real MIPI layouts changes them here (and in the
 //! golden model's `layout.rs`).
 //!
@@ -16,6 +17,10 @@ pub const DOMAIN_TAG: u8 = 0x02;
 pub const DOMAIN_CTR: u8 = 0x01;
 /// First byte of a trailer block.
 pub const TRAILER_ID: u8 = 0xFE;
+/// First byte of an FSED frame block (the FSED-Header payload).
+pub const FRAME_BLOCK_ID: u8 = 0xFA;
+/// First byte of an FSED-Safety payload.
+pub const SAFETY_ID: u8 = 0xC5;
 
 /// The functions, for inclusion in a module body.
 pub fn verilog() -> String {
@@ -46,6 +51,20 @@ function [127:0] trailer_block(input [7:0] scope, input [7:0] dt, input [7:0] st
                                input [31:0] records, input [31:0] bytes);
   trailer_block = {{bswap32(bytes), bswap32(records), 16'd0, frame_number, stream, dt, scope, 8'h{trailer:02x}}};
 endfunction
+// FSED frame block (§4): 0xFA, stream, key_id, config byte, SV top |
+// SV middle << 4, SV bottom, stride, 0, window offset (LE), window length
+// (LE), frame counter (BE).
+function [127:0] frame_block(input [7:0] stream, input [7:0] key_id, input [7:0] config_byte, input [3:0] sv_top,
+                             input [3:0] sv_mid, input [3:0] sv_bot, input [7:0] stride, input [15:0] w_off,
+                             input [15:0] w_len, input [31:0] fc);
+  frame_block = {{bswap32(fc), w_len, w_off, 8'd0, stride, 4'd0, sv_bot, sv_mid, sv_top, config_byte, key_id, stream,
+                 8'h{frame:02x}}};
+endfunction
+// FSED-Safety payload (§5.2): 0xC5, 0, 0, 0, CRC-32 (LE), classified
+// packets (BE), their payload bytes (BE).
+function [127:0] safety_block(input [31:0] crc, input [31:0] count, input [31:0] bytes);
+  safety_block = {{bswap32(bytes), bswap32(count), crc, 24'd0, 8'h{safety:02x}}};
+endfunction
 // J0 of a GMAC tag (§5): nonce (stream, key_id, 0x02, scope, frame
 // counter BE, index BE) || 00000001.
 function [127:0] tag_j0(input [7:0] stream, input [7:0] key_id, input [7:0] scope, input [31:0] fc, input [31:0] index);
@@ -63,6 +82,8 @@ endfunction
 "#,
         version = VERSION,
         trailer = TRAILER_ID,
+        frame = FRAME_BLOCK_ID,
+        safety = SAFETY_ID,
         dtag = DOMAIN_TAG,
         dctr = DOMAIN_CTR
     )

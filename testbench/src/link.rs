@@ -38,8 +38,11 @@ pub fn build_link_with(cfg: &LinkConfig, trace: bool) -> Result<Built, BuildErro
 /// A configuration of `side` that can apply `ctx` (the default one with
 /// the key size and AES architecture asked for), or why none can.
 pub fn config_for(ctx: &Context, side: Side, arch: Arch) -> Result<LinkConfig, String> {
-    let s = rtl_stream(ctx)?;
+    let s = rtl_stream(ctx, side)?;
     let mut c = LinkConfig::default_of(side);
+    if ctx.protocol == Protocol::Fsed {
+        c.protocol = csi2sec_hdl::link_config::Protocol::Fsed;
+    }
     c.arch = arch;
     c.key_bits = if matches!(s.suite, Suite::Gmac256 | Suite::Cmac256) {
         256
@@ -53,15 +56,16 @@ pub fn config_for(ctx: &Context, side: Side, arch: Arch) -> Result<LinkConfig, S
     Ok(c)
 }
 
-/// The one stream context of `ctx`, if this version's RTL (TX and RX)
-/// can apply it.
-pub fn rtl_stream(ctx: &Context) -> Result<&StreamContext, String> {
+/// The one stream context of `ctx`, if this version's RTL of `side` can
+/// apply it.
+pub fn rtl_stream(ctx: &Context, side: Side) -> Result<&StreamContext, String> {
     let why = |m: &str| {
         Err(format!(
-            "this version's RTL cannot apply the context: {m} (the golden model can)"
+            "this version's {} RTL cannot apply the context: {m} (the golden model can)",
+            side.name().to_uppercase()
         ))
     };
-    if ctx.protocol != Protocol::Sep {
+    if ctx.protocol != Protocol::Sep && side == Side::Rx {
         return why("FSED");
     }
     if ctx.streams.len() != 1 {
@@ -379,7 +383,7 @@ pub fn run_link_packets(
         reset_before,
         record,
     } = o;
-    let s = rtl_stream(ctx)?.clone();
+    let s = rtl_stream(ctx, side)?.clone();
     let mut t = LinkDut::new_with(b, side, record);
     let reset_beat = reset_before.map(|k| {
         pkts[..k]
