@@ -538,7 +538,6 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
             .unwrap();
     assert_eq!(j["bus"], "APB3");
     for (args, why) in [
-        (&["--protocol", "fsed"][..], "SEP only"),
         (&["--width", "8"][..], "16 bytes wide"),
         (&["--width", "5"][..], "expected 4, 8 or 16"),
         (&["--streams", "2"][..], "one stream"),
@@ -553,6 +552,29 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
         assert_eq!(code, 2, "{args:?}");
         assert!(err.contains(why), "{args:?}: {err}");
     }
+    // FSED: the TX has it, the RX not yet.
+    let (code, _, err) = run(bin()
+        .args([
+            "generate",
+            "--block",
+            "tx",
+            "--protocol",
+            "fsed",
+            "--arch",
+            "iterative",
+        ])
+        .arg("--out")
+        .arg(d.join("fsed")));
+    assert_eq!(code, 0, "{err}");
+    let top = std::fs::read_to_string(d.join("fsed/csi2sec_tx_fsed_gmac128_w16_iterative_rom.v"))
+        .unwrap();
+    assert!(top.contains("protocol=fsed") && top.contains("localparam FSED = 1'b1;"));
+    let (code, _, err) = run(bin()
+        .args(["generate", "--block", "rx", "--protocol", "fsed"])
+        .arg("--out")
+        .arg(d.join("no")));
+    assert_eq!(code, 2);
+    assert!(err.contains("RX RTL implements SEP only"), "{err}");
 }
 
 #[test]

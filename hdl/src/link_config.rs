@@ -146,8 +146,20 @@ impl LinkConfig {
     /// Every design of a side this version emits: GMAC with key sizes ×
     /// AES architectures (pipelined with 1 and 2 stages per round) ×
     /// S-box forms; CMAC with key sizes × iterative and pipelined (1
-    /// stage) × S-box forms.
+    /// stage) × S-box forms; each in SEP and (TX) FSED.
     pub fn all(side: Side) -> Vec<LinkConfig> {
+        let protocols: &[Protocol] = match side {
+            Side::Tx => &[Protocol::Sep, Protocol::Fsed],
+            Side::Rx => &[Protocol::Sep],
+        };
+        let mut out = Vec::new();
+        for &protocol in protocols {
+            out.extend(Self::all_of(side, protocol));
+        }
+        out
+    }
+
+    fn all_of(side: Side, protocol: Protocol) -> Vec<LinkConfig> {
         let mut out = Vec::new();
         for suites in [Suites::Gmac, Suites::Cmac] {
             for key_bits in [128, 256] {
@@ -161,6 +173,7 @@ impl LinkConfig {
                     }
                     for sbox in SboxForm::ALL {
                         let mut c = LinkConfig {
+                            protocol,
                             suites,
                             key_bits,
                             arch,
@@ -243,9 +256,13 @@ impl LinkConfig {
             match (c.side, c.suites == Suites::Cmac, c.arch) {
                 (Side::Tx, true, _) => go(Tx::cmac(aes, k).fsed(fsed), c),
                 (Side::Rx, true, _) => go(Rx::cmac(aes, k), c),
-                (Side::Tx, false, Arch::Pipelined) => go(Tx::new(aes, Ghash::new(gh), k).fsed(fsed), c),
+                (Side::Tx, false, Arch::Pipelined) => {
+                    go(Tx::new(aes, Ghash::new(gh), k).fsed(fsed), c)
+                }
                 (Side::Rx, false, Arch::Pipelined) => go(Rx::new(aes, Ghash::new(gh), k), c),
-                (Side::Tx, false, Arch::Iterative) => go(Tx::new(aes, Ghash::new(1), k).fsed(fsed), c),
+                (Side::Tx, false, Arch::Iterative) => {
+                    go(Tx::new(aes, Ghash::new(1), k).fsed(fsed), c)
+                }
                 (Side::Rx, false, Arch::Iterative) => go(Rx::new(aes, Ghash::new(1), k), c),
             }
         }

@@ -21,7 +21,11 @@
 pub fn context_checks(key_bits: usize, cmac: bool, fsed: bool) -> String {
     let suite = format!("2'd{}", 2 * cmac as u8 + (key_bits == 256) as u8);
     let sv1_bad = if cmac { "sv == 4'd1 || " } else { "" };
-    let modes = if fsed { "config_tag_mode != 2'd0" } else { "config_tag_mode > 2'd1" };
+    let modes = if fsed {
+        "config_tag_mode != 2'd0"
+    } else {
+        "config_tag_mode > 2'd1"
+    };
     format!(
         r#"// ---- Context checks (STATUS.config_error): what this IP cannot apply.
 function sv_bad(input [3:0] sv);

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{
-    assert_same, cmac_contexts, context, frames, fs_packet, mode_contexts, same_in_icarus,
-    spec_examples,
+    assert_same, cmac_contexts, context, frames, fs_packet, fsed_contexts, mode_contexts,
+    same_in_icarus, spec_examples,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
@@ -146,6 +146,22 @@ fn cmac_contexts_on_the_iterative_core() {
     let input = frames(40, 5, 2, 4);
     for (name, _, ctx) in cmac_contexts() {
         check(&name, &ctx, &input, Arch::Iterative, Stalls::Both, None);
+    }
+}
+
+#[test]
+fn fsed_contexts_match_the_model() {
+    let input = frames(40, 5, 2, 8);
+    for (k, (name, ctx)) in fsed_contexts().into_iter().enumerate() {
+        // The first four ways; the others with both kinds of stall.
+        let ways: &[Stalls] = if k == 0 {
+            &Stalls::ALL
+        } else {
+            &[Stalls::Both]
+        };
+        for &stalls in ways {
+            check(&name, &ctx, &input, Arch::Iterative, stalls, None);
+        }
     }
 }
 

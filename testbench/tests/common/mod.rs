@@ -3,9 +3,9 @@
 
 #![allow(dead_code)]
 
+use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
-use csi2sec_hdl::regs::Side;
 use csi2sec_testbench::link::rtl_stream;
 use std::path::PathBuf;
 
@@ -64,7 +64,11 @@ pub fn spec_examples(side: Side) -> Vec<Example> {
         });
     }
     // A change that drops an example from the subset must be seen.
-    let tx_only = if side == Side::Tx { IN_RTL_TX_SUBSET } else { &[] };
+    let tx_only = if side == Side::Tx {
+        IN_RTL_TX_SUBSET
+    } else {
+        &[]
+    };
     for want in IN_RTL_SUBSET.iter().chain(tx_only) {
         assert!(
             out.iter().any(|e| e.name == *want),
@@ -223,4 +227,29 @@ pub fn same_in_icarus(
         }
         Err(e) => panic!("{name}: {e}"),
     }
+}
+
+/// FSED contexts (frame tags only) for the TX tests: GMAC-128 with SV-1
+/// and the FSED-Safety packet, SV-3/4/5 with a window and no CRC-32,
+/// CMAC-128 with a 12-byte tag. Each with its name.
+pub fn fsed_contexts() -> Vec<(String, Context)> {
+    use csi2sec_sim::context::Protocol;
+    use csi2sec_sim::crypto::Suite;
+    [
+        (Suite::Gmac128, [2, 1, 2], true, 16, (0, 0)),
+        (Suite::Gmac128, [3, 4, 5], false, 8, (5, 37)),
+        (Suite::Cmac128, [2, 3, 4], true, 12, (16, 1000)),
+    ]
+    .into_iter()
+    .map(|(suite, sv, crc, t, window)| {
+        let mut ctx = context("frame", sv, crc, t);
+        ctx.protocol = Protocol::Fsed;
+        ctx.streams[0].suite = suite;
+        ctx.streams[0].window = window;
+        (
+            format!("FSED {suite:?} {sv:?} crc32={crc} T={t} window={window:?}"),
+            ctx,
+        )
+    })
+    .collect()
 }
