@@ -638,7 +638,9 @@ fn cosim(
         .map(|(k, _)| k)
         .take(2)
         .collect();
-    let lat = |i: usize| long.get(i).and_then(|&k| run.latency(k));
+    // FSED: the TX's FSED-Header after the FS shifts the output by one.
+    let shift = usize::from(!rx && ctx.protocol == csi2sec_sim::context::Protocol::Fsed);
+    let lat = |i: usize| long.get(i).and_then(|&k| run.latency_to(k, k + shift));
     if let (Some(fs), Some(l0), Some(l1)) = (run.latency(0), lat(0), lat(1)) {
         let why = if rx {
             ""

@@ -164,7 +164,14 @@ impl LinkRun {
     /// maps input packet `k` to output packet `k` (SEP, before the first
     /// tag packet).
     pub fn latency(&self, k: usize) -> Option<u64> {
-        Some(self.out_starts.get(k)? - self.in_starts.get(k)?)
+        self.latency_to(k, k)
+    }
+
+    /// Cycles from input packet `k`'s first beat taken to output packet
+    /// `out`'s first beat given (FSED TX: `out` = `k` + 1 after the first
+    /// FS and its FSED-Header).
+    pub fn latency_to(&self, k: usize, out: usize) -> Option<u64> {
+        Some(self.out_starts.get(out)? - self.in_starts.get(k)?)
     }
 
     /// TX: output packets flagged incomplete (`tuser` bit 0).
