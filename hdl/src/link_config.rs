@@ -146,14 +146,10 @@ impl LinkConfig {
     /// Every design of a side this version emits: GMAC with key sizes ×
     /// AES architectures (pipelined with 1 and 2 stages per round) ×
     /// S-box forms; CMAC with key sizes × iterative and pipelined (1
-    /// stage) × S-box forms; each in SEP and (TX) FSED.
+    /// stage) × S-box forms; each in SEP and FSED.
     pub fn all(side: Side) -> Vec<LinkConfig> {
-        let protocols: &[Protocol] = match side {
-            Side::Tx => &[Protocol::Sep, Protocol::Fsed],
-            Side::Rx => &[Protocol::Sep],
-        };
         let mut out = Vec::new();
-        for &protocol in protocols {
+        for protocol in [Protocol::Sep, Protocol::Fsed] {
             out.extend(Self::all_of(side, protocol));
         }
         out
@@ -216,12 +212,6 @@ impl LinkConfig {
         }
         // What this version's RTL implements (the golden model does all).
         let side = self.side.name().to_uppercase();
-        if self.protocol != Protocol::Sep && self.side == Side::Rx {
-            return Err(
-                "--protocol fsed: this version's RX RTL implements SEP only (the TX RTL and the golden model do both)"
-                    .to_string(),
-            );
-        }
         if self.width != 16 {
             return Err(format!(
                 "--width {}: this version's {side} RTL is 16 bytes wide",
@@ -255,15 +245,19 @@ impl LinkConfig {
             let fsed = c.protocol == Protocol::Fsed;
             match (c.side, c.suites == Suites::Cmac, c.arch) {
                 (Side::Tx, true, _) => go(Tx::cmac(aes, k).fsed(fsed), c),
-                (Side::Rx, true, _) => go(Rx::cmac(aes, k), c),
+                (Side::Rx, true, _) => go(Rx::cmac(aes, k).fsed(fsed), c),
                 (Side::Tx, false, Arch::Pipelined) => {
                     go(Tx::new(aes, Ghash::new(gh), k).fsed(fsed), c)
                 }
-                (Side::Rx, false, Arch::Pipelined) => go(Rx::new(aes, Ghash::new(gh), k), c),
+                (Side::Rx, false, Arch::Pipelined) => {
+                    go(Rx::new(aes, Ghash::new(gh), k).fsed(fsed), c)
+                }
                 (Side::Tx, false, Arch::Iterative) => {
                     go(Tx::new(aes, Ghash::new(1), k).fsed(fsed), c)
                 }
-                (Side::Rx, false, Arch::Iterative) => go(Rx::new(aes, Ghash::new(1), k), c),
+                (Side::Rx, false, Arch::Iterative) => {
+                    go(Rx::new(aes, Ghash::new(1), k).fsed(fsed), c)
+                }
             }
         }
         let (k, s, n) = (self.key_bits, self.sbox, self.stages);

@@ -19,8 +19,9 @@
 //! | `wn_load` | 1 | a covered packet's header is taken this cycle |
 //! | `wn_sv4` | 1 | …and its block is SV-4 |
 //! | `wn_wc` | 16 | …and its payload length (the original WC) |
+//! | `wn_base` | 17 | where payload byte 0 sits in the beats (0; 4 for an FSED RX, whose beats are the packet's) |
 //! | `wn_take` | 1 | a payload beat is taken this cycle |
-//! | `wn_pos` | 17 | its payload offset (a multiple of 16) |
+//! | `wn_pos` | 17 | its offset, from `wn_base` back (a multiple of 16) |
 //! | `wn_data` | 128 | its payload bytes as the MAC sees them, zero past its end |
 //! | `wn_n` | 5 | the number of its payload bytes |
 //!
@@ -62,8 +63,8 @@ wire wn_pend_next = wn_s != 4'd0 & wn_pos + {13'd0, wn_s} >= wn_ws & wn_pos + {1
 wire wn_pend_after = wn_n != 5'd0 ? wn_pend_next : wn_pend;
 always @(posedge clock) begin
   if (wn_load) begin
-    wn_ws <= wn_ws_h;
-    wn_we <= wn_we_h;
+    wn_ws <= wn_ws_h + wn_base;
+    wn_we <= wn_we_h + wn_base;
     wn_pend <= 1'b0;
   end else if (wn_take & wn_n != 5'd0) begin
     wn_carry <= wn_md;

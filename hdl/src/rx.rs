@@ -85,6 +85,7 @@ pub struct Rx<A: AesCore, M: MacUnit> {
     aes: A,
     gh: M,
     _key_bits: usize,
+    _fsed: bool,
 }
 
 impl<A: AesCore> Rx<A, CbcMac> {
@@ -128,7 +129,14 @@ impl<A: AesCore, M: MacUnit> Rx<A, M> {
             aes,
             gh,
             _key_bits: key_bits,
+            _fsed: false,
         }
+    }
+
+    /// The FSED protocol instead of SEP (spec §5.2, §6).
+    pub fn fsed(mut self, on: bool) -> Self {
+        self._fsed = on;
+        self
     }
 }
 
@@ -166,7 +174,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
             crate::regs::Side::Rx,
             self._key_bits,
             M::CMAC,
-            false,
+            self._fsed,
             CONTROL,
         ))
     }

@@ -1,7 +1,10 @@
 // ---- RX control (spec §6). Included in the body of the RX top by hdl/src/rx.rs.
 localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, WBODY = 5'd5, WLEN = 5'd6,
            WTAG = 5'd7, WCRC = 5'd8, WTRUNC = 5'd9, TRAIL = 5'd10, TLEN = 5'd11, TTAG = 5'd12,
-           TBODY = 5'd13, TEVAL = 5'd14, ABORT = 5'd15, ABORTY = 5'd16, WFL = 5'd17;
+           TBODY = 5'd13, TEVAL = 5'd14, ABORT = 5'd15, ABORTY = 5'd16, WFL = 5'd17,
+           // FSED (spec §5.2, §6): the FSED-Header and FSED-Safety walked and
+           // judged; the frame block into the MAC ahead of the first record.
+           FBODY = 5'd18, FEVAL = 5'd19, SBODY = 5'd20, SEVAL = 5'd21, RFB = 5'd22;
 // The frame scope's tag is compared with the tag packet's entry (TBODY, TEVAL).
 localparam AFTER_TAG = TBODY;
 reg [4:0] st;
@@ -13,6 +16,17 @@ reg [15:0] fnum;
 reg [3:0] sv_top, sv_mid, sv_bot;
 reg [7:0] kid, ph_top, ph_mid, ph_bot;
 reg kslot, key_ok, key_cur;
+// FSED: the FSED-Header is still due (first after FS); the frame is
+// released as received (no valid FSED-Header); FSED-Safety seen; the
+// wire frame block's stream, key_id and SVs (decryption); payload bytes
+// of the classified packets (crc32 is then the frame's CRC-32); the
+// keystream of an FSED payload straddles beats (ks_hold: the last 4
+// bytes of the previous block).
+reg fh_want, fraw, safety_seen;
+reg [7:0] fb_stream, fb_kid;
+reg [3:0] fb_sv_top, fb_sv_mid, fb_sv_bot;
+reg [31:0] tbytes, ks_hold;
+reg [12:0] p_blocks;
 // Replay state: the last accepted frame counter per key slot.
 reg [1:0] acc_valid;
 reg [31:0] acc_fc0, acc_fc1;
@@ -51,6 +65,8 @@ initial begin
   w_long = 0; w_chk = 0; w_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; j0 = 0; ej0 = 0; tag_r = 0;
   ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
+  fh_want = 0; fraw = 0; safety_seen = 0; fb_stream = 0; fb_kid = 0; fb_sv_top = 0; fb_sv_mid = 0; fb_sv_bot = 0;
+  tbytes = 0; ks_hold = 0; p_blocks = 0;
 end
 
 wire active = config_enable & loaded & ~config_error;
@@ -95,8 +111,10 @@ wire w_crc32 = w_cfg[1];
 wire w_tag_here = w_cfg[5:4] == 2'd1 & w_cov;
 wire [4:0] w_tbytes = w_cfg[3:2] == 2'd0 ? 5'd16 : w_cfg[3:2] == 2'd1 ? 5'd12 : 5'd8;
 wire [16:0] w_over = 17'd12 + (w_crc32 ? 17'd4 : 17'd0) + (w_tag_here ? {12'd0, w_tbytes} : 17'd0);
-wire w_decodable = w_cfg[3:2] != 2'd3 & {1'b0, h_wc} >= w_over & in_count == 5'd16 & ~in_last;
-wire [15:0] w_wc0 = h_wc - w_over[15:0];
+wire w_decodable = FSED ? ~fraw & ~fh_want & fc_known
+                         : w_cfg[3:2] != 2'd3 & {1'b0, h_wc} >= w_over & in_count == 5'd16 & ~in_last;
+// The original WC (FSED: the wire's).
+wire [15:0] w_wc0 = FSED ? h_wc : h_wc - w_over[15:0];
 wire [12:0] w_blocks = 13'(({1'b0, w_wc0} + 17'd15) >> 4);
 // What the context expects of this packet.
 wire [31:0] frame_fc = fc_known ? fc : w_fc;
@@ -111,6 +129,13 @@ wire fe_mine = h_ok & h_mine & h_dt == 6'h01 & frame_open;
 wire in_frame = h_ok & h_mine & frame_open & h_dt != 6'h00 & h_dt != 6'h01;
 wire is_ctl = h_long & h_dt == config_control_dt;
 wire hdr_ctl = in_frame & is_ctl;
+// FSED control packets (spec §5.2): told apart by their first byte.
+wire [7:0] ctl_id = in_data[39:32];
+wire fh_ok = FSED & hdr_ctl & fh_want & ctl_id == 8'hfa & h_wc == 16'd16 & in_count > 5'd4;
+wire sf_ok = FSED & hdr_ctl & ~fh_want & ~fraw & ~safety_seen & ctl_id == 8'hc5 & h_wc == 16'd16 & in_count > 5'd4;
+// A packet of the frame after its closing control packets (the
+// FSED-Safety may follow the FSED-Tag).
+wire late = closing & ~sf_ok;
 wire ctl_out = h_ok & h_mine & ~frame_open & is_ctl;
 wire hdr_wrap = in_frame & h_class & w_decodable;
 wire hdr_raw = in_frame & h_class & ~w_decodable;
@@ -141,29 +166,42 @@ endfunction
 wire tp_len_ok = h_wc != 16'd0 & (tag_bytes == 5'd16 ? h_wc[4:0] == 5'd0
                                  : tag_bytes == 5'd12 ? h_wc[1:0] == 2'd0 & mult7(h_wc[15:2])
                                  : h_wc[2:0] == 3'd0 & mult3(h_wc[15:3]));
-wire tp_ok = hdr_ctl & ~closing & in_count > 5'd4 & in_data[39:32] == 8'hfe & tp_len_ok;
+wire tp_ok = hdr_ctl & ~closing & in_count > 5'd4 & ctl_id == 8'hfe
+           & (FSED ? ~fh_want & ~fraw & h_wc == tp_entry : tp_len_ok);
+// A control packet the frame takes; one it drops unjudged (FSED, a frame
+// released as received).
+wire ctl_ok = tp_ok | fh_ok | sf_ok;
+wire ctl_quiet = FSED & fraw & ~fh_want;
 wire tp_exp_now = config_tag_mode == 2'd0 & recs != 32'd0;
 wire hdr_pass = h_ok & ~hdr_wrap & ~hdr_ctl & ~ctl_out;
-wire hdr_drop = hv & (h_bad | ctl_out | (hdr_ctl & ~tp_ok));
+wire hdr_drop = hv & (h_bad | ctl_out | (hdr_ctl & ~ctl_ok));
 // A frame closes once its GHASH is idle; an FS waits for the AES core
 // (the next frame may load another key).
 wire pass_ok = pk$s_ready & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle);
 wire wrap_ok = pk$s_ready & (~h_cov | gh$s_ready);
-wire hdr_take = (hdr_pass & pass_ok) | hdr_drop | tp_ok | (hdr_wrap & wrap_ok);
+// FSED: a covered packet's frame block goes into the MAC first (RFB).
+wire fb_first = FSED & hdr_wrap & h_cov & ~gh_open;
+wire hdr_take = (hdr_pass & pass_ok) | hdr_drop | ctl_ok | (hdr_wrap & wrap_ok & ~fb_first);
 wire close_take = close_now & hdr_pass & pass_ok;
 wire fs_take = fs_mine & hdr_pass & pass_ok;
 // The verdict of the frame being closed (spec §6: the first that applies).
 wire replay_hit = kslot ? acc_valid[1] & fc <= acc_fc1 : acc_valid[0] & fc <= acc_fc0;
-wire missing = tp_exp_now & ~tp_seen;
-wire [2:0] f_verdict = f_fmt ? 3'd0 : f_pol ? 3'd1 : missing ? 3'd2 : f_auth ? 3'd3
+// FSED at the close: an absent FSED-Header; an absent FSED-Safety where
+// crc32 is on (missing_tag at an abandoning FS).
+wire fsed_fmt = FSED & (fh_want | (~fraw & config_crc32 & ~safety_seen & ~fs_mine));
+wire fsed_missing = FSED & ~fh_want & ~fraw & config_crc32 & ~safety_seen & fs_mine;
+wire missing = tp_exp_now & ~tp_seen | fsed_missing;
+wire [2:0] f_verdict = f_fmt | fsed_fmt ? 3'd0 : f_pol ? 3'd1 : missing ? 3'd2 : f_auth ? 3'd3
                      : (fc_known & replay_hit) ? 3'd4 : recs == 32'd0 ? 3'd5 : 3'd6;
 @KEY_WIRES@
 
 // AES core.
 wire aes_idle = ~req_h & ~req_j0 & ks_left == 13'd0 & outstanding == 8'd0;
 wire ks_ok = aes$m_valid & ~h_wait & ~j0_wait;
+// The block (FSED: the wire frame block's SV) of the packet at the header.
+wire [3:0] fb_blk_sv = blk == 2'd0 ? fb_sv_top : blk == 2'd1 ? fb_sv_mid : fb_sv_bot;
 // The wrapped packet is decrypted: SV-1 on the wire (GMAC suites), under the frame's key.
-wire w_dec = w_cfg[0] & key_ok & w_kid == cur_kid & ~MAC_CMAC;
+wire w_dec = (FSED ? fb_blk_sv == 4'd1 & fb_kid == cur_kid : w_cfg[0] & w_kid == cur_kid) & key_ok & ~MAC_CMAC;
 // New requests enter the core (not while a truncated packet flushes it).
 wire aes_open = aes$key_loaded & st != WTRUNC;
 // Nothing left in the core for a truncated packet.
@@ -192,9 +230,12 @@ wire [15:0] crc_err = crc_rx ^ crc16i;
 wire [16:0] cur_tail_start = st == HDR ? (hdr_ctl ? 17'd4 : 17'h10000) : tail_start;
 wire [255:0] tail_base = st == HDR ? 256'd0 : tail;
 wire [255:0] tail_next;
-// The data of a wrapped packet in this beat (it starts on a beat).
+// The data of a wrapped packet in this beat (SEP: it starts on a beat;
+// FSED: at byte 4 of the first, after the header).
+wire [16:0] d_lo = FSED & b_off == 17'd0 ? 17'd4 : b_off;
 wire [16:0] d_hi = data_end < b_end ? data_end : b_end;
-wire [4:0] n_data = d_hi > b_off ? 5'(d_hi - b_off) : 5'd0;
+wire [4:0] n_data = d_hi > d_lo ? 5'(d_hi - d_lo) : 5'd0;
+wire d_sh = FSED & b_off == 17'd0;
 wire [127:0] dmask;
 genvar g;
 generate
@@ -207,26 +248,37 @@ generate
                                                                               : tail_base[8*g+7:8*g];
   end
   for (g = 0; g < 16; g = g + 1) begin : dm
-    assign dmask[8*g+7:8*g] = {8{n_data > g}};
+    assign dmask[8*g+7:8*g] = {8{d_lo <= b_off + 17'(g) & b_off + 17'(g) < d_hi}};
   end
 endgenerate
 wire [127:0] cipher = in_data & dmask;
-wire [127:0] plain = (in_data ^ (p_dec ? ks : 128'd0)) & dmask;
+// FSED: payload byte j is at packet byte 4 + j, so a beat takes block
+// k's bytes 0..11 and block k-1's bytes 12..15.
+wire [127:0] ks_al = FSED ? {ks[95:0], ks_hold} : ks;
+wire [127:0] plain_u = (in_data ^ (p_dec ? ks_al : 128'd0)) & dmask;
+// The data from bit 0 (FSED's first beat drops its header).
+wire [127:0] plain = d_sh ? plain_u >> 32 : plain_u;
+wire [127:0] cipher_al = d_sh ? cipher >> 32 : cipher;
+// This beat takes a keystream block (FSED: while blocks remain).
+wire ks_need = p_dec & (FSED ? b_off[16:4] < p_blocks : n_data != 5'd0);
 // Record blocks of the wrapped packet (its data starts at offset 16).
 wire wn_load, wn_take;
 wire wn_sv4 = blk_sv == 4'd4;
 wire [15:0] wn_wc = w_wc0;
-wire [16:0] wn_pos = b_off - 17'd16;
+wire [16:0] wn_pos = FSED ? b_off : b_off - 17'd16;
+wire [16:0] wn_base = FSED ? 17'd4 : 17'd0;
 wire [127:0] wn_data = cipher;
 wire [4:0] wn_n = n_data;
 @RECORD_WINDOW@
 wire gh_beat = p_cov & wn_valid;
-wire body_go = in_valid & (n_data == 5'd0 | ((~p_dec | ks_ok) & (~gh_beat | gh$s_ready) & pk$s_ready));
+wire body_go = in_valid & (n_data == 5'd0 | ((~ks_need | ks_ok) & (~gh_beat | gh$s_ready) & pk$s_ready));
 wire body_take = st == WBODY & body_go;
 assign wn_load = hdr_take & hdr_wrap;
 assign wn_take = body_take;
-wire walk_take = (st == HDR & hdr_take) | (st == PASS & in_valid & pk$s_ready) | ((st == DROP | st == TBODY) & in_valid)
-               | body_take;
+// (FSED: a wrapped packet's first beat is walked in WBODY, which gives
+// its data after the header.)
+wire walk_take = (st == HDR & hdr_take & ~(FSED & hdr_wrap)) | (st == PASS & in_valid & pk$s_ready)
+               | ((st == DROP | st == TBODY | st == FBODY | st == SBODY) & in_valid) | body_take;
 
 // The end of a wrapped packet: its findings and its verdict (message mode).
 wire [127:0] tmask = tag_bytes == 5'd16 ? {128{1'b1}} : tag_bytes == 5'd12 ? {32'd0, {96{1'b1}}} : {64'd0, {64{1'b1}}};
@@ -240,6 +292,15 @@ wire trunc_go = pk$s_ready & core_quiet;
 // The tag packet's entry against the rebuilt trailer and the tag.
 wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
 wire tp_auth_fail = ~p_tp_exp | ~p_tp_single | tail[127:0] != trailer | ((tail[255:128] ^ tag_r) & tmask) != 128'd0;
+// FSED: the frame block the context expects (the wire's frame counter),
+// and the FSED-Safety payload from the RX's own counts.
+wire any_sv1 = sv_top == 4'd1 | sv_mid == 4'd1 | sv_bot == 4'd1;
+wire [127:0] fb_exp = frame_block(stream8, kid, config_byte | {7'd0, any_sv1}, sv_top, sv_mid, sv_bot, config_stride,
+                                  window_offset, window_length, bswap32(tail[127:96]));
+wire fb_reserved_ok = tail[47:44] == 4'd0 & tail[63:56] == 8'd0;
+wire [127:0] sf_exp = safety_block(~crc32, mc, tbytes);
+wire [127:0] fb_exp_r = frame_block(stream8, kid, config_byte | {7'd0, any_sv1}, sv_top, sv_mid, sv_bot, config_stride,
+                                    window_offset, window_length, fc);
 
 // Output chunks.
 reg [127:0] ch_data;
@@ -251,11 +312,12 @@ always @(*) begin
   case (st)
     HDR: begin
       ch_data = hdr_wrap ? {96'd0, h_vcx, hout$ecc, w_wc0, hf[7:0]} : {in_data[127:32], hf};
+      // (FSED: w_wc0 is the wire's WC, and the header goes out as received.)
       ch_count = hdr_wrap ? 5'd4 : in_count;
       ch_last = ~hdr_wrap & in_last;
       ch_user = close_now ? {3'd0, f_verdict, 2'b01} : (hdr_raw & message_mode) ? 8'b00000010 : 8'd0;
       ch_valid = (hdr_pass & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle))
-               | (hdr_wrap & (~h_cov | gh$s_ready));
+               | (hdr_wrap & (~h_cov | gh$s_ready) & ~fb_first);
     end
     PASS: begin
       ch_data = in_data;
@@ -285,7 +347,7 @@ always @(*) begin
 end
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused = &{1'b0, FSED, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
+wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
                 paddr[1:0], stream_vcx, w_cfg[7:6], cr0[16:4], cr1[16:4]};
 /* verilator lint_on UNUSEDSIGNAL */
 
@@ -299,10 +361,11 @@ always @(*) begin
   // SEP header and data as received; the output CRC-16 over the data
   // given back.
   c16i$state = {16'd0, st == HDR ? 16'hffff : crc16i};
-  c16i$data = st == HDR ? {32'd0, in_data[127:32]} : in_data;
+  // (The first beat of a packet holds its header: HDR, and FSED's WBODY.)
+  c16i$data = b_off == 17'd0 ? {32'd0, in_data[127:32]} : in_data;
   c16i$count = c16i_n;
   c32$state = st == HDR ? 32'hffffffff : crc32;
-  c32$data = st == HDR ? {32'd0, in_data[127:32]} : in_data;
+  c32$data = st == HDR ? {32'd0, in_data[127:32]} : cipher_al;
   c32$count = st == HDR ? 5'd12 : n_data;
   c16o$state = {16'd0, crc16o};
   c16o$data = plain;
@@ -316,12 +379,13 @@ always @(*) begin
   aes$s_data = mac_a_valid ? mac_a_data : rev16(req_h ? 128'd0 : req_j0 ? j0 : {bswap32(ks_ctr), ks_prefix});
   aes$s_valid = (req_h | req_j0 | ks_left != 13'd0 | mac_a_valid) & aes_open;
   // (Keystream is never taken with CMAC: no path from the body to the core.)
-  aes$m_ready = cap_j0 | cap_h | (body_take & p_dec & n_data != 5'd0 & ~MAC_CMAC) | (mac_busy & ~h_wait);
+  aes$m_ready = cap_j0 | cap_h | (body_take & ks_need & n_data != 5'd0 & ~MAC_CMAC) | (mac_busy & ~h_wait);
   // GHASH: the records the context expects, the trailer, the length block.
   gh$s_last = st == WLEN | st == TLEN | st == ABORT;
   gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(wn_block) : st == WFL ? rev16(wn_tail) : st == TRAIL ? rev16(trailer)
+            : st == RFB ? rev16(fb_exp_r)
             : (st == WLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
-  gh$s_valid = (hv & hdr_wrap & h_cov & pk$s_ready)
+  gh$s_valid = (hv & hdr_wrap & h_cov & pk$s_ready & ~fb_first) | st == RFB
              | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & pk$s_ready)
              | st == WFL | st == TRAIL | st == TLEN | st == ABORT | (st == WLEN);
   gh$y_ready = (st == WTAG & mac_nonce) | (st == TTAG & mac_nonce) | st == ABORTY;
@@ -370,6 +434,7 @@ always @(posedge clock) begin
     verdict_valid <= 1'b0;
   end
   // The walk of every packet.
+  if (body_take & ks_need & n_data != 5'd0) ks_hold <= ks[127:96];
   if (walk_take) begin
     off <= b_end;
     crc_rx <= crc_rx_next;
@@ -392,10 +457,25 @@ always @(posedge clock) begin
         w_long <= h_long & ~h_bad;
         w_chk <= in_frame & h_long & ~hdr_wrap & ~hdr_ctl;
         tail_start <= hdr_ctl ? 17'd4 : 17'd16 + {1'b0, w_wc0} ;
-        data_end <= 17'd16 + {1'b0, w_wc0};
-        if (in_frame & closing) f_fmt <= 1'b1;
-        if ((h_bad & frame_open) | (hdr_ctl & ~tp_ok)) f_fmt <= 1'b1;
+        data_end <= (FSED ? 17'd4 : 17'd16) + {1'b0, w_wc0};
+        if (in_frame & late) f_fmt <= 1'b1;
+        if ((h_bad & frame_open) | (hdr_ctl & ~ctl_ok & ~ctl_quiet)) f_fmt <= 1'b1;
+        // FSED: the first packet after FS must be a valid FSED-Header;
+        // else the frame is released as received (spec §6).
+        if (in_frame & fh_want) begin
+          fh_want <= 1'b0;
+          if (~fh_ok) begin
+            fraw <= 1'b1;
+            f_fmt <= 1'b1;
+          end
+        end
+        // FSED: a wrapped packet's first beat is walked again in WBODY.
+        if (FSED & hdr_wrap) begin
+          off <= 17'd0;
+          crc16i <= 16'hffff;
+        end
       end
+      if (hv & fb_first & ~check) st <= RFB;
       if (close_take) begin
         // The frame's verdict goes out on this FE or FS.
         last_verdict <= f_verdict;
@@ -421,6 +501,8 @@ always @(posedge clock) begin
         kid <= next_frame_key_id;
         kslot <= slot1_hit & ~slot0_hit;
         fc_known <= 1'b0; closing <= 1'b0; tp_seen <= 1'b0; f_fmt <= 1'b0; f_pol <= 1'b0; f_auth <= 1'b0;
+        fh_want <= FSED & (slot0_hit | slot1_hit); fraw <= 1'b0; safety_seen <= 1'b0;
+        tbytes <= 32'd0; crc32 <= 32'hffffffff;
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0; gh_blocks <= 32'd0; seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
       end
@@ -433,12 +515,15 @@ always @(posedge clock) begin
       if (hdr_take & hdr_wrap) begin
         p_cov <= h_cov;
         p_dec <= w_dec;
-        p_crc32 <= w_crc32;
-        p_tag_chk <= w_tag_here & w_cfg[3:2] == config_tag_len;
+        p_crc32 <= ~FSED & w_crc32;
+        p_tag_chk <= ~FSED & w_tag_here & w_cfg[3:2] == config_tag_len;
         p_fmt <= closing;
-        p_pol <= in_data[63:32] != rh_exp[63:32] | (fc_known & w_fc != fc);
-        p_auth <= w_mc != mc;
-        crc32 <= c32$next;
+        // (FSED: no SEP header; the frame block was judged at FEVAL.)
+        p_pol <= ~FSED & (in_data[63:32] != rh_exp[63:32] | (fc_known & w_fc != fc));
+        p_auth <= ~FSED & w_mc != mc;
+        p_blocks <= w_blocks;
+        if (FSED) tbytes <= tbytes + {16'd0, h_wc};
+        else crc32 <= c32$next;
         crc16o <= 16'hffff;
         if (h_cov) begin
           recs <= recs + 32'd1;
@@ -465,13 +550,17 @@ always @(posedge clock) begin
         if (w_dec) begin
           ks_left <= w_blocks;
           ks_ctr <= 32'd1;
-          ks_prefix <= ctr_prefix(w_stream, w_kid, w_fc, w_mc);
+          ks_prefix <= FSED ? ctr_prefix(fb_stream, fb_kid, fc, mc) : ctr_prefix(w_stream, w_kid, w_fc, w_mc);
         end
         st <= WBODY;
       end else if (hdr_take & tp_ok) begin
         p_tp_single <= h_wc == tp_entry;
         p_tp_exp <= tp_exp_now;
         st <= in_last ? TEVAL : tp_exp_now ? TRAIL : TBODY;
+      end else if (hdr_take & fh_ok) begin
+        st <= in_last ? FEVAL : FBODY;
+      end else if (hdr_take & sf_ok) begin
+        st <= in_last ? SEVAL : SBODY;
       end else if (hdr_take & ~in_last) begin
         st <= hdr_pass ? PASS : DROP;
       end
@@ -519,6 +608,49 @@ always @(posedge clock) begin
     end
 @CLOSE_STATES@
     TBODY: if (in_valid & in_last) st <= TEVAL;
+    FBODY: if (in_valid & in_last) st <= FEVAL;
+    SBODY: if (in_valid & in_last) st <= SEVAL;
+    FEVAL: begin
+      // The FSED-Header (spec §6 items 2 and 3): its reserved bytes, then
+      // the frame block against the context's; the frame counter from it.
+      if (w_bad | crc_err != 16'd0) f_fmt <= 1'b1;
+      if (~fb_reserved_ok) begin
+        fraw <= 1'b1;
+        f_fmt <= 1'b1;
+      end else begin
+        if (tail[127:0] != fb_exp) f_pol <= 1'b1;
+        fc <= bswap32(tail[127:96]);
+        fc_known <= 1'b1;
+        fb_stream <= tail[15:8];
+        fb_kid <= tail[23:16];
+        {fb_sv_bot, fb_sv_mid, fb_sv_top} <= tail[43:32];
+        if (~MAC_CMAC) begin
+          req_j0 <= 1'b1;
+          j0 <= tag_j0(stream8, kid, 8'd0, bswap32(tail[127:96]), 32'd0);
+          j0_wait <= 1'b1;
+          j0_ok <= 1'b0;
+        end
+      end
+      st <= HDR;
+    end
+    SEVAL: begin
+      // The FSED-Safety: reserved bytes, then CRC-32, count and bytes
+      // against the RX's own (where the context has crc32 on).
+      if (w_bad | crc_err != 16'd0) f_fmt <= 1'b1;
+      if (tail[31:8] != 24'd0) f_fmt <= 1'b1;
+      else begin
+        safety_seen <= 1'b1;
+        closing <= 1'b1;
+        if (config_crc32 & tail[127:0] != sf_exp) f_fmt <= 1'b1;
+        if (~config_crc32) f_pol <= 1'b1;
+      end
+      st <= HDR;
+    end
+    RFB: if (gh$s_ready) begin
+      gh_open <= 1'b1;
+      gh_blocks <= gh_blocks + 32'd1;
+      st <= HDR;
+    end
     TEVAL: begin
       // The tag packet (spec §6 items 2 and 5).
       if (w_bad | crc_err != 16'd0) f_fmt <= 1'b1;

@@ -320,6 +320,7 @@ wire [15:0] wn_wc = h_wc;
 wire [16:0] wn_pos = {1'b0, p_rh[31:16]} - rem;
 wire [127:0] wn_data = out_data;
 wire [4:0] wn_n = pay_n;
+wire [16:0] wn_base = 17'd0;
 @RECORD_WINDOW@
 wire gh_beat = p_cov & wn_valid;
 // After the body: the flush block of a window, CRC-32, the message tag, CRC-16.

@@ -65,9 +65,6 @@ pub fn rtl_stream(ctx: &Context, side: Side) -> Result<&StreamContext, String> {
             side.name().to_uppercase()
         ))
     };
-    if ctx.protocol != Protocol::Sep && side == Side::Rx {
-        return why("FSED");
-    }
     if ctx.streams.len() != 1 {
         return why(&format!("{} streams (it holds one)", ctx.streams.len()));
     }

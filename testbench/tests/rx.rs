@@ -7,12 +7,12 @@
 mod common;
 
 use common::{
-    assert_same, cmac_contexts, context, frames, fs_packet, mode_contexts, same_in_icarus,
-    spec_examples,
+    assert_same, cmac_contexts, context, example_archs, frames, fs_packet, fsed_contexts,
+    mode_contexts, same_in_icarus, spec_examples,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
-use csi2sec_sim::context::Context;
+use csi2sec_sim::context::{Context, TagMode};
 use csi2sec_sim::crc::CRC16;
 use csi2sec_sim::rx::Verdict;
 use csi2sec_testbench::drive::Stalls;
@@ -161,9 +161,21 @@ fn round_trip_four_ways() {
 fn spec_examples_the_rtl_applies() {
     // The example's wire through the RTL RX, against the model's RX.
     for e in spec_examples(Side::Rx) {
-        for arch in [Arch::Iterative, Arch::Pipelined] {
+        for &arch in example_archs(&e) {
             check(&e.name, &e.ctx, &e.output, arch, Stalls::None);
         }
+    }
+}
+
+/// The FSED examples on the pipelined core (`make regress`).
+#[test]
+#[ignore]
+fn fsed_spec_examples_on_the_pipelined_core() {
+    for e in spec_examples(Side::Rx)
+        .iter()
+        .filter(|e| e.name.starts_with("fsed"))
+    {
+        check(&e.name, &e.ctx, &e.output, Arch::Pipelined, Stalls::None);
     }
 }
 
@@ -183,12 +195,22 @@ fn message_mode_crc32_tag_lengths_and_windows() {
     }
 }
 
-#[test]
-fn cmac_contexts_round_trip_and_catch_a_changed_byte() {
-    let input = frames(40, 5, 2, 4);
-    for (name, mode, ctx) in cmac_contexts() {
-        let wire = protect(&ctx, &input);
-        let run = check(&name, &ctx, &wire, Arch::Iterative, Stalls::Both);
+/// `ctx` (one stream) protects `input`; the RTL RX gives it back with
+/// every verdict ok or unprotected, stalled each of `ways`; then payload
+/// byte 30 of the first line (covered in every context of these tests;
+/// after a SEP header of `sep` bytes) changed, the CRC-16 repaired, gives
+/// `auth_fail`, or `format_error` with CRC-32 on (the FuSa check comes
+/// first in spec §6's order), on the frame or (message mode) the packet.
+fn round_trip_then_change_a_byte(
+    name: &str,
+    ctx: &Context,
+    input: &[u8],
+    ways: &[Stalls],
+    sep: usize,
+) {
+    let wire = protect(ctx, input);
+    for &stalls in ways {
+        let run = check(name, ctx, &wire, Arch::Iterative, stalls);
         assert_eq!(
             run.output, input,
             "{name}: the RX gives back the TX's input"
@@ -200,31 +222,54 @@ fn cmac_contexts_round_trip_and_catch_a_changed_byte() {
                 .all(|v| matches!(v, Verdict::Ok | Verdict::Unprotected)),
             "{name}: verdicts {f:?} {p:?}"
         );
-        // Payload byte 30 of the first line (covered in every context
-        // here) changed, the CRC-16 repaired.
-        let mut bad = wire.clone();
-        let r = long_packet(&bad, 1);
-        bad[r.start + 12 + 30] ^= 0x08;
-        repair_crc(&mut bad, r);
-        let run = check(
-            &format!("{name}, a byte changed"),
-            &ctx,
-            &bad,
-            Arch::Iterative,
-            Stalls::None,
-        );
-        let (f, p) = run.verdicts();
-        // With CRC-32 on, the FuSa check sees it first (spec §6's order).
-        let want = if ctx.streams[0].crc32 {
-            Verdict::FormatError
+    }
+    let mut bad = wire.clone();
+    let r = long_packet(&bad, 1);
+    bad[r.start + sep + 30] ^= 0x08;
+    repair_crc(&mut bad, r);
+    let run = check(
+        &format!("{name}, a byte changed"),
+        ctx,
+        &bad,
+        Arch::Iterative,
+        Stalls::None,
+    );
+    let (f, p) = run.verdicts();
+    let want = if ctx.streams[0].crc32 {
+        Verdict::FormatError
+    } else {
+        Verdict::AuthFail
+    };
+    let caught = if ctx.streams[0].tag_mode == TagMode::Message {
+        p
+    } else {
+        f
+    };
+    assert!(
+        caught.contains(&want),
+        "{name}: a changed covered byte gives {want:?}, not {caught:?}"
+    );
+}
+
+#[test]
+fn cmac_contexts_round_trip_and_catch_a_changed_byte() {
+    let input = frames(40, 5, 2, 4);
+    for (name, _, ctx) in cmac_contexts() {
+        round_trip_then_change_a_byte(&name, &ctx, &input, &[Stalls::Both], 12);
+    }
+}
+
+#[test]
+fn fsed_contexts_round_trip_and_catch_a_changed_byte() {
+    // FSED: no SEP header; the first context four ways.
+    let input = frames(40, 5, 2, 8);
+    for (k, (name, ctx)) in fsed_contexts().into_iter().enumerate() {
+        let ways: &[Stalls] = if k == 0 {
+            &Stalls::ALL
         } else {
-            Verdict::AuthFail
+            &[Stalls::Both]
         };
-        let caught = if mode == "frame" { f } else { p };
-        assert!(
-            caught.contains(&want),
-            "{name}: a changed covered byte gives {want:?}, not {caught:?}"
-        );
+        round_trip_then_change_a_byte(&name, &ctx, &input, ways, 0);
     }
 }
 

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{
-    assert_same, cmac_contexts, context, frames, fs_packet, fsed_contexts, mode_contexts,
-    same_in_icarus, spec_examples,
+    assert_same, cmac_contexts, context, example_archs, frames, fs_packet, fsed_contexts,
+    mode_contexts, same_in_icarus, spec_examples,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
@@ -111,7 +111,7 @@ fn check(
 #[test]
 fn spec_examples_the_rtl_applies() {
     for e in spec_examples(Side::Tx) {
-        for arch in [Arch::Iterative, Arch::Pipelined] {
+        for &arch in example_archs(&e) {
             check(
                 &e.name,
                 &e.ctx,
@@ -121,6 +121,25 @@ fn spec_examples_the_rtl_applies() {
                 Some(&e.output),
             );
         }
+    }
+}
+
+/// The FSED examples on the pipelined core (`make regress`).
+#[test]
+#[ignore]
+fn fsed_spec_examples_on_the_pipelined_core() {
+    for e in spec_examples(Side::Tx)
+        .iter()
+        .filter(|e| e.name.starts_with("fsed"))
+    {
+        check(
+            &e.name,
+            &e.ctx,
+            &e.input,
+            Arch::Pipelined,
+            Stalls::None,
+            Some(&e.output),
+        );
     }
 }
 
