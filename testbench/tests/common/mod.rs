@@ -243,7 +243,7 @@ pub fn fsed_contexts() -> Vec<(String, Context)> {
     [
         (Suite::Gmac128, [2, 1, 2], true, 16, (0, 0)),
         (Suite::Gmac128, [3, 4, 5], false, 8, (5, 37)),
-        (Suite::Cmac256, [2, 3, 4], true, 12, (16, 1000)),
+        (Suite::Cmac128, [2, 3, 4], true, 12, (16, 1000)),
     ]
     .into_iter()
     .map(|(suite, sv, crc, t, window)| {
