@@ -235,8 +235,8 @@ pub fn same_in_icarus(
 
 /// FSED contexts (frame tags only) for the TX and RX tests: GMAC-128 with SV-1
 /// and the FSED-Safety packet, SV-3/4/5 with a window and no CRC-32,
-/// CMAC-256 with a 12-byte tag (the configurations the FSED examples
-/// build). Each with its name.
+/// CMAC-128 with a 12-byte tag. (Built from [`context`], whose key is
+/// 16 bytes: a 256-bit suite here would be an invalid context.) Each with its name.
 pub fn fsed_contexts() -> Vec<(String, Context)> {
     use csi2sec_sim::context::Protocol;
     use csi2sec_sim::crypto::Suite;
