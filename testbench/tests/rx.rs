@@ -8,7 +8,7 @@ mod common;
 
 use common::{
     assert_same, cmac_contexts, context, example_archs, frames, fs_packet, fsed_contexts,
-    mode_contexts, same_in_icarus, spec_examples,
+    fsed_input, mode_contexts, same_in_icarus, spec_examples,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
@@ -261,14 +261,9 @@ fn cmac_contexts_round_trip_and_catch_a_changed_byte() {
 
 #[test]
 fn fsed_contexts_round_trip_and_catch_a_changed_byte() {
-    // FSED: no SEP header; the first context four ways.
-    let input = frames(40, 5, 2, 8);
-    for (k, (name, ctx)) in fsed_contexts().into_iter().enumerate() {
-        let ways: &[Stalls] = if k == 0 {
-            &Stalls::ALL
-        } else {
-            &[Stalls::Both]
-        };
+    // FSED: no SEP header before the payload.
+    let input = fsed_input();
+    for (name, ctx, ways) in fsed_contexts() {
         round_trip_then_change_a_byte(&name, &ctx, &input, ways, 0);
     }
 }

@@ -7,7 +7,7 @@ mod common;
 
 use common::{
     assert_same, cmac_contexts, context, example_archs, frames, fs_packet, fsed_contexts,
-    mode_contexts, same_in_icarus, spec_examples,
+    fsed_input, mode_contexts, same_in_icarus, spec_examples,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
@@ -170,14 +170,8 @@ fn cmac_contexts_on_the_iterative_core() {
 
 #[test]
 fn fsed_contexts_match_the_model() {
-    let input = frames(40, 5, 2, 8);
-    for (k, (name, ctx)) in fsed_contexts().into_iter().enumerate() {
-        // The first four ways; the others with both kinds of stall.
-        let ways: &[Stalls] = if k == 0 {
-            &Stalls::ALL
-        } else {
-            &[Stalls::Both]
-        };
+    let input = fsed_input();
+    for (name, ctx, ways) in fsed_contexts() {
         for &stalls in ways {
             check(&name, &ctx, &input, Arch::Iterative, stalls, None);
         }

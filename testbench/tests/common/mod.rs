@@ -6,6 +6,7 @@
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
+use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::link::rtl_stream;
 use std::path::PathBuf;
 
@@ -233,11 +234,13 @@ pub fn same_in_icarus(
     }
 }
 
-/// FSED contexts (frame tags only) for the TX and RX tests: GMAC-128 with SV-1
-/// and the FSED-Safety packet, SV-3/4/5 with a window and no CRC-32,
-/// CMAC-128 with a 12-byte tag. (Built from [`context`], whose key is
-/// 16 bytes: a 256-bit suite here would be an invalid context.) Each with its name.
-pub fn fsed_contexts() -> Vec<(String, Context)> {
+/// FSED contexts (frame tags only) for the TX and RX tests, on
+/// [`fsed_input`]: GMAC-128 with SV-1 and the FSED-Safety packet, SV-3/4/5
+/// with a window and no CRC-32, CMAC-128 with a 12-byte tag. (Built from
+/// [`context`], whose key is 16 bytes: a 256-bit suite here would be an
+/// invalid context.) Each with its name and the stall patterns to run:
+/// the first four ways, the others with both kinds of stall.
+pub fn fsed_contexts() -> Vec<(String, Context, &'static [Stalls])> {
     use csi2sec_sim::context::Protocol;
     use csi2sec_sim::crypto::Suite;
     [
@@ -246,15 +249,27 @@ pub fn fsed_contexts() -> Vec<(String, Context)> {
         (Suite::Cmac128, [2, 3, 4], true, 12, (16, 1000)),
     ]
     .into_iter()
-    .map(|(suite, sv, crc, t, window)| {
+    .enumerate()
+    .map(|(k, (suite, sv, crc, t, window))| {
         let mut ctx = context("frame", sv, crc, t);
         ctx.protocol = Protocol::Fsed;
         ctx.streams[0].suite = suite;
         ctx.streams[0].window = window;
+        let ways: &'static [Stalls] = if k == 0 {
+            &Stalls::ALL
+        } else {
+            &[Stalls::Both]
+        };
         (
             format!("FSED {suite:?} {sv:?} crc32={crc} T={t} window={window:?}"),
             ctx,
+            ways,
         )
     })
     .collect()
+}
+
+/// The stream the FSED contexts protect: 2 frames of 40×5 RAW10.
+pub fn fsed_input() -> Vec<u8> {
+    frames(40, 5, 2, 8)
 }
