@@ -295,12 +295,12 @@ wire tp_auth_fail = ~p_tp_exp | ~p_tp_single | tail[127:0] != trailer | ((tail[2
 // FSED: the frame block the context expects (the wire's frame counter),
 // and the FSED-Safety payload from the RX's own counts.
 wire any_sv1 = sv_top == 4'd1 | sv_mid == 4'd1 | sv_bot == 4'd1;
-wire [127:0] fb_exp = frame_block(stream8, kid, config_byte | {7'd0, any_sv1}, sv_top, sv_mid, sv_bot, config_stride,
-                                  window_offset, window_length, bswap32(tail[127:96]));
 wire fb_reserved_ok = tail[47:44] == 4'd0 & tail[63:56] == 8'd0;
 wire [127:0] sf_exp = safety_block(~crc32, mc, tbytes);
-wire [127:0] fb_exp_r = frame_block(stream8, kid, config_byte | {7'd0, any_sv1}, sv_top, sv_mid, sv_bot, config_stride,
-                                    window_offset, window_length, fc);
+// (With the frame's counter: the wire's, once the FSED-Header is in; at
+// FEVAL the counter bytes are not compared.)
+wire [127:0] fb_exp = frame_block(stream8, kid, config_byte | {7'd0, any_sv1}, sv_top, sv_mid, sv_bot, config_stride,
+                                  window_offset, window_length, fc);
 
 // Output chunks.
 reg [127:0] ch_data;
@@ -383,7 +383,7 @@ always @(*) begin
   // GHASH: the records the context expects, the trailer, the length block.
   gh$s_last = st == WLEN | st == TLEN | st == ABORT;
   gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(wn_block) : st == WFL ? rev16(wn_tail) : st == TRAIL ? rev16(trailer)
-            : st == RFB ? rev16(fb_exp_r)
+            : st == RFB ? rev16(fb_exp)
             : (st == WLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
   gh$s_valid = (hv & hdr_wrap & h_cov & pk$s_ready & ~fb_first) | st == RFB
              | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & pk$s_ready)
@@ -618,7 +618,7 @@ always @(posedge clock) begin
         fraw <= 1'b1;
         f_fmt <= 1'b1;
       end else begin
-        if (tail[127:0] != fb_exp) f_pol <= 1'b1;
+        if (tail[95:0] != fb_exp[95:0]) f_pol <= 1'b1;
         fc <= bswap32(tail[127:96]);
         fc_known <= 1'b1;
         fb_stream <= tail[15:8];
