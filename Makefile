@@ -92,7 +92,7 @@ kat-rtl: build tools
 
 ## regress: the known-answer files through the RTL with every S-box form
 ## (make test runs rom only), and the tests make test leaves out (every
-## FSED TX and RX configuration linted and compiled, the FSED spec
+## FSED TX and RX configuration linted and compiled, the spec
 ## examples on the pipelined core, the vector files through the
 ## pipelined engines).
 regress: build tools

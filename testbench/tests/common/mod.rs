@@ -70,19 +70,6 @@ pub fn spec_examples(side: Side) -> Vec<Example> {
     out
 }
 
-/// The AES cores a spec example runs on in `make test`: both for SEP;
-/// FSED on the iterative one (its control is SEP's with `FSED` set; the
-/// pipelined runs are in `make regress`, which keeps `make test`'s
-/// Verilator builds down).
-pub fn example_archs(e: &Example) -> &'static [csi2sec_hdl::config::Arch] {
-    use csi2sec_hdl::config::Arch;
-    if e.ctx.protocol == csi2sec_sim::context::Protocol::Fsed {
-        &[Arch::Iterative]
-    } else {
-        &[Arch::Iterative, Arch::Pipelined]
-    }
-}
-
 /// `n` frames of `width`×`height` RAW10 on stream 0, one embedded line
 /// above and below.
 pub fn frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<u8> {
