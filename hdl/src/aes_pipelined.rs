@@ -5,33 +5,46 @@
 //! register is the stage register, so the `bram` form costs no extra
 //! cycle), then ShiftRows/MixColumns/AddRoundKey in logic. With
 //! `stages_per_round = 2` a second register follows the round function,
-//! halving the logic between registers. The last round's result goes into
-//! the output register.
+//! halving the logic between registers. The last round's result is written
+//! into the output queue.
 //!
 //! With `bram` S-boxes the lookup has an output register of its own (the
 //! block RAM's clock-to-output is slow: ECP5 DP16KD), so the S-box takes
 //! two cycles. Latency = Nr·(S-box registers) + (stages − 1)·(Nr − 1) + 1:
 //!
-//! | stages per round | S-box | latency (cycles) | AES-128 | AES-256 |
-//! |---|---|---|---|---|
-//! | 1 | rom, logic | Nr + 1   | 11 | 15 |
-//! | 2 | rom, logic | 2·Nr     | 20 | 28 |
-//! | 1 | bram       | 2·Nr + 1 | 21 | 29 |
-//! | 2 | bram       | 3·Nr     | 30 | 42 |
+//! | stages per round | S-box | latency (cycles) | AES-128 | AES-256 | queue |
+//! |---|---|---|---|---|---|
+//! | 1 | rom, logic | Nr + 1   | 11 | 15 | 16 |
+//! | 2 | rom, logic | 2·Nr     | 20 | 28 | 32 |
+//! | 1 | bram       | 2·Nr + 1 | 21 | 29 | 32 |
+//! | 2 | bram       | 3·Nr     | 30 | 42 | 32, 64 |
 //!
-//! Flow control is a global advance: every stage moves when the output
-//! register is empty or taken (`adv = !m_valid | m_ready`), so `s_ready`
-//! follows `m_ready` in the same cycle; bubbles travel as cleared valid
-//! bits. The round keys are held in registers (all are read every cycle).
+//! Flow control: the pipeline never stalls. Every stage moves on every
+//! edge (the S-box registers and block RAMs have no clock enable), and
+//! bubbles travel as cleared valid bits. The blocks leave the last round
+//! into an output queue of Q entries (the power of two ≥ latency + 2,
+//! the last column above; distributed RAM on FPGAs), and `s_ready` is a
+//! credit check: a block is taken while fewer than Q blocks are inside the
+//! pipeline and the queue together. So `s_ready` does not depend on
+//! `m_ready`, no signal fans out from the sink to the pipeline, and a sink
+//! that is always ready sees one block per cycle. The round keys are held
+//! in registers (all are read every cycle).
 //!
-//! Keys: as the iterative core (21 cycles AES-128, 28 AES-256), but a key
-//! is taken only when no block is inside the pipeline (the output register
-//! may still hold one). `flush` drops every block inside the pipeline and
-//! in the output register in one cycle (a user that runs ahead, such as a
-//! counter-mode keystream, discards what it no longer needs). `zeroize`
-//! also clears every state register within two cycles (the block-RAM
-//! S-box has two registers), and the round keys in Nr + 1 cycles
-//! (`key_ready` returns when done).
+//! Keys: as the iterative core (21 cycles AES-128, 28 AES-256; the round
+//! keys reach their registers through a register, one cycle after the
+//! expansion writes them, before any round reads them), but a key
+//! is taken only when no block is inside the pipeline (the queue may still
+//! hold some, computed under the old key). `flush` drops every block in
+//! the pipeline and the queue in one cycle (a user that runs ahead, such
+//! as a counter-mode keystream, discards what it no longer needs).
+//! `zeroize` starts a sweep of Z cycles (the `sweep_cycles` figure): the
+//! key expansion overwrites the round keys with zeros (Nr + 1 cycles),
+//! zeros enter the pipeline instead of blocks, so every stage register
+//! is overwritten by values computed from a zero block under zero keys,
+//! and the queue's entries are overwritten with zeros, one per cycle.
+//! Z = max(Q, Nr + 2 + latency); `key_ready` returns when it is done.
+//! No clear signal fans out to the stages: the only zeroize mux is at the
+//! pipeline's input.
 
 use crate::key_expansion::KeyExpansion;
 use crate::round_function::RoundFunction;
@@ -44,21 +57,23 @@ pub struct AesPipelined {
     pub clock: Signal<In, Clock>,
     /// Clear keys and state (see the module documentation for the cycles).
     pub zeroize: Signal<In, Bit>,
-    /// Drop every block in flight and the output (keys kept).
+    /// Drop every block in the pipeline and the output queue (keys kept).
     pub flush: Signal<In, Bit>,
     /// Cipher key, byte 0 in `key[255:248]`; AES-128 uses `key[255:128]`.
     pub key: Signal<In, Bits<256>>,
     pub key_valid: Signal<In, Bit>,
-    /// High when a key can be taken (pipeline empty, no expansion running).
+    /// High when a key can be taken (pipeline empty, no expansion or
+    /// zeroize sweep running).
     pub key_ready: Signal<Out, Bit>,
     /// The round keys of the last key are loaded.
     pub key_loaded: Signal<Out, Bit>,
     /// Plaintext block, byte 0 in `s_data[127:120]`.
     pub s_data: Signal<In, Bits<128>>,
     pub s_valid: Signal<In, Bit>,
-    /// Depends on `m_ready` in the same cycle (global advance).
+    /// Credit left (fewer than Q blocks inside); independent of `m_ready`.
     pub s_ready: Signal<Out, Bit>,
-    /// Ciphertext block, held until `m_ready`.
+    /// Ciphertext block at the head of the output queue, held until
+    /// `m_ready`.
     pub m_data: Signal<Out, Bits<128>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
@@ -67,13 +82,20 @@ pub struct AesPipelined {
     rf: Vec<RoundFunction>,
     _stages: usize,
     _rk: Vec<u128>,
+    /// The expansion's write, one cycle late (address, round key).
+    _rkw: Option<(usize, u128)>,
     /// Valid bit of each stage register: S-box registers, then (two stages
     /// per round) the round registers.
     _v: Vec<bool>,
     _mid: Vec<u128>,
-    _out: u128,
-    _out_valid: bool,
-    _zero_d: bool,
+    /// The output queue, its write and read pointers (one bit wider than
+    /// the address), the credits used, and the zeroize sweep's count.
+    _q: Vec<u128>,
+    _wp: usize,
+    _rp: usize,
+    _cnt: usize,
+    _zc: usize,
+    _sweep: usize,
 }
 
 impl AesPipelined {
@@ -116,11 +138,15 @@ impl AesPipelined {
             rf: (0..nr).map(|_| RoundFunction::default()).collect(),
             _stages: stages_per_round,
             _rk: vec![0; nr + 1],
+            _rkw: None,
             _v: vec![false; nr * Self::sbox_latency(form) + (stages_per_round - 1) * (nr - 1)],
             _mid: vec![0; (stages_per_round - 1) * (nr - 1)],
-            _out: 0,
-            _out_valid: false,
-            _zero_d: false,
+            _q: vec![0; Self::queue_depth(key_bits, form, stages_per_round)],
+            _wp: 0,
+            _rp: 0,
+            _cnt: 0,
+            _zc: 0,
+            _sweep: Self::sweep_cycles(key_bits, form, stages_per_round),
         }
     }
 
@@ -138,84 +164,104 @@ impl AesPipelined {
         let nr = key_bits / 32 + 6;
         nr * Self::sbox_latency(form) + (stages_per_round - 1) * (nr - 1) + 1
     }
+
+    /// Cycles of the zeroize sweep: the queue's entries, and zeros fed
+    /// through the pipeline until every stage holds only values computed
+    /// after the round keys were cleared (Nr + 2 cycles, then the latency).
+    pub fn sweep_cycles(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
+        let nr = key_bits / 32 + 6;
+        Self::queue_depth(key_bits, form, stages_per_round)
+            .max(nr + 2 + Self::latency(key_bits, form, stages_per_round))
+    }
+
+    /// Entries of the output queue (= the credits): the power of two at
+    /// or above latency + 2, so that a sink that is always ready never
+    /// runs the credits out.
+    pub fn queue_depth(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
+        (Self::latency(key_bits, form, stages_per_round) + 2).next_power_of_two()
+    }
 }
 
 impl Logic for AesPipelined {
     fn update(&mut self) {
         let nr = self.nr();
         let two = self._stages == 2;
-        let adv = !self._out_valid || self.m_ready.val();
+        let depth = self._q.len();
         let empty = !self._v.iter().any(|&v| v);
         let kidle = !self.kexp.busy.val();
         let (zero, flush) = (self.zeroize.val(), self.flush.val());
-        // The S-box registers are wiped for two cycles (two registers in
-        // the block-RAM form).
-        let wipe = zero | self._zero_d;
+        let sweeping = self._zc != 0;
         self.kexp.clock.next = self.clock.val();
         self.kexp.key.next = self.key.val();
         self.kexp.clear.next = zero;
-        self.kexp.load.next = self.key_valid.val() & empty & kidle & !zero;
-        self.key_ready.next = empty & kidle & !zero;
+        let kr = empty & kidle & !zero & !sweeping;
+        self.kexp.load.next = self.key_valid.val() & kr;
+        self.key_ready.next = kr;
         self.key_loaded.next = self.kexp.valid.val();
-        let s_ready = adv & self.kexp.valid.val() & !self.key_valid.val() & !zero & !flush;
+        let s_ready =
+            self._cnt < depth && self.kexp.valid.val() && !self.key_valid.val() && !zero && !flush;
         self.s_ready.next = s_ready;
-        self.m_data.next = crate::bits::from_u128(self._out);
-        self.m_valid.next = self._out_valid;
+        let m_valid = self._wp != self._rp;
+        self.m_data.next = crate::bits::from_u128(self._q[self._rp % depth]);
+        self.m_valid.next = m_valid;
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
         for r in 0..nr {
-            let x = if wipe {
-                0
-            } else if r == 0 {
-                self.s_data.val().to_u128() ^ self._rk[0]
+            let x = if r == 0 {
+                if sweeping {
+                    0
+                } else {
+                    self.s_data.val().to_u128() ^ self._rk[0]
+                }
             } else if two {
                 self._mid[r - 1]
             } else {
                 self.rf[r - 1].y.val().to_u128()
             };
             self.sub[r].clock.next = self.clock.val();
-            self.sub[r].en.next = adv | wipe;
+            self.sub[r].en.next = true;
             self.sub[r].x.next = crate::bits::from_u128(x);
             self.rf[r].s.next = self.sub[r].y.val();
             self.rf[r].rk.next = rk(r + 1);
             self.rf[r].last.next = r == nr - 1;
         }
         if self.clock.pos_edge() {
-            self._zero_d = zero;
-            if self.kexp.we.val() {
-                let w = self.kexp.waddr.val().index();
+            if let Some((w, d)) = self._rkw {
                 if w <= nr {
-                    self._rk[w] = self.kexp.wdata.val().to_u128();
+                    self._rk[w] = d;
                 }
             }
-            if adv {
-                // Valid bits: S-box stage r follows the stage before it.
-                let take = self.s_valid.val() & s_ready;
-                let old = self._v.clone();
-                let mut prev = take;
-                let mut k = 0;
-                for r in 0..nr {
-                    for _ in 0..self.sub[r].latency() {
-                        self._v[k] = prev;
-                        prev = old[k];
-                        k += 1;
-                    }
-                    if two && r < nr - 1 {
-                        self._v[k] = prev;
-                        self._mid[r] = self.rf[r].y.val().to_u128();
-                        prev = old[k];
-                        k += 1;
-                    }
+            self._rkw = self.kexp.we.val().then(|| {
+                (
+                    self.kexp.waddr.val().index(),
+                    self.kexp.wdata.val().to_u128(),
+                )
+            });
+            // Valid bits: each stage takes the one before it.
+            let take = self.s_valid.val() & s_ready;
+            let pop = m_valid & self.m_ready.val();
+            let push = *self._v.last().unwrap();
+            self._v.rotate_right(1);
+            self._v[0] = take;
+            if two {
+                for r in 1..nr {
+                    self._mid[r - 1] = self.rf[r - 1].y.val().to_u128();
                 }
-                self._out = self.rf[nr - 1].y.val().to_u128();
-                self._out_valid = prev;
             }
+            if sweeping {
+                self._q[(self._zc - 1) % depth] = 0;
+                self._zc -= 1;
+            } else if push {
+                self._q[self._wp % depth] = self.rf[nr - 1].y.val().to_u128();
+            }
+            self._wp = (self._wp + usize::from(push)) % (2 * depth);
+            self._rp = (self._rp + usize::from(pop)) % (2 * depth);
+            self._cnt = self._cnt + usize::from(take) - usize::from(pop);
             if zero | flush {
                 self._v.iter_mut().for_each(|v| *v = false);
-                self._out_valid = false;
+                (self._wp, self._rp, self._cnt) = (0, 0, 0);
             }
-            if wipe {
-                self._mid.iter_mut().for_each(|m| *m = 0);
-                self._out = 0;
+            if zero {
+                self._zc = self._sweep;
             }
         }
     }
@@ -248,6 +294,8 @@ impl Logic for AesPipelined {
         let nr = self.nr();
         let two = self._stages == 2;
         let nv = self._v.len();
+        let depth = self._q.len();
+        let a = depth.trailing_zeros() as usize;
         let mut v = String::new();
         for i in 0..=nr {
             v += &format!("reg [127:0] rk{i};\n");
@@ -258,66 +306,84 @@ impl Logic for AesPipelined {
                 v += &format!("reg [127:0] mid{r};\n");
             }
         }
-        v += "reg [127:0] out_data;\nreg out_valid;\n";
-        // Power-up state (FPGA flip-flops take it from the bitstream).
+        // The output queue: pointers one bit wider than the address; `cnt`
+        // counts the blocks inside (pipeline and queue), `zc` the cycles
+        // the zeroize sweep has still to run.
         v += &format!(
-            "initial begin\n  v = {nv}'d0;\n  out_valid = 1'b0;\n  out_data = 128'd0;\nend\n"
+            "reg [127:0] q [0:{dm}];\nreg [{a}:0] wp, rp, cnt, zc;\n",
+            dm = depth - 1
         );
-        v += "wire adv = ~out_valid | m_ready;\nwire empty = ~|v;\nwire kidle = ~kexp$busy;\n";
-        // S-box registers are wiped for two cycles (two in the block-RAM form).
-        v += "reg zero_d;\ninitial zero_d = 1'b0;\nalways @(posedge clock) zero_d <= zeroize;\nwire wipe = zeroize | zero_d;\n";
+        // Power-up state (FPGA flip-flops and distributed RAM take it from
+        // the bitstream).
+        v += &format!(
+            "integer i;\ninitial begin\n  v = {nv}'d0;\n  wp = {w}'d0;\n  rp = {w}'d0;\n  cnt = {w}'d0;\n  zc = {w}'d0;\n  \
+             for (i = 0; i < {depth}; i = i + 1) q[i] = 128'd0;\nend\n",
+            w = a + 1
+        );
+        v += "wire empty = ~|v;\nwire kidle = ~kexp$busy;\nwire sweeping = |zc;\n";
+        v += &format!("wire push = v[{}];\n", nv - 1);
+        v += "wire pop = m_valid & m_ready;\nwire take = s_valid & s_ready;\n";
+        v += "wire kr = empty & kidle & ~zeroize & ~sweeping;\n";
         v += "always @(*) begin\n";
         v += "  kexp$clock = clock;\n  kexp$key = key;\n  kexp$clear = zeroize;\n";
-        v += "  kexp$load = key_valid & empty & kidle & ~zeroize;\n";
-        v += "  key_ready = empty & kidle & ~zeroize;\n  key_loaded = kexp$valid;\n";
-        v += "  s_ready = adv & kexp$valid & ~key_valid & ~zeroize & ~flush;\n";
-        v += "  m_data = out_data;\n  m_valid = out_valid;\n";
+        v += "  kexp$load = key_valid & kr;\n";
+        v += "  key_ready = kr;\n  key_loaded = kexp$valid;\n";
+        v += &format!("  s_ready = ~cnt[{a}] & kexp$valid & ~key_valid & ~zeroize & ~flush;\n");
+        v += &format!("  m_data = q[rp[{}:0]];\n  m_valid = wp != rp;\n", a - 1);
         for r in 0..nr {
             let x = if r == 0 {
-                "s_data ^ rk0".to_string()
+                "sweeping ? 128'd0 : s_data ^ rk0".to_string()
             } else if two {
                 format!("mid{r}")
             } else {
                 format!("rf${}$y", r - 1)
             };
             v += &format!(
-                "  sub${r}$clock = clock;\n  sub${r}$en = adv | wipe;\n  sub${r}$x = wipe ? 128'd0 : {x};\n  \
+                "  sub${r}$clock = clock;\n  sub${r}$en = 1'b1;\n  sub${r}$x = {x};\n  \
                  rf${r}$s = sub${r}$y;\n  rf${r}$rk = rk{};\n  rf${r}$last = 1'b{};\n",
                 r + 1,
                 u8::from(r == nr - 1)
             );
         }
         v += "end\n";
-        // Round-key registers, written by the expansion.
-        v += "always @(posedge clock) begin\n  if (kexp$we) case (kexp$waddr)\n";
+        // Round-key registers, written by the expansion through a register
+        // (the write bus reaches every round across the device).
+        v += "reg rkw_we;\nreg [3:0] rkw_addr;\nreg [127:0] rkw_data;\n\
+              initial begin\n  rkw_we = 1'b0;\n  rkw_addr = 4'd0;\n  rkw_data = 128'd0;\nend\n\
+              always @(posedge clock) begin\n  rkw_we <= kexp$we;\n  rkw_addr <= kexp$waddr;\n  \
+              rkw_data <= kexp$wdata;\n  if (rkw_we) case (rkw_addr)\n";
         for i in 0..=nr {
-            v += &format!("    4'd{i}: rk{i} <= kexp$wdata;\n");
+            v += &format!("    4'd{i}: rk{i} <= rkw_data;\n");
         }
         v += "    default: ;\n  endcase\nend\n";
-        // Valid bits and round registers; the valid chain is
-        // {out_valid, v[nv-1], ..., v[0]} with s_valid & s_ready entering at v[0].
-        v += "always @(posedge clock) begin\n  if (adv) begin\n";
-        v += &format!("    v <= {{v[{}:0], s_valid & s_ready}};\n", nv - 2);
+        // The queue's one write port: the last round's block, or a zero
+        // while sweeping (no block is in flight then).
+        v += &format!(
+            "wire [{am}:0] qa = sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\n\
+             always @(posedge clock) if (push | sweeping) q[qa] <= rf${l}$y & {{128{{~sweeping}}}};\n",
+            am = a - 1,
+            l = nr - 1
+        );
+        // Valid bits (s_valid & s_ready enters at v[0]), round registers,
+        // pointers and credits.
+        v += "always @(posedge clock) begin\n";
+        v += &format!("  v <= {{v[{}:0], take}};\n", nv - 2);
         if two {
             for r in 1..nr {
-                v += &format!("    mid{r} <= rf${}$y;\n", r - 1);
+                v += &format!("  mid{r} <= rf${}$y;\n", r - 1);
             }
         }
         v += &format!(
-            "    out_data <= rf${}$y;\n    out_valid <= v[{}];\n  end\n",
-            nr - 1,
-            nv - 1
+            "  wp <= wp + {{{a}'d0, push}};\n  rp <= rp + {{{a}'d0, pop}};\n  \
+             cnt <= cnt + {{{a}'d0, take}} - {{{a}'d0, pop}};\n  \
+             if (sweeping) zc <= zc - {{{a}'d0, 1'b1}};\n"
         );
         v += &format!(
-            "  if (zeroize | flush) begin\n    v <= {nv}'d0;\n    out_valid <= 1'b0;\n  end\n"
+            "  if (zeroize | flush) begin\n    v <= {nv}'d0;\n    wp <= {w}'d0;\n    rp <= {w}'d0;\n    cnt <= {w}'d0;\n  end\n",
+            w = a + 1
         );
-        v += "  if (wipe) begin\n";
-        if two {
-            for r in 1..nr {
-                v += &format!("    mid{r} <= 128'd0;\n");
-            }
-        }
-        v += "    out_data <= 128'd0;\n  end\nend\n";
+        v += &format!("  if (zeroize) zc <= {}'d{};\n", a + 1, self._sweep);
+        v += "end\n";
         Verilog::Custom(v)
     }
 }

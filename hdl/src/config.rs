@@ -282,7 +282,9 @@ impl EngineConfig {
                     }
                 },
                 latency: AesPipelined::latency(self.key_bits, self.sbox, self.stages),
-                zeroize_cycles: nr + 2,
+                // The zeroize sweep through the pipeline and its queue.
+                zeroize_cycles: AesPipelined::sweep_cycles(self.key_bits, self.sbox, self.stages)
+                    + 1,
             },
         }
     }

@@ -94,8 +94,11 @@ impl Logic for GfMulPipelined {
             } else {
                 (format!("x{k}"), format!("y{k}"), format!("p{k}"))
             };
+            // The zero-extended operand once per stage (Verilator then
+            // shifts one wide value instead of building one per term).
+            v += &format!("wire [254:0] e{k} = {{127'd0, {ys}}};\n");
             let terms: Vec<String> = Self::chunk(k, s)
-                .map(|i| format!("({xs}[{i}] ? ({{127'd0, {ys}}} << {i}) : 255'd0)"))
+                .map(|i| format!("({xs}[{i}] ? (e{k} << {i}) : 255'd0)"))
                 .collect();
             v += &format!("wire [254:0] c{k} = {acc}\n  ^ {};\n", terms.join("\n  ^ "));
             if k + 1 < s {
