@@ -7,6 +7,8 @@ use csi2sec_hdl::emit::{Module, waivers};
 use csi2sec_hdl::link_config::LinkConfig;
 use csi2sec_hdl::ports::{Dir, ports};
 use csi2sec_hdl::regs::RegisterMap;
+use csi2sec_hdl::regs::Side;
+use csi2sec_hdl::selftest::{self, Board};
 use serde_json::json;
 use std::path::Path;
 
@@ -71,6 +73,62 @@ pub fn link_info(cfg: &LinkConfig) -> IpInfo {
             (format!("{}_regs.h", cfg.name), map.c_header()),
             ("registers.json".into(), map.json()),
         ],
+    }
+}
+
+/// The boards' pin and clock files, as `constraints/` holds them.
+const CONSTRAINTS: [(&str, &str); 4] = [
+    (
+        "constraints/icebreaker.pcf",
+        include_str!("../../constraints/icebreaker.pcf"),
+    ),
+    (
+        "constraints/ulx3s.lpf",
+        include_str!("../../constraints/ulx3s.lpf"),
+    ),
+    (
+        "constraints/orangecrab.lpf",
+        include_str!("../../constraints/orangecrab.lpf"),
+    ),
+    (
+        "constraints/arty-a7-35t.xdc",
+        include_str!("../../constraints/arty-a7-35t.xdc"),
+    ),
+];
+
+/// A board self-test top's IP description, with the board's constraints.
+pub fn selftest_info(b: &Board) -> IpInfo {
+    let tx = selftest::link_config(Side::Tx);
+    let rx = selftest::link_config(Side::Rx);
+    let extra = CONSTRAINTS
+        .iter()
+        .filter(|(path, _)| *path == b.constraints)
+        .map(|(path, text)| {
+            let file = path.rsplit('/').next().unwrap_or(path);
+            (file.to_string(), text.to_string())
+        })
+        .collect();
+    IpInfo {
+        name: format!("selftest_{}", b.name),
+        describe: format!(
+            "{} self-test: frame source, {} and {}, checker, UART {} 8N1",
+            b.name,
+            tx.describe(),
+            rx.name,
+            selftest::BAUD
+        ),
+        parameters: json!({
+            "block": "selftest",
+            "board": b.name,
+            "target": b.target,
+            "clock_hz": b.clk_hz,
+            "baud": selftest::BAUD,
+            "tx": tx.name,
+            "rx": rx.name,
+            "constraints": b.constraints.rsplit('/').next(),
+        }),
+        figures: json!({"note": "one frame per quarter second on the board; see the README's Board self-test"}),
+        extra,
     }
 }
 

@@ -179,9 +179,13 @@ enum Cmd {
     },
     /// Emit Verilog IP for one engine or TX configuration.
     Generate {
-        /// aes, ctr, ghash, gmac, gcm, cmac, tx or rx.
+        /// aes, ctr, ghash, gmac, gcm, cmac, tx, rx, or selftest (a
+        /// board's self-test top, with --board).
         #[arg(long)]
         block: String,
+        /// selftest: icebreaker, ulx3s, orangecrab or arty.
+        #[arg(long)]
+        board: Option<String>,
         /// 128 or 256.
         #[arg(long, default_value_t = 128)]
         key_bits: usize,
@@ -449,6 +453,18 @@ fn parse_link(
     cfg.name = name.unwrap_or_else(|| cfg.default_name());
     cfg.check().map_err(Fail)?;
     Ok(cfg)
+}
+
+/// A board's self-test top as an IP directory, with the board's pin and
+/// clock file.
+fn generate_selftest(board: Option<&str>, out: &Path) -> Result<ExitCode, Fail> {
+    let name = board.ok_or_else(|| {
+        Fail("--block selftest needs --board icebreaker|ulx3s|orangecrab|arty".into())
+    })?;
+    let b = Board::by_name(name).map_err(Fail)?;
+    let o = csi2sec_hdl::selftest::Options { gap: b.board_gap() };
+    let modules = csi2sec_hdl::selftest::emit_board(&b, o);
+    generate(&ip::selftest_info(&b), modules, out)
 }
 
 /// The board self-test's configuration name (CMAC-128 TX and RX).
@@ -1008,6 +1024,7 @@ fn main() -> ExitCode {
         } => cosim(&context, rx, stall, vcd.as_deref(), &arch, &input, &output),
         Cmd::Generate {
             block,
+            board,
             key_bits,
             arch,
             protocol,
@@ -1019,7 +1036,13 @@ fn main() -> ExitCode {
             name,
             out,
         } => {
-            if block == "tx" || block == "rx" {
+            if block == "selftest" {
+                generate_selftest(board.as_deref(), &out)
+            } else if let Some(b) = board {
+                Err(Fail(format!(
+                    "--board {b}: only with --block selftest (the board self-test tops)"
+                )))
+            } else if block == "tx" || block == "rx" {
                 let side = if block == "tx" { Side::Tx } else { Side::Rx };
                 parse_link(
                     side,

@@ -589,6 +589,54 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
 }
 
 #[test]
+fn generate_writes_a_board_self_test_with_its_constraints() {
+    let d = dir("generate_selftest");
+    for (board, file) in [
+        ("icebreaker", "icebreaker.pcf"),
+        ("ulx3s", "ulx3s.lpf"),
+        ("orangecrab", "orangecrab.lpf"),
+        ("arty", "arty-a7-35t.xdc"),
+    ] {
+        let out = d.join(board);
+        let (code, _, err) = run(bin()
+            .args(["generate", "--block", "selftest", "--board", board, "--out"])
+            .arg(&out));
+        assert_eq!(code, 0, "{board}: {err}");
+        let top = format!("csi2sec_selftest_{board}");
+        assert!(out.join(format!("{top}.v")).exists(), "{board}");
+        let pins = std::fs::read_to_string(out.join(file)).unwrap();
+        assert_eq!(
+            pins,
+            std::fs::read_to_string(repo(&format!("constraints/{file}"))).unwrap(),
+            "{board}: the constraints as constraints/ holds them"
+        );
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(m["top"], top.as_str());
+        assert_eq!(m["parameters"]["board"], board);
+    }
+    for (args, want) in [
+        (vec!["--block", "selftest"], "needs --board"),
+        (
+            vec!["--block", "selftest", "--board", "de10"],
+            "--board de10",
+        ),
+        (
+            vec!["--block", "tx", "--board", "ulx3s"],
+            "only with --block selftest",
+        ),
+    ] {
+        let (code, _, err) = run(bin()
+            .arg("generate")
+            .args(&args)
+            .arg("--out")
+            .arg(d.join("refused")));
+        assert!(code == 2 && err.contains(want), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn cosim_refuses_what_this_version_lacks() {
     let d = dir("cosim_refusals");
     let input = d.join("in.bin");
