@@ -43,6 +43,15 @@ fn repo(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// `generate` with each of `cases`' arguments exits 2, its message naming
+/// the word given.
+fn generate_refuses(out: &Path, cases: &[(Vec<&str>, &str)]) {
+    for (args, word) in cases {
+        let (code, _, err) = run(bin().arg("generate").args(args).arg("--out").arg(out));
+        assert!(code == 2 && err.contains(word), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn every_spec_example_through_files() {
     let d = dir("examples");
@@ -475,28 +484,24 @@ fn generate_writes_the_ip_directory() {
         assert!(!text.contains('$') && !text.contains("module top"), "{f}");
     }
     // Refusals: exit 2 with the option named.
-    for (args, word) in [
-        (vec!["--block", "sha"], "--block sha"),
-        (
-            vec!["--block", "aes", "--key-bits", "192"],
-            "--key-bits 192",
-        ),
-        (vec!["--block", "aes", "--sbox", "x"], "--sbox x"),
-        (vec!["--block", "aes", "--name", "a-b"], "--name"),
-        (vec!["--block", "cmac", "--arch", "pipelined"], "CBC-MAC"),
-        (vec!["--block", "aes", "--stages", "2"], "--stages 2"),
-        (
-            vec!["--block", "aes", "--arch", "pipelined", "--stages", "3"],
-            "--stages 3",
-        ),
-    ] {
-        let (code, _, err) = run(bin()
-            .arg("generate")
-            .args(&args)
-            .arg("--out")
-            .arg(d.join("x")));
-        assert!(code == 2 && err.contains(word), "{args:?}: {err}");
-    }
+    generate_refuses(
+        &d.join("x"),
+        &[
+            (vec!["--block", "sha"], "--block sha"),
+            (
+                vec!["--block", "aes", "--key-bits", "192"],
+                "--key-bits 192",
+            ),
+            (vec!["--block", "aes", "--sbox", "x"], "--sbox x"),
+            (vec!["--block", "aes", "--name", "a-b"], "--name"),
+            (vec!["--block", "cmac", "--arch", "pipelined"], "CBC-MAC"),
+            (vec!["--block", "aes", "--stages", "2"], "--stages 2"),
+            (
+                vec!["--block", "aes", "--arch", "pipelined", "--stages", "3"],
+                "--stages 3",
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -616,24 +621,20 @@ fn generate_writes_a_board_self_test_with_its_constraints() {
         assert_eq!(m["top"], top.as_str());
         assert_eq!(m["parameters"]["board"], board);
     }
-    for (args, want) in [
-        (vec!["--block", "selftest"], "needs --board"),
-        (
-            vec!["--block", "selftest", "--board", "de10"],
-            "--board de10",
-        ),
-        (
-            vec!["--block", "tx", "--board", "ulx3s"],
-            "only with --block selftest",
-        ),
-    ] {
-        let (code, _, err) = run(bin()
-            .arg("generate")
-            .args(&args)
-            .arg("--out")
-            .arg(d.join("refused")));
-        assert!(code == 2 && err.contains(want), "{args:?}: {err}");
-    }
+    generate_refuses(
+        &d.join("refused"),
+        &[
+            (vec!["--block", "selftest"], "needs --board"),
+            (
+                vec!["--block", "selftest", "--board", "de10"],
+                "--board de10",
+            ),
+            (
+                vec!["--block", "tx", "--board", "ulx3s"],
+                "only with --block selftest",
+            ),
+        ],
+    );
 }
 
 #[test]
