@@ -162,18 +162,21 @@ enum Cmd {
     Cosim {
         #[arg(long)]
         context: PathBuf,
-        /// Through the RTL RX instead (not in this version).
+        /// Through the RTL RX instead (IN is then a protected stream).
         #[arg(long)]
         rx: bool,
         /// Drop tvalid and tready at random with this probability (0..1).
         #[arg(long, default_value_t = 0.0)]
         stall: f64,
-        /// Write a waveform (not in this version).
+        /// Write a waveform (VCD, for GTKWave) of the run.
         #[arg(long)]
         vcd: Option<PathBuf>,
         /// AES architecture of the RTL.
         #[arg(long, default_value = "pipelined")]
         arch: String,
+        /// Stream width of the RTL in bytes (4, 8 or 16).
+        #[arg(long, default_value_t = 16)]
+        width: usize,
         input: PathBuf,
         output: PathBuf,
     },
@@ -555,6 +558,7 @@ fn cosim(
     stall: f64,
     vcd: Option<&Path>,
     arch: &str,
+    width: usize,
     input: &Path,
     output: &Path,
 ) -> Result<ExitCode, Fail> {
@@ -569,7 +573,8 @@ fn cosim(
     let side = if rx { Side::Rx } else { Side::Tx };
     let ctx = load_context(context)?;
     let data = read(input)?;
-    let cfg = link::config_for(&ctx, side, arch).map_err(Fail)?;
+    let cfg = link::config_at(&ctx, side, arch, width).map_err(Fail)?;
+    cfg.check().map_err(Fail)?;
     eprintln!(
         "cosim: building {} (Verilator; cached under target/cosim/)",
         cfg.name
@@ -1019,9 +1024,19 @@ fn main() -> ExitCode {
             stall,
             vcd,
             arch,
+            width,
             input,
             output,
-        } => cosim(&context, rx, stall, vcd.as_deref(), &arch, &input, &output),
+        } => cosim(
+            &context,
+            rx,
+            stall,
+            vcd.as_deref(),
+            &arch,
+            width,
+            &input,
+            &output,
+        ),
         Cmd::Generate {
             block,
             board,

@@ -543,7 +543,6 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
             .unwrap();
     assert_eq!(j["bus"], "APB3");
     for (args, why) in [
-        (&["--width", "8"][..], "16 bytes wide"),
         (&["--width", "5"][..], "expected 4, 8 or 16"),
         (&["--streams", "2"][..], "one stream"),
         (&["--suites", "both"][..], "one suite family per instance"),
@@ -557,6 +556,50 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
         assert_eq!(code, 2, "{args:?}");
         assert!(err.contains(why), "{args:?}: {err}");
     }
+    // Width 4: the narrow top, its adapters and the core, in the file list
+    // and the manifest.
+    let (code, _, err) = run(bin()
+        .args([
+            "generate",
+            "--block",
+            "rx",
+            "--width",
+            "4",
+            "--arch",
+            "iterative",
+        ])
+        .arg("--out")
+        .arg(d.join("w4")));
+    assert_eq!(code, 0, "{err}");
+    let f = std::fs::read_to_string(d.join("w4/rx_sep_gmac128_w4_iterative_rom.f")).unwrap();
+    for m in [
+        "csi2sec_rx_sep_gmac128_w4_iterative_rom.v",
+        "_width_up.v",
+        "_width_down.v",
+        "_w4_iterative_rom_core.v",
+    ] {
+        assert!(f.lines().any(|l| l.ends_with(m)), "{m} not in {f}");
+    }
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("w4/manifest.json")).unwrap())
+            .unwrap();
+    let width = |n: &str| {
+        j["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == n)
+            .unwrap_or_else(|| panic!("port {n}"))["width"]
+            .clone()
+    };
+    assert_eq!(
+        (
+            width("s_axis_tdata"),
+            width("m_axis_tkeep"),
+            width("m_axis_tuser")
+        ),
+        (32.into(), 4.into(), 8.into())
+    );
     // FSED: both sides.
     let (code, _, err) = run(bin()
         .args([
@@ -653,6 +696,15 @@ fn cosim_refuses_what_this_version_lacks() {
         .arg(d.join("o.bin")));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("data-type tag mode"), "{err}");
+    assert!(!d.join("o.bin").exists());
+    let good = bad_context(&d, "good", |_| {});
+    let (code, _, err) = run(bin()
+        .args(["cosim", "--width", "5", "--context"])
+        .arg(&good)
+        .arg(&input)
+        .arg(d.join("o.bin")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("expected 4, 8 or 16"), "{err}");
     assert!(!d.join("o.bin").exists());
 }
 

@@ -38,6 +38,7 @@ pub mod sbox_bram;
 pub mod sbox_logic;
 pub mod sbox_rom;
 pub mod selftest;
+pub mod stream_width;
 pub mod sub_bytes;
 pub mod synth_wrap;
 pub mod tx;

@@ -212,12 +212,6 @@ impl LinkConfig {
         }
         // What this version's RTL implements (the golden model does all).
         let side = self.side.name().to_uppercase();
-        if self.width != 16 {
-            return Err(format!(
-                "--width {}: this version's {side} RTL is 16 bytes wide",
-                self.width
-            ));
-        }
         if self.streams != 1 {
             return Err(format!(
                 "--streams {}: this version's {side} RTL holds one stream context",
@@ -232,9 +226,24 @@ impl LinkConfig {
         Ok(())
     }
 
-    /// Emit the configuration's modules (top first).
+    /// Emit the configuration's modules (top first). Widths 4 and 8: the
+    /// 16-byte core `csi2sec_<name>_core` inside the width adapters
+    /// ([`crate::stream_width`]).
     pub fn emit(&self) -> Result<Vec<Module>, String> {
         self.check()?;
+        if self.width != 16 {
+            let core = LinkConfig {
+                width: 16,
+                name: format!("{}_core", self.name),
+                ..self.clone()
+            };
+            return crate::stream_width::narrow(
+                core.emit()?,
+                &self.name,
+                &self.describe(),
+                self.width,
+            );
+        }
         fn go<U: Block>(mut u: U, c: &LinkConfig) -> Result<Vec<Module>, String> {
             u.connect_all();
             emit(&u, &c.name, &c.describe())

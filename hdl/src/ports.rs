@@ -50,3 +50,25 @@ pub fn ports(module_text: &str) -> Vec<Port> {
     }
     out
 }
+
+/// An instance of `m` connecting every port (checked against its
+/// declarations).
+pub fn instance(
+    m: &crate::emit::Module,
+    inst: &str,
+    conns: &[(&str, &str)],
+) -> Result<String, String> {
+    let ps = ports(&m.text);
+    for p in &ps {
+        if !conns.iter().any(|(n, _)| *n == p.name) {
+            return Err(format!("{}: port {} not connected", m.name, p.name));
+        }
+    }
+    for (n, _) in conns {
+        if !ps.iter().any(|p| p.name == *n) {
+            return Err(format!("{}: no port {n}", m.name));
+        }
+    }
+    let c: Vec<String> = conns.iter().map(|(p, s)| format!(".{p}({s})")).collect();
+    Ok(format!("{} {inst}({});\n", m.name, c.join(", ")))
+}

@@ -33,7 +33,7 @@ use crate::config::Arch;
 use crate::emit::Module;
 use crate::firmware::{context_writes, next_frame_write};
 use crate::link_config::{LinkConfig, Suites};
-use crate::ports::ports;
+use crate::ports::instance;
 use crate::regs::{RegisterMap, Side};
 use crate::sub_bytes::SboxForm;
 use csi2sec_sim::context::Context;
@@ -673,24 +673,6 @@ endmodule
     out.extend(tx);
     out.extend(rx);
     Ok(out)
-}
-
-/// An instance of `m` connecting every port (checked against its
-/// declarations).
-fn instance(m: &Module, inst: &str, conns: &[(&str, &str)]) -> Result<String, String> {
-    let ps = ports(&m.text);
-    for p in &ps {
-        if !conns.iter().any(|(n, _)| *n == p.name) {
-            return Err(format!("{}: port {} not connected", m.name, p.name));
-        }
-    }
-    for (n, _) in conns {
-        if !ps.iter().any(|p| p.name == *n) {
-            return Err(format!("{}: no port {n}", m.name));
-        }
-    }
-    let c: Vec<String> = conns.iter().map(|(p, s)| format!(".{p}({s})")).collect();
-    Ok(format!("{} {inst}({});\n", m.name, c.join(", ")))
 }
 
 /// The board's top `csi2sec_selftest_<board>` (its pins by the names of

@@ -279,3 +279,37 @@ fn board_self_tests_lint_and_compile() {
         check(&b.top(), emit_board(&b, o).expect("self-test"));
     }
 }
+
+/// The 4- and 8-byte-wide TX and RX (the 16-byte core between the width
+/// adapters): SEP and FSED, both MAC units.
+#[test]
+fn narrow_configurations_lint_and_compile() {
+    use csi2sec_hdl::link_config::{LinkConfig, Protocol, Suites};
+    use csi2sec_hdl::regs::Side;
+    for side in [Side::Tx, Side::Rx] {
+        for (width, protocol, suites) in [
+            (4, Protocol::Sep, Suites::Gmac),
+            (8, Protocol::Fsed, Suites::Cmac),
+        ] {
+            let mut c = LinkConfig {
+                width,
+                protocol,
+                suites,
+                arch: csi2sec_hdl::config::Arch::Iterative,
+                ..LinkConfig::default_of(side)
+            };
+            c.name = c.default_name();
+            let mods = c.emit().expect("emit");
+            let p = csi2sec_hdl::ports::ports(&mods[0].text);
+            let w = |n: &str| p.iter().find(|q| q.name == n).expect(n).width;
+            assert_eq!(
+                (w("s_axis_tdata"), w("m_axis_tkeep")),
+                (8 * width, width),
+                "{}",
+                c.name
+            );
+            assert_eq!(mods[0].name, format!("csi2sec_{}", c.name));
+            check(&c.name.clone(), mods);
+        }
+    }
+}

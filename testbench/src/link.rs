@@ -38,8 +38,19 @@ pub fn build_link_with(cfg: &LinkConfig, trace: bool) -> Result<Built, BuildErro
 /// A configuration of `side` that can apply `ctx` (the default one with
 /// the key size and AES architecture asked for), or why none can.
 pub fn config_for(ctx: &Context, side: Side, arch: Arch) -> Result<LinkConfig, String> {
+    config_at(ctx, side, arch, 16)
+}
+
+/// As [`config_for`], `width` bytes wide (4, 8 or 16).
+pub fn config_at(
+    ctx: &Context,
+    side: Side,
+    arch: Arch,
+    width: usize,
+) -> Result<LinkConfig, String> {
     let s = rtl_stream(ctx, side)?;
     let mut c = LinkConfig::default_of(side);
+    c.width = width;
     if ctx.protocol == Protocol::Fsed {
         c.protocol = csi2sec_hdl::link_config::Protocol::Fsed;
     }
@@ -199,6 +210,8 @@ pub struct LinkDut<'a> {
     pub dut: Dut<'a>,
     p: Ports,
     pub map: RegisterMap,
+    /// RX: `alarm` pulses seen so far.
+    pub alarms: usize,
 }
 
 impl<'a> LinkDut<'a> {
@@ -224,6 +237,7 @@ impl<'a> LinkDut<'a> {
             dut,
             p,
             map: RegisterMap::of(side),
+            alarms: 0,
         }
     }
 
@@ -240,7 +254,8 @@ impl<'a> LinkDut<'a> {
         d.set(p.paddr, addr as u128);
         d.set(p.pwdata, data.unwrap_or(0) as u128);
         d.set(p.penable, 0);
-        d.tick(1);
+        self.tick();
+        let (d, p) = (&mut self.dut, &self.p);
         d.set(p.penable, 1);
         d.eval();
         assert_eq!(
@@ -249,11 +264,21 @@ impl<'a> LinkDut<'a> {
             "APB access to 0x{addr:03x}: no register"
         );
         let v = d.get(p.prdata) as u32;
-        d.tick(1);
+        self.tick();
+        let (d, p) = (&mut self.dut, &self.p);
         d.set(p.psel, 0);
         d.set(p.penable, 0);
         d.set(p.pwrite, 0);
         v
+    }
+
+    /// One clock cycle, counting the RX's `alarm` pulses (register
+    /// accesses included: the block runs on while firmware reads).
+    fn tick(&mut self) {
+        self.dut.tick(1);
+        if let Some(a) = self.p.alarm {
+            self.alarms += self.dut.get(a) as usize;
+        }
     }
 
     /// APB write.
@@ -389,12 +414,10 @@ pub fn run_link_packets(
     } = o;
     let s = rtl_stream(ctx, side)?.clone();
     let mut t = LinkDut::new_with(b, side, record);
-    let reset_beat = reset_before.map(|k| {
-        pkts[..k]
-            .iter()
-            .map(|p| p.len().div_ceil(16))
-            .sum::<usize>()
-    });
+    // Bytes per beat: the instance's stream width (4, 8 or 16).
+    let w = t.dut.width(t.p.s_data) / 8;
+    let reset_beat =
+        reset_before.map(|k| pkts[..k].iter().map(|p| p.len().div_ceil(w)).sum::<usize>());
     let mut fs_base = 0usize;
     if let Some(path) = vcd {
         t.dut.trace(path).map_err(|e| e.to_string())?;
@@ -410,17 +433,13 @@ pub fn run_link_packets(
         let is_fs = bytes.len() >= 4
             && Header::decode([bytes[0], bytes[1], bytes[2], bytes[3]], ctx.vcx)
                 .is_ok_and(|(h, _)| h.dt == DT_FS && h.stream() == s.stream);
-        let n = bytes.len().div_ceil(16);
-        for (k, c) in bytes.chunks(16).enumerate() {
+        let n = bytes.len().div_ceil(w);
+        for (k, c) in bytes.chunks(w).enumerate() {
             let data = c
                 .iter()
                 .enumerate()
                 .fold(0u128, |a, (i, &b)| a | (b as u128) << (8 * i));
-            let keep = if c.len() == 16 {
-                0xffff
-            } else {
-                (1u16 << c.len()) - 1
-            };
+            let keep = ((1u32 << c.len()) - 1) as u16;
             let fs = if is_fs && k == 0 {
                 Some(fs_index)
             } else {
@@ -506,7 +525,7 @@ pub fn run_link_packets(
                 run.out_starts.push(d.cycles);
                 out_open = true;
             }
-            for i in 0..16 {
+            for i in 0..w {
                 if keep >> i & 1 == 1 {
                     cur.push((data >> (8 * i)) as u8);
                 }
@@ -521,10 +540,8 @@ pub fn run_link_packets(
         } else {
             idle += 1;
         }
-        d.tick(1);
-        if let Some(a) = t.p.alarm {
-            run.alarms += d.get(a) as usize;
-        }
+        t.tick();
+        let d = &mut t.dut;
         if sent == beats.len() && idle > 300 {
             break;
         }
@@ -540,6 +557,7 @@ pub fn run_link_packets(
     t.dut.set(t.p.s_valid, 0);
     run.cycles = last_out.saturating_sub(first.unwrap_or(0)) + 1;
     run.counters = t.counters();
+    run.alarms = t.alarms;
     run.status = t.read_reg("status");
     run.stimulus = t.dut.stimulus();
     if !cur.is_empty() {

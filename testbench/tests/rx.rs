@@ -17,27 +17,29 @@ use csi2sec_sim::crc::CRC16;
 use csi2sec_sim::rx::Verdict;
 use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::link::{
-    LinkRun, RunOptions, build_link, config_for, packet_list, packets, run_link, run_link_packets,
+    LinkRun, RunOptions, build_link, config_at, config_for, packet_list, packets, run_link,
+    run_link_packets,
 };
 
 /// Run the protected `wire` through the RTL RX for `ctx` and compare its
 /// output and verdicts with the model's RX. Returns the run.
 fn check(name: &str, ctx: &Context, wire: &[u8], arch: Arch, stalls: Stalls) -> LinkRun {
     let pkts: Vec<Vec<u8>> = packet_list(wire, ctx.vcx);
-    check_packets(name, ctx, wire, &pkts, arch, stalls)
+    check_packets(name, ctx, wire, &pkts, (arch, 16), stalls)
 }
 
-/// As [`check`], with the stream already cut into AXI bursts.
+/// As [`check`], with the stream already cut into AXI bursts, on the RX
+/// of that AES core and stream width.
 fn check_packets(
     name: &str,
     ctx: &Context,
     wire: &[u8],
     pkts: &[Vec<u8>],
-    arch: Arch,
+    (arch, width): (Arch, usize),
     stalls: Stalls,
 ) -> LinkRun {
     let (model, report) = csi2sec_sim::rx::verify(ctx, wire);
-    let cfg = config_for(ctx, Side::Rx, arch).expect("config");
+    let cfg = config_at(ctx, Side::Rx, arch, width).expect("config");
     let b = build_link(&cfg).expect("build");
     // Every run is replayed in Icarus too.
     let run = run_link_packets(
@@ -155,6 +157,57 @@ fn round_trip_four_ways() {
         assert_eq!(run.output, input, "the RX gives back the TX's input");
         assert_eq!(run.verdicts().0, vec![Verdict::Ok; 3]);
     }
+}
+
+/// The 4- and 8-byte-wide RX (the 16-byte core between the width
+/// adapters): a round trip four ways, a changed byte caught, an FSED
+/// example.
+#[test]
+fn narrow_widths_round_trip_and_catch_a_changed_byte() {
+    let input = frames(64, 6, 2, 12);
+    let ctx = context("frame", [2, 1, 2], false, 16);
+    let wire = protect(&ctx, &input);
+    let pkts = packet_list(&wire, ctx.vcx);
+    for width in [4, 8] {
+        for stalls in Stalls::ALL {
+            let run = check_packets(
+                "frame-mode",
+                &ctx,
+                &wire,
+                &pkts,
+                (Arch::Iterative, width),
+                stalls,
+            );
+            assert_eq!(run.output, input, "the RX gives back the TX's input");
+            assert_eq!(run.verdicts().0, vec![Verdict::Ok; 2]);
+        }
+    }
+    let mut bad = wire.clone();
+    let r = long_packet(&bad, 1);
+    bad[r.start + 20] ^= 0x10;
+    repair_crc(&mut bad, r);
+    let run = check_packets(
+        "a changed byte",
+        &ctx,
+        &bad,
+        &packet_list(&bad, ctx.vcx),
+        (Arch::Iterative, 4),
+        Stalls::Both,
+    );
+    assert_eq!(run.verdicts().0[0], Verdict::AuthFail);
+    let e = spec_examples(Side::Rx)
+        .into_iter()
+        .find(|e| e.name == "fsed-gmac128-sv1-middle")
+        .expect("example");
+    let pkts = packet_list(&e.output, e.ctx.vcx);
+    check_packets(
+        &e.name,
+        &e.ctx,
+        &e.output,
+        &pkts,
+        (Arch::Iterative, 8),
+        Stalls::None,
+    );
 }
 
 /// Every spec example this RTL applies, on the AES core `arch`: the
