@@ -60,6 +60,7 @@ pub fn link_info(cfg: &LinkConfig) -> IpInfo {
             "protocol": cfg.protocol.name(),
             "width_bytes": cfg.width,
             "streams": cfg.streams,
+            "dt_scopes": cfg.dt_scopes,
             "suites": cfg.suites.name(),
             "key_bits": cfg.key_bits,
             "arch": cfg.arch.name(),

@@ -205,6 +205,10 @@ enum Cmd {
         /// TX: streams with a security context (1..16).
         #[arg(long, default_value_t = 1)]
         streams: usize,
+        /// TX and RX: the most data-type scopes per frame (data-type tag
+        /// mode; 1..8).
+        #[arg(long, default_value_t = 4)]
+        dt_scopes: usize,
         /// TX: gmac, cmac or both.
         #[arg(long, default_value = "gmac")]
         suites: String,
@@ -432,7 +436,7 @@ fn parse_link(
     side: Side,
     protocol: &str,
     width: usize,
-    streams: usize,
+    (streams, dt_scopes): (usize, usize),
     suites: &str,
     key_bits: usize,
     arch: &str,
@@ -451,6 +455,7 @@ fn parse_link(
         .ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
     cfg.width = width;
     cfg.streams = streams;
+    cfg.dt_scopes = dt_scopes;
     cfg.key_bits = key_bits;
     cfg.stages = stages;
     cfg.name = name.unwrap_or_else(|| cfg.default_name());
@@ -1045,6 +1050,7 @@ fn main() -> ExitCode {
             protocol,
             width,
             streams,
+            dt_scopes,
             suites,
             stages,
             sbox,
@@ -1063,7 +1069,7 @@ fn main() -> ExitCode {
                     side,
                     &protocol,
                     width,
-                    streams,
+                    (streams, dt_scopes),
                     &suites,
                     key_bits,
                     arch.as_deref().unwrap_or("pipelined"),

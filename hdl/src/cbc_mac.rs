@@ -13,6 +13,13 @@
 //! is never used. The unit holds each block until the next beat shows
 //! whether it was the last.
 //!
+//! A data-type scope (spec §4) is built a record at a time, records of
+//! other scopes in between: a record's last block comes with `s_last`
+//! and `s_part` (a partial close): it is a data block, chained without
+//! K1, and `y` is the chaining value, which the top keeps and XORs into
+//! the scope's next first block (CBC-MAC resumed). GHASH needs no such
+//! flag (its `y` after the last data block is the value to resume from).
+//!
 //! Key: `h` takes L = E_K(0) (the same request a GMAC top makes for H)
 //! and keeps K1 = dbl(L). `zeroize` clears K1, the chaining value, the
 //! held block and the tag in one cycle.
@@ -41,6 +48,9 @@ pub struct CbcMac {
     /// ignored).
     pub s_data: Signal<In, Bits<128>>,
     pub s_last: Signal<In, Bit>,
+    /// With `s_last`: a partial close; this beat is a data block, chained
+    /// without K1, and `y` is the chaining value after it.
+    pub s_part: Signal<In, Bit>,
     pub s_valid: Signal<In, Bit>,
     pub s_ready: Signal<Out, Bit>,
     /// The full 16-byte CMAC, AES byte order, held until `y_ready`.
@@ -61,6 +71,8 @@ pub struct CbcMac {
     held: DFF<Bit>,
     busy: DFF<Bit>,
     fin: DFF<Bit>,
+    /// A partial close is due: the held block goes out by itself, then `y`.
+    pend: DFF<Bit>,
     chain: DFF<Bits<128>>,
     tag: DFF<Bits<128>>,
     tag_valid: DFF<Bit>,
@@ -79,6 +91,7 @@ impl Default for CbcMac {
             h_loaded: Default::default(),
             s_data: Default::default(),
             s_last: Default::default(),
+            s_part: Default::default(),
             s_valid: Default::default(),
             s_ready: Default::default(),
             y: Default::default(),
@@ -96,6 +109,7 @@ impl Default for CbcMac {
             held: Default::default(),
             busy: Default::default(),
             fin: Default::default(),
+            pend: Default::default(),
             chain: Default::default(),
             tag: Default::default(),
             tag_valid: Default::default(),
@@ -112,6 +126,7 @@ impl CbcMac {
             &mut self.zeroize,
             &mut self.h_valid,
             &mut self.s_last,
+            &mut self.s_part,
             &mut self.s_valid,
             &mut self.y_ready,
             &mut self.a_ready,
@@ -130,18 +145,23 @@ impl Logic for CbcMac {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, k1, loaded, hold, held, busy, fin, chain, tag, tag_valid
+            self, clock, k1, loaded, hold, held, busy, fin, pend, chain, tag, tag_valid
         );
         // Nothing in flight, no tag waiting: the next beat can be taken.
-        self.free.next =
-            self.loaded.q.val() & !self.busy.q.val() & !self.fin.q.val() & !self.tag_valid.q.val();
-        if self.s_last.val() {
+        self.free.next = self.loaded.q.val()
+            & !self.busy.q.val()
+            & !self.fin.q.val()
+            & !self.tag_valid.q.val()
+            & !self.pend.q.val();
+        if self.s_last.val() & !self.s_part.val() & !self.pend.q.val() {
             self.a_data.next = self.chain.q.val() ^ self.hold.q.val() ^ self.k1.q.val();
         } else {
             self.a_data.next = self.chain.q.val() ^ self.hold.q.val();
         }
-        // A beat sends the held block on, so it needs the core.
-        self.a_valid.next = self.s_valid.val() & self.free.val() & self.held.q.val();
+        // A beat sends the held block on, so it needs the core; a partial
+        // close sends its last block by itself once the core is free.
+        self.a_valid.next = (self.s_valid.val() & self.free.val() & self.held.q.val())
+            | (self.pend.q.val() & !self.busy.q.val());
         self.s_ready.next = self.free.val() & (!self.held.q.val() | self.a_ready.val());
         self.r_ready.next = self.busy.q.val();
         self.y.next = self.tag.q.val();
@@ -152,7 +172,7 @@ impl Logic for CbcMac {
             if self.held.q.val() {
                 self.busy.d.next = true;
             }
-            if self.s_last.val() {
+            if self.s_last.val() & !self.s_part.val() {
                 self.held.d.next = false;
                 if self.held.q.val() {
                     self.fin.d.next = true;
@@ -164,7 +184,16 @@ impl Logic for CbcMac {
             } else {
                 self.hold.d.next = self.s_data.val();
                 self.held.d.next = true;
+                if self.s_last.val() {
+                    self.pend.d.next = true;
+                }
             }
+        }
+        if self.pend.q.val() & !self.busy.q.val() & self.a_ready.val() {
+            self.pend.d.next = false;
+            self.held.d.next = false;
+            self.busy.d.next = true;
+            self.fin.d.next = true;
         }
         if self.r_valid.val() & self.busy.q.val() {
             self.busy.d.next = false;
@@ -195,6 +224,7 @@ impl Logic for CbcMac {
             self.held.d.next = false;
             self.busy.d.next = false;
             self.fin.d.next = false;
+            self.pend.d.next = false;
             self.chain.d.next = 0.into();
             self.tag.d.next = 0.into();
             self.tag_valid.d.next = false;

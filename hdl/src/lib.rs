@@ -14,6 +14,7 @@ pub mod cmac;
 pub mod config;
 pub mod crc_step;
 pub mod ctr;
+pub mod dt_scopes;
 pub mod emit;
 pub mod firmware;
 pub mod gcm;

@@ -68,6 +68,8 @@ pub struct LinkConfig {
     pub width: usize,
     /// Streams with a security context (1..16).
     pub streams: usize,
+    /// The most data-type scopes per frame (data-type tag mode, 1..8).
+    pub dt_scopes: usize,
     pub suites: Suites,
     pub key_bits: usize,
     pub arch: Arch,
@@ -97,6 +99,7 @@ impl LinkConfig {
             protocol: Protocol::Sep,
             width: 16,
             streams: 1,
+            dt_scopes: 4,
             suites: Suites::Gmac,
             key_bits: 128,
             arch: Arch::Pipelined,
@@ -129,11 +132,12 @@ impl LinkConfig {
     /// One line describing the configuration (written in every file header).
     pub fn describe(&self) -> String {
         format!(
-            "block={} protocol={} width={} streams={} suites={} key_bits={} arch={} stages={} sbox={} name={}",
+            "block={} protocol={} width={} streams={} dt_scopes={} suites={} key_bits={} arch={} stages={} sbox={} name={}",
             self.side.name(),
             self.protocol.name(),
             self.width,
             self.streams,
+            self.dt_scopes,
             self.suites.name(),
             self.key_bits,
             self.arch.name(),
@@ -207,6 +211,13 @@ impl LinkConfig {
         if ![4, 8, 16].contains(&self.width) {
             return Err(format!("--width {}: expected 4, 8 or 16 bytes", self.width));
         }
+        if !(1..=crate::dt_scopes::MAX_SCOPES).contains(&self.dt_scopes) {
+            return Err(format!(
+                "--dt-scopes {}: expected 1 to {}",
+                self.dt_scopes,
+                crate::dt_scopes::MAX_SCOPES
+            ));
+        }
         if !(1..=16).contains(&self.streams) {
             return Err(format!("--streams {}: expected 1 to 16", self.streams));
         }
@@ -251,22 +262,13 @@ impl LinkConfig {
         // The side and MAC unit around an AES core.
         fn with_core<A: AesCore>(aes: A, c: &LinkConfig) -> Result<Vec<Module>, String> {
             let (k, gh) = (c.key_bits, GHASH_PIPELINE);
-            let fsed = c.protocol == Protocol::Fsed;
-            match (c.side, c.suites == Suites::Cmac, c.arch) {
-                (Side::Tx, true, _) => go(Tx::cmac(aes, k).fsed(fsed), c),
-                (Side::Rx, true, _) => go(Rx::cmac(aes, k).fsed(fsed), c),
-                (Side::Tx, false, Arch::Pipelined) => {
-                    go(Tx::new(aes, Ghash::new(gh), k).fsed(fsed), c)
-                }
-                (Side::Rx, false, Arch::Pipelined) => {
-                    go(Rx::new(aes, Ghash::new(gh), k).fsed(fsed), c)
-                }
-                (Side::Tx, false, Arch::Iterative) => {
-                    go(Tx::new(aes, Ghash::new(1), k).fsed(fsed), c)
-                }
-                (Side::Rx, false, Arch::Iterative) => {
-                    go(Rx::new(aes, Ghash::new(1), k).fsed(fsed), c)
-                }
+            let (fsed, d) = (c.protocol == Protocol::Fsed, c.dt_scopes);
+            let p = if c.arch == Arch::Pipelined { gh } else { 1 };
+            match (c.side, c.suites == Suites::Cmac) {
+                (Side::Tx, true) => go(Tx::cmac(aes, k).fsed(fsed).dt_scopes(d), c),
+                (Side::Rx, true) => go(Rx::cmac(aes, k).fsed(fsed).dt_scopes(d), c),
+                (Side::Tx, false) => go(Tx::new(aes, Ghash::new(p), k).fsed(fsed).dt_scopes(d), c),
+                (Side::Rx, false) => go(Rx::new(aes, Ghash::new(p), k).fsed(fsed).dt_scopes(d), c),
             }
         }
         let (k, s, n) = (self.key_bits, self.sbox, self.stages);

@@ -94,6 +94,10 @@ wire mac_nonce = j0_ok;
 wire mac_busy = 1'b0;
 wire mac_a_valid = 1'b0;
 wire [127:0] mac_a_data = 128'd0;
+// (GHASH needs no partial-close flag: see dt_scopes.rs.)
+/* verilator lint_off UNUSEDSIGNAL */
+wire mac_part_unused = mac_part;
+/* verilator lint_on UNUSEDSIGNAL */
 "#;
 
 /// The MAC's wires for the CMAC suites: the tag is the CMAC itself, no
@@ -113,7 +117,8 @@ wire mac_unused = &{1'b0, ej0, j0_ok};
 
 /// The CMAC unit's AES ports (inside `always @(*)`); `aes_open` is the
 /// top's gate on new AES requests.
-const CMAC_WIRING: &str = r#"  gh$a_ready = aes$s_ready & aes_open & ~req_h;
+const CMAC_WIRING: &str = r#"  gh$s_part = mac_part;
+  gh$a_ready = aes$s_ready & aes_open & ~req_h;
   gh$r_data = aes$m_data;
   gh$r_valid = aes$m_valid & ~h_wait;
 "#;
@@ -166,6 +171,31 @@ const AES_CAPTURE: &str = r#"  outstanding <= outstanding + {7'd0, aes$s_valid &
   if (key_write) key_ok <= 1'b0;
 "#;
 
+/// The close of a frame scope (case arms): the trailer block and the
+/// length block (or CMAC's close) into the MAC, then the tag into `tag_r`
+/// (data-type mode: into `sc_tag`, and on to the next scope's `DTJ`),
+/// and on to the top's `AFTER_TAG` state.
+const CLOSE_STATES: &str = r#"    TRAIL: if (gh$s_ready) begin
+      gh_blocks <= gh_blocks + 32'd1;
+      st <= TLEN;
+    end
+    TLEN: if (gh$s_ready) st <= TTAG;
+    TTAG: if (gh$y_valid & mac_nonce) begin
+      tag_r <= rev16(mac_y);
+      sc_tag[sc_kk] <= rev16(mac_y);
+      j0_ok <= 1'b0;
+      gh_open <= 1'b0;
+      gh_blocks <= 32'd0;
+      if (close_more) begin
+        sc_k <= sc_k + 4'd1;
+        st <= DTJ;
+      end else begin
+        sc_k <= 4'd0;
+        st <= AFTER_TAG;
+      end
+    end
+"#;
+
 /// Key load (KEY: the schedule; KEYH: H = E_K(0) into GHASH) and the
 /// abort of a GHASH message whose tag is not wanted (case arms).
 const KEY_ABORT_STATES: &str = r#"    KEY: if (aes$key_ready) begin
@@ -189,23 +219,6 @@ const KEY_ABORT_STATES: &str = r#"    KEY: if (aes$key_ready) begin
     end
 "#;
 
-/// The close of a frame scope (case arms): the trailer block and the
-/// length block (or CMAC's close) into the MAC, then the tag into `tag_r`,
-/// and on to the top's `AFTER_TAG` state.
-const CLOSE_STATES: &str = r#"    TRAIL: if (gh$s_ready) begin
-      gh_blocks <= gh_blocks + 32'd1;
-      st <= TLEN;
-    end
-    TLEN: if (gh$s_ready) st <= TTAG;
-    TTAG: if (gh$y_valid & mac_nonce) begin
-      tag_r <= rev16(mac_y);
-      j0_ok <= 1'b0;
-      gh_open <= 1'b0;
-      gh_blocks <= 32'd0;
-      st <= AFTER_TAG;
-    end
-"#;
-
 /// What reset and CTRL.clear both drop (inside `if (reset | ctrl_clear)`).
 const ENGINE_RESET: &str = r#"    st <= HDR;
     frame_open <= 1'b0;
@@ -216,13 +229,23 @@ const ENGINE_RESET: &str = r#"    st <= HDR;
     outstanding <= 8'd0;
     ej0 <= 128'd0;
     tag_r <= 128'd0;
+    dt_wait <= 1'b0;
+    sc_n <= 4'd0;
+    sc_k <= 4'd0;
 "#;
 
 /// The module body of a TX or RX top: the protocol (`localparam FSED`),
 /// wire layouts, the register file of `side` with its hooks
 /// (`inc_<counter>`, `ro_status`, `ro_frame_counter`), the context checks
 /// for `key_bits`, then `control` with its markers replaced.
-pub fn top_verilog(side: Side, key_bits: usize, cmac: bool, fsed: bool, control: &str) -> String {
+pub fn top_verilog(
+    side: Side,
+    key_bits: usize,
+    cmac: bool,
+    fsed: bool,
+    dt_scopes: usize,
+    control: &str,
+) -> String {
     let map = RegisterMap::of(side);
     let incs: Vec<String> = side
         .counters()
@@ -239,7 +262,7 @@ pub fn top_verilog(side: Side, key_bits: usize, cmac: bool, fsed: bool, control:
         incs.join(", ")
     );
     v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits, cmac, fsed);
+    v += &crate::policy::context_checks(key_bits, cmac, fsed, side == Side::Tx);
     let (mac, wiring) = if cmac {
         (MAC_CMAC, format!("{ENGINE_WIRING}{CMAC_WIRING}"))
     } else {
@@ -250,11 +273,19 @@ pub fn top_verilog(side: Side, key_bits: usize, cmac: bool, fsed: bool, control:
         .replace("@CLASSIFY_STEP@", crate::policy::classification_step())
         .replace("@KEY_WIRES@\n", &format!("{KEY_WIRES}{mac}"))
         .replace("@ENGINE_WIRING@\n", &wiring)
-        .replace("@AES_CAPTURE@\n", AES_CAPTURE)
+        .replace(
+            "@AES_CAPTURE@\n",
+            &format!("{AES_CAPTURE}{}", crate::dt_scopes::CAPTURE),
+        )
+        .replace("@DT_SCOPES@\n", &crate::dt_scopes::declarations(dt_scopes))
+        .replace("@DT_JOIN@", crate::dt_scopes::JOIN)
         .replace("@KEY_ABORT_STATES@\n", KEY_ABORT_STATES)
         .replace("@ENGINE_RESET@\n", ENGINE_RESET)
         .replace("@RECORD_WINDOW@\n", crate::record_window::VERILOG)
-        .replace("@CLOSE_STATES@\n", CLOSE_STATES);
+        .replace(
+            "@CLOSE_STATES@\n",
+            &format!("{}{CLOSE_STATES}", crate::dt_scopes::CLOSE_START),
+        );
     for m in [
         "@CLASSIFY",
         "@KEY_",
@@ -262,6 +293,7 @@ pub fn top_verilog(side: Side, key_bits: usize, cmac: bool, fsed: bool, control:
         "@AES_",
         "@RECORD_",
         "@CLOSE_",
+        "@DT_",
     ] {
         assert!(!v.contains(m), "glue marker {m}… not replaced");
     }

@@ -158,6 +158,10 @@ pub const TX_COUNTERS: &[(&str, &str)] = &[
         "frames_started",
         "FS of the configured stream taken (the frame counter advanced): firmware writes NEXT_FRAME for the next FS after this moves.",
     ),
+    (
+        "dt_scope_overflow",
+        "Data-type mode: covered packets of a data type beyond the instance's scopes per frame (their records are in no tag).",
+    ),
 ];
 
 /// RX event counters, in register order (offsets from 0x80). The first

@@ -86,6 +86,7 @@ pub struct Rx<A: AesCore, M: MacUnit> {
     gh: M,
     _key_bits: usize,
     _fsed: bool,
+    _dt_scopes: usize,
 }
 
 impl<A: AesCore> Rx<A, CbcMac> {
@@ -130,12 +131,20 @@ impl<A: AesCore, M: MacUnit> Rx<A, M> {
             gh,
             _key_bits: key_bits,
             _fsed: false,
+            _dt_scopes: 4,
         }
     }
 
     /// The FSED protocol instead of SEP (spec §5.2, §6).
     pub fn fsed(mut self, on: bool) -> Self {
         self._fsed = on;
+        self
+    }
+
+    /// The most data-type scopes a frame can have (data-type tag mode;
+    /// [`crate::dt_scopes`]).
+    pub fn dt_scopes(mut self, n: usize) -> Self {
+        self._dt_scopes = n;
         self
     }
 }
@@ -175,6 +184,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
             self._key_bits,
             M::CMAC,
             self._fsed,
+            self._dt_scopes,
             CONTROL,
         ))
     }

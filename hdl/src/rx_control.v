@@ -4,7 +4,9 @@ localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, WBODY 
            TBODY = 5'd13, TEVAL = 5'd14, ABORT = 5'd15, ABORTY = 5'd16, WFL = 5'd17,
            // FSED (spec §5.2, §6): the FSED-Header and FSED-Safety walked and
            // judged; the frame block into the MAC ahead of the first record.
-           FBODY = 5'd18, FEVAL = 5'd19, SBODY = 5'd20, SEVAL = 5'd21, RFB = 5'd22;
+           FBODY = 5'd18, FEVAL = 5'd19, SBODY = 5'd20, SEVAL = 5'd21, RFB = 5'd22,
+           // Data-type mode: the close of each scope begins (dt_scopes.rs).
+           DTJ = 5'd23;
 // The frame scope's tag is compared with the tag packet's entry (TBODY, TEVAL).
 localparam AFTER_TAG = TBODY;
 reg [4:0] st;
@@ -270,6 +272,12 @@ wire [16:0] wn_base = FSED ? 17'd4 : 17'd0;
 wire [127:0] wn_data = cipher;
 wire [4:0] wn_n = n_data;
 @RECORD_WINDOW@
+@DT_SCOPES@
+wire mac_part = 1'b0;
+// (This version's RX refuses data-type mode: the scope table is not read.)
+/* verilator lint_off UNUSEDSIGNAL */
+wire dt_unused = &{1'b0, sc_s[0], sc_blocks[0], sc_tag[0], p_sc, sc_idx, sc_room, sc_rb, sc_trailer};
+/* verilator lint_on UNUSEDSIGNAL */
 wire gh_beat = p_cov & wn_valid;
 wire body_go = in_valid & (n_data == 5'd0 | ((~ks_need | ks_ok) & (~gh_beat | gh$s_ready) & pk$s_ready));
 wire body_take = st == WBODY & body_go;

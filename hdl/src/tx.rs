@@ -96,6 +96,7 @@ pub struct Tx<A: AesCore, M: MacUnit> {
     gh: M,
     _key_bits: usize,
     _fsed: bool,
+    _dt_scopes: usize,
 }
 
 impl<A: AesCore> Tx<A, CbcMac> {
@@ -141,12 +142,20 @@ impl<A: AesCore, M: MacUnit> Tx<A, M> {
             gh,
             _key_bits: key_bits,
             _fsed: false,
+            _dt_scopes: 4,
         }
     }
 
     /// The FSED protocol instead of SEP (spec §5.2).
     pub fn fsed(mut self, on: bool) -> Self {
         self._fsed = on;
+        self
+    }
+
+    /// The most data-type scopes a frame can have (data-type tag mode;
+    /// [`crate::dt_scopes`]).
+    pub fn dt_scopes(mut self, n: usize) -> Self {
+        self._dt_scopes = n;
         self
     }
 }
@@ -196,6 +205,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
             self._key_bits,
             M::CMAC,
             self._fsed,
+            self._dt_scopes,
             CONTROL,
         ))
     }
@@ -209,7 +219,9 @@ localparam HDR = 5'd0, PASS = 5'd1, DROP = 5'd2, KEY = 5'd3, KEYH = 5'd4, PSEP =
            FEOUT = 5'd19, ABORT = 5'd20, ABORTY = 5'd21, PWFL = 5'd22,
            // FSED (spec §5.2): the FSED-Header after FS; the frame block into
            // the MAC ahead of the first record; the FSED-Safety packet.
-           FHH = 5'd23, FHB = 5'd24, FHC = 5'd25, PFB = 5'd26, SHDR = 5'd27, SBODY = 5'd28, SCRC = 5'd29;
+           FHH = 5'd23, FHB = 5'd24, FHC = 5'd25, PFB = 5'd26, SHDR = 5'd27, SBODY = 5'd28, SCRC = 5'd29,
+           // Data-type mode: the close of each scope begins (dt_scopes.rs).
+           DTJ = 5'd30;
 // The frame scope's tag goes out in a tag packet (CHDR..CCRC).
 localparam AFTER_TAG = CHDR;
 reg [4:0] st;
@@ -227,7 +239,12 @@ reg gh_open, h_got;
 // The packet being protected.
 reg [127:0] p_rh;
 reg [31:0] p_hdr;
-reg p_cov, p_enc, p_tag_here, p_over;
+reg p_enc, p_tag_here, p_over;
+// Its record goes into the MAC (p_gh: covered, and in data-type mode a
+// scope to hold it); data-type mode: the record blocks after the RH still
+// to go (the last one closes the record). Its scope: p_sc.
+reg p_gh, p_dt;
+reg [12:0] p_rb;
 // Body walk (every packet): payload bytes left, received CRC-16.
 reg [16:0] rem;
 reg [1:0] crc_n;
@@ -250,7 +267,7 @@ initial begin
   st = HDR; loaded = 0; started = 0; exhausted = 0; frame_open = 0; seen_mid = 0; policy_error = 0;
   frame_sv1 = 0; fc = 0; mc = 0; tbytes = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
-  p_rh = 0; p_hdr = 0; p_cov = 0; p_enc = 0; p_tag_here = 0; p_over = 0;
+  p_rh = 0; p_hdr = 0; p_enc = 0; p_tag_here = 0; p_over = 0; p_gh = 0; p_dt = 0; p_rb = 0;
   rem = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
   j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
@@ -322,7 +339,14 @@ wire [127:0] wn_data = out_data;
 wire [4:0] wn_n = pay_n;
 wire [16:0] wn_base = 17'd0;
 @RECORD_WINDOW@
-wire gh_beat = p_cov & wn_valid;
+@DT_SCOPES@
+wire gh_beat = p_gh & wn_valid;
+// The MAC takes a packet's first record block once the value of the
+// previous record's scope is in (data-type mode).
+wire gh_in = gh$s_ready & ~dt_wait;
+// Data-type mode: this block is the record's last (a partial close).
+wire mac_part = p_dt & ((st == PSEP & p_rb == 13'd0) | ((st == PBODY | st == PWFL) & p_rb == 13'd1));
+wire dt_last_take = mac_part & gh$s_valid & gh$s_ready;
 // After the body: the flush block of a window, CRC-32, the message tag, CRC-16.
 wire [4:0] st_after_flush = FSED ? PCRC16 : config_crc32 ? PCRC32 : p_tag_here ? PLEN : PCRC16;
 
@@ -335,12 +359,14 @@ wire pass_take = (st == PASS & it_valid & pk$s_ready) | (st == DROP & it_valid);
 // Header decisions.
 wire fs_mine = is_hdr & ~h_bad & h_mine & h_dt == 6'h00;
 wire fe_close = is_hdr & ~h_bad & h_mine & h_dt == 6'h01 & frame_open;
-wire fs_ready = ~(frame_open & gh_open) & aes_idle;
+wire fs_ready = ~(frame_open & gh_open) & aes_idle & ~dt_wait;
 wire fs_go = fs_mine & fs_ready & pk$s_ready;
 wire fe_tag = config_tag_mode == 2'd0 & recs != 32'd0;
+// Data-type mode: a tag packet with an entry per scope.
+wire fe_dt = dt_mode & sc_n != 4'd0;
 // FSED: an FSED-Safety packet closes every frame where crc32 is on.
 wire fe_safety = FSED & config_crc32;
-wire fe_extra = fe_tag | fe_safety;
+wire fe_extra = fe_tag | fe_dt | fe_safety;
 wire prot_c = is_hdr & ~h_bad & h_mine & frame_open & h_class & ~it_last;
 wire prot = prot_c & ks_drop == 7'd0;
 wire [12:0] need = 13'(({1'b0, h_wc} + 17'd15) >> 4);
@@ -348,7 +374,8 @@ wire conflict = is_hdr & ~h_bad & h_mine & h_long & h_dt == config_control_dt;
 wire drop_hdr = is_hdr & h_bad | conflict;
 wire pass_hdr = is_hdr & ~h_bad & ~fs_mine & ~(fe_close & fe_extra) & ~prot_c & ~conflict;
 wire hdr_take = (pass_hdr & pk$s_ready) | drop_hdr | prot | fs_go;
-wire [15:0] tagpkt_wc = {10'd0, {1'b0, tag_bytes} + 6'd16};
+wire [15:0] tp_entry = {11'd0, tag_bytes} + 16'd16;
+wire [15:0] tagpkt_wc = dt_mode ? {12'd0, sc_n} * tp_entry : tp_entry;
 // The header of the control packet going out: the tag packet's, or the
 // 16-byte FSED-Header's or FSED-Safety's.
 wire [15:0] ctl_wc = st == CHDR ? tagpkt_wc : 16'd16;
@@ -382,7 +409,7 @@ always @(*) begin
       // SEP: the header and the SEP header; FSED: the header.
       ch_data = {FSED ? 96'd0 : p_rh[127:32], p_hdr[31:30], hout$ecc, p_hdr[23:0]};
       ch_count = FSED ? 5'd4 : 5'd16;
-      ch_valid = ~p_over & (~p_cov | gh$s_ready);
+      ch_valid = ~p_over & (~p_gh | gh_in);
     end
     PBODY: begin
       ch_data = out_data;
@@ -426,12 +453,12 @@ always @(*) begin
       ch_valid = 1'b1;
     end
     CTRL: begin
-      ch_data = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
+      ch_data = dt_mode ? sc_trailer : trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
       ch_count = 5'd16;
       ch_valid = 1'b1;
     end
     CTAGO: begin
-      ch_data = tag_r;
+      ch_data = dt_mode ? sc_tag[sc_kk] : tag_r;
       ch_count = tag_bytes;
       ch_valid = 1'b1;
     end
@@ -481,7 +508,7 @@ always @(*) begin
   c32$state = st == PSEP ? 32'hffffffff : crc32;
   c32$data = st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
   c32$count = st == PSEP ? 5'd12 : pay_n;
-  c16o$state = (st == PSEP | st == CTRL | st == FHB | st == SBODY) ? 32'h0000ffff : {16'd0, crc16o};
+  c16o$state = (st == PSEP | (st == CTRL & sc_k == 4'd0) | st == FHB | st == SBODY) ? 32'h0000ffff : {16'd0, crc16o};
   c16o$data = st == PSEP ? {32'd0, p_rh[127:32]} : ch_data;
   c16o$count = st == PSEP ? (FSED ? 5'd0 : 5'd12) : ch_count;
   // Output; the AES core and GHASH (key ports: see the glue).
@@ -497,15 +524,19 @@ always @(*) begin
   // (Keystream is never taken with CMAC: no path from the body to the core.)
   aes$m_ready = cap_j0 | cap_h | (body_take & p_enc & pay_n != 5'd0 & ~MAC_CMAC) | drop_now | (mac_busy & ~h_wait);
   // GHASH: records, trailer and length block.
-  gh$s_last = st == PLEN | st == TLEN | st == ABORT;
-  gh$s_data = st == PSEP ? rev16(p_rh) : st == PBODY ? rev16(wn_block) : st == PWFL ? rev16(wn_tail)
+  // (Data-type mode: a record's last block closes it, and its first
+  // resumes its scope's value; a scope's trailer resumes it too.)
+  gh$s_last = st == PLEN | st == TLEN | st == ABORT | mac_part;
+  gh$s_data = st == PSEP ? rev16(p_rh) ^ (p_dt ? sc_s[p_sc] : 128'd0) : st == PBODY ? rev16(wn_block)
+            : st == PWFL ? rev16(wn_tail)
             : st == PFB ? rev16(fblock)
-            : st == TRAIL ? rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes))
-            : (st == PLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
-  gh$s_valid = (st == PSEP & p_cov & (p_over | pk$s_ready))
+            : st == TRAIL ? (dt_mode ? rev16(sc_trailer) ^ sc_s[sc_kk] : rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes)))
+            : st == TLEN ? rev16(length_block(dt_mode ? sc_blocks[sc_kk] + 32'd1 : gh_blocks))
+            : st == PLEN ? rev16(length_block(gh_blocks)) : 128'd0;
+  gh$s_valid = (st == PSEP & p_gh & ~dt_wait & (p_over | pk$s_ready))
              | (st == PBODY & gh_beat & it_valid & ~it_hdr & (~p_enc | ks_ok) & (p_over | pk$s_ready))
              | st == PWFL | st == PFB | st == TRAIL | st == TLEN | st == ABORT | (st == PLEN & p_tag_here);
-  gh$y_ready = (st == PTAG & mac_nonce & (p_over | pk$s_ready)) | (st == TTAG & mac_nonce) | st == ABORTY;
+  gh$y_ready = (st == PTAG & mac_nonce & (p_over | pk$s_ready)) | (st == TTAG & mac_nonce) | st == ABORTY | dt_wait;
   // Status.
   rekey_needed = exhausted;
 end
@@ -525,6 +556,7 @@ always @(*) begin
   inc_input_ecc_error = is_hdr & h_bad;
   inc_input_crc_error = check & walk_long & walk_mine & crc_err != 16'd0;
   inc_input_length_error = check & walk_long & walk_bad;
+  inc_dt_scope_overflow = prot & dt_mode & h_cov & ~sc_room;
 end
 
 always @(posedge clock) begin
@@ -599,6 +631,7 @@ always @(posedge clock) begin
         kslot <= slot1_hit & ~slot0_hit;
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0; gh_blocks <= 32'd0; seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
+        sc_n <= 4'd0; sc_k <= 4'd0;
         want_j0 <= ~MAC_CMAC & config_tag_mode == 2'd0 & (slot0_hit | slot1_hit);
         crc32 <= 32'hffffffff;
         tbytes <= 32'd0;
@@ -611,15 +644,22 @@ always @(posedge clock) begin
         ks_drop <= ks_drop + {1'b0, spec_n};
         spec_n <= 6'd0;
         if (fe_tag) st <= TRAIL;
+        else if (fe_dt) st <= DTJ;
         else if (fe_safety) st <= SHDR;
         else if (pk$s_ready) frame_open <= 1'b0;
       end else if (prot) begin
         p_hdr <= {h_vcx, 6'd0, h_wc_out[15:0], hf[7:0]};
         p_rh <= record_header(hf[7:0], h_vcx, h_wc, h_cov, blk_sv, config_byte | {7'd0, h_enc}, kid, stream8, fc, mc);
-        p_cov <= h_cov;
         p_enc <= h_enc;
         p_tag_here <= h_tag_here;
         p_over <= h_wc_out > 18'd65535;
+        p_gh <= h_cov & (~dt_mode | sc_room);
+        p_dt <= dt_mode & h_cov & sc_room;
+        p_sc <= sc_idx;
+        p_rb <= sc_rb;
+        if (dt_mode & h_cov & sc_room) begin
+          @DT_JOIN@
+        end
         mc <= mc + 32'd1;
         tbytes <= tbytes + {16'd0, h_wc};
         @CLASSIFY_STEP@
@@ -659,10 +699,10 @@ always @(posedge clock) begin
       gh_blocks <= gh_blocks + 32'd1;
       st <= PSEP;
     end
-    PSEP: if ((p_over | pk$s_ready) & (~p_cov | gh$s_ready)) begin
+    PSEP: if ((p_over | pk$s_ready) & (~p_gh | gh_in)) begin
       if (~FSED) crc32 <= c32$next;
       crc16o <= c16o$next[15:0];
-      if (p_cov) begin
+      if (p_gh) begin
         gh_open <= 1'b1;
         gh_blocks <= gh_blocks + 32'd1;
       end
@@ -673,14 +713,18 @@ always @(posedge clock) begin
         crc32 <= c32$next;
         crc16o <= c16o$next[15:0];
       end
-      if (gh_beat) gh_blocks <= gh_blocks + 32'd1;
+      if (gh_beat) begin
+        gh_blocks <= gh_blocks + 32'd1;
+        p_rb <= p_rb - 13'd1;
+      end
       if (it_last & rem_next != 17'd0) begin
         ks_left <= 13'd0;
         st <= PTRUNC;
-      end else if (it_last) st <= p_cov & wn_pend_after ? PWFL : st_after_flush;
+      end else if (it_last) st <= p_gh & wn_pend_after ? PWFL : st_after_flush;
     end
     PWFL: if (gh$s_ready) begin
       gh_blocks <= gh_blocks + 32'd1;
+      p_rb <= p_rb - 13'd1;
       st <= st_after_flush;
     end
     PCRC32: if (p_over | pk$s_ready) begin
@@ -703,7 +747,9 @@ always @(posedge clock) begin
       ks_own <= 13'd0;
       ks_drop <= 7'd0;
       spec_n <= 6'd0;
-      st <= p_tag_here ? ABORT : HDR;
+      // (Data-type mode: a record cut before its last block is closed
+      // and dropped; its scope's tag then fails at the receiver.)
+      st <= p_tag_here | (p_dt & gh_open) ? ABORT : HDR;
     end
 @CLOSE_STATES@
     CHDR: if (pk$s_ready) st <= CTRL;
@@ -713,7 +759,14 @@ always @(posedge clock) begin
     end
     CTAGO: if (pk$s_ready) begin
       crc16o <= c16o$next[15:0];
-      st <= CCRC;
+      // Data-type mode: the next scope's entry, if any.
+      if (close_more) begin
+        sc_k <= sc_k + 4'd1;
+        st <= CTRL;
+      end else begin
+        sc_k <= 4'd0;
+        st <= CCRC;
+      end
     end
     CCRC: if (pk$s_ready) st <= fe_safety ? SHDR : FEOUT;
     FHH: if (pk$s_ready) st <= FHB;
@@ -734,6 +787,13 @@ always @(posedge clock) begin
     end
     default: st <= HDR;
   endcase
+  // Data-type mode: the record's last block is in; its scope's value
+  // comes out of the MAC unit next.
+  if (dt_last_take) begin
+    dt_wait <= 1'b1;
+    y_sc <= p_sc;
+    gh_open <= 1'b0;
+  end
   if (reset | ctrl_clear) begin
 @ENGINE_RESET@
     want_j0 <= 1'b0;

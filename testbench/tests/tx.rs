@@ -6,8 +6,8 @@
 mod common;
 
 use common::{
-    assert_same, cmac_contexts, context, frames, fs_packet, fsed_contexts, fsed_input,
-    mode_contexts, same_in_icarus, spec_examples,
+    assert_same, cmac_contexts, context, dt_contexts, frames, fs_packet, fsed_contexts, fsed_input,
+    mode_contexts, same_in_icarus, spec_examples, three_dt_frames,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
@@ -215,6 +215,66 @@ fn narrow_widths_match_the_model() {
     );
     let rate = run.in_beats as f64 / run.cycles as f64;
     assert!(rate > 0.95, "{rate:.3} input beats/cycle at width 4");
+}
+
+/// Data-type tag mode: three data types interleaved in each frame,
+/// GMAC and CMAC, SV mixes with CRC-32 and a window; four ways on the
+/// iterative core, and on the pipelined one.
+#[test]
+fn data_type_mode_matches_the_model() {
+    let input = three_dt_frames(40, 5, 2, 21);
+    for (i, (name, ctx)) in dt_contexts().into_iter().enumerate() {
+        let ways: &[Stalls] = if i == 0 {
+            &Stalls::ALL
+        } else {
+            &[Stalls::Both]
+        };
+        for &stalls in ways {
+            check(&name, &ctx, &input, Arch::Iterative, stalls, None);
+        }
+        if i != 2 {
+            check(&name, &ctx, &input, Arch::Pipelined, Stalls::Both, None);
+        }
+    }
+}
+
+/// A frame with more data types than the instance has scopes: counted,
+/// and the frame's tag packet carries the scopes it could hold.
+#[test]
+fn data_types_beyond_the_scopes_are_counted() {
+    let input = three_dt_frames(40, 5, 1, 22);
+    let (_, ctx) = dt_contexts().remove(0);
+    let mut cfg = config_for(&ctx, Side::Tx, Arch::Iterative).unwrap();
+    cfg.dt_scopes = 2;
+    cfg.name = format!("{}_dt2", cfg.name);
+    let b = build_link(&cfg).expect("build");
+    let run = csi2sec_testbench::link::run_link(
+        &b,
+        Side::Tx,
+        &ctx,
+        &input,
+        RunOptions::new(Stalls::None, 1),
+    )
+    .expect("run");
+    let get = |n: &str| {
+        run.counters
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| *v)
+            .unwrap()
+    };
+    // The RAW8 lines (the third type) overflow: one per RAW10 line.
+    let raw8 = packets(&input, true)
+        .iter()
+        .filter(|p| p.len() > 4 && p[0] & 0x3f == 0x2a)
+        .count();
+    assert_eq!(get("dt_scope_overflow") as usize, raw8);
+    let (model, _) = csi2sec_sim::tx::protect(&ctx, &input).unwrap();
+    assert_eq!(
+        run.output.len() + 16 + 16,
+        model.len(),
+        "one tag entry (trailer and 16-byte tag) fewer"
+    );
 }
 
 #[test]

@@ -149,6 +149,64 @@ pub fn cmac_contexts() -> Vec<(String, &'static str, Context)> {
     .collect()
 }
 
+/// Data-type tag mode contexts (SEP): GMAC-128 with SV-1 and CRC-32,
+/// SV-3/4 with a window and a 12-byte tag, CMAC-128 with an 8-byte tag.
+pub fn dt_contexts() -> Vec<(String, Context)> {
+    [
+        ([2, 1, 2], true, 16, (0, 0), false),
+        ([4, 3, 4], false, 12, (5, 37), false),
+        ([2, 2, 3], true, 8, (0, 0), true),
+    ]
+    .into_iter()
+    .map(|(sv, crc, t, window, cmac)| {
+        let mut ctx = context("data-type", sv, crc, t);
+        ctx.streams[0].window = window;
+        if cmac {
+            ctx.streams[0].suite = csi2sec_sim::crypto::Suite::Cmac128;
+        }
+        let suite = if cmac { "CMAC-128" } else { "GMAC-128" };
+        (
+            format!("data-type {suite} {sv:?} crc32={crc} T={t} window={window:?}"),
+            ctx,
+        )
+    })
+    .collect()
+}
+
+/// `n` frames whose lines alternate RAW10 (DT 0x2B) and RAW8 (DT 0x2A)
+/// between embedded lines (DT 0x12) above and below: three data types
+/// interleaved in each frame, so three data-type scopes.
+pub fn three_dt_frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<u8> {
+    let gen_of = |format: &str, seed: u64| {
+        let spec = FrameSpec {
+            width,
+            height,
+            format: PixelFormat::from_name(format).unwrap(),
+            frames: n,
+            stream: 0,
+            embedded_top: 1,
+            embedded_bottom: 1,
+            seed,
+        };
+        let mut out = Vec::new();
+        generate(&spec, &mut out);
+        csi2sec_testbench::link::packet_list(&out, true)
+    };
+    let (a, b) = (gen_of("raw10", seed), gen_of("raw8", seed + 1));
+    let line = |p: &Vec<u8>, dt: u8| p.len() > 4 && p[0] & 0x3f == dt;
+    let b_lines: Vec<&Vec<u8>> = b.iter().filter(|p| line(p, 0x2a)).collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    for p in &a {
+        out.extend_from_slice(p);
+        if line(p, 0x2b) {
+            out.extend_from_slice(b_lines[k]);
+            k += 1;
+        }
+    }
+    out
+}
+
 /// The index of the packet that starts frame `n` (its FS, stream 0).
 pub fn fs_packet(pkts: &[Vec<u8>], n: usize) -> usize {
     (0..pkts.len())

@@ -1,0 +1,131 @@
+//! Data-type tag mode (spec §4, §5.1): the MAC scopes of a frame, one per
+//! data type in the order of its first record, as Verilog fragments the
+//! TX and the RX both include, so that sender and receiver build the same
+//! scopes.
+//!
+//! One MAC unit serves every scope: records of different data types
+//! interleave in a frame, so each record is MACed as a message of its
+//! own, resumed from and closed into its scope's value:
+//!
+//! - the record's first block (its RH) goes in XORed with the scope's
+//!   value `sc_s` (0 for a new scope), and its last block comes with
+//!   `s_last` (and, for [`CbcMac`](crate::cbc_mac::CbcMac), `s_part`: a
+//!   partial close, no K1);
+//! - the unit's `y` is then the scope's value after the record: GHASH
+//!   resumed by XOR into the next first block gives `GHASH(M_1 ‖ M_2)`
+//!   since `GHASH(Y; X ‖ …) = GHASH((Y ⊕ X) ‖ …)`; the CMAC unit's `y`
+//!   after a partial close is the CBC chaining value, resumed the same
+//!   way;
+//! - at FE each scope is closed in order: its trailer block (XORed with
+//!   its value) and the length block (GMAC: with E_K(J0) of the scope's
+//!   nonce, scope code 2, index = DT) or CMAC's K1 close, the tag into
+//!   `sc_tag`; the SEP tag packet then carries `trailer ‖ tag` per scope.
+//!
+//! A record costs the unit's closing latency once more than in frame mode
+//! (the next covered packet's RH waits for the value: `dt_wait`). A frame
+//! with more data types than the instance's scopes (`--dt-scopes`, the
+//! generation parameter) cannot be tagged in full: the records of the
+//! extra types go into no scope (the TX counts `dt_scope_overflow`; the
+//! receiver's tags then fail).
+//!
+//! Names the fragments use from the tops: `h_dt`, `wn_len` (the covered
+//! bytes of the packet at its header), `stream8`, `kid`, `fc`, `fnum`,
+//! `aes_idle`, the J0 request registers and the states `DTJ`, `TRAIL`.
+
+/// The most data-type scopes an instance can hold.
+pub const MAX_SCOPES: usize = 8;
+
+/// The scope table and its lookup for an instance of `d` scopes
+/// (declarations; after `h_dt` and `wn_len`).
+pub fn declarations(d: usize) -> String {
+    assert!(
+        (1..=MAX_SCOPES).contains(&d),
+        "data-type scopes: 1 to {MAX_SCOPES}"
+    );
+    // The tables have a power-of-two number of entries (an index of `a`
+    // bits addresses all of them); `d` of them are used.
+    let size = d.next_power_of_two().max(2);
+    let a = size.trailing_zeros();
+    format!(
+        r#"// ---- Data-type scopes (spec §4): the frame's scopes, in the order of
+// their first record; value, counts, blocks and tag of each.
+localparam [3:0] DT_SCOPES = 4'd{d};
+localparam DT_IDX = {a};
+wire dt_mode = config_tag_mode == 2'd2;
+reg [5:0] sc_dt [0:{m}];
+reg [127:0] sc_s [0:{m}];
+reg [31:0] sc_recs [0:{m}];
+reg [31:0] sc_bytes [0:{m}];
+reg [31:0] sc_blocks [0:{m}];
+reg [127:0] sc_tag [0:{m}];
+// Scopes open, the scope being closed or sent, the scope of the packet
+// in progress, the scope whose value the MAC unit is computing (dt_wait).
+reg [3:0] sc_n, sc_k;
+reg [DT_IDX-1:0] p_sc, y_sc;
+reg dt_wait;
+integer sc_init;
+initial begin
+  sc_n = 4'd0; sc_k = 4'd0; p_sc = {a}'d0; y_sc = {a}'d0; dt_wait = 1'b0;
+  for (sc_init = 0; sc_init < {size}; sc_init = sc_init + 1) begin
+    sc_dt[sc_init] = 6'd0; sc_s[sc_init] = 128'd0; sc_recs[sc_init] = 32'd0; sc_bytes[sc_init] = 32'd0;
+    sc_blocks[sc_init] = 32'd0; sc_tag[sc_init] = 128'd0;
+  end
+end
+// The scope of DT h_dt: open (sc_hit), or the next one.
+reg sc_hit;
+reg [DT_IDX-1:0] sc_idx;
+integer sc_j;
+always @(*) begin
+  sc_hit = 1'b0;
+  sc_idx = sc_n[DT_IDX-1:0];
+  for (sc_j = 0; sc_j < {d}; sc_j = sc_j + 1)
+    if (~sc_hit & sc_j < {{28'd0, sc_n}} & sc_dt[sc_j] == h_dt) begin
+      sc_hit = 1'b1;
+      sc_idx = DT_IDX'(sc_j);
+    end
+end
+wire sc_room = sc_hit | sc_n < DT_SCOPES;
+// Record blocks after the RH of the packet at its header.
+wire [12:0] sc_rb = 13'((wn_len + 17'd15) >> 4);
+wire [DT_IDX-1:0] sc_kk = sc_k[DT_IDX-1:0];
+wire [127:0] sc_trailer = trailer_block(8'd2, {{2'd0, sc_dt[sc_kk]}}, stream8, fnum, sc_recs[sc_kk], sc_bytes[sc_kk]);
+// Another scope to close (or send) after scope sc_k.
+wire close_more = dt_mode & sc_k + 4'd1 < sc_n;
+"#,
+        m = size - 1
+    )
+}
+
+/// A covered packet's record joins its scope (inside `always @(posedge
+/// clock)`, under the top's condition for a covered packet at its
+/// header; `sc_room` checked by the caller).
+pub const JOIN: &str = r#"sc_dt[sc_idx] <= h_dt;
+          if (~sc_hit) begin
+            sc_s[sc_idx] <= 128'd0;
+            sc_n <= sc_n + 4'd1;
+          end
+          sc_recs[sc_idx] <= (sc_hit ? sc_recs[sc_idx] : 32'd0) + 32'd1;
+          sc_bytes[sc_idx] <= (sc_hit ? sc_bytes[sc_idx] : 32'd0) + {15'd0, wn_len};
+          sc_blocks[sc_idx] <= (sc_hit ? sc_blocks[sc_idx] : 32'd0) + 32'd1 + {19'd0, sc_rb};"#;
+
+/// The scope's value after a record, from the MAC unit (inside `always
+/// @(posedge clock)`).
+pub const CAPTURE: &str = r#"  if (dt_wait & gh$y_valid) begin
+    sc_s[y_sc] <= gh$y;
+    dt_wait <= 1'b0;
+  end
+"#;
+
+/// The close of scope `sc_k` begins (case arm): once the core is idle
+/// and the last record's value is in, E_K(J0) of the scope (GMAC), then
+/// the trailer.
+pub const CLOSE_START: &str = r#"    DTJ: if (aes_idle & ~dt_wait) begin
+      if (~MAC_CMAC) begin
+        req_j0 <= 1'b1;
+        j0 <= tag_j0(stream8, kid, 8'd2, fc, {26'd0, sc_dt[sc_kk]});
+        j0_wait <= 1'b1;
+        j0_ok <= 1'b0;
+      end
+      st <= TRAIL;
+    end
+"#;
