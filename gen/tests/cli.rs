@@ -685,8 +685,10 @@ fn cosim_refuses_what_this_version_lacks() {
     let d = dir("cosim_refusals");
     let input = d.join("in.bin");
     std::fs::write(&input, [0u8, 1, 0, 0x1A]).unwrap();
-    let dt = bad_context(&d, "datatype", |v| {
-        v["streams"][0]["tag_mode"] = "data-type".into();
+    let dt = bad_context(&d, "two-streams", |v| {
+        let mut second = v["streams"][0].clone();
+        second["stream"] = 1.into();
+        v["streams"].as_array_mut().unwrap().push(second);
     });
     let (code, _, err) = run(bin()
         .arg("cosim")
@@ -695,7 +697,7 @@ fn cosim_refuses_what_this_version_lacks() {
         .arg(&input)
         .arg(d.join("o.bin")));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("data-type tag mode"), "{err}");
+    assert!(err.contains("2 streams"), "{err}");
     assert!(!d.join("o.bin").exists());
     let good = bad_context(&d, "good", |_| {});
     let (code, _, err) = run(bin()

@@ -36,7 +36,7 @@
 pub const MAX_SCOPES: usize = 8;
 
 /// The scope table and its lookup for an instance of `d` scopes
-/// (declarations; after `h_dt` and `wn_len`).
+/// (declarations; after `h_dt`, `stream8` and `fnum`).
 pub fn declarations(d: usize) -> String {
     assert!(
         (1..=MAX_SCOPES).contains(&d),
@@ -85,8 +85,6 @@ always @(*) begin
     end
 end
 wire sc_room = sc_hit | sc_n < DT_SCOPES;
-// Record blocks after the RH of the packet at its header.
-wire [12:0] sc_rb = 13'((wn_len + 17'd15) >> 4);
 wire [DT_IDX-1:0] sc_kk = sc_k[DT_IDX-1:0];
 wire [127:0] sc_trailer = trailer_block(8'd2, {{2'd0, sc_dt[sc_kk]}}, stream8, fnum, sc_recs[sc_kk], sc_bytes[sc_kk]);
 // Another scope to close (or send) after scope sc_k.
@@ -95,6 +93,10 @@ wire close_more = dt_mode & sc_k + 4'd1 < sc_n;
         m = size - 1
     )
 }
+
+/// Record blocks after the RH of the packet at its header (after the
+/// record window, which gives `wn_len`).
+pub const RECORD_BLOCKS: &str = "wire [12:0] sc_rb = 13'((wn_len + 17'd15) >> 4);\n";
 
 /// A covered packet's record joins its scope (inside `always @(posedge
 /// clock)`, under the top's condition for a covered packet at its

@@ -262,7 +262,7 @@ pub fn top_verilog(
         incs.join(", ")
     );
     v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits, cmac, fsed, side == Side::Tx);
+    v += &crate::policy::context_checks(key_bits, cmac, fsed);
     let (mac, wiring) = if cmac {
         (MAC_CMAC, format!("{ENGINE_WIRING}{CMAC_WIRING}"))
     } else {
@@ -279,6 +279,7 @@ pub fn top_verilog(
         )
         .replace("@DT_SCOPES@\n", &crate::dt_scopes::declarations(dt_scopes))
         .replace("@DT_JOIN@", crate::dt_scopes::JOIN)
+        .replace("@DT_RB@\n", crate::dt_scopes::RECORD_BLOCKS)
         .replace("@KEY_ABORT_STATES@\n", KEY_ABORT_STATES)
         .replace("@ENGINE_RESET@\n", ENGINE_RESET)
         .replace("@RECORD_WINDOW@\n", crate::record_window::VERILOG)

@@ -17,16 +17,14 @@
 /// `config_byte`, `stream8`, `stream_vcx`), for an IP of `key_bits` and
 /// the GMAC or (`cmac`) the CMAC suite, SEP or (`fsed`) FSED. SV-1 is a
 /// configuration error with CMAC, and a tag mode other than frame with
-/// FSED (spec §3); the data-type mode where the side has it (`data_type`).
-pub fn context_checks(key_bits: usize, cmac: bool, fsed: bool, data_type: bool) -> String {
+/// FSED (spec §3).
+pub fn context_checks(key_bits: usize, cmac: bool, fsed: bool) -> String {
     let suite = format!("2'd{}", 2 * cmac as u8 + (key_bits == 256) as u8);
     let sv1_bad = if cmac { "sv == 4'd1 || " } else { "" };
     let modes = if fsed {
         "config_tag_mode != 2'd0"
-    } else if data_type {
-        "config_tag_mode > 2'd2"
     } else {
-        "config_tag_mode > 2'd1"
+        "config_tag_mode > 2'd2"
     };
     format!(
         r#"// ---- Context checks (STATUS.config_error): what this IP cannot apply.

@@ -37,6 +37,10 @@ reg verdict_valid, alarm_r;
 // The wrapped packet in progress: expected coverage, decryption, wire
 // footer, message-mode tag, findings.
 reg p_cov, p_dec, p_crc32, p_tag_chk, p_fmt, p_pol, p_auth;
+// Its record goes into the MAC (p_gh); data-type mode: its record blocks
+// after the RH still to go (the last one closes the record; scope p_sc).
+reg p_gh, p_dt;
+reg [12:0] p_rb;
 // The tag packet in progress.
 reg p_tp_single, p_tp_exp;
 // Walk of every packet: offset of the next beat, end of the payload as
@@ -44,7 +48,7 @@ reg p_tp_single, p_tp_exp;
 // original WC), where the bytes after the data start (CRC-32, tag; a tag
 // packet's entry), and those bytes.
 reg [16:0] off, pl_end, data_end, tail_start;
-reg [255:0] tail;
+reg [383:0] tail;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
 reg w_long, w_chk, w_bad, check;
@@ -61,7 +65,7 @@ initial begin
   fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0;
   acc_valid = 0; acc_fc0 = 0; acc_fc1 = 0; last_verdict = 0; verdict_valid = 0; alarm_r = 0;
-  p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_fmt = 0; p_pol = 0; p_auth = 0;
+  p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_fmt = 0; p_pol = 0; p_auth = 0; p_gh = 0; p_dt = 0; p_rb = 0;
   p_tp_single = 0; p_tp_exp = 0;
   off = 0; pl_end = 0; data_end = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
   w_long = 0; w_chk = 0; w_bad = 0; check = 0;
@@ -101,6 +105,11 @@ wire h_mine = active & h_stream == config_stream;
 // A header is looked at once the previous packet's checks are in.
 wire hv = st == HDR & in_valid & ~check & ~want_key;
 @CLASSIFY@
+@DT_SCOPES@
+// The packet's record goes into the MAC: covered, and in data-type mode
+// a scope to hold it (hdr_dt).
+wire hdr_dt = dt_mode & h_cov & sc_room;
+wire h_gh = h_cov & (~dt_mode | sc_room);
 // The SEP header as the wire gives it (spec §4, §5.1): RH bytes 4..15
 // are bytes 4..15 of a wrapped packet's first beat.
 wire [7:0] w_cfg = in_data[47:40];
@@ -174,15 +183,18 @@ wire tp_ok = hdr_ctl & ~closing & in_count > 5'd4 & ctl_id == 8'hfe
 // released as received).
 wire ctl_ok = tp_ok | fh_ok | sf_ok;
 wire ctl_quiet = FSED & fraw & ~fh_want;
-wire tp_exp_now = config_tag_mode == 2'd0 & recs != 32'd0;
+wire tp_exp_now = (config_tag_mode == 2'd0 & recs != 32'd0) | (dt_mode & sc_n != 4'd0);
 wire hdr_pass = h_ok & ~hdr_wrap & ~hdr_ctl & ~ctl_out;
 wire hdr_drop = hv & (h_bad | ctl_out | (hdr_ctl & ~ctl_ok));
 // A frame closes once its GHASH is idle; an FS waits for the AES core
 // (the next frame may load another key).
-wire pass_ok = pk$s_ready & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle);
-wire wrap_ok = pk$s_ready & (~h_cov | gh$s_ready);
+wire pass_ok = pk$s_ready & ~(close_now & (gh_open | dt_wait)) & ~(fs_mine & ~aes_idle);
+// (Data-type mode: a record's RH waits for the value of the previous
+// record's scope.)
+wire gh_in = gh$s_ready & ~dt_wait;
+wire wrap_ok = pk$s_ready & (~h_gh | gh_in);
 // FSED: a covered packet's frame block goes into the MAC first (RFB).
-wire fb_first = FSED & hdr_wrap & h_cov & ~gh_open;
+wire fb_first = FSED & hdr_wrap & h_gh & ~gh_open;
 wire hdr_take = (hdr_pass & pass_ok) | hdr_drop | ctl_ok | (hdr_wrap & wrap_ok & ~fb_first);
 wire close_take = close_now & hdr_pass & pass_ok;
 wire fs_take = fs_mine & hdr_pass & pass_ok;
@@ -228,10 +240,11 @@ wire [15:0] crc_rx_next = {cr1_in ? in_data[8*cr1[3:0] +: 8] : crc_rx[15:8],
                            cr0_in ? in_data[8*cr0[3:0] +: 8] : crc_rx[7:0]};
 wire [15:0] crc_err = crc_rx ^ crc16i;
 // The bytes after the data (CRC-32 and tag of a wrapped packet, the
-// first entry of a tag packet), up to 32.
+// first entry of a tag packet), up to 48 (data-type mode: an entry of at
+// most 32 bytes and what its last beat holds of the next).
 wire [16:0] cur_tail_start = st == HDR ? (hdr_ctl ? 17'd4 : 17'h10000) : tail_start;
-wire [255:0] tail_base = st == HDR ? 256'd0 : tail;
-wire [255:0] tail_next;
+wire [383:0] tail_base = st == HDR ? 384'd0 : tail;
+wire [383:0] tail_next;
 // The data of a wrapped packet in this beat (SEP: it starts on a beat;
 // FSED: at byte 4 of the first, after the header).
 wire [16:0] d_lo = FSED & b_off == 17'd0 ? 17'd4 : b_off;
@@ -241,7 +254,7 @@ wire d_sh = FSED & b_off == 17'd0;
 wire [127:0] dmask;
 genvar g;
 generate
-  for (g = 0; g < 32; g = g + 1) begin : tl
+  for (g = 0; g < 48; g = g + 1) begin : tl
     wire [16:0] at = cur_tail_start + 17'(g);
     /* verilator lint_off UNUSEDSIGNAL */
     wire [16:0] pos = at - b_off;
@@ -272,13 +285,11 @@ wire [16:0] wn_base = FSED ? 17'd4 : 17'd0;
 wire [127:0] wn_data = cipher;
 wire [4:0] wn_n = n_data;
 @RECORD_WINDOW@
-@DT_SCOPES@
-wire mac_part = 1'b0;
-// (This version's RX refuses data-type mode: the scope table is not read.)
-/* verilator lint_off UNUSEDSIGNAL */
-wire dt_unused = &{1'b0, sc_s[0], sc_blocks[0], sc_tag[0], p_sc, sc_idx, sc_room, sc_rb, sc_trailer};
-/* verilator lint_on UNUSEDSIGNAL */
-wire gh_beat = p_cov & wn_valid;
+@DT_RB@
+wire gh_beat = p_gh & wn_valid;
+// Data-type mode: this block is the record's last (a partial close).
+wire mac_part = (st == HDR & hdr_dt & sc_rb == 13'd0) | (p_dt & (st == WBODY | st == WFL) & p_rb == 13'd1);
+wire dt_last_take = mac_part & gh$s_valid & gh$s_ready;
 wire body_go = in_valid & (n_data == 5'd0 | ((~ks_need | ks_ok) & (~gh_beat | gh$s_ready) & pk$s_ready));
 wire body_take = st == WBODY & body_go;
 assign wn_load = hdr_take & hdr_wrap;
@@ -286,7 +297,7 @@ assign wn_take = body_take;
 // (FSED: a wrapped packet's first beat is walked in WBODY, which gives
 // its data after the header.)
 wire walk_take = (st == HDR & hdr_take & ~(FSED & hdr_wrap)) | (st == PASS & in_valid & pk$s_ready)
-               | ((st == DROP | st == TBODY | st == FBODY | st == SBODY) & in_valid) | body_take;
+               | ((st == DROP | st == FBODY | st == SBODY) & in_valid) | (st == TBODY & in_valid & ~ent_ready) | body_take;
 
 // The end of a wrapped packet: its findings and its verdict (message mode).
 wire [127:0] tmask = tag_bytes == 5'd16 ? {128{1'b1}} : tag_bytes == 5'd12 ? {32'd0, {96{1'b1}}} : {64'd0, {64{1'b1}}};
@@ -299,7 +310,13 @@ wire [2:0] p_verdict = w_fmt ? 3'd0 : p_pol ? 3'd1 : p_auth ? 3'd3 : (fc_known &
 wire trunc_go = pk$s_ready & core_quiet;
 // The tag packet's entry against the rebuilt trailer and the tag.
 wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
-wire tp_auth_fail = ~p_tp_exp | ~p_tp_single | tail[127:0] != trailer | ((tail[255:128] ^ tag_r) & tmask) != 128'd0;
+wire tp_auth_fail = ~p_tp_exp | ~p_tp_single
+                  | (~dt_mode & (tail[127:0] != trailer | ((tail[255:128] ^ tag_r) & tmask) != 128'd0));
+// Data-type mode: the tag packet's entry sc_k is in (tail), and against
+// scope sc_k's rebuilt trailer and tag.
+wire ent_ready = dt_mode & p_tp_exp & sc_k < sc_n & off >= tail_start + {1'b0, tp_entry}
+               & tail_start + {1'b0, tp_entry} <= pl_end;
+wire ent_bad = tail[127:0] != sc_trailer | ((tail[255:128] ^ sc_tag[sc_kk]) & tmask) != 128'd0;
 // FSED: the frame block the context expects (the wire's frame counter),
 // and the FSED-Safety payload from the RX's own counts.
 wire any_sv1 = sv_top == 4'd1 | sv_mid == 4'd1 | sv_bot == 4'd1;
@@ -325,7 +342,7 @@ always @(*) begin
       ch_last = ~hdr_wrap & in_last;
       ch_user = close_now ? {3'd0, f_verdict, 2'b01} : (hdr_raw & message_mode) ? 8'b00000010 : 8'd0;
       ch_valid = (hdr_pass & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle))
-               | (hdr_wrap & (~h_cov | gh$s_ready) & ~fb_first);
+               | (hdr_wrap & (~h_gh | gh_in) & ~fb_first);
     end
     PASS: begin
       ch_data = in_data;
@@ -389,14 +406,19 @@ always @(*) begin
   // (Keystream is never taken with CMAC: no path from the body to the core.)
   aes$m_ready = cap_j0 | cap_h | (body_take & ks_need & n_data != 5'd0 & ~MAC_CMAC) | (mac_busy & ~h_wait);
   // GHASH: the records the context expects, the trailer, the length block.
-  gh$s_last = st == WLEN | st == TLEN | st == ABORT;
-  gh$s_data = st == HDR ? rev16(rh_exp) : st == WBODY ? rev16(wn_block) : st == WFL ? rev16(wn_tail) : st == TRAIL ? rev16(trailer)
+  // (Data-type mode: a record's last block closes it, and its first
+  // resumes its scope's value; a scope's trailer resumes it too.)
+  gh$s_last = st == WLEN | st == TLEN | st == ABORT | mac_part;
+  gh$s_data = st == HDR ? rev16(rh_exp) ^ (hdr_dt & sc_hit ? sc_s[sc_idx] : 128'd0) : st == WBODY ? rev16(wn_block)
+            : st == WFL ? rev16(wn_tail)
+            : st == TRAIL ? (dt_mode ? rev16(sc_trailer) ^ sc_s[sc_kk] : rev16(trailer))
             : st == RFB ? rev16(fb_exp)
-            : (st == WLEN | st == TLEN) ? rev16(length_block(gh_blocks)) : 128'd0;
-  gh$s_valid = (hv & hdr_wrap & h_cov & pk$s_ready & ~fb_first) | st == RFB
+            : st == TLEN ? rev16(length_block(dt_mode ? sc_blocks[sc_kk] + 32'd1 : gh_blocks))
+            : st == WLEN ? rev16(length_block(gh_blocks)) : 128'd0;
+  gh$s_valid = (hv & hdr_wrap & h_gh & ~dt_wait & pk$s_ready & ~fb_first) | st == RFB
              | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & pk$s_ready)
              | st == WFL | st == TRAIL | st == TLEN | st == ABORT | (st == WLEN);
-  gh$y_ready = (st == WTAG & mac_nonce) | (st == TTAG & mac_nonce) | st == ABORTY;
+  gh$y_ready = (st == WTAG & mac_nonce) | (st == TTAG & mac_nonce) | st == ABORTY | dt_wait;
   alarm = alarm_r;
 end
 
@@ -513,6 +535,7 @@ always @(posedge clock) begin
         tbytes <= 32'd0; crc32 <= 32'hffffffff;
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0; gh_blocks <= 32'd0; seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
+        sc_n <= 4'd0; sc_k <= 4'd0;
       end
       if (hv & (fs_mine & frame_open | fe_mine) & gh_open & aes_idle) st <= ABORT;
       if (hdr_take & (hdr_wrap | hdr_raw)) begin
@@ -522,6 +545,16 @@ always @(posedge clock) begin
       if (hdr_take & hdr_raw) f_fmt <= 1'b1;
       if (hdr_take & hdr_wrap) begin
         p_cov <= h_cov;
+        p_gh <= h_gh;
+        p_dt <= hdr_dt;
+        p_sc <= sc_idx;
+        p_rb <= sc_rb;
+        // Data-type mode: a record of a type beyond the scopes cannot be
+        // verified.
+        if (dt_mode & h_cov & ~sc_room) f_auth <= 1'b1;
+        if (hdr_dt) begin
+          @DT_JOIN@
+        end
         p_dec <= w_dec;
         p_crc32 <= ~FSED & w_crc32;
         p_tag_chk <= ~FSED & w_tag_here & w_cfg[3:2] == config_tag_len;
@@ -543,7 +576,7 @@ always @(posedge clock) begin
           fc_known <= 1'b1;
           fc <= w_fc;
         end
-        if (~fc_known & ~message_mode & ~MAC_CMAC) begin
+        if (~fc_known & config_tag_mode == 2'd0 & ~MAC_CMAC) begin
           req_j0 <= 1'b1;
           j0 <= tag_j0(stream8, kid, 8'd0, w_fc, 32'd0);
           j0_wait <= 1'b1;
@@ -562,9 +595,10 @@ always @(posedge clock) begin
         end
         st <= WBODY;
       end else if (hdr_take & tp_ok) begin
-        p_tp_single <= h_wc == tp_entry;
+        // (Data-type mode: an entry per scope, the scopes' tags first.)
+        p_tp_single <= h_wc == (dt_mode ? {12'd0, sc_n} * tp_entry : tp_entry);
         p_tp_exp <= tp_exp_now;
-        st <= in_last ? TEVAL : tp_exp_now ? TRAIL : TBODY;
+        st <= in_last ? TEVAL : tp_exp_now ? (dt_mode ? DTJ : TRAIL) : TBODY;
       end else if (hdr_take & fh_ok) begin
         st <= in_last ? FEVAL : FBODY;
       end else if (hdr_take & sf_ok) begin
@@ -581,14 +615,18 @@ always @(posedge clock) begin
         crc32 <= c32$next;
         crc16o <= c16o$next[15:0];
       end
-      if (gh_beat) gh_blocks <= gh_blocks + 32'd1;
+      if (gh_beat) begin
+        gh_blocks <= gh_blocks + 32'd1;
+        p_rb <= p_rb - 13'd1;
+      end
       if (in_last & b_end < data_end) begin
         ks_left <= 13'd0;
         st <= WTRUNC;
-      end else if (in_last) st <= p_cov & wn_pend_after ? WFL : p_msg ? WLEN : WCRC;
+      end else if (in_last) st <= p_gh & wn_pend_after ? WFL : p_msg ? WLEN : WCRC;
     end
     WFL: if (gh$s_ready) begin
       gh_blocks <= gh_blocks + 32'd1;
+      p_rb <= p_rb - 13'd1;
       st <= p_msg ? WLEN : WCRC;
     end
     WLEN: if (gh$s_ready) st <= WTAG;
@@ -612,10 +650,12 @@ always @(posedge clock) begin
       f_fmt <= 1'b1;
       if (p_pol) f_pol <= 1'b1;
       if (p_auth) f_auth <= 1'b1;
-      st <= p_msg ? ABORT : HDR;
+      // (Data-type mode: a record cut before its last block is closed
+      // and dropped.)
+      st <= p_msg | (p_dt & gh_open) ? ABORT : HDR;
     end
 @CLOSE_STATES@
-    TBODY: if (in_valid & in_last) st <= TEVAL;
+    TBODY: if (in_valid & in_last & ~ent_ready) st <= TEVAL;
     FBODY: if (in_valid & in_last) st <= FEVAL;
     SBODY: if (in_valid & in_last) st <= SEVAL;
     FEVAL: begin
@@ -659,7 +699,7 @@ always @(posedge clock) begin
       gh_blocks <= gh_blocks + 32'd1;
       st <= HDR;
     end
-    TEVAL: begin
+    TEVAL: if (~ent_ready) begin
       // The tag packet (spec §6 items 2 and 5).
       if (w_bad | crc_err != 16'd0) f_fmt <= 1'b1;
       if (tp_auth_fail) f_auth <= 1'b1;
@@ -669,6 +709,21 @@ always @(posedge clock) begin
     end
     default: st <= HDR;
   endcase
+  // Data-type mode: an entry of the tag packet is in: judged, then the
+  // next one's bytes move to the front.
+  if ((st == TBODY | st == TEVAL) & ent_ready) begin
+    if (ent_bad) f_auth <= 1'b1;
+    tail <= tail >> {tp_entry, 3'd0};
+    tail_start <= tail_start + {1'b0, tp_entry};
+    sc_k <= sc_k + 4'd1;
+  end
+  // Data-type mode: the record's last block is in; its scope's value
+  // comes out of the MAC unit next.
+  if (dt_last_take) begin
+    dt_wait <= 1'b1;
+    y_sc <= st == HDR ? sc_idx : p_sc;
+    gh_open <= 1'b0;
+  end
   if (reset | ctrl_clear) begin
 @ENGINE_RESET@
     want_key <= 1'b0;

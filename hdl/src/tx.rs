@@ -340,6 +340,7 @@ wire [4:0] wn_n = pay_n;
 wire [16:0] wn_base = 17'd0;
 @RECORD_WINDOW@
 @DT_SCOPES@
+@DT_RB@
 wire gh_beat = p_gh & wn_valid;
 // The MAC takes a packet's first record block once the value of the
 // previous record's scope is in (data-type mode).

@@ -80,9 +80,6 @@ pub fn rtl_stream(ctx: &Context, side: Side) -> Result<&StreamContext, String> {
         return why(&format!("{} streams (it holds one)", ctx.streams.len()));
     }
     let s = &ctx.streams[0];
-    if s.tag_mode == TagMode::DataType && side == Side::Rx {
-        return why("data-type tag mode");
-    }
     Ok(s)
 }
 

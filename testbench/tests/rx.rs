@@ -7,8 +7,8 @@
 mod common;
 
 use common::{
-    assert_same, cmac_contexts, context, frames, fs_packet, fsed_contexts, fsed_input,
-    mode_contexts, same_in_icarus, spec_examples,
+    assert_same, cmac_contexts, context, dt_contexts, frames, fs_packet, fsed_contexts, fsed_input,
+    mode_contexts, same_in_icarus, spec_examples, three_dt_frames,
 };
 use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::regs::Side;
@@ -156,6 +156,89 @@ fn round_trip_four_ways() {
         let run = check("frame-mode", &ctx, &wire, Arch::Iterative, stalls);
         assert_eq!(run.output, input, "the RX gives back the TX's input");
         assert_eq!(run.verdicts().0, vec![Verdict::Ok; 3]);
+    }
+}
+
+/// Data-type tag mode: three data types interleaved in each frame, GMAC
+/// and CMAC; round trips (four ways on the first context, and on the
+/// pipelined core), then a changed covered byte of a RAW8 line, a tag
+/// packet with one entry dropped, and one with two entries swapped.
+#[test]
+fn data_type_mode_round_trips_and_catches_tampering() {
+    let input = three_dt_frames(40, 5, 2, 23);
+    for (i, (name, ctx)) in dt_contexts().into_iter().enumerate() {
+        let wire = protect(&ctx, &input);
+        let ways: &[Stalls] = if i == 0 {
+            &Stalls::ALL
+        } else {
+            &[Stalls::Both]
+        };
+        for &stalls in ways {
+            let run = check(&name, &ctx, &wire, Arch::Iterative, stalls);
+            assert_eq!(
+                run.output, input,
+                "{name}: the RX gives back the TX's input"
+            );
+            assert_eq!(run.verdicts().0, vec![Verdict::Ok; 2], "{name}");
+        }
+        if i != 2 {
+            check(&name, &ctx, &wire, Arch::Pipelined, Stalls::Both);
+        }
+    }
+    // (CRC-32 off, so that a changed byte is the tag's to catch.)
+    let (name, mut ctx) = dt_contexts().remove(0);
+    ctx.streams[0].crc32 = false;
+    let wire = protect(&ctx, &input);
+    let pkts = packet_list(&wire, ctx.vcx);
+    // A RAW8 line's covered byte (its own scope's tag fails).
+    let k = pkts
+        .iter()
+        .position(|p| p.len() > 4 && p[0] & 0x3f == 0x2a)
+        .unwrap();
+    let at: usize = pkts[..k].iter().map(|p| p.len()).sum();
+    let mut bad = wire.clone();
+    bad[at + 16 + 3] ^= 1;
+    repair_crc(&mut bad, at + 4..at + pkts[k].len() - 2);
+    let run = check(
+        &format!("{name}, a RAW8 byte changed"),
+        &ctx,
+        &bad,
+        Arch::Iterative,
+        Stalls::None,
+    );
+    assert_eq!(run.verdicts().0, vec![Verdict::AuthFail, Verdict::Ok]);
+    // The first tag packet: its last entry dropped; its first two swapped.
+    let t = pkts
+        .iter()
+        .position(|p| p.len() > 4 && p[0] & 0x3f == 0x13)
+        .unwrap();
+    let e = 16 + 16;
+    let body = &pkts[t][4..pkts[t].len() - 2];
+    assert_eq!(body.len(), 3 * e, "three scopes");
+    for (what, new) in [
+        ("an entry dropped", body[..2 * e].to_vec()),
+        (
+            "two entries swapped",
+            [&body[e..2 * e], &body[..e], &body[2 * e..]].concat(),
+        ),
+    ] {
+        let mut p2 = pkts.clone();
+        p2[t].clear();
+        let h = csi2sec_sim::packet::Header::for_stream(0, 0x13, 0);
+        csi2sec_sim::packet::write_long(&mut p2[t], h, &[&new], 0);
+        let w2 = p2.concat();
+        let run = check(
+            &format!("{name}, {what}"),
+            &ctx,
+            &w2,
+            Arch::Iterative,
+            Stalls::None,
+        );
+        assert_eq!(
+            run.verdicts().0,
+            vec![Verdict::AuthFail, Verdict::Ok],
+            "{what}"
+        );
     }
 }
 
