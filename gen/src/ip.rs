@@ -123,6 +123,7 @@ pub fn selftest_info(b: &Board) -> IpInfo {
             "board": b.name,
             "target": b.target,
             "clock_hz": b.clk_hz,
+            "core_clock_hz": b.core_hz,
             "baud": selftest::BAUD,
             "tx": tx.name,
             "rx": rx.name,

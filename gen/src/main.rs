@@ -508,7 +508,7 @@ fn synth_board(b: &Board, t: synth::Target, out: &Path, pnr: bool) -> Result<Exi
         b.name,
         t.name()
     );
-    let freq = b.clk_hz as f64 / 1e6;
+    let freq = b.core_hz as f64 / 1e6;
     let r = synth::synth_modules(SELFTEST, &description, &modules, t, out, freq, pnr, Some(b))
         .map_err(Fail)?;
     println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());

@@ -544,8 +544,8 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
     assert_eq!(j["bus"], "APB3");
     for (args, why) in [
         (&["--width", "5"][..], "expected 4, 8 or 16"),
-        (&["--streams", "2"][..], "one stream"),
-        (&["--suites", "both"][..], "one suite family per instance"),
+        (&["--streams", "17"][..], "expected 1 to 16"),
+        (&["--dt-scopes", "9"][..], "expected 1 to 8"),
         (&["--suites", "aes"][..], "expected gmac, cmac or both"),
     ] {
         let (code, _, err) = run(bin()
@@ -685,9 +685,12 @@ fn cosim_refuses_what_this_version_lacks() {
     let d = dir("cosim_refusals");
     let input = d.join("in.bin");
     std::fs::write(&input, [0u8, 1, 0, 0x1A]).unwrap();
-    let dt = bad_context(&d, "two-streams", |v| {
+    let dt = bad_context(&d, "two-key-sizes", |v| {
         let mut second = v["streams"][0].clone();
         second["stream"] = 1.into();
+        second["suite"] = "gmac-256".into();
+        second["keys"][0]["key"] =
+            "000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f".into();
         v["streams"].as_array_mut().unwrap().push(second);
     });
     let (code, _, err) = run(bin()
@@ -697,7 +700,7 @@ fn cosim_refuses_what_this_version_lacks() {
         .arg(&input)
         .arg(d.join("o.bin")));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("2 streams"), "{err}");
+    assert!(err.contains("one AES key size"), "{err}");
     assert!(!d.join("o.bin").exists());
     let good = bad_context(&d, "good", |_| {});
     let (code, _, err) = run(bin()

@@ -6,6 +6,7 @@ use crate::aes_pipelined::AesPipelined;
 use crate::config::{Arch, GHASH_PIPELINE};
 use crate::emit::{Module, emit};
 use crate::ghash::Ghash;
+use crate::mac_both::MacBoth;
 use crate::regs::Side;
 use crate::rx::Rx;
 use crate::sub_bytes::SboxForm;
@@ -111,14 +112,20 @@ impl LinkConfig {
         c
     }
 
-    /// `<side>_<protocol>_<suites><key bits>_w<width>_<arch>_<sbox>`.
+    /// `<side>_<protocol>_<suites><key bits>_w<width>[_s<streams>]_<arch>_<sbox>`.
     pub fn default_name(&self) -> String {
         let arch = match (self.arch, self.stages) {
             (Arch::Pipelined, 2) => "pipelined2".to_string(),
             (a, _) => a.name().to_string(),
         };
+        // (Several streams: `_s<N>` after the width.)
+        let streams = if self.streams > 1 {
+            format!("_s{}", self.streams)
+        } else {
+            String::new()
+        };
         format!(
-            "{}_{}_{}{}_w{}_{}_{}",
+            "{}_{}_{}{}_w{}{streams}_{}_{}",
             self.side.name(),
             self.protocol.name(),
             self.suites.name(),
@@ -222,18 +229,6 @@ impl LinkConfig {
             return Err(format!("--streams {}: expected 1 to 16", self.streams));
         }
         // What this version's RTL implements (the golden model does all).
-        let side = self.side.name().to_uppercase();
-        if self.streams != 1 {
-            return Err(format!(
-                "--streams {}: this version's {side} RTL holds one stream context",
-                self.streams
-            ));
-        }
-        if self.suites == Suites::Both {
-            return Err(format!(
-                "--suites both: this version's {side} RTL implements one suite family per instance (gmac or cmac)"
-            ));
-        }
         Ok(())
     }
 
@@ -255,6 +250,19 @@ impl LinkConfig {
                 self.width,
             );
         }
+        if self.streams > 1 {
+            let core = LinkConfig {
+                streams: 1,
+                name: format!("{}_stream", self.name),
+                ..self.clone()
+            };
+            return crate::stream_chain::chain(
+                core.emit()?,
+                &self.name,
+                &self.describe(),
+                self.streams,
+            );
+        }
         fn go<U: Block>(mut u: U, c: &LinkConfig) -> Result<Vec<Module>, String> {
             u.connect_all();
             emit(&u, &c.name, &c.describe())
@@ -264,11 +272,21 @@ impl LinkConfig {
             let (k, gh) = (c.key_bits, GHASH_PIPELINE);
             let (fsed, d) = (c.protocol == Protocol::Fsed, c.dt_scopes);
             let p = if c.arch == Arch::Pipelined { gh } else { 1 };
-            match (c.side, c.suites == Suites::Cmac) {
-                (Side::Tx, true) => go(Tx::cmac(aes, k).fsed(fsed).dt_scopes(d), c),
-                (Side::Rx, true) => go(Rx::cmac(aes, k).fsed(fsed).dt_scopes(d), c),
-                (Side::Tx, false) => go(Tx::new(aes, Ghash::new(p), k).fsed(fsed).dt_scopes(d), c),
-                (Side::Rx, false) => go(Rx::new(aes, Ghash::new(p), k).fsed(fsed).dt_scopes(d), c),
+            match (c.side, c.suites) {
+                (Side::Tx, Suites::Cmac) => go(Tx::cmac(aes, k).fsed(fsed).dt_scopes(d), c),
+                (Side::Rx, Suites::Cmac) => go(Rx::cmac(aes, k).fsed(fsed).dt_scopes(d), c),
+                (Side::Tx, Suites::Gmac) => {
+                    go(Tx::new(aes, Ghash::new(p), k).fsed(fsed).dt_scopes(d), c)
+                }
+                (Side::Rx, Suites::Gmac) => {
+                    go(Rx::new(aes, Ghash::new(p), k).fsed(fsed).dt_scopes(d), c)
+                }
+                (Side::Tx, Suites::Both) => {
+                    go(Tx::new(aes, MacBoth::new(p), k).fsed(fsed).dt_scopes(d), c)
+                }
+                (Side::Rx, Suites::Both) => {
+                    go(Rx::new(aes, MacBoth::new(p), k).fsed(fsed).dt_scopes(d), c)
+                }
             }
         }
         let (k, s, n) = (self.key_bits, self.sbox, self.stages);

@@ -19,6 +19,8 @@ use crate::cbc_mac::CbcMac;
 use crate::crc_step::CrcStep;
 use crate::ghash::Ghash;
 use crate::header_ecc::HeaderEcc;
+use crate::link_config::Suites;
+use crate::mac_both::MacBoth;
 use crate::regs::{RegisterMap, Side};
 use rust_hdl::prelude::*;
 
@@ -57,8 +59,9 @@ pub fn connect_children(
 /// suites, [`CbcMac`] for the CMAC suites. Both take records as whole
 /// blocks and close a message with an `s_last` beat.
 pub trait MacUnit: Block {
-    /// CMAC (no nonce, no E_K(J0); the unit uses the top's AES core).
-    const CMAC: bool;
+    /// The suite families it serves: GMAC (GHASH), CMAC (no nonce, no
+    /// E_K(J0); the unit uses the top's AES core), or both.
+    const SUITES: Suites;
     /// Mark every input as driven by the parent.
     fn claim_inputs(&mut self);
     /// Pass the clock on (the parent's rust-hdl model).
@@ -66,7 +69,7 @@ pub trait MacUnit: Block {
 }
 
 impl MacUnit for Ghash {
-    const CMAC: bool = false;
+    const SUITES: Suites = Suites::Gmac;
     fn claim_inputs(&mut self) {
         Ghash::claim_inputs(self)
     }
@@ -76,9 +79,19 @@ impl MacUnit for Ghash {
 }
 
 impl MacUnit for CbcMac {
-    const CMAC: bool = true;
+    const SUITES: Suites = Suites::Cmac;
     fn claim_inputs(&mut self) {
         CbcMac::claim_inputs(self)
+    }
+    fn set_clock(&mut self, clock: Clock) {
+        self.clock.next = clock;
+    }
+}
+
+impl MacUnit for MacBoth {
+    const SUITES: Suites = Suites::Both;
+    fn claim_inputs(&mut self) {
+        MacBoth::claim_inputs(self)
     }
     fn set_clock(&mut self, clock: Clock) {
         self.clock.next = clock;
@@ -113,6 +126,17 @@ wire [127:0] mac_a_data = gh$a_data;
 /* verilator lint_off UNUSEDSIGNAL */
 wire mac_unused = &{1'b0, ej0, j0_ok};
 /* verilator lint_on UNUSEDSIGNAL */
+"#;
+
+/// The MAC's wires with both families: the context's suite chooses
+/// (`MAC_CMAC` is then a wire, not a constant).
+const MAC_BOTH: &str = r#"// MAC: GMAC or CMAC as the context's suite says (spec §5).
+wire MAC_CMAC = config_suite[1];
+wire [127:0] mac_y = MAC_CMAC ? gh$y : gh$y ^ ej0;
+wire mac_nonce = MAC_CMAC | j0_ok;
+wire mac_busy = gh$r_ready;
+wire mac_a_valid = gh$a_valid & ~req_h;
+wire [127:0] mac_a_data = gh$a_data;
 "#;
 
 /// The CMAC unit's AES ports (inside `always @(*)`); `aes_open` is the
@@ -241,7 +265,7 @@ const ENGINE_RESET: &str = r#"    st <= HDR;
 pub fn top_verilog(
     side: Side,
     key_bits: usize,
-    cmac: bool,
+    suites: Suites,
     fsed: bool,
     dt_scopes: usize,
     control: &str,
@@ -262,11 +286,14 @@ pub fn top_verilog(
         incs.join(", ")
     );
     v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits, cmac, fsed);
-    let (mac, wiring) = if cmac {
-        (MAC_CMAC, format!("{ENGINE_WIRING}{CMAC_WIRING}"))
-    } else {
-        (MAC_GMAC, ENGINE_WIRING.to_string())
+    v += &crate::policy::context_checks(key_bits, suites, fsed);
+    let (mac, wiring) = match suites {
+        Suites::Cmac => (MAC_CMAC, format!("{ENGINE_WIRING}{CMAC_WIRING}")),
+        Suites::Gmac => (MAC_GMAC, ENGINE_WIRING.to_string()),
+        Suites::Both => (
+            MAC_BOTH,
+            format!("{ENGINE_WIRING}{CMAC_WIRING}  gh$cmac = MAC_CMAC;\n"),
+        ),
     };
     v += &control
         .replace("@CLASSIFY@", crate::policy::classification())

@@ -13,14 +13,27 @@
 //! frame), `sv_top/sv_mid/sv_bot` (the frame's SV per block) and the
 //! phases `ph_top/ph_mid/ph_bot` (line index mod stride, per block).
 
+use crate::link_config::Suites;
+
 /// `config_error` and the derived context wires (`tag_bytes`,
 /// `config_byte`, `stream8`, `stream_vcx`), for an IP of `key_bits` and
-/// the GMAC or (`cmac`) the CMAC suite, SEP or (`fsed`) FSED. SV-1 is a
+/// the GMAC suite, the CMAC suite or both, SEP or (`fsed`) FSED. SV-1 is a
 /// configuration error with CMAC, and a tag mode other than frame with
 /// FSED (spec §3).
-pub fn context_checks(key_bits: usize, cmac: bool, fsed: bool) -> String {
-    let suite = format!("2'd{}", 2 * cmac as u8 + (key_bits == 256) as u8);
-    let sv1_bad = if cmac { "sv == 4'd1 || " } else { "" };
+pub fn context_checks(key_bits: usize, suites: Suites, fsed: bool) -> String {
+    // The suite codes of the instance (spec §3): bit 0 the key size, bit
+    // 1 CMAC.
+    let k = (key_bits == 256) as u8;
+    let suite_bad = match suites {
+        Suites::Gmac => format!("config_suite != 2'd{k}"),
+        Suites::Cmac => format!("config_suite != 2'd{}", 2 + k),
+        Suites::Both => format!("config_suite[0] != 1'b{k}"),
+    };
+    let sv1_bad = match suites {
+        Suites::Gmac => "",
+        Suites::Cmac => "sv == 4'd1 || ",
+        Suites::Both => "(config_suite[1] && sv == 4'd1) || ",
+    };
     let modes = if fsed {
         "config_tag_mode != 2'd0"
     } else {
@@ -31,7 +44,7 @@ pub fn context_checks(key_bits: usize, cmac: bool, fsed: bool) -> String {
 function sv_bad(input [3:0] sv);
   sv_bad = {sv1_bad}sv == 4'd0 || sv > 4'd5;
 endfunction
-wire config_error = config_suite != {suite} || {modes} || config_tag_len == 2'd3
+wire config_error = {suite_bad} || {modes} || config_tag_len == 2'd3
   || config_stride == 8'd0 || config_control_dt < 6'h13
   || sv_bad(next_frame_sv_top) || sv_bad(next_frame_sv_middle) || sv_bad(next_frame_sv_bottom);
 wire [4:0] tag_bytes = config_tag_len == 2'd0 ? 5'd16 : config_tag_len == 2'd1 ? 5'd12 : 5'd8;

@@ -54,6 +54,10 @@ pub struct Rx<A: AesCore, M: MacUnit> {
     pub s_axis_tdata: Signal<In, Bits<128>>,
     pub s_axis_tkeep: Signal<In, Bits<16>>,
     pub s_axis_tlast: Signal<In, Bit>,
+    /// On a last beat: verdicts from an upstream RX of a chain
+    /// ([`crate::stream_chain`]), kept on the packets this RX passes
+    /// through. 0 for a stand-alone RX.
+    pub s_axis_tuser: Signal<In, Bits<8>>,
     pub s_axis_tvalid: Signal<In, Bit>,
     pub s_axis_tready: Signal<Out, Bit>,
     /// The original CSI-2 packets (to the SoC).
@@ -104,6 +108,7 @@ impl<A: AesCore, M: MacUnit> Rx<A, M> {
             s_axis_tdata: Default::default(),
             s_axis_tkeep: Default::default(),
             s_axis_tlast: Default::default(),
+            s_axis_tuser: Default::default(),
             s_axis_tvalid: Default::default(),
             s_axis_tready: Default::default(),
             m_axis_tdata: Default::default(),
@@ -182,7 +187,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
         Verilog::Custom(crate::link_glue::top_verilog(
             crate::regs::Side::Rx,
             self._key_bits,
-            M::CMAC,
+            M::SUITES,
             self._fsed,
             self._dt_scopes,
             CONTROL,

@@ -340,7 +340,8 @@ always @(*) begin
       // (FSED: w_wc0 is the wire's WC, and the header goes out as received.)
       ch_count = hdr_wrap ? 5'd4 : in_count;
       ch_last = ~hdr_wrap & in_last;
-      ch_user = close_now ? {3'd0, f_verdict, 2'b01} : (hdr_raw & message_mode) ? 8'b00000010 : 8'd0;
+      ch_user = close_now ? {3'd0, f_verdict, 2'b01} : (hdr_raw & message_mode) ? 8'b00000010
+              : hdr_pass & in_last ? s_axis_tuser : 8'd0;
       ch_valid = (hdr_pass & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle))
                | (hdr_wrap & (~h_gh | gh_in) & ~fb_first);
     end
@@ -348,6 +349,7 @@ always @(*) begin
       ch_data = in_data;
       ch_count = in_count;
       ch_last = in_last;
+      ch_user = in_last ? s_axis_tuser : 8'd0;
       ch_valid = in_valid;
     end
     WBODY: begin

@@ -47,7 +47,11 @@ use csi2sec_sim::rx::Verdict;
 #[derive(Clone, Copy, Debug)]
 pub struct Board {
     pub name: &'static str,
+    /// The board's oscillator.
     pub clk_hz: u32,
+    /// The self-test's clock: the oscillator, or a PLL's output below the
+    /// TX and RX's Fmax (ECP5: 20 MHz measured; see the README).
+    pub core_hz: u32,
     /// Synthesis target (`csi2sec synth --target`).
     pub target: &'static str,
     /// Pin and clock file, relative to the repository.
@@ -63,6 +67,7 @@ pub const BOARDS: [Board; 4] = [
     Board {
         name: "icebreaker",
         clk_hz: 12_000_000,
+        core_hz: 12_000_000,
         target: "ice40-up5k",
         constraints: "constraints/icebreaker.pcf",
         tamper: ("btn_tamper_n", true),
@@ -73,6 +78,7 @@ pub const BOARDS: [Board; 4] = [
     Board {
         name: "ulx3s",
         clk_hz: 25_000_000,
+        core_hz: 12_500_000,
         target: "ecp5-85f",
         constraints: "constraints/ulx3s.lpf",
         tamper: ("btn_tamper", false),
@@ -83,6 +89,7 @@ pub const BOARDS: [Board; 4] = [
     Board {
         name: "orangecrab",
         clk_hz: 48_000_000,
+        core_hz: 12_000_000,
         target: "ecp5-25f",
         constraints: "constraints/orangecrab.lpf",
         tamper: ("btn_tamper_n", true),
@@ -93,6 +100,7 @@ pub const BOARDS: [Board; 4] = [
     Board {
         name: "arty",
         clk_hz: 100_000_000,
+        core_hz: 12_500_000,
         target: "xc7a35t",
         constraints: "constraints/arty-a7-35t.xdc",
         tamper: ("btn_tamper", false),
@@ -122,7 +130,7 @@ impl Board {
     /// Cycles between frames on the board: a quarter second (4 lines a
     /// second on the UART).
     pub fn board_gap(&self) -> u32 {
-        self.clk_hz / 4
+        self.core_hz / 4
     }
 }
 
@@ -320,8 +328,8 @@ pub fn emit_core(board: &Board, o: Options) -> Result<Vec<Module>, String> {
                 .map(|(a, d)| bit << 44 | (a as u128) << 32 | d as u128),
         );
     }
-    let div = (board.clk_hz + BAUD / 2) / BAUD;
-    let hb = 32 - board.clk_hz.leading_zeros() as usize - 1;
+    let div = (board.core_hz + BAUD / 2) / BAUD;
+    let hb = 32 - board.core_hz.leading_zeros() as usize - 1;
     let chars = line_chars(s.stream);
     // {last, keep, data}: 145 bits, as a concatenation.
     let src_rows: Vec<(usize, String)> = src
@@ -596,7 +604,7 @@ wire unused = &{{1'b0, tx_m_tuser, rx_m_tuser[7:5], rx_m_tuser[1], tx_prdata, rx
 endmodule
 "#,
         board = board.name,
-        clk = board.clk_hz,
+        clk = board.core_hz,
         baud = BAUD,
         n_src = src.len(),
         hbw = hb + 1,
@@ -620,6 +628,7 @@ endmodule
                 ("s_axis_tdata", "src_data"),
                 ("s_axis_tkeep", "src_keep"),
                 ("s_axis_tlast", "src_last"),
+                ("s_axis_tuser", "1'b0"),
                 ("s_axis_tvalid", "src_valid"),
                 ("s_axis_tready", "tx_s_tready"),
                 ("m_axis_tdata", "tx_m_tdata"),
@@ -648,6 +657,7 @@ endmodule
                 ("s_axis_tdata", "link_data"),
                 ("s_axis_tkeep", "tx_m_tkeep"),
                 ("s_axis_tlast", "tx_m_tlast"),
+                ("s_axis_tuser", "8'd0"),
                 ("s_axis_tvalid", "tx_m_tvalid"),
                 ("s_axis_tready", "rx_s_tready"),
                 ("m_axis_tdata", "rx_m_tdata"),
@@ -675,6 +685,73 @@ endmodule
     Ok(out)
 }
 
+/// The core's clock from the board's (`clock`): the oscillator itself,
+/// or a PLL (ECP5 EHXPLLL, Xilinx MMCME2) in synthesis and, in simulation
+/// and lint, the oscillator divided by the same power of two.
+fn clocking(b: &Board) -> Result<String, String> {
+    if b.core_hz == b.clk_hz {
+        return Ok("wire clock = clk;\n".into());
+    }
+    let ratio = b.clk_hz / b.core_hz;
+    if !ratio.is_power_of_two() || ratio * b.core_hz != b.clk_hz {
+        return Err(format!(
+            "{}: core clock {} Hz is not the oscillator over a power of two",
+            b.name, b.core_hz
+        ));
+    }
+    let bits = ratio.trailing_zeros();
+    let mhz = |hz: u32| format!("{}", hz as f64 / 1e6);
+    let pll = if b.target.starts_with("ecp5") {
+        // fout = fin * CLKFB_DIV / CLKI_DIV, VCO = fout * CLKOP_DIV in
+        // 400..800 MHz, nearest 600 (the ECP5 sysCLOCK PLL guide; as ecppll).
+        let (ci, cf, co) = (1..=128u32)
+            .flat_map(|ci| (1..=80u32).map(move |cf| (ci, cf)))
+            .filter(|&(ci, cf)| b.clk_hz as u64 * cf as u64 == b.core_hz as u64 * ci as u64)
+            .find_map(|(ci, cf)| {
+                (1..=128u32)
+                    .filter(|&co| {
+                        (400_000_000..=800_000_000).contains(&(b.core_hz as u64 * co as u64))
+                    })
+                    .min_by_key(|&co| (b.core_hz as i64 * co as i64 - 600_000_000).abs())
+                    .map(|co| (ci, cf, co))
+            })
+            .ok_or_else(|| format!("{}: no PLL setting for {} Hz", b.name, b.core_hz))?;
+        format!(
+            "(* FREQUENCY_PIN_CLKI=\"{fin}\" *) (* FREQUENCY_PIN_CLKOP=\"{fout}\" *)\n\
+             EHXPLLL #(.PLLRST_ENA(\"DISABLED\"), .INTFB_WAKE(\"DISABLED\"), .STDBY_ENABLE(\"DISABLED\"),\n\
+             \x20 .DPHASE_SOURCE(\"DISABLED\"), .OUTDIVIDER_MUXA(\"DIVA\"), .CLKOP_ENABLE(\"ENABLED\"),\n\
+             \x20 .CLKI_DIV({ci}), .CLKFB_DIV({cf}), .CLKOP_DIV({co}), .CLKOP_CPHASE({ph}), .CLKOP_FPHASE(0),\n\
+             \x20 .FEEDBK_PATH(\"CLKOP\"))\n\
+             \x20 pll(.RST(1'b0), .STDBY(1'b0), .CLKI(clk), .CLKOP(clock), .CLKFB(clock), .PHASESEL0(1'b0),\n\
+             \x20     .PHASESEL1(1'b0), .PHASEDIR(1'b1), .PHASESTEP(1'b1), .PHASELOADREG(1'b1),\n\
+             \x20     .PLLWAKESYNC(1'b0), .ENCLKOP(1'b0));\n",
+            fin = mhz(b.clk_hz),
+            fout = mhz(b.core_hz),
+            ph = co / 2 - 1,
+        )
+    } else {
+        // MMCM: VCO = fin * 8 (800 MHz from 100), out = VCO / (8 * ratio).
+        format!(
+            "wire clk_fb, clk_mmcm;\n\
+             MMCME2_BASE #(.CLKIN1_PERIOD({period:.1}), .CLKFBOUT_MULT_F(8.0), .CLKOUT0_DIVIDE_F({div:.1}), .DIVCLK_DIVIDE(1))\n\
+             \x20 mmcm(.CLKIN1(clk), .CLKFBIN(clk_fb), .CLKFBOUT(clk_fb), .CLKOUT0(clk_mmcm), .RST(1'b0), .PWRDWN(1'b0));\n\
+             BUFG bufg(.I(clk_mmcm), .O(clock));\n",
+            period = 1e9 / b.clk_hz as f64,
+            div = (8 * ratio) as f64,
+        )
+    };
+    Ok(format!(
+        "// The self-test runs at {core} MHz (below the TX and RX's Fmax), from the\n\
+         // {osc} MHz oscillator.\nwire clock;\n`ifdef SYNTHESIS\n{pll}`else\n\
+         // Simulation and lint: the oscillator divided by {ratio}, as the PLL does.\n\
+         reg [{m}:0] clk_div;\ninitial clk_div = {bits}'d0;\nalways @(posedge clk) clk_div <= clk_div + {bits}'d1;\n\
+         assign clock = clk_div[{m}];\n`endif\n",
+        core = mhz(b.core_hz),
+        osc = mhz(b.clk_hz),
+        m = bits - 1,
+    ))
+}
+
 /// The board's top `csi2sec_selftest_<board>` (its pins by the names of
 /// its constraints file, polarities applied) and every module below it.
 pub fn emit_board(board: &Board, o: Options) -> Result<Vec<Module>, String> {
@@ -696,15 +773,16 @@ module {top}(clk, {t}, uart_tx, {h}, {k}, {f});
   output wire {h};
   output wire {k};
   output wire {f};
-wire hb, ok, fail;
+{clocking}wire hb, ok, fail;
 assign {h} = {hl}hb;
 assign {k} = {kl}ok;
 assign {f} = {fl}fail;
-{core} core(.clock(clk), .tamper({tl}{t}), .uart_tx(uart_tx), .led_heartbeat(hb), .led_ok(ok), .led_fail(fail));
+{core} core(.clock(clock), .tamper({tl}{t}), .uart_tx(uart_tx), .led_heartbeat(hb), .led_ok(ok), .led_fail(fail));
 endmodule
 "#,
         name = board.name,
         cons = board.constraints,
+        clocking = clocking(board)?,
         core = core[0].name,
         t = t.0,
         tl = t.1,

@@ -52,10 +52,15 @@ pub fn narrow(
         .find(|p| p.name == "m_axis_tuser")
         .ok_or_else(|| format!("{}: no m_axis_tuser", c.name))?
         .width;
+    let user_in = cp
+        .iter()
+        .find(|p| p.name == "s_axis_tuser")
+        .ok_or_else(|| format!("{}: no s_axis_tuser", c.name))?
+        .width;
     let up = Module::generated(
         &format!("{top}_width_up"),
         config,
-        &width_up(&format!("{top}_width_up"), width),
+        &width_up(&format!("{top}_width_up"), width, user_in),
     );
     let down = Module::generated(
         &format!("{top}_width_down"),
@@ -88,8 +93,9 @@ pub fn narrow(
     v += &format!(
         "wire [127:0] up_tdata, core_tdata;\nwire [15:0] up_tkeep, core_tkeep;\n\
          wire up_tlast, up_tvalid, core_s_tready, core_tlast, core_tvalid, down_tready;\n\
-         wire [{}:0] core_tuser;\n",
-        user - 1
+         wire [{}:0] core_tuser;\nwire [{}:0] up_tuser;\n",
+        user - 1,
+        user_in - 1
     );
     v += &instance(
         &up,
@@ -100,11 +106,13 @@ pub fn narrow(
             ("s_data", "s_axis_tdata"),
             ("s_keep", "s_axis_tkeep"),
             ("s_last", "s_axis_tlast"),
+            ("s_user", "s_axis_tuser"),
             ("s_valid", "s_axis_tvalid"),
             ("s_ready", "s_axis_tready"),
             ("m_data", "up_tdata"),
             ("m_keep", "up_tkeep"),
             ("m_last", "up_tlast"),
+            ("m_user", "up_tuser"),
             ("m_valid", "up_tvalid"),
             ("m_ready", "core_s_tready"),
         ],
@@ -113,6 +121,7 @@ pub fn narrow(
         ("s_axis_tdata", "up_tdata"),
         ("s_axis_tkeep", "up_tkeep"),
         ("s_axis_tlast", "up_tlast"),
+        ("s_axis_tuser", "up_tuser"),
         ("s_axis_tvalid", "up_tvalid"),
         ("s_axis_tready", "core_s_tready"),
         ("m_axis_tdata", "core_tdata"),
@@ -158,26 +167,29 @@ pub fn narrow(
     Ok(out)
 }
 
-/// `W`-byte beats in, 16-byte beats out.
-fn width_up(module: &str, w: usize) -> String {
+/// `W`-byte beats in, 16-byte beats out; `u` bits of `tuser` (ORed over
+/// the narrow beats of a wide one).
+fn width_up(module: &str, w: usize, u: usize) -> String {
     format!(
-        r#"module {module}(clock, reset, s_data, s_keep, s_last, s_valid, s_ready, m_data, m_keep, m_last, m_valid, m_ready);
+        r#"module {module}(clock, reset, s_data, s_keep, s_last, s_user, s_valid, s_ready, m_data, m_keep, m_last, m_user, m_valid, m_ready);
   input wire clock;
   input wire reset;
   input wire [{wb}:0] s_data;
   input wire [{wk}:0] s_keep;
   input wire s_last;
+  input wire [{ub}:0] s_user;
   input wire s_valid;
   output wire s_ready;
   output reg [127:0] m_data;
   output reg [15:0] m_keep;
   output reg m_last;
+  output reg [{ub}:0] m_user;
   output reg m_valid;
   input wire m_ready;
 // Bytes of the wide beat gathered so far (0 while none or while it waits).
 reg [4:0] n;
 initial begin
-  m_data = 128'd0; m_keep = 16'd0; m_last = 1'b0; m_valid = 1'b0; n = 5'd0;
+  m_data = 128'd0; m_keep = 16'd0; m_last = 1'b0; m_user = {u}'d0; m_valid = 1'b0; n = 5'd0;
 end
 assign s_ready = ~m_valid | m_ready;
 wire take = s_valid & s_ready;
@@ -187,6 +199,7 @@ always @(posedge clock) begin
   if (take) begin
     m_data <= (n == 5'd0 ? 128'd0 : m_data) | ({{{pad_d}'d0, s_data}} << {{n, 3'd0}});
     m_keep <= (n == 5'd0 ? 16'd0 : m_keep) | ({{{pad_k}'d0, s_keep}} << n);
+    m_user <= (n == 5'd0 ? {u}'d0 : m_user) | s_user;
     if (s_last | n_next[4]) begin
       m_valid <= 1'b1;
       m_last <= s_last;
@@ -203,6 +216,7 @@ endmodule"#,
         wk = w - 1,
         pad_d = 128 - 8 * w,
         pad_k = 16 - w,
+        ub = u - 1,
     )
 }
 

@@ -64,6 +64,10 @@ pub struct Tx<A: AesCore, M: MacUnit> {
     pub s_axis_tdata: Signal<In, Bits<128>>,
     pub s_axis_tkeep: Signal<In, Bits<16>>,
     pub s_axis_tlast: Signal<In, Bit>,
+    /// On a last beat: the packet is incomplete (from an upstream TX of
+    /// a chain, [`crate::stream_chain`]); a packet this TX passes through
+    /// keeps the flag. 0 for a stand-alone TX.
+    pub s_axis_tuser: Signal<In, Bit>,
     pub s_axis_tvalid: Signal<In, Bit>,
     pub s_axis_tready: Signal<Out, Bit>,
     /// Protected CSI-2 packets (to the PHY).
@@ -114,6 +118,7 @@ impl<A: AesCore, M: MacUnit> Tx<A, M> {
             s_axis_tdata: Default::default(),
             s_axis_tkeep: Default::default(),
             s_axis_tlast: Default::default(),
+            s_axis_tuser: Default::default(),
             s_axis_tvalid: Default::default(),
             s_axis_tready: Default::default(),
             m_axis_tdata: Default::default(),
@@ -203,7 +208,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         Verilog::Custom(crate::link_glue::top_verilog(
             crate::regs::Side::Tx,
             self._key_bits,
-            M::CMAC,
+            M::SUITES,
             self._fsed,
             self._dt_scopes,
             CONTROL,
@@ -275,6 +280,11 @@ initial begin
 end
 
 wire active = config_enable & loaded & ~config_error;
+// The input's tuser of each packet (its last beat), kept until the
+// packet's last item: a packet passed through keeps an upstream flag.
+reg in_user;
+initial in_user = 1'b0;
+always @(posedge clock) if (s_axis_tvalid & s_axis_tready & s_axis_tlast) in_user <= s_axis_tuser;
 
 // Input items.
 wire it_valid = al$m_valid;
@@ -398,12 +408,14 @@ always @(*) begin
       ch_data = {96'd0, hf};
       ch_count = 5'd4;
       ch_last = it_last;
+      ch_error = it_last & in_user;
       ch_valid = pass_hdr | fs_mine & fs_ready;
     end
     PASS: begin
       ch_data = it_data;
       ch_count = it_count;
       ch_last = it_last;
+      ch_error = it_last & in_user;
       ch_valid = it_valid;
     end
     PSEP: begin

@@ -281,20 +281,26 @@ fn board_self_tests_lint_and_compile() {
 }
 
 /// The 4- and 8-byte-wide TX and RX (the 16-byte core between the width
-/// adapters): SEP and FSED, both MAC units.
+/// adapters): SEP and FSED, both MAC units; instances with both suite
+/// families; chains of 2 and 3 stream cores.
 #[test]
-fn narrow_configurations_lint_and_compile() {
+fn narrow_both_suite_and_chain_configurations_lint_and_compile() {
     use csi2sec_hdl::link_config::{LinkConfig, Protocol, Suites};
     use csi2sec_hdl::regs::Side;
     for side in [Side::Tx, Side::Rx] {
-        for (width, protocol, suites) in [
-            (4, Protocol::Sep, Suites::Gmac),
-            (8, Protocol::Fsed, Suites::Cmac),
+        for (width, protocol, suites, streams) in [
+            (4, Protocol::Sep, Suites::Gmac, 1),
+            (8, Protocol::Fsed, Suites::Cmac, 1),
+            (16, Protocol::Sep, Suites::Both, 1),
+            (8, Protocol::Fsed, Suites::Both, 1),
+            (16, Protocol::Sep, Suites::Both, 2),
+            (4, Protocol::Sep, Suites::Gmac, 3),
         ] {
             let mut c = LinkConfig {
                 width,
                 protocol,
                 suites,
+                streams,
                 arch: csi2sec_hdl::config::Arch::Iterative,
                 ..LinkConfig::default_of(side)
             };

@@ -17,7 +17,7 @@ use csi2sec_hdl::config::Arch;
 use csi2sec_hdl::firmware::{context_writes, next_frame_write};
 use csi2sec_hdl::link_config::{LinkConfig, Suites};
 use csi2sec_hdl::regs::{RegisterMap, Side};
-use csi2sec_sim::context::{Context, Protocol, StreamContext, TagMode};
+use csi2sec_sim::context::{Context, Protocol, StreamContext};
 use csi2sec_sim::crypto::Suite;
 use csi2sec_sim::packet::{DT_FS, Header, PacketReader};
 use csi2sec_sim::random::Rng;
@@ -48,39 +48,54 @@ pub fn config_at(
     arch: Arch,
     width: usize,
 ) -> Result<LinkConfig, String> {
-    let s = rtl_stream(ctx, side)?;
+    let ss = rtl_streams(ctx, side)?;
     let mut c = LinkConfig::default_of(side);
     c.width = width;
+    c.streams = ss.len();
     if ctx.protocol == Protocol::Fsed {
         c.protocol = csi2sec_hdl::link_config::Protocol::Fsed;
     }
     c.arch = arch;
-    c.key_bits = if matches!(s.suite, Suite::Gmac256 | Suite::Cmac256) {
-        256
-    } else {
-        128
+    c.key_bits = key_bits(&ss[0]);
+    let cmac = |s: &StreamContext| matches!(s.suite, Suite::Cmac128 | Suite::Cmac256);
+    c.suites = match (ss.iter().any(cmac), ss.iter().all(cmac)) {
+        (true, true) => Suites::Cmac,
+        (true, false) => Suites::Both,
+        _ => Suites::Gmac,
     };
-    if matches!(s.suite, Suite::Cmac128 | Suite::Cmac256) {
-        c.suites = Suites::Cmac;
-    }
     c.name = c.default_name();
     Ok(c)
 }
 
-/// The one stream context of `ctx`, if this version's RTL of `side` can
-/// apply it.
-pub fn rtl_stream(ctx: &Context, side: Side) -> Result<&StreamContext, String> {
+fn key_bits(s: &StreamContext) -> usize {
+    if matches!(s.suite, Suite::Gmac256 | Suite::Cmac256) {
+        256
+    } else {
+        128
+    }
+}
+
+/// The stream contexts of `ctx`, if this version's RTL of `side` can
+/// apply them: one core per stream (a chain, up to 16), all of one key
+/// size (one AES core size per instance).
+pub fn rtl_streams(ctx: &Context, side: Side) -> Result<&[StreamContext], String> {
     let why = |m: &str| {
         Err(format!(
             "this version's {} RTL cannot apply the context: {m} (the golden model can)",
             side.name().to_uppercase()
         ))
     };
-    if ctx.streams.len() != 1 {
-        return why(&format!("{} streams (it holds one)", ctx.streams.len()));
+    if ctx.streams.is_empty() || ctx.streams.len() > 16 {
+        return why(&format!("{} streams (it holds 1 to 16)", ctx.streams.len()));
     }
-    let s = &ctx.streams[0];
-    Ok(s)
+    if ctx
+        .streams
+        .iter()
+        .any(|s| key_bits(s) != key_bits(&ctx.streams[0]))
+    {
+        return why("streams of 128- and 256-bit suites (an instance has one AES key size)");
+    }
+    Ok(&ctx.streams)
 }
 
 /// Port indices of the TX or RX (they share their port names).
@@ -209,6 +224,8 @@ pub struct LinkDut<'a> {
     pub map: RegisterMap,
     /// RX: `alarm` pulses seen so far.
     pub alarms: usize,
+    /// Register banks (the streams of a chain; 1 for one stream).
+    pub banks: usize,
 }
 
 impl<'a> LinkDut<'a> {
@@ -235,6 +252,7 @@ impl<'a> LinkDut<'a> {
             p,
             map: RegisterMap::of(side),
             alarms: 0,
+            banks: 1,
         }
     }
 
@@ -301,19 +319,42 @@ impl<'a> LinkDut<'a> {
     /// Program the security context of `s` as firmware would
     /// ([`context_writes`]).
     pub fn program(&mut self, ctx: &Context, s: &StreamContext) {
+        self.program_bank(0, ctx, s);
+    }
+
+    /// Program the context of `s` into register bank `k` (the k-th core
+    /// of a chain, [`csi2sec_hdl::stream_chain`]).
+    pub fn program_bank(&mut self, k: usize, ctx: &Context, s: &StreamContext) {
         for (a, v) in context_writes(&self.map, ctx, s) {
-            self.write(a, v);
+            self.write(((k as u32) << 12) + a, v);
         }
     }
 
-    /// The event counters.
+    /// Program stream k of `ss` into bank k.
+    pub fn program_all(&mut self, ctx: &Context, ss: &[StreamContext]) {
+        for (k, s) in ss.iter().enumerate() {
+            self.program_bank(k, ctx, s);
+        }
+    }
+
+    /// The event counters (of a chain: summed over its banks).
     pub fn counters(&mut self) -> Vec<(String, u32)> {
-        self.map
+        let names: Vec<(String, u32)> = self
+            .map
             .side
             .counters()
             .iter()
-            .map(|(n, _)| (n.to_string(), self.read_reg(n)))
-            .collect()
+            .map(|(n, _)| (n.to_string(), self.map.register(n).offset))
+            .collect();
+        let mut out = Vec::new();
+        for (n, off) in names {
+            let mut v = 0u32;
+            for k in 0..self.banks {
+                v = v.wrapping_add(self.read(((k as u32) << 12) + off));
+            }
+            out.push((n, v));
+        }
+        out
     }
 }
 
@@ -380,8 +421,8 @@ pub fn packet_list(input: &[u8], vcx: bool) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Stream `input` through a TX or RX programmed with `ctx` (whose single
-/// stream the RTL supports; see [`rtl_stream`]), one AXI4-Stream burst
+/// Stream `input` through a TX or RX programmed with `ctx` (whose
+/// streams the RTL supports; see [`rtl_streams`]), one AXI4-Stream burst
 /// per packet.
 pub fn run_link(
     b: &Built,
@@ -409,27 +450,31 @@ pub fn run_link_packets(
         reset_before,
         record,
     } = o;
-    let s = rtl_stream(ctx, side)?.clone();
+    let ss = rtl_streams(ctx, side)?.to_vec();
     let mut t = LinkDut::new_with(b, side, record);
+    t.banks = ss.len();
     // Bytes per beat: the instance's stream width (4, 8 or 16).
     let w = t.dut.width(t.p.s_data) / 8;
     let reset_beat =
         reset_before.map(|k| pkts[..k].iter().map(|p| p.len().div_ceil(w)).sum::<usize>());
-    let mut fs_base = 0usize;
+    // Per stream (register bank k): FSes before a reset.
+    let mut fs_base = vec![0usize; ss.len()];
     if let Some(path) = vcd {
         t.dut.trace(path).map_err(|e| e.to_string())?;
     }
-    t.program(ctx, &s);
+    t.program_all(ctx, &ss);
     let fs_reg = t.map.register("frames_started").offset;
     let mut rng = Rng::new(seed);
-    // Beats of every packet, with the index of the FS packets (of the
-    // configured stream, their header decoding clean or corrected).
-    let mut beats: Vec<(u128, u16, bool, Option<usize>)> = Vec::new();
-    let mut fs_index = 0usize;
+    // Beats of every packet, with the stream (bank) and index of the FS
+    // packets of the configured streams (their header decoding clean or
+    // corrected).
+    let mut beats: Vec<(u128, u16, bool, Option<(usize, usize)>)> = Vec::new();
+    let mut fs_index = vec![0usize; ss.len()];
     for bytes in pkts {
-        let is_fs = bytes.len() >= 4
-            && Header::decode([bytes[0], bytes[1], bytes[2], bytes[3]], ctx.vcx)
-                .is_ok_and(|(h, _)| h.dt == DT_FS && h.stream() == s.stream);
+        let fs_of = Header::decode([bytes[0], bytes[1], bytes[2], bytes[3]], ctx.vcx)
+            .ok()
+            .filter(|(h, _)| bytes.len() >= 4 && h.dt == DT_FS)
+            .and_then(|(h, _)| ss.iter().position(|s| s.stream == h.stream()));
         let n = bytes.len().div_ceil(w);
         for (k, c) in bytes.chunks(w).enumerate() {
             let data = c
@@ -437,19 +482,15 @@ pub fn run_link_packets(
                 .enumerate()
                 .fold(0u128, |a, (i, &b)| a | (b as u128) << (8 * i));
             let keep = ((1u32 << c.len()) - 1) as u16;
-            let fs = if is_fs && k == 0 {
-                Some(fs_index)
-            } else {
-                None
-            };
+            let fs = fs_of.filter(|_| k == 0).map(|j| (j, fs_index[j]));
             beats.push((data, keep, k + 1 == n, fs));
         }
-        if is_fs {
-            fs_index += 1;
+        if let Some(j) = fs_of {
+            fs_index[j] += 1;
         }
     }
     let mut run = LinkRun::default();
-    let mut fc: Option<u32> = None;
+    let mut fc: Vec<Option<u32>> = vec![None; ss.len()];
     let (mut sent, mut idle, mut first, mut last_out) = (0usize, 0u64, None, 0u64);
     let mut cur = Vec::new();
     let mut out_open = false;
@@ -467,9 +508,14 @@ pub fn run_link_packets(
                 d.tick(2);
                 d.set(t.p.reset, 0);
                 d.tick(1);
-                t.program(ctx, &s);
-                fs_base = beats[sent..].iter().find_map(|b| b.3).unwrap_or(0);
-                fc = None;
+                t.program_all(ctx, &ss);
+                for (j, base) in fs_base.iter_mut().enumerate() {
+                    *base = beats[sent..]
+                        .iter()
+                        .find_map(|b| b.3.filter(|f| f.0 == j).map(|f| f.1))
+                        .unwrap_or(0);
+                }
+                fc = vec![None; ss.len()];
                 if !cur.is_empty() {
                     return Err(format!(
                         "{} output bytes of a packet half sent at the reset",
@@ -481,16 +527,17 @@ pub fn run_link_packets(
             }
         }
         // Firmware: the next frame's policy, once the previous FS is applied.
-        if let Some((_, _, _, Some(k))) = beats.get(sent).copied() {
-            if t.read(fs_reg) as usize + fs_base == k {
-                let this = match fc {
-                    None => s.frame_counter,
+        if let Some((_, _, _, Some((j, k)))) = beats.get(sent).copied() {
+            let bank = (j as u32) << 12;
+            if t.read(bank + fs_reg) as usize + fs_base[j] == k {
+                let this = match fc[j] {
+                    None => ss[j].frame_counter,
                     Some(u32::MAX) => u32::MAX,
                     Some(c) => c + 1,
                 };
-                let (a, v) = next_frame_write(&t.map, &s, this);
-                t.write(a, v);
-                fc = Some(this);
+                let (a, v) = next_frame_write(&t.map, &ss[j], this);
+                t.write(bank + a, v);
+                fc[j] = Some(this);
                 beats[sent].3 = None;
             }
         }

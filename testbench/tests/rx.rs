@@ -8,9 +8,11 @@ mod common;
 
 use common::{
     assert_same, cmac_contexts, context, dt_contexts, frames, fs_packet, fsed_contexts, fsed_input,
-    mode_contexts, same_in_icarus, spec_examples, three_dt_frames,
+    mode_contexts, same_in_icarus, spec_examples, three_dt_frames, two_stream_context,
+    two_stream_input,
 };
 use csi2sec_hdl::config::Arch;
+use csi2sec_hdl::link_config::{LinkConfig, Suites};
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::{Context, TagMode};
 use csi2sec_sim::crc::CRC16;
@@ -38,9 +40,21 @@ fn check_packets(
     (arch, width): (Arch, usize),
     stalls: Stalls,
 ) -> LinkRun {
-    let (model, report) = csi2sec_sim::rx::verify(ctx, wire);
     let cfg = config_at(ctx, Side::Rx, arch, width).expect("config");
-    let b = build_link(&cfg).expect("build");
+    check_on(name, ctx, wire, pkts, &cfg, stalls)
+}
+
+/// As [`check_packets`], on the RX configuration `cfg`.
+fn check_on(
+    name: &str,
+    ctx: &Context,
+    wire: &[u8],
+    pkts: &[Vec<u8>],
+    cfg: &LinkConfig,
+    stalls: Stalls,
+) -> LinkRun {
+    let (model, report) = csi2sec_sim::rx::verify(ctx, wire);
+    let b = build_link(cfg).expect("build");
     // Every run is replayed in Icarus too.
     let run = run_link_packets(
         &b,
@@ -240,6 +254,117 @@ fn data_type_mode_round_trips_and_catches_tampering() {
             "{what}"
         );
     }
+}
+
+/// One instance with both suite families: GMAC and CMAC contexts round
+/// trip through the same model, and the spec examples of 128-bit SEP.
+#[test]
+fn both_suites_in_one_instance() {
+    let mut cfg = LinkConfig::default_of(Side::Rx);
+    cfg.suites = Suites::Both;
+    cfg.arch = Arch::Iterative;
+    cfg.name = cfg.default_name();
+    let input = three_dt_frames(40, 5, 2, 25);
+    let (_, gmac) = dt_contexts().remove(0);
+    let (_, cmac_dt) = dt_contexts().remove(2);
+    let (name, _, cmac) = cmac_contexts().remove(1);
+    for (name, ctx) in [
+        ("GMAC-128 data-type".to_string(), gmac),
+        ("CMAC-128 data-type".to_string(), cmac_dt),
+        (name, cmac),
+    ] {
+        let wire = protect(&ctx, &input);
+        let run = check_on(
+            &name,
+            &ctx,
+            &wire,
+            &packet_list(&wire, ctx.vcx),
+            &cfg,
+            Stalls::Both,
+        );
+        assert_eq!(run.output, input, "{name}");
+    }
+    for e in spec_examples(Side::Rx) {
+        if e.name.starts_with("sep-") && e.name.contains("128") && e.ctx.streams.len() == 1 {
+            check_on(
+                &e.name,
+                &e.ctx,
+                &e.output,
+                &packet_list(&e.output, e.ctx.vcx),
+                &cfg,
+                Stalls::None,
+            );
+        }
+    }
+}
+
+/// Two streams interleaved packet by packet through a chain of two RX
+/// cores: round trips four ways (message and data-type tags on the
+/// second stream), a changed byte of the second stream caught there
+/// (the first stream's frames stay ok), and at width 8.
+#[test]
+fn two_streams_interleaved_round_trip() {
+    let input = two_stream_input(2, 32);
+    for mode in ["message", "data-type"] {
+        let ctx = two_stream_context(mode);
+        let wire = protect(&ctx, &input);
+        let ways: &[Stalls] = if mode == "message" {
+            &Stalls::ALL
+        } else {
+            &[Stalls::Both]
+        };
+        for &stalls in ways {
+            let run = check(
+                &format!("two streams, {mode}"),
+                &ctx,
+                &wire,
+                Arch::Iterative,
+                stalls,
+            );
+            assert_eq!(run.output, input, "two streams, {mode}");
+            assert_eq!(
+                run.verdicts().0,
+                vec![Verdict::Ok; 4],
+                "two streams, {mode}"
+            );
+        }
+    }
+    let ctx = two_stream_context("frame");
+    let wire = protect(&ctx, &input);
+    // A covered byte of stream 5's first RAW8 line (its SEP header at 4..16).
+    let pkts = packet_list(&wire, ctx.vcx);
+    let k = pkts
+        .iter()
+        .position(|p| p.len() > 20 && p[0] & 0x3f == 0x2a)
+        .unwrap();
+    let at: usize = pkts[..k].iter().map(|p| p.len()).sum();
+    let mut bad = wire.clone();
+    bad[at + 16 + 5] ^= 0x40;
+    repair_crc(&mut bad, at + 4..at + pkts[k].len() - 2);
+    let run = check(
+        "two streams, a byte of stream 5 changed",
+        &ctx,
+        &bad,
+        Arch::Iterative,
+        Stalls::None,
+    );
+    let v = run.verdicts().0;
+    assert_eq!(
+        v.iter().filter(|&&x| x == Verdict::AuthFail).count(),
+        1,
+        "{v:?}"
+    );
+    assert_eq!(v.iter().filter(|&&x| x == Verdict::Ok).count(), 3, "{v:?}");
+    let pk = packet_list(&wire, ctx.vcx);
+    let run = check_packets(
+        "two streams at width 8",
+        &ctx,
+        &wire,
+        &pk,
+        (Arch::Iterative, 8),
+        Stalls::Both,
+    );
+    assert_eq!(run.output, input);
 }
 
 /// The 4- and 8-byte-wide RX (the 16-byte core between the width

@@ -62,7 +62,7 @@ fn the_icebreaker_self_test_prints_a_line_per_frame_and_catches_the_tamper() {
         b.port("led_fail"),
     );
     let mut uart = Uart {
-        div: ((board.clk_hz + BAUD / 2) / BAUD) as u64,
+        div: ((board.core_hz + BAUD / 2) / BAUD) as u64,
         at: None,
         byte: 0,
         line: String::new(),

@@ -7,9 +7,11 @@ mod common;
 
 use common::{
     assert_same, cmac_contexts, context, dt_contexts, frames, fs_packet, fsed_contexts, fsed_input,
-    mode_contexts, same_in_icarus, spec_examples, three_dt_frames,
+    mode_contexts, same_in_icarus, spec_examples, three_dt_frames, two_stream_context,
+    two_stream_input,
 };
 use csi2sec_hdl::config::Arch;
+use csi2sec_hdl::link_config::{LinkConfig, Suites};
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_testbench::drive::Stalls;
@@ -38,6 +40,19 @@ fn check_at(
     stalls: Stalls,
     expected: Option<&[u8]>,
 ) -> LinkRun {
+    let cfg = config_at(ctx, Side::Tx, arch, width).expect("config");
+    check_on(name, ctx, input, &cfg, stalls, expected)
+}
+
+/// As [`check`], on the TX configuration `cfg`.
+fn check_on(
+    name: &str,
+    ctx: &Context,
+    input: &[u8],
+    cfg: &LinkConfig,
+    stalls: Stalls,
+    expected: Option<&[u8]>,
+) -> LinkRun {
     let (model, counters) = csi2sec_sim::tx::protect(ctx, input).expect("model");
     assert!(
         counters.packets_protected > 0 && model != input,
@@ -46,8 +61,7 @@ fn check_at(
     if let Some(e) = expected {
         assert_eq!(model, e, "{name}: the model disagrees with the example");
     }
-    let cfg = config_at(ctx, Side::Tx, arch, width).expect("config");
-    let b = build_link(&cfg).expect("build");
+    let b = build_link(cfg).expect("build");
     // Every run is replayed in Icarus too.
     let pkts: Vec<Vec<u8>> = packet_list(input, ctx.vcx);
     let run = run_link_packets(
@@ -236,6 +250,79 @@ fn data_type_mode_matches_the_model() {
             check(&name, &ctx, &input, Arch::Pipelined, Stalls::Both, None);
         }
     }
+}
+
+/// One instance with both suite families (`--suites both`): GMAC and
+/// CMAC contexts, frame, message and data-type tags, through the same
+/// model (the context's suite chooses the MAC unit).
+#[test]
+fn both_suites_in_one_instance() {
+    let mut cfg = LinkConfig::default_of(Side::Tx);
+    cfg.suites = Suites::Both;
+    cfg.arch = Arch::Iterative;
+    cfg.name = cfg.default_name();
+    let input = three_dt_frames(40, 5, 2, 24);
+    let (_, gmac) = dt_contexts().remove(0);
+    let (_, cmac_dt) = dt_contexts().remove(2);
+    let (name, _, cmac) = cmac_contexts().remove(1);
+    for (name, ctx) in [
+        ("GMAC-128 data-type".to_string(), gmac),
+        ("CMAC-128 data-type".to_string(), cmac_dt),
+        (name, cmac),
+        (
+            "GMAC-128 frame".to_string(),
+            context("frame", [1, 2, 3], true, 12),
+        ),
+    ] {
+        check_on(&name, &ctx, &input, &cfg, Stalls::Both, None);
+    }
+    for e in spec_examples(Side::Tx) {
+        if e.name.starts_with("sep-") && e.name.contains("128") && e.ctx.streams.len() == 1 {
+            check_on(
+                &e.name,
+                &e.ctx,
+                &e.input,
+                &cfg,
+                Stalls::None,
+                Some(&e.output),
+            );
+        }
+    }
+}
+
+/// Two streams interleaved packet by packet through a chain of two cores
+/// (`--streams 2`; GMAC and CMAC, so both suite families): frame tags on
+/// one, message and data-type tags on the other, four ways; and at width 8.
+#[test]
+fn two_streams_interleaved_match_the_model() {
+    let input = two_stream_input(2, 31);
+    for mode in ["message", "data-type"] {
+        let ctx = two_stream_context(mode);
+        let ways: &[Stalls] = if mode == "message" {
+            &Stalls::ALL
+        } else {
+            &[Stalls::Both]
+        };
+        for &stalls in ways {
+            check(
+                &format!("two streams, {mode}"),
+                &ctx,
+                &input,
+                Arch::Iterative,
+                stalls,
+                None,
+            );
+        }
+    }
+    let ctx = two_stream_context("frame");
+    check_at(
+        "two streams at width 8",
+        &ctx,
+        &input,
+        (Arch::Iterative, 8),
+        Stalls::Both,
+        None,
+    );
 }
 
 /// A frame with more data types than the instance has scopes: counted,

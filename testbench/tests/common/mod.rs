@@ -7,7 +7,7 @@ use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_sim::frames::{FrameSpec, PixelFormat, generate};
 use csi2sec_testbench::drive::Stalls;
-use csi2sec_testbench::link::rtl_stream;
+use csi2sec_testbench::link::rtl_streams;
 use std::path::PathBuf;
 
 fn spec_dir() -> PathBuf {
@@ -27,6 +27,7 @@ pub struct Example {
 /// The spec examples this version's RTL TX and RX both apply, at least.
 const IN_RTL_SUBSET: &[&str] = &[
     "sep-cmac128-datatype-keyswitch",
+    "sep-gmac128-frame-two-streams",
     "sep-gmac256-datatype-two-frames",
     "fsed-cmac256-sv3-no-crc-unprotected-frame",
     "fsed-gmac128-sv1-middle",
@@ -50,7 +51,7 @@ pub fn spec_examples(side: Side) -> Vec<Example> {
             serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
         let ctx = Context::from_value(&v["config"]).expect("context");
         let name = v["name"].as_str().unwrap().to_string();
-        if let Err(why) = rtl_stream(&ctx, side) {
+        if let Err(why) = rtl_streams(&ctx, side) {
             eprintln!("{name}: skipped: {why}");
             continue;
         }
@@ -207,6 +208,55 @@ pub fn three_dt_frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<
         }
     }
     out
+}
+
+/// Two streams, interleaved packet by packet: stream 0 (RAW10 frames
+/// with embedded lines) and stream 5 (RAW8, another key): `n` frames each.
+pub fn two_stream_input(n: usize, seed: u64) -> Vec<u8> {
+    let gen_of = |format: &str, stream: u8, seed: u64| {
+        let spec = FrameSpec {
+            width: 40,
+            height: 5,
+            format: PixelFormat::from_name(format).unwrap(),
+            frames: n,
+            stream,
+            embedded_top: 1,
+            embedded_bottom: 1,
+            seed,
+        };
+        let mut out = Vec::new();
+        generate(&spec, &mut out);
+        csi2sec_testbench::link::packet_list(&out, true)
+    };
+    let (a, b) = (gen_of("raw10", 0, seed), gen_of("raw8", 5, seed + 1));
+    let mut out = Vec::new();
+    for i in 0..a.len().max(b.len()) {
+        for p in [a.get(i), b.get(i)].into_iter().flatten() {
+            out.extend_from_slice(p);
+        }
+    }
+    out
+}
+
+/// The context of [`two_stream_input`]: stream 0 GMAC-128 frame tags with
+/// SV-1 and CRC-32; stream 5 CMAC-128 (key_id 2) with `mode` tags, SV-3
+/// and SV-4 (a window), and a 12-byte tag.
+pub fn two_stream_context(mode: &str) -> Context {
+    let mut ctx = context("frame", [2, 1, 2], true, 16);
+    let mut b = context(mode, [4, 3, 2], false, 12).streams.remove(0);
+    b.stream = 5;
+    b.suite = csi2sec_sim::crypto::Suite::Cmac128;
+    b.window = (3, 21);
+    for k in &mut b.keys {
+        k.key_id = 2;
+    }
+    b.active_key_id = 2;
+    for f in &mut b.frames {
+        f.key_id = 2;
+    }
+    b.frame_counter = 77;
+    ctx.streams.push(b);
+    ctx
 }
 
 /// The index of the packet that starts frame `n` (its FS, stream 0).
