@@ -7,12 +7,12 @@
 mod common;
 
 use common::{
-    assert_same, cmac_contexts, context, dt_contexts, frames, fs_packet, fsed_contexts, fsed_input,
-    mode_contexts, same_in_icarus, spec_examples, three_dt_frames, two_stream_context,
-    two_stream_input,
+    assert_same, both_suite_cases, cmac_contexts, context, dt_contexts, frames, fs_packet,
+    fsed_contexts, fsed_input, mode_contexts, same_in_icarus, spec_examples, three_dt_frames,
+    two_stream_context, two_stream_input,
 };
 use csi2sec_hdl::config::Arch;
-use csi2sec_hdl::link_config::{LinkConfig, Suites};
+use csi2sec_hdl::link_config::LinkConfig;
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::{Context, TagMode};
 use csi2sec_sim::crc::CRC16;
@@ -260,28 +260,12 @@ fn data_type_mode_round_trips_and_catches_tampering() {
 /// trip through the same model, and the spec examples of 128-bit SEP.
 #[test]
 fn both_suites_in_one_instance() {
-    let mut cfg = LinkConfig::default_of(Side::Rx);
-    cfg.suites = Suites::Both;
-    cfg.arch = Arch::Iterative;
-    cfg.name = cfg.default_name();
+    let (cfg, cases) = both_suite_cases(Side::Rx);
     let input = three_dt_frames(40, 5, 2, 25);
-    let (_, gmac) = dt_contexts().remove(0);
-    let (_, cmac_dt) = dt_contexts().remove(2);
-    let (name, _, cmac) = cmac_contexts().remove(1);
-    for (name, ctx) in [
-        ("GMAC-128 data-type".to_string(), gmac),
-        ("CMAC-128 data-type".to_string(), cmac_dt),
-        (name, cmac),
-    ] {
+    for (name, ctx) in cases {
         let wire = protect(&ctx, &input);
-        let run = check_on(
-            &name,
-            &ctx,
-            &wire,
-            &packet_list(&wire, ctx.vcx),
-            &cfg,
-            Stalls::Both,
-        );
+        let pkts = packet_list(&wire, ctx.vcx);
+        let run = check_on(&name, &ctx, &wire, &pkts, &cfg, Stalls::Both);
         assert_eq!(run.output, input, "{name}");
     }
     for e in spec_examples(Side::Rx) {

@@ -6,12 +6,12 @@
 mod common;
 
 use common::{
-    assert_same, cmac_contexts, context, dt_contexts, frames, fs_packet, fsed_contexts, fsed_input,
-    mode_contexts, same_in_icarus, spec_examples, three_dt_frames, two_stream_context,
-    two_stream_input,
+    assert_same, both_suite_cases, cmac_contexts, context, dt_contexts, frames, fs_packet,
+    fsed_contexts, fsed_input, mode_contexts, same_in_icarus, spec_examples, three_dt_frames,
+    two_stream_context, two_stream_input,
 };
 use csi2sec_hdl::config::Arch;
-use csi2sec_hdl::link_config::{LinkConfig, Suites};
+use csi2sec_hdl::link_config::LinkConfig;
 use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_testbench::drive::Stalls;
@@ -257,23 +257,13 @@ fn data_type_mode_matches_the_model() {
 /// model (the context's suite chooses the MAC unit).
 #[test]
 fn both_suites_in_one_instance() {
-    let mut cfg = LinkConfig::default_of(Side::Tx);
-    cfg.suites = Suites::Both;
-    cfg.arch = Arch::Iterative;
-    cfg.name = cfg.default_name();
+    let (cfg, mut cases) = both_suite_cases(Side::Tx);
+    cases.push((
+        "GMAC-128 frame".into(),
+        context("frame", [1, 2, 3], true, 12),
+    ));
     let input = three_dt_frames(40, 5, 2, 24);
-    let (_, gmac) = dt_contexts().remove(0);
-    let (_, cmac_dt) = dt_contexts().remove(2);
-    let (name, _, cmac) = cmac_contexts().remove(1);
-    for (name, ctx) in [
-        ("GMAC-128 data-type".to_string(), gmac),
-        ("CMAC-128 data-type".to_string(), cmac_dt),
-        (name, cmac),
-        (
-            "GMAC-128 frame".to_string(),
-            context("frame", [1, 2, 3], true, 12),
-        ),
-    ] {
+    for (name, ctx) in cases {
         check_on(&name, &ctx, &input, &cfg, Stalls::Both, None);
     }
     for e in spec_examples(Side::Tx) {

@@ -180,21 +180,7 @@ pub fn dt_contexts() -> Vec<(String, Context)> {
 /// between embedded lines (DT 0x12) above and below: three data types
 /// interleaved in each frame, so three data-type scopes.
 pub fn three_dt_frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<u8> {
-    let gen_of = |format: &str, seed: u64| {
-        let spec = FrameSpec {
-            width,
-            height,
-            format: PixelFormat::from_name(format).unwrap(),
-            frames: n,
-            stream: 0,
-            embedded_top: 1,
-            embedded_bottom: 1,
-            seed,
-        };
-        let mut out = Vec::new();
-        generate(&spec, &mut out);
-        csi2sec_testbench::link::packet_list(&out, true)
-    };
+    let gen_of = |format: &str, seed: u64| frame_packets(format, 0, (width, height), n, seed);
     let (a, b) = (gen_of("raw10", seed), gen_of("raw8", seed + 1));
     let line = |p: &Vec<u8>, dt: u8| p.len() > 4 && p[0] & 0x3f == dt;
     let b_lines: Vec<&Vec<u8>> = b.iter().filter(|p| line(p, 0x2a)).collect();
@@ -210,24 +196,55 @@ pub fn three_dt_frames(width: usize, height: usize, n: usize, seed: u64) -> Vec<
     out
 }
 
+/// `n` frames of `format` on `stream`, one embedded line above and below,
+/// as packets.
+fn frame_packets(
+    format: &str,
+    stream: u8,
+    (width, height): (usize, usize),
+    n: usize,
+    seed: u64,
+) -> Vec<Vec<u8>> {
+    let spec = FrameSpec {
+        width,
+        height,
+        format: PixelFormat::from_name(format).unwrap(),
+        frames: n,
+        stream,
+        embedded_top: 1,
+        embedded_bottom: 1,
+        seed,
+    };
+    let mut out = Vec::new();
+    generate(&spec, &mut out);
+    csi2sec_testbench::link::packet_list(&out, true)
+}
+
+/// The contexts an instance with both suite families runs (GMAC and CMAC,
+/// data-type and message tags), and its configuration of `side`.
+pub fn both_suite_cases(
+    side: Side,
+) -> (csi2sec_hdl::link_config::LinkConfig, Vec<(String, Context)>) {
+    let mut cfg = csi2sec_hdl::link_config::LinkConfig::default_of(side);
+    cfg.suites = csi2sec_hdl::link_config::Suites::Both;
+    cfg.arch = csi2sec_hdl::config::Arch::Iterative;
+    cfg.name = cfg.default_name();
+    let (_, gmac) = dt_contexts().remove(0);
+    let (_, cmac_dt) = dt_contexts().remove(2);
+    let (name, _, cmac) = cmac_contexts().remove(1);
+    let cases = vec![
+        ("GMAC-128 data-type".to_string(), gmac),
+        ("CMAC-128 data-type".to_string(), cmac_dt),
+        (name, cmac),
+    ];
+    (cfg, cases)
+}
+
 /// Two streams, interleaved packet by packet: stream 0 (RAW10 frames
 /// with embedded lines) and stream 5 (RAW8, another key): `n` frames each.
 pub fn two_stream_input(n: usize, seed: u64) -> Vec<u8> {
-    let gen_of = |format: &str, stream: u8, seed: u64| {
-        let spec = FrameSpec {
-            width: 40,
-            height: 5,
-            format: PixelFormat::from_name(format).unwrap(),
-            frames: n,
-            stream,
-            embedded_top: 1,
-            embedded_bottom: 1,
-            seed,
-        };
-        let mut out = Vec::new();
-        generate(&spec, &mut out);
-        csi2sec_testbench::link::packet_list(&out, true)
-    };
+    let gen_of =
+        |format: &str, stream: u8, seed: u64| frame_packets(format, stream, (40, 5), n, seed);
     let (a, b) = (gen_of("raw10", 0, seed), gen_of("raw8", 5, seed + 1));
     let mut out = Vec::new();
     for i in 0..a.len().max(b.len()) {
