@@ -545,7 +545,7 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
     for (args, why) in [
         (&["--width", "5"][..], "expected 4, 8 or 16"),
         (&["--streams", "17"][..], "expected 1 to 16"),
-        (&["--dt-scopes", "9"][..], "expected 1 to 8"),
+        (&["--dt-scopes", "9"][..], "(no data-type mode) to 8"),
         (&["--suites", "aes"][..], "expected gmac, cmac or both"),
     ] {
         let (code, _, err) = run(bin()

@@ -38,20 +38,29 @@ pub const MAX_SCOPES: usize = 8;
 /// The scope table and its lookup for an instance of `d` scopes
 /// (declarations; after `h_dt`, `stream8` and `fnum`).
 pub fn declarations(d: usize) -> String {
-    assert!(
-        (1..=MAX_SCOPES).contains(&d),
-        "data-type scopes: 1 to {MAX_SCOPES}"
-    );
+    assert!(d <= MAX_SCOPES, "data-type scopes: 0 to {MAX_SCOPES}");
     // The tables have a power-of-two number of entries (an index of `a`
-    // bits addresses all of them); `d` of them are used.
+    // bits addresses all of them); `d` of them are used. With none, data-
+    // type mode is a configuration error and `dt_mode` a constant 0, so
+    // synthesis removes the tables and everything that reads them.
     let size = d.next_power_of_two().max(2);
+    let room = if d == 0 {
+        "sc_hit & DT_SCOPES != 4'd0"
+    } else {
+        "sc_hit | sc_n < DT_SCOPES"
+    };
+    let dt_mode = if d == 0 {
+        "1'b0; // (no data-type scopes in this instance)"
+    } else {
+        "config_tag_mode == 2'd2;"
+    };
     let a = size.trailing_zeros();
     format!(
         r#"// ---- Data-type scopes (spec §4): the frame's scopes, in the order of
 // their first record; value, counts, blocks and tag of each.
 localparam [3:0] DT_SCOPES = 4'd{d};
 localparam DT_IDX = {a};
-wire dt_mode = config_tag_mode == 2'd2;
+wire dt_mode = {dt_mode}
 reg [5:0] sc_dt [0:{m}];
 reg [127:0] sc_s [0:{m}];
 reg [31:0] sc_recs [0:{m}];
@@ -84,7 +93,7 @@ always @(*) begin
       sc_idx = DT_IDX'(sc_j);
     end
 end
-wire sc_room = sc_hit | sc_n < DT_SCOPES;
+wire sc_room = {room};
 wire [DT_IDX-1:0] sc_kk = sc_k[DT_IDX-1:0];
 wire [127:0] sc_trailer = trailer_block(8'd2, {{2'd0, sc_dt[sc_kk]}}, stream8, fnum, sc_recs[sc_kk], sc_bytes[sc_kk]);
 // Another scope to close (or send) after scope sc_k.

@@ -69,7 +69,8 @@ pub struct LinkConfig {
     pub width: usize,
     /// Streams with a security context (1..16).
     pub streams: usize,
-    /// The most data-type scopes per frame (data-type tag mode, 1..8).
+    /// The most data-type scopes per frame (data-type tag mode, 1..8; 0:
+    /// no data-type mode, and none of its area).
     pub dt_scopes: usize,
     pub suites: Suites,
     pub key_bits: usize,
@@ -218,9 +219,9 @@ impl LinkConfig {
         if ![4, 8, 16].contains(&self.width) {
             return Err(format!("--width {}: expected 4, 8 or 16 bytes", self.width));
         }
-        if !(1..=crate::dt_scopes::MAX_SCOPES).contains(&self.dt_scopes) {
+        if self.dt_scopes > crate::dt_scopes::MAX_SCOPES {
             return Err(format!(
-                "--dt-scopes {}: expected 1 to {}",
+                "--dt-scopes {}: expected 0 (no data-type mode) to {}",
                 self.dt_scopes,
                 crate::dt_scopes::MAX_SCOPES
             ));

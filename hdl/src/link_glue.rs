@@ -286,7 +286,7 @@ pub fn top_verilog(
         incs.join(", ")
     );
     v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits, suites, fsed);
+    v += &crate::policy::context_checks(key_bits, suites, fsed, dt_scopes > 0);
     let (mac, wiring) = match suites {
         Suites::Cmac => (MAC_CMAC, format!("{ENGINE_WIRING}{CMAC_WIRING}")),
         Suites::Gmac => (MAC_GMAC, ENGINE_WIRING.to_string()),

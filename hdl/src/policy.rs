@@ -19,8 +19,9 @@ use crate::link_config::Suites;
 /// `config_byte`, `stream8`, `stream_vcx`), for an IP of `key_bits` and
 /// the GMAC suite, the CMAC suite or both, SEP or (`fsed`) FSED. SV-1 is a
 /// configuration error with CMAC, and a tag mode other than frame with
-/// FSED (spec §3).
-pub fn context_checks(key_bits: usize, suites: Suites, fsed: bool) -> String {
+/// FSED (spec §3), and data-type mode in an instance without its scopes
+/// (`data_type` false).
+pub fn context_checks(key_bits: usize, suites: Suites, fsed: bool, data_type: bool) -> String {
     // The suite codes of the instance (spec §3): bit 0 the key size, bit
     // 1 CMAC.
     let k = (key_bits == 256) as u8;
@@ -36,8 +37,10 @@ pub fn context_checks(key_bits: usize, suites: Suites, fsed: bool) -> String {
     };
     let modes = if fsed {
         "config_tag_mode != 2'd0"
-    } else {
+    } else if data_type {
         "config_tag_mode > 2'd2"
+    } else {
+        "config_tag_mode > 2'd1"
     };
     format!(
         r#"// ---- Context checks (STATUS.config_error): what this IP cannot apply.

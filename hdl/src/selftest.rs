@@ -157,6 +157,9 @@ pub fn link_config(side: Side) -> LinkConfig {
     c.suites = Suites::Cmac;
     c.arch = Arch::Iterative;
     c.sbox = SboxForm::Bram;
+    // Frame tags only: no data-type scopes (their tables cost LUTs the
+    // iCE40 does not have).
+    c.dt_scopes = 0;
     c.name = c.default_name();
     c
 }

@@ -361,6 +361,24 @@ fn data_types_beyond_the_scopes_are_counted() {
         model.len(),
         "one tag entry (trailer and 16-byte tag) fewer"
     );
+    // An instance with no scopes (`--dt-scopes 0`) refuses the context:
+    // STATUS.config_error, and the stream passes through unprotected.
+    cfg.dt_scopes = 0;
+    cfg.name = format!("{}_dt0", cfg.name);
+    let b = build_link(&cfg).expect("build");
+    let run = csi2sec_testbench::link::run_link(
+        &b,
+        Side::Tx,
+        &ctx,
+        &input,
+        RunOptions::new(Stalls::None, 1),
+    )
+    .expect("run");
+    assert_eq!(
+        (run.status & 3, &run.output),
+        (2, &input),
+        "config_error, passed through"
+    );
 }
 
 #[test]
