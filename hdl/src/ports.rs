@@ -72,3 +72,19 @@ pub fn instance(
     let c: Vec<String> = conns.iter().map(|(p, s)| format!(".{p}({s})")).collect();
     Ok(format!("{} {inst}({});\n", m.name, c.join(", ")))
 }
+
+/// The Verilog range of a `w`-bit signal (`[w-1:0] `, nothing for 1 bit).
+pub fn range(w: usize) -> String {
+    if w > 1 {
+        format!("[{}:0] ", w - 1)
+    } else {
+        String::new()
+    }
+}
+
+/// The non-ANSI declaration of port `p` (as an `input wire` or `output
+/// wire`), `w` bits wide: the lines a wrapper top writes for its ports.
+pub fn declaration(p: &Port, w: usize) -> String {
+    let dir = if p.dir == Dir::In { "input" } else { "output" };
+    format!("  {dir} wire {}{};\n", range(w), p.name)
+}

@@ -20,7 +20,7 @@
 //! version is the way to many streams in little area.
 
 use crate::emit::Module;
-use crate::ports::{Dir, instance, ports};
+use crate::ports::{declaration, instance, ports, range};
 
 /// The chain top `csi2sec_<name>` of `n` copies of `core` (a one-stream
 /// design, top first); top first.
@@ -42,18 +42,14 @@ pub fn chain(core: Vec<Module>, name: &str, config: &str, n: usize) -> Result<Ve
         core = c.name
     );
     for p in &cp {
-        let w = if p.name == "paddr" {
-            addr_bits
-        } else {
-            p.width
-        };
-        let range = if w > 1 {
-            format!("[{}:0] ", w - 1)
-        } else {
-            String::new()
-        };
-        let dir = if p.dir == Dir::In { "input" } else { "output" };
-        v += &format!("  {dir} wire {range}{};\n", p.name);
+        v += &declaration(
+            p,
+            if p.name == "paddr" {
+                addr_bits
+            } else {
+                p.width
+            },
+        );
     }
     // Stream k of the chain: s_axis into core k is c{k}_*, c{n} the output.
     let stream = [
@@ -66,18 +62,6 @@ pub fn chain(core: Vec<Module>, name: &str, config: &str, n: usize) -> Result<Ve
     ];
     let user_in = width("s_axis_tuser").ok_or("core without s_axis_tuser")?;
     let user_out = width("m_axis_tuser").ok_or("core without m_axis_tuser")?;
-    for k in 1..n {
-        for (s, w) in stream {
-            // Between cores the user channel is the upstream core's output.
-            let w = if s == "tuser" { user_out } else { w };
-            let range = if w > 1 {
-                format!("[{}:0] ", w - 1)
-            } else {
-                String::new()
-            };
-            v += &format!("wire {range}c{k}_{s};\n");
-        }
-    }
     if user_out != user_in {
         // (TX: the 1-bit flag; RX: 8 bits of verdicts; the same on both
         // sides of a core.)
@@ -85,6 +69,13 @@ pub fn chain(core: Vec<Module>, name: &str, config: &str, n: usize) -> Result<Ve
             "{}: s_axis_tuser ({user_in}) and m_axis_tuser ({user_out}) differ",
             c.name
         ));
+    }
+    for k in 1..n {
+        for (s, w) in stream {
+            // Between cores the user channel is the upstream core's output.
+            let w = if s == "tuser" { user_out } else { w };
+            v += &format!("wire {}c{k}_{s};\n", range(w));
+        }
     }
     v += &format!(
         "wire [{bb}:0] bank = paddr[{hi}:12];\nwire [{m}:0] pready_k, pslverr_k{rekey}{alarm};\n",

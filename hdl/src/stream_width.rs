@@ -28,7 +28,7 @@
 //! core is `csi2sec_<name>_core`.
 
 use crate::emit::Module;
-use crate::ports::{Dir, instance, ports};
+use crate::ports::{declaration, instance, ports};
 
 /// The narrow top `csi2sec_<name>` of width `width` bytes around `core`
 /// (the 16-byte design, top first, emitted as `<name>_core`), with the
@@ -81,14 +81,7 @@ pub fn narrow(
         core = c.name
     );
     for p in &cp {
-        let w = narrowed(&p.name).unwrap_or(p.width);
-        let range = if w > 1 {
-            format!("[{}:0] ", w - 1)
-        } else {
-            String::new()
-        };
-        let dir = if p.dir == Dir::In { "input" } else { "output" };
-        v += &format!("  {dir} wire {range}{};\n", p.name);
+        v += &declaration(p, narrowed(&p.name).unwrap_or(p.width));
     }
     v += &format!(
         "wire [127:0] up_tdata, core_tdata;\nwire [15:0] up_tkeep, core_tkeep;\n\

@@ -330,18 +330,22 @@ fn fsed_narrow_and_two_streams_narrow() {
 fn data_types_beyond_the_scopes_are_counted() {
     let input = three_dt_frames(40, 5, 1, 22);
     let (_, ctx) = dt_contexts().remove(0);
-    let mut cfg = config_for(&ctx, Side::Tx, Arch::Iterative).unwrap();
-    cfg.dt_scopes = 2;
-    cfg.name = format!("{}_dt2", cfg.name);
-    let b = build_link(&cfg).expect("build");
-    let run = csi2sec_testbench::link::run_link(
-        &b,
-        Side::Tx,
-        &ctx,
-        &input,
-        RunOptions::new(Stalls::None, 1),
-    )
-    .expect("run");
+    // The TX of `scopes` data-type scopes on `input`.
+    let run_with = |scopes: usize| {
+        let mut cfg = config_for(&ctx, Side::Tx, Arch::Iterative).unwrap();
+        cfg.dt_scopes = scopes;
+        cfg.name = format!("{}_dt{scopes}", cfg.name);
+        let b = build_link(&cfg).expect("build");
+        csi2sec_testbench::link::run_link(
+            &b,
+            Side::Tx,
+            &ctx,
+            &input,
+            RunOptions::new(Stalls::None, 1),
+        )
+        .expect("run")
+    };
+    let run = run_with(2);
     let get = |n: &str| {
         run.counters
             .iter()
@@ -363,17 +367,7 @@ fn data_types_beyond_the_scopes_are_counted() {
     );
     // An instance with no scopes (`--dt-scopes 0`) refuses the context:
     // STATUS.config_error, and the stream passes through unprotected.
-    cfg.dt_scopes = 0;
-    cfg.name = format!("{}_dt0", cfg.name);
-    let b = build_link(&cfg).expect("build");
-    let run = csi2sec_testbench::link::run_link(
-        &b,
-        Side::Tx,
-        &ctx,
-        &input,
-        RunOptions::new(Stalls::None, 1),
-    )
-    .expect("run");
+    let run = run_with(0);
     assert_eq!(
         (run.status & 3, &run.output),
         (2, &input),
