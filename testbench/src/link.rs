@@ -317,12 +317,7 @@ impl<'a> LinkDut<'a> {
     }
 
     /// Program the security context of `s` as firmware would
-    /// ([`context_writes`]).
-    pub fn program(&mut self, ctx: &Context, s: &StreamContext) {
-        self.program_bank(0, ctx, s);
-    }
-
-    /// Program the context of `s` into register bank `k` (the k-th core
+    /// ([`context_writes`]) into register bank `k` (the k-th core
     /// of a chain, [`csi2sec_hdl::stream_chain`]).
     pub fn program_bank(&mut self, k: usize, ctx: &Context, s: &StreamContext) {
         for (a, v) in context_writes(&self.map, ctx, s) {
