@@ -2,8 +2,8 @@
 //! order reflected, the most significant bit of a block is the
 //! coefficient of x^0, reduction by x^128 + x^7 + x^2 + x + 1 (a right
 //! shift XOR `0xe1 << 120`). Single-cycle: a full combinational
-//! multiplier, written as the standard shift-and-add loop, which synthesis
-//! flattens to an AND array and XOR trees.
+//! multiplier; the model is the standard shift-and-add loop, the Verilog a
+//! two-level Karatsuba product and the reduction ([`crate::karatsuba`]).
 
 use rust_hdl::prelude::*;
 
@@ -37,18 +37,8 @@ impl Logic for GfMul {
     }
 
     fn hdl(&self) -> Verilog {
-        // Unrolled by the generator: row i adds y·x^i when x's bit i is set.
-        let mut v = String::from("wire [127:0] v0 = y;\n");
-        for i in 1..128 {
-            v += &format!(
-                "wire [127:0] v{i} = {{1'b0, v{p}[127:1]}} ^ (v{p}[0] ? {{8'he1, 120'd0}} : 128'd0);\n",
-                p = i - 1
-            );
-        }
-        let terms: Vec<String> = (0..128)
-            .map(|i| format!("(x[{}] ? v{i} : 128'd0)", 127 - i))
-            .collect();
-        v += &format!("always @(*) z = {};\n", terms.join("\n  ^ "));
-        Verilog::Custom(v)
+        Verilog::Custom(crate::karatsuba::verilog(
+            crate::karatsuba::Cuts::combinational(),
+        ))
     }
 }

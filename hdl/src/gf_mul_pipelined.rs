@@ -1,27 +1,15 @@
-//! Pipelined GF(2^128) multiplier (GCM's field, [`crate::gf_mul`]): the
-//! 128×128 carry-less product is split by the bits of `x` into `stages`
-//! chunks, one per register stage; the last stage adds its chunk and
-//! reduces by x^128 + x^7 + x^2 + x + 1. A product is on `z` `stages`
+//! Pipelined GF(2^128) multiplier (GCM's field, [`crate::gf_mul`]): a
+//! two-level Karatsuba product and the reduction ([`crate::karatsuba`]),
+//! with `stages` register stages: 1, the output only; 2, also the nine
+//! leaf products; 3, also the 255-bit product; 4, also the leaves'
+//! operands; more, delay on the inputs. A product is on `z` `stages`
 //! advances (`en` edges) after its operands were taken; one pair of
 //! operands per advance. `clear` empties every stage (the products in
-//! flight become zero).
-//!
-//! Inside, coefficients are in natural order (`c[t]` is the coefficient
-//! of x^t); the ports use GCM's reflected order (the most significant bit
-//! of a block is the coefficient of x^0).
+//! flight become zero). The ports use GCM's reflected order (the most
+//! significant bit of a block is the coefficient of x^0).
 
+use crate::karatsuba::{self, Cuts};
 use rust_hdl::prelude::*;
-
-/// x^t mod the GCM polynomial, for t in 0..255, as a 128-bit mask of
-/// natural-order coefficients (bit r = coefficient of x^r).
-pub fn reduction_masks() -> Vec<u128> {
-    // Each step multiplies by x: shift up, fold x^128 = x^7 + x^2 + x + 1.
-    std::iter::successors(Some(1u128), |&v| {
-        Some((v << 1) ^ if v >> 127 == 1 { 0x87 } else { 0 })
-    })
-    .take(255)
-    .collect()
-}
 
 /// Pipelined GF(2^128) multiplier: `z = x · y`, `stages` advances later.
 #[derive(LogicBlock)]
@@ -52,11 +40,6 @@ impl GfMulPipelined {
             _pipe: vec![(0, 0); stages],
         }
     }
-
-    /// Chunk `k` of `stages`: the natural-order coefficient indices of `x`.
-    fn chunk(k: usize, stages: usize) -> std::ops::Range<usize> {
-        k * 128 / stages..(k + 1) * 128 / stages
-    }
 }
 
 impl Logic for GfMulPipelined {
@@ -81,56 +64,6 @@ impl Logic for GfMulPipelined {
     }
 
     fn hdl(&self) -> Verilog {
-        let s = self._pipe.len();
-        let masks = reduction_masks();
-        let mut v = String::new();
-        // Natural order: xn[i] is the coefficient of x^i.
-        v += "wire [127:0] xn, yn;\ngenvar g;\ngenerate for (g = 0; g < 128; g = g + 1) begin : nat\n  \
-              assign xn[g] = x[127 - g];\n  assign yn[g] = y[127 - g];\nend endgenerate\n";
-        // Stage k: operands xk, yk (k = 0: the ports), partial sum pk.
-        for k in 0..s {
-            let (xs, ys, acc) = if k == 0 {
-                ("xn".to_string(), "yn".to_string(), "255'd0".to_string())
-            } else {
-                (format!("x{k}"), format!("y{k}"), format!("p{k}"))
-            };
-            // The zero-extended operand once per stage (Verilator then
-            // shifts one wide value instead of building one per term).
-            v += &format!("wire [254:0] e{k} = {{127'd0, {ys}}};\n");
-            let terms: Vec<String> = Self::chunk(k, s)
-                .map(|i| format!("({xs}[{i}] ? (e{k} << {i}) : 255'd0)"))
-                .collect();
-            v += &format!("wire [254:0] c{k} = {acc}\n  ^ {};\n", terms.join("\n  ^ "));
-            if k + 1 < s {
-                let n = k + 1;
-                // Only the bits of x that later stages use travel on.
-                let lo = Self::chunk(n, s).start;
-                let w = 128 - lo;
-                v += &format!(
-                    "reg [127:{lo}] x{n};\nreg [127:0] y{n};\nreg [254:0] p{n};\ninitial begin x{n} = 0; y{n} = 0; p{n} = 0; end\n"
-                );
-                v += &format!(
-                    "always @(posedge clock) begin\n  if (en) begin x{n} <= {xs}[127:{lo}]; y{n} <= {ys}; p{n} <= c{k}; end\n  \
-                     if (clear) begin x{n} <= {w}'d0; y{n} <= 128'd0; p{n} <= 255'd0; end\nend\n"
-                );
-            }
-        }
-        // Reduction of the last stage's sum, back to reflected order.
-        let last = s - 1;
-        let mut red = Vec::new();
-        for r in 0..128 {
-            let mut t: Vec<String> = vec![format!("c{last}[{r}]")];
-            t.extend(
-                (128..255)
-                    .filter(|&j| (masks[j] >> r) & 1 == 1)
-                    .map(|j| format!("c{last}[{j}]")),
-            );
-            red.push(format!("{}", t.join(" ^ ")));
-        }
-        // zr is in reflected order: zr[127 - r] = reduced coefficient r.
-        let bits: Vec<String> = (0..128).map(|i| format!("  {}", red[i])).collect();
-        v += &format!("wire [127:0] zr = {{\n{}\n}};\n", bits.join(",\n"));
-        v += "initial z = 128'd0;\nalways @(posedge clock) begin\n  if (en) z <= zr;\n  if (clear) z <= 128'd0;\nend\n";
-        Verilog::Custom(v)
+        Verilog::Custom(karatsuba::verilog(Cuts::stages(self._pipe.len())))
     }
 }

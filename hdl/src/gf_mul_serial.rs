@@ -7,8 +7,18 @@
 //! `start` (when `ready`) takes `x` and `y`; `z_valid` rises when the
 //! product is on `z` and holds until the next `start`.
 
-use crate::gf_mul_pipelined::reduction_masks;
 use rust_hdl::prelude::*;
+
+/// x^t mod the GCM polynomial, for t in 0..255, as a 128-bit mask of
+/// natural-order coefficients (bit r = coefficient of x^r).
+pub fn reduction_masks() -> Vec<u128> {
+    // Each step multiplies by x: shift up, fold x^128 = x^7 + x^2 + x + 1.
+    std::iter::successors(Some(1u128), |&v| {
+        Some((v << 1) ^ if v >> 127 == 1 { 0x87 } else { 0 })
+    })
+    .take(255)
+    .collect()
+}
 
 /// Digit-serial GF(2^128) multiplier.
 #[derive(LogicBlock)]

@@ -163,7 +163,7 @@ fn every_engine_configuration_lints_and_compiles() {
 fn multipliers_lint_and_compile() {
     use csi2sec_hdl::gf_mul_pipelined::GfMulPipelined;
     use csi2sec_hdl::gf_mul_serial::GfMulSerial;
-    for s in [1, 2, 3] {
+    for s in [1, 2, 3, 4, 5] {
         let mut u = GfMulPipelined::new(s);
         u.connect_all();
         check(

@@ -1,6 +1,6 @@
 //! The GF(2^128) multipliers and GHASH, emitted and built by Verilator,
 //! against the golden model (`steps::gf128_mul`, `steps::ghash`) on random
-//! operands and messages: the pipelined multiplier at depths 1 to 3 with
+//! operands and messages: the pipelined multiplier at depths 1 to 5 (every cut of its datapath) with
 //! random advance patterns and a clear, the digit-serial one at two digit
 //! sizes, and GHASH (P = 1, 2, 3) at one block per cycle, four ways.
 
@@ -28,7 +28,7 @@ fn r128(rng: &mut Rng) -> u128 {
 
 #[test]
 fn pipelined_multiplier_random_operands_and_clear() {
-    for s in [1, 2, 3] {
+    for s in [1, 2, 3, 4, 5] {
         let b = built(GfMulPipelined::new(s), &format!("tb_gfmul_pipe{s}"));
         let (en, clear, x, y, z) = (
             b.port("en"),
