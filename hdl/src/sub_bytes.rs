@@ -3,7 +3,7 @@
 //! `x` sampled at the last rising edge where `en` was high. The register is
 //! part of the S-box in all three forms, so the AES datapath has the same
 //! timing whichever form is chosen:
-//! - `rom`: a case table per byte (LUTs),
+//! - `rom`: a 256-entry constant table per byte (LUTs),
 //! - `logic`: the Boyar–Peralta 113-gate circuit per byte (small for ASIC),
 //! - `bram`: one 256×8 memory per byte with a registered read port, which
 //!   synthesis maps to block RAM (iCE40 EBR, ECP5 DP16KD).
@@ -121,14 +121,20 @@ impl<const W: usize> Logic for SubBytes<W> {
         let outs: Vec<String>;
         match self._form {
             SboxForm::Rom => {
-                let cases: String = self
+                // A 2,048-bit constant indexed by the byte: Verilator reads
+                // it with a shift and a mask, where a 256-way case became
+                // a tree of eight data-dependent branches per lookup
+                // (measured: the S-boxes were half of a TX simulation).
+                // Synthesis sees the same 8-input function per bit.
+                let hex: String = self
                     ._table
                     .iter()
-                    .enumerate()
-                    .map(|(i, s)| format!("    8'h{i:02x}: sbox = 8'h{s:02x};\n"))
+                    .rev()
+                    .map(|s| format!("{s:02x}"))
                     .collect();
                 v += &format!(
-                    "function automatic [7:0] sbox(input [7:0] a);\n  case (a)\n{cases}    default: sbox = 8'h00;\n  endcase\nendfunction\n"
+                    "localparam [2047:0] SBOX_T = 2048'h{hex};\n\
+                     function automatic [7:0] sbox(input [7:0] a);\n  sbox = SBOX_T[{{a, 3'b000}} +: 8];\nendfunction\n"
                 );
                 outs = (0..n)
                     .map(|k| format!("sbox({})", Self::byte("x", k)))
