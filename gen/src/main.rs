@@ -708,6 +708,12 @@ fn synth_matrix() -> Vec<(EngineConfig, Vec<synth::Target>, bool)> {
             vec![Ecp5_85f, Xc7a35t],
             true,
         ),
+        // GHASH alone (P = 4 interleaved accumulators, Karatsuba multiplier).
+        (
+            c(BlockKind::Ghash, Arch::Pipelined, SboxForm::Rom),
+            vec![Ecp5_85f],
+            true,
+        ),
         // The GCM rows (false): nextpnr (router1, router2) did not route
         // the 128×128 multiplier's XOR network in 10 minutes; see the README.
         (

@@ -15,7 +15,7 @@ use rust_hdl::prelude::*;
 
 /// Register stages of the GF(2^128) multiplier in pipelined GHASH (the
 /// number of interleaved accumulators).
-pub const GHASH_PIPELINE: usize = 2;
+pub const GHASH_PIPELINE: usize = 4;
 
 /// An engine block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
