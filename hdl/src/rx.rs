@@ -35,6 +35,7 @@
 //! its frame is a policy_violation either way).
 
 use crate::aes_iterative::AesCore;
+use crate::axis_slice::AxisSlice;
 use crate::byte_packer::BytePacker;
 use crate::cbc_mac::CbcMac;
 use crate::crc_step::{CRC16, CRC32, CrcStep};
@@ -80,6 +81,7 @@ pub struct Rx<A: AesCore, M: MacUnit> {
     /// One-cycle pulse with each frame verdict that is not ok or
     /// unprotected (an interrupt source).
     pub alarm: Signal<Out, Bit>,
+    in_slice: AxisSlice,
     hin: HeaderEcc,
     hout: HeaderEcc,
     c16i: CrcStep,
@@ -126,6 +128,7 @@ impl<A: AesCore, M: MacUnit> Rx<A, M> {
             pready: Default::default(),
             pslverr: Default::default(),
             alarm: Default::default(),
+            in_slice: Default::default(),
             hin: Default::default(),
             hout: Default::default(),
             c16i: CrcStep::new(CRC16),
@@ -161,6 +164,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
         self.aes.set_clock(self.clock.val());
         self.gh.set_clock(self.clock.val());
         self.pk.clock.next = self.clock.val();
+        self.in_slice.clock.next = self.clock.val();
     }
 
     fn connect(&mut self) {
@@ -176,6 +180,18 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
         self.alarm.connect();
         self.aes.claim_inputs();
         self.gh.claim_inputs();
+        for s in [
+            &mut self.in_slice.reset,
+            &mut self.in_slice.s_last,
+            &mut self.in_slice.s_valid,
+            &mut self.in_slice.m_ready,
+        ] {
+            s.connect();
+        }
+        self.in_slice.clock.connect();
+        self.in_slice.s_data.connect();
+        self.in_slice.s_keep.connect();
+        self.in_slice.s_user.connect();
         crate::link_glue::connect_children(
             &mut self.pk,
             [&mut self.hin, &mut self.hout],

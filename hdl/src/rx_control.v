@@ -81,17 +81,24 @@ wire message_mode = config_tag_mode == 2'd1;
 wire p_msg = message_mode & p_cov;
 
 // Input beat.
-function [4:0] keep_count(input [15:0] k);
-  integer i;
-  begin
-    keep_count = 5'd0;
-    for (i = 0; i < 16; i = i + 1) keep_count = keep_count + {4'd0, k[i]};
-  end
-endfunction
-wire in_valid = s_axis_tvalid;
-wire in_last = s_axis_tlast;
-wire [127:0] in_data = s_axis_tdata;
-wire [4:0] in_count = keep_count(s_axis_tkeep);
+// Every input port enters a register slice first (`in_slice`, axis_slice.rs):
+// nothing combinational runs from the input ports, or back to the
+// input's ready, and the beat's byte count comes from a register.
+always @(*) begin
+  in_slice$clock = clock;
+  in_slice$reset = reset;
+  in_slice$s_data = s_axis_tdata;
+  in_slice$s_keep = s_axis_tkeep;
+  in_slice$s_last = s_axis_tlast;
+  in_slice$s_user = s_axis_tuser;
+  in_slice$s_valid = s_axis_tvalid;
+  s_axis_tready = in_slice$s_ready;
+end
+wire in_valid = in_slice$m_valid;
+wire in_last = in_slice$m_last;
+wire [127:0] in_data = in_slice$m_data;
+wire [4:0] in_count = in_slice$m_count;
+wire [7:0] in_user = in_slice$m_user;
 
 // The header (corrected).
 wire [31:0] hf = hin$fixed;
@@ -341,7 +348,7 @@ always @(*) begin
       ch_count = hdr_wrap ? 5'd4 : in_count;
       ch_last = ~hdr_wrap & in_last;
       ch_user = close_now ? {3'd0, f_verdict, 2'b01} : (hdr_raw & message_mode) ? 8'b00000010
-              : hdr_pass & in_last ? s_axis_tuser : 8'd0;
+              : hdr_pass & in_last ? in_user : 8'd0;
       ch_valid = (hdr_pass & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle))
                | (hdr_wrap & (~h_gh | gh_in) & ~fb_first);
     end
@@ -349,7 +356,7 @@ always @(*) begin
       ch_data = in_data;
       ch_count = in_count;
       ch_last = in_last;
-      ch_user = in_last ? s_axis_tuser : 8'd0;
+      ch_user = in_last ? in_user : 8'd0;
       ch_valid = in_valid;
     end
     WBODY: begin
@@ -379,7 +386,7 @@ wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c
 /* verilator lint_on UNUSEDSIGNAL */
 
 always @(*) begin
-  s_axis_tready = walk_take;
+  in_slice$m_ready = walk_take;
   hin$header = in_data[31:0];
   hin$vcx_on = config_vcx;
   hout$header = {h_vcx, 6'd0, w_wc0, hf[7:0]};
