@@ -300,8 +300,15 @@ pub fn synth_modules(
     let fits = lut <= cap_lut && bram <= cap_bram;
     let mut fmax = Value::Null;
     let mut bitstream = Value::Null;
-    // A board design that cannot fit is not placed (nextpnr would stop).
-    if let Some((tool_name, part)) = t.pnr().filter(|_| pnr && (fits || board.is_none())) {
+    // A design that cannot fit is not placed (nextpnr would stop, and the
+    // report would be lost): its report says so.
+    let placed = match (t.pnr(), pnr, fits) {
+        (None, _, _) => "no open place and route for this part",
+        (_, false, _) => "not asked (--no-pnr)",
+        (_, true, false) => "not attempted: the design does not fit the part",
+        (_, true, true) => "nextpnr",
+    };
+    if let Some((tool_name, part)) = t.pnr().filter(|_| pnr && fits) {
         let (bin, pname) = tool(tool_name)?;
         let mut args: Vec<String> = part.iter().map(|s| s.to_string()).collect();
         let mut pack = None;
@@ -383,6 +390,7 @@ pub fn synth_modules(
         "dsp": dsp,
         "fmax_mhz": fmax,
         "fits": fits,
+        "place_and_route": placed,
         "capacity": {"lut": cap_lut, "bram": cap_bram},
         "cells": c,
         "harness": harness,

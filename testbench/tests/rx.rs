@@ -604,6 +604,32 @@ fn a_downgrade_is_a_policy_violation() {
     assert_eq!(run.verdicts().0, vec![Verdict::PolicyViolation; 2]);
 }
 
+/// The same on FSED: frames sent at SV-5 (no FSED tag packet) to an RX
+/// whose registers want coverage.
+#[test]
+fn an_fsed_downgrade_is_caught() {
+    let input = fsed_input();
+    let (name, ctx, _) = fsed_contexts().into_iter().next().expect("context");
+    let mut weak = ctx.clone();
+    for f in weak.streams[0].frames.iter_mut() {
+        f.sv = [5, 5, 5];
+    }
+    let wire = protect(&weak, &input);
+    let run = check(
+        &format!("{name}: downgrade to SV-5"),
+        &ctx,
+        &wire,
+        Arch::Pipelined,
+        Stalls::None,
+    );
+    let verdicts = run.verdicts().0;
+    assert_eq!(verdicts.len(), 2, "{verdicts:?}");
+    assert!(
+        verdicts.iter().all(|v| *v != Verdict::Ok),
+        "a downgraded FSED frame passed: {verdicts:?}"
+    );
+}
+
 #[test]
 fn a_replayed_frame_is_caught() {
     let input = frames(48, 5, 2, 7);
