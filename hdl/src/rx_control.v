@@ -59,6 +59,9 @@ reg [95:0] ks_prefix;
 reg [31:0] ks_ctr;
 reg [12:0] ks_left;
 reg [7:0] outstanding;
+// Run-ahead keystream: the blocks past the current packet's are a guess
+// (spec), or left over from a guess that was too long (junk).
+reg spec, junk;
 initial begin
   st = HDR; loaded = 0; policy_error = 0; frame_open = 0; want_key = 0; fc_known = 0; seen_mid = 0; closing = 0;
   tp_seen = 0; f_fmt = 0; f_pol = 0; f_auth = 0; gh_open = 0; h_got = 0;
@@ -70,7 +73,7 @@ initial begin
   off = 0; pl_end = 0; data_end = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
   w_long = 0; w_chk = 0; w_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; j0 = 0; ej0 = 0; tag_r = 0;
-  ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
+  ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0; spec = 0; junk = 0;
   fh_want = 0; fraw = 0; safety_seen = 0; fb_stream = 0; fb_kid = 0; fb_sv_top = 0; fb_sv_mid = 0; fb_sv_bot = 0;
   tbytes = 0; ks_hold = 0; p_blocks = 0;
 end
@@ -223,6 +226,19 @@ wire ks_ok = aes$m_valid & ~h_wait & ~j0_wait;
 wire [3:0] fb_blk_sv = blk == 2'd0 ? fb_sv_top : blk == 2'd1 ? fb_sv_mid : fb_sv_bot;
 // The wrapped packet is decrypted: SV-1 on the wire (GMAC suites), under the frame's key.
 wire w_dec = (FSED ? fb_blk_sv == 4'd1 & fb_kid == cur_kid : w_cfg[0] & w_kid == cur_kid) & key_ok & ~MAC_CMAC;
+// Run-ahead keystream (SEP, frame tags, GMAC): once every block of the
+// current SV-1 packet is requested, the first blocks of the next one are
+// requested on the guess that it is this frame's next SV-1 packet, as
+// long as this one (message counter + 1). A header that matches the guess
+// takes them (and any blocks past its length become junk); any other
+// header, or a key change, flushes the core. So consecutive SV-1 lines do
+// not wait the AES latency each.
+wire [95:0] ks_guess = {bswap32(bswap32(ks_prefix[95:64]) + 32'd1), ks_prefix[63:0]};
+wire spec_hit = spec & ~junk & ~FSED & hdr_wrap & w_dec & ks_prefix == ctr_prefix(w_stream, w_kid, w_fc, w_mc);
+wire spec_kill = (spec | junk) & ((hv & ~spec_hit) | (st == HDR & want_key));
+// Guessed blocks requested, this cycle's included.
+wire [12:0] spec_req = ks_ctr[12:0] - 13'd1
+                     + {12'd0, aes$s_valid & aes$s_ready & ~mac_a_valid & ~req_h & ~req_j0};
 // New requests enter the core (not while a truncated packet flushes it).
 wire aes_open = aes$key_loaded & st != WTRUNC;
 // Nothing left in the core for a truncated packet.
@@ -409,7 +425,7 @@ always @(*) begin
   pk$s_user = ch_user;
   m_axis_tuser = pk$m_user;
   // AES core: key load, then H, E_K(J0)s and keystream in request order.
-  aes$flush = st == WTRUNC & core_quiet;
+  aes$flush = (st == WTRUNC & core_quiet) | spec_kill;
   aes$s_data = mac_a_valid ? mac_a_data : rev16(req_h ? 128'd0 : req_j0 ? j0 : {bswap32(ks_ctr), ks_prefix});
   aes$s_valid = (req_h | req_j0 | ks_left != 13'd0 | mac_a_valid) & aes_open;
   // (Keystream is never taken with CMAC: no path from the body to the core.)
@@ -466,6 +482,20 @@ always @(posedge clock) begin
     end
   end
 @AES_CAPTURE@
+  // Run-ahead: a guess at the next packet's keystream, as long as this
+  // packet (at most 32 blocks); or the flush of a wrong one.
+  if (spec_kill) begin
+    spec <= 1'b0;
+    junk <= 1'b0;
+    ks_left <= 13'd0;
+    outstanding <= 8'd0;
+  end else if (st == WBODY & p_dec & ~spec & ~junk & ks_left == 13'd0 & ~FSED
+               & config_tag_mode == 2'd0 & ~MAC_CMAC) begin
+    spec <= 1'b1;
+    ks_left <= p_blocks < 13'd32 ? p_blocks : 13'd32;
+    ks_ctr <= 32'd1;
+    ks_prefix <= ks_guess;
+  end
   if (ctrl_load) begin
     loaded <= 1'b1;
     policy_error <= 1'b0;
@@ -597,11 +627,16 @@ always @(posedge clock) begin
           j0_wait <= 1'b1;
           j0_ok <= 1'b0;
         end
-        if (w_dec) begin
+        if (w_dec & spec_hit) begin
+          // The guess was right: its blocks are this packet's first.
+          ks_left <= w_blocks > spec_req ? w_blocks - spec_req : 13'd0;
+          junk <= w_blocks < spec_req;
+        end else if (w_dec) begin
           ks_left <= w_blocks;
           ks_ctr <= 32'd1;
           ks_prefix <= FSED ? ctr_prefix(fb_stream, fb_kid, fc, mc) : ctr_prefix(w_stream, w_kid, w_fc, w_mc);
         end
+        spec <= 1'b0;
         st <= WBODY;
       end else if (hdr_take & tp_ok) begin
         // (Data-type mode: an entry per scope, the scopes' tags first.)
@@ -656,6 +691,8 @@ always @(posedge clock) begin
       // The keystream still in the core is dropped (flush); a message
       // scope in progress is closed and its tag dropped.
       outstanding <= 8'd0;
+      spec <= 1'b0;
+      junk <= 1'b0;
       f_fmt <= 1'b1;
       if (p_pol) f_pol <= 1'b1;
       if (p_auth) f_auth <= 1'b1;
@@ -736,6 +773,8 @@ always @(posedge clock) begin
   if (reset | ctrl_clear) begin
 @ENGINE_RESET@
     want_key <= 1'b0;
+    spec <= 1'b0;
+    junk <= 1'b0;
   end
   if (reset) begin
     loaded <= 1'b0;
