@@ -720,14 +720,19 @@ fn clocking(b: &Board) -> Result<String, String> {
             })
             .ok_or_else(|| format!("{}: no PLL setting for {} Hz", b.name, b.core_hz))?;
         format!(
-            "(* FREQUENCY_PIN_CLKI=\"{fin}\" *) (* FREQUENCY_PIN_CLKOP=\"{fout}\" *)\n\
+            "// The PLL's other outputs are not used (every pin is named).\n\
+             /* verilator lint_off UNUSEDSIGNAL */\nwire [6:0] pll_unused;\n\
+             (* FREQUENCY_PIN_CLKI=\"{fin}\" *) (* FREQUENCY_PIN_CLKOP=\"{fout}\" *)\n\
              EHXPLLL #(.PLLRST_ENA(\"DISABLED\"), .INTFB_WAKE(\"DISABLED\"), .STDBY_ENABLE(\"DISABLED\"),\n\
              \x20 .DPHASE_SOURCE(\"DISABLED\"), .OUTDIVIDER_MUXA(\"DIVA\"), .CLKOP_ENABLE(\"ENABLED\"),\n\
              \x20 .CLKI_DIV({ci}), .CLKFB_DIV({cf}), .CLKOP_DIV({co}), .CLKOP_CPHASE({ph}), .CLKOP_FPHASE(0),\n\
              \x20 .FEEDBK_PATH(\"CLKOP\"))\n\
              \x20 pll(.RST(1'b0), .STDBY(1'b0), .CLKI(clk), .CLKOP(clock), .CLKFB(clock), .PHASESEL0(1'b0),\n\
              \x20     .PHASESEL1(1'b0), .PHASEDIR(1'b1), .PHASESTEP(1'b1), .PHASELOADREG(1'b1),\n\
-             \x20     .PLLWAKESYNC(1'b0), .ENCLKOP(1'b0));\n",
+             \x20     .PLLWAKESYNC(1'b0), .ENCLKOP(1'b0), .ENCLKOS(1'b0), .ENCLKOS2(1'b0), .ENCLKOS3(1'b0),\n\
+             \x20     .CLKOS(pll_unused[0]), .CLKOS2(pll_unused[1]), .CLKOS3(pll_unused[2]), .LOCK(pll_unused[3]),\n\
+             \x20     .INTLOCK(pll_unused[4]), .REFCLK(pll_unused[5]), .CLKINTFB(pll_unused[6]));\n\
+             /* verilator lint_on UNUSEDSIGNAL */\n",
             fin = mhz(b.clk_hz),
             fout = mhz(b.core_hz),
             ph = co / 2 - 1,
@@ -736,8 +741,15 @@ fn clocking(b: &Board) -> Result<String, String> {
         // MMCM: VCO = fin * 8 (800 MHz from 100), out = VCO / (8 * ratio).
         format!(
             "wire clk_fb, clk_mmcm;\n\
+             // The MMCM's other outputs are not used (every pin is named).\n\
+             /* verilator lint_off UNUSEDSIGNAL */\nwire [11:0] mmcm_unused;\n\
              MMCME2_BASE #(.CLKIN1_PERIOD({period:.1}), .CLKFBOUT_MULT_F(8.0), .CLKOUT0_DIVIDE_F({div:.1}), .DIVCLK_DIVIDE(1))\n\
-             \x20 mmcm(.CLKIN1(clk), .CLKFBIN(clk_fb), .CLKFBOUT(clk_fb), .CLKOUT0(clk_mmcm), .RST(1'b0), .PWRDWN(1'b0));\n\
+             \x20 mmcm(.CLKIN1(clk), .CLKFBIN(clk_fb), .CLKFBOUT(clk_fb), .CLKOUT0(clk_mmcm), .RST(1'b0), .PWRDWN(1'b0),\n\
+             \x20      .CLKFBOUTB(mmcm_unused[0]), .CLKOUT0B(mmcm_unused[1]), .CLKOUT1(mmcm_unused[2]),\n\
+             \x20      .CLKOUT1B(mmcm_unused[3]), .CLKOUT2(mmcm_unused[4]), .CLKOUT2B(mmcm_unused[5]),\n\
+             \x20      .CLKOUT3(mmcm_unused[6]), .CLKOUT3B(mmcm_unused[7]), .CLKOUT4(mmcm_unused[8]),\n\
+             \x20      .CLKOUT5(mmcm_unused[9]), .CLKOUT6(mmcm_unused[10]), .LOCKED(mmcm_unused[11]));\n\
+             /* verilator lint_on UNUSEDSIGNAL */\n\
              BUFG bufg(.I(clk_mmcm), .O(clock));\n",
             period = 1e9 / b.clk_hz as f64,
             div = (8 * ratio) as f64,
