@@ -65,10 +65,24 @@ fn check(name: &str, mods: Vec<Module>) {
     assert!(mods.iter().all(|m| m.name.starts_with("csi2sec_")
         && !m.text.contains('$')
         && !m.text.contains("module top")));
+    lint_and_compile(name, &mods, None);
+}
+
+/// Verilator `-Wall` lint (with the waivers) and Icarus compile of
+/// `mods` (the top first), in their own directory; with `define`, that
+/// macro defined and `extra` (name, text) written beside them.
+fn lint_and_compile(name: &str, mods: &[Module], define: Option<(&str, &str)>) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("emitted")
         .join(name);
-    let files = write(&dir, &mods);
+    let mut files = write(&dir, mods);
+    let mut flags: Vec<String> = Vec::new();
+    if let Some((macro_name, extra)) = define {
+        let f = dir.join("extra.v");
+        std::fs::write(&f, extra).unwrap();
+        files.push(f);
+        flags.push(format!("-D{macro_name}"));
+    }
     let vlt = dir.join("waivers.vlt");
     std::fs::write(&vlt, waivers()).unwrap();
     let v = verilator();
@@ -76,6 +90,7 @@ fn check(name: &str, mods: Vec<Module>) {
     let out = Command::new(&v)
         .env("VERILATOR_ROOT", root)
         .args(["--lint-only", "-Wall", "--top-module", &mods[0].name])
+        .args(&flags)
         .args(&files)
         .arg(&vlt)
         .output()
@@ -88,6 +103,7 @@ fn check(name: &str, mods: Vec<Module>) {
     match Command::new("iverilog")
         .args(["-g2012", "-o"])
         .arg(dir.join("a.out"))
+        .args(&flags)
         .args(&files)
         .output()
     {
@@ -338,48 +354,11 @@ endmodule
 /// Verilator and compiled by Icarus with SYNTHESIS defined, against the
 /// vendor interfaces above.
 fn synthesis_branch(name: &str, mods: &[Module]) {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("emitted")
-        .join(format!("{name}_synthesis"));
-    let mut files = write(&dir, mods);
-    let stubs = dir.join("vendor_stubs.v");
-    std::fs::write(&stubs, VENDOR_STUBS).unwrap();
-    files.push(stubs);
-    let vlt = dir.join("waivers.vlt");
-    std::fs::write(&vlt, waivers()).unwrap();
-    let v = verilator();
-    let root = v.parent().unwrap().parent().unwrap();
-    let out = Command::new(&v)
-        .env("VERILATOR_ROOT", root)
-        .args([
-            "--lint-only",
-            "-Wall",
-            "-DSYNTHESIS",
-            "--top-module",
-            &mods[0].name,
-        ])
-        .args(&files)
-        .arg(&vlt)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{name} (SYNTHESIS): verilator:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    lint_and_compile(
+        &format!("{name}_synthesis"),
+        mods,
+        Some(("SYNTHESIS", VENDOR_STUBS)),
     );
-    if let Ok(o) = Command::new("iverilog")
-        .args(["-g2012", "-DSYNTHESIS", "-o"])
-        .arg(dir.join("a.out"))
-        .args(&files)
-        .output()
-    {
-        assert!(
-            o.status.success(),
-            "{name} (SYNTHESIS): iverilog:\n{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let _ = std::fs::remove_file(dir.join("a.out"));
-    }
 }
 
 /// The 4- and 8-byte-wide TX and RX (the 16-byte core between the width
