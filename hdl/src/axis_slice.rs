@@ -1,7 +1,7 @@
-//! AXI4-Stream register slice for a 16-byte stream: every output and
-//! `s_ready` come from registers, so no combinational path crosses it in
-//! either direction (data forward, ready backward), at full throughput (a
-//! beat per cycle). Two entries: the output register and a skid register
+//! AXI4-Stream register slice for a 16-byte stream: every output comes
+//! from a register, and `s_ready` from a register and `reset` only, so no
+//! combinational path crosses it in either direction (data forward, ready
+//! backward), at full throughput (a beat per cycle). Two entries: the output register and a skid register
 //! that catches the beat accepted in the cycle the sink stalls.
 //!
 //! The slice also counts the beat's enabled bytes on the way in
@@ -10,12 +10,11 @@
 //!
 //! `reset` empties both entries (the beats in them are dropped) and holds
 //! `s_ready` low for that cycle.
+//!
+//! The Verilog is the design (as the RX's it sits in); it is cosimulated
+//! under random stalls and reset in `testbench/tests/slice.rs`.
 
 use rust_hdl::prelude::*;
-use std::collections::VecDeque;
-
-/// One beat as the slice holds it: data, byte count, last, user.
-type Beat = (u128, u8, bool, u8);
 
 /// Register slice (see the module documentation).
 #[derive(LogicBlock, Default)]
@@ -29,7 +28,7 @@ pub struct AxisSlice {
     pub s_last: Signal<In, Bit>,
     pub s_user: Signal<In, Bits<8>>,
     pub s_valid: Signal<In, Bit>,
-    /// Registered: high when the slice has room for a beat.
+    /// High when the skid entry is free (a register), low during `reset`.
     pub s_ready: Signal<Out, Bit>,
     pub m_data: Signal<Out, Bits<128>>,
     /// The number of enabled bytes of the beat (0..16).
@@ -38,44 +37,11 @@ pub struct AxisSlice {
     pub m_user: Signal<Out, Bits<8>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
-    /// The model: the beats held, oldest first; `s_ready` of this cycle.
-    _q: VecDeque<Beat>,
-    _ready: bool,
 }
 
 impl Logic for AxisSlice {
-    fn update(&mut self) {
-        if self.clock.pos_edge() {
-            // The edge: the sink takes the head, then the source's beat
-            // enters if `s_ready` was high.
-            let took = self.m_ready.val() && !self._q.is_empty();
-            let was_ready = self._ready;
-            if took {
-                self._q.pop_front();
-            }
-            if was_ready && self.s_valid.val() {
-                self._q.push_back((
-                    self.s_data.val().to_u128(),
-                    self.s_keep.val().to_u64().count_ones() as u8,
-                    self.s_last.val(),
-                    self.s_user.val().to_u64() as u8,
-                ));
-            }
-            // Room next cycle: the skid entry is free.
-            self._ready = self._q.len() < 2;
-            if self.reset.val() {
-                self._q.clear();
-                self._ready = false;
-            }
-        }
-        let head = self._q.front().copied().unwrap_or((0, 0, false, 0));
-        self.s_ready.next = self._ready;
-        self.m_valid.next = !self._q.is_empty();
-        self.m_data.next = crate::bits::from_u128(head.0);
-        self.m_count.next = (head.1 as u64).into();
-        self.m_last.next = head.2;
-        self.m_user.next = (head.3 as u64).into();
-    }
+    // Verilog only: see the module documentation.
+    fn update(&mut self) {}
 
     fn connect(&mut self) {
         for s in [&mut self.s_ready, &mut self.m_last, &mut self.m_valid] {
@@ -91,11 +57,10 @@ impl Logic for AxisSlice {
         Verilog::Custom(format!(
             "// The beat as held: user, last, count, data.\n\
              wire [141:0] in_beat = {{s_user, s_last, ({count}), s_data}};\n\
-             reg [141:0] out_beat, skid_beat;\nreg out_valid, skid_valid, ready_q;\n\
-             initial begin out_beat = 0; skid_beat = 0; out_valid = 0; skid_valid = 0; ready_q = 0; end\n\
-             wire take_in = ready_q & s_valid;\nwire out_free = m_ready | ~out_valid;\n\
+             reg [141:0] out_beat, skid_beat;\nreg out_valid, skid_valid;\n\
+             initial begin out_beat = 0; skid_beat = 0; out_valid = 0; skid_valid = 0; end\n\
+             wire take_in = s_ready & s_valid;\nwire out_free = m_ready | ~out_valid;\n\
              always @(posedge clock) begin\n\
-             \x20 // s_ready is ~skid_valid: a beat comes in only while the skid is empty.\n\
              \x20 if (out_free) begin\n\
              \x20   // The output takes the skid beat first, else the input.\n\
              \x20   out_valid <= skid_valid | take_in;\n\
@@ -105,11 +70,10 @@ impl Logic for AxisSlice {
              \x20   skid_valid <= 1'b1;\n\
              \x20   skid_beat <= in_beat;\n\
              \x20 end\n\
-             \x20 ready_q <= out_free | ~(skid_valid | take_in);\n\
-             \x20 if (reset) begin out_valid <= 1'b0; skid_valid <= 1'b0; ready_q <= 1'b0; end\n\
+             \x20 if (reset) begin out_valid <= 1'b0; skid_valid <= 1'b0; end\n\
              end\n\
              always @(*) begin\n\
-             \x20 s_ready = ready_q;\n  m_valid = out_valid;\n  m_data = out_beat[127:0];\n\
+             \x20 // A beat comes in only while the skid entry is free.\n  s_ready = ~skid_valid & ~reset;\n  m_valid = out_valid;\n  m_data = out_beat[127:0];\n\
              \x20 m_count = out_beat[132:128];\n  m_last = out_beat[133];\n  m_user = out_beat[141:134];\n\
              end\n",
             count = count.join(" + ")

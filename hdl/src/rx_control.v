@@ -236,9 +236,10 @@ wire w_dec = (FSED ? fb_blk_sv == 4'd1 & fb_kid == cur_kid : w_cfg[0] & w_kid ==
 wire [95:0] ks_guess = {bswap32(bswap32(ks_prefix[95:64]) + 32'd1), ks_prefix[63:0]};
 wire spec_hit = spec & ~junk & ~FSED & hdr_wrap & w_dec & ks_prefix == ctr_prefix(w_stream, w_kid, w_fc, w_mc);
 wire spec_kill = (spec | junk) & ((hv & ~spec_hit) | (st == HDR & want_key));
+// A keystream block enters the core this cycle (after H and E_K(J0)).
+wire ks_take = aes$s_valid & aes$s_ready & ~mac_a_valid & ~req_h & ~req_j0;
 // Guessed blocks requested, this cycle's included.
-wire [12:0] spec_req = ks_ctr[12:0] - 13'd1
-                     + {12'd0, aes$s_valid & aes$s_ready & ~mac_a_valid & ~req_h & ~req_j0};
+wire [12:0] spec_req = ks_ctr[12:0] - 13'd1 + {12'd0, ks_take};
 // New requests enter the core (not while a truncated packet flushes it).
 wire aes_open = aes$key_loaded & st != WTRUNC;
 // Nothing left in the core for a truncated packet.
@@ -476,10 +477,10 @@ always @(posedge clock) begin
   if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin
     if (req_h) req_h <= 1'b0;
     else if (req_j0) req_j0 <= 1'b0;
-    else begin
-      ks_left <= ks_left - 13'd1;
-      ks_ctr <= ks_ctr + 32'd1;
-    end
+  end
+  if (ks_take) begin
+    ks_left <= ks_left - 13'd1;
+    ks_ctr <= ks_ctr + 32'd1;
   end
 @AES_CAPTURE@
   // Run-ahead: a guess at the next packet's keystream, as long as this

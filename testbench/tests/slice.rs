@@ -2,7 +2,7 @@
 //! Verilator: random beats under random source and sink stalls come out
 //! in order, none lost or duplicated, with their byte counts; a beat per
 //! cycle when neither side stalls; `s_ready` does not follow `m_ready`
-//! within a cycle (it is a register); `reset` empties it.
+//! within a cycle (a register drives it); `reset` empties it.
 
 use csi2sec_hdl::axis_slice::AxisSlice;
 use csi2sec_hdl::emit::emit;
