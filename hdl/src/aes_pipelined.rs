@@ -5,19 +5,25 @@
 //! register is the stage register, so the `bram` form costs no extra
 //! cycle), then ShiftRows/MixColumns/AddRoundKey in logic. With
 //! `stages_per_round = 2` a second register follows the round function,
-//! halving the logic between registers. The last round's result is written
-//! into the output queue.
+//! halving the logic between registers, and the initial AddRoundKey has a
+//! register of its own too, so that every S-box reads a register and no
+//! stage holds more than an S-box or a round function. The last round's
+//! result is written into the output queue.
 //!
 //! With `bram` S-boxes the lookup has an output register of its own (the
 //! block RAM's clock-to-output is slow: ECP5 DP16KD), so the S-box takes
-//! two cycles. Latency = Nr·(S-box registers) + (stages − 1)·(Nr − 1) + 1:
+//! two cycles. Latency = Nr·(S-box registers) + (stages − 1)·Nr + 1:
 //!
 //! | stages per round | S-box | latency (cycles) | AES-128 | AES-256 | queue |
 //! |---|---|---|---|---|---|
-//! | 1 | rom, logic | Nr + 1   | 11 | 15 | 16 |
-//! | 2 | rom, logic | 2·Nr     | 20 | 28 | 32 |
-//! | 1 | bram       | 2·Nr + 1 | 21 | 29 | 32 |
-//! | 2 | bram       | 3·Nr     | 30 | 42 | 32, 64 |
+//! | 1 | rom, logic | Nr + 2   | 12 | 16 | 16, 32 |
+//! | 2 | rom, logic | 2·Nr + 2 | 22 | 30 | 32 |
+//! | 1 | bram       | 2·Nr + 2 | 22 | 30 | 32 |
+//! | 2 | bram       | 3·Nr + 2 | 32 | 44 | 64 |
+//!
+//! (The last cycle is the queue's write: the last round's block is
+//! registered before it is written into the queue, so the queue's write
+//! address and data come from registers.)
 //!
 //! Flow control: the pipeline never stalls. Every stage moves on every
 //! edge (the S-box registers and block RAMs have no clock enable), and
@@ -83,19 +89,30 @@ pub struct AesPipelined {
     _stages: usize,
     _rk: Vec<u128>,
     /// The expansion's write, one cycle late (address, round key).
-    _rkw: Option<(usize, u128)>,
+    _rkw: Vec<Option<(usize, u128)>>,
+    /// The expansion's `valid`, delayed Nr + 2 cycles.
+    _kv: Vec<bool>,
     /// Valid bit of each stage register: S-box registers, then (two stages
-    /// per round) the round registers.
+    /// per round) the input and round registers.
     _v: Vec<bool>,
     _mid: Vec<u128>,
     /// The output queue, its write and read pointers (one bit wider than
     /// the address), the credits used, and the zeroize sweep's count.
     _q: Vec<u128>,
     _wp: usize,
+    /// The write pointer a cycle late: what the sink sees.
+    _wpv: usize,
+    /// The queue's registered write (address, block).
+    _qw: Option<(usize, u128)>,
     _rp: usize,
     _cnt: usize,
     _zc: usize,
     _sweep: usize,
+    /// `key_ready`'s register.
+    _kr: bool,
+    /// The key taken at the last edge, for the expansion.
+    _key_q: Bits<256>,
+    _load_q: bool,
 }
 
 impl AesPipelined {
@@ -138,15 +155,21 @@ impl AesPipelined {
             rf: (0..nr).map(|_| RoundFunction::default()).collect(),
             _stages: stages_per_round,
             _rk: vec![0; nr + 1],
-            _rkw: None,
-            _v: vec![false; nr * Self::sbox_latency(form) + (stages_per_round - 1) * (nr - 1)],
-            _mid: vec![0; (stages_per_round - 1) * (nr - 1)],
+            _rkw: vec![None; nr + 1],
+            _kv: vec![false; nr + 2],
+            _v: vec![false; nr * Self::sbox_latency(form) + (stages_per_round - 1) * nr],
+            _mid: vec![0; (stages_per_round - 1) * nr],
             _q: vec![0; Self::queue_depth(key_bits, form, stages_per_round)],
             _wp: 0,
+            _wpv: 0,
+            _qw: None,
             _rp: 0,
             _cnt: 0,
             _zc: 0,
             _sweep: Self::sweep_cycles(key_bits, form, stages_per_round),
+            _kr: true,
+            _key_q: 0.into(),
+            _load_q: false,
         }
     }
 
@@ -162,7 +185,15 @@ impl AesPipelined {
     /// Cycles from a block's accepting edge to its result on `m_data`.
     pub fn latency(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
         let nr = key_bits / 32 + 6;
-        nr * Self::sbox_latency(form) + (stages_per_round - 1) * (nr - 1) + 1
+        nr * Self::sbox_latency(form) + (stages_per_round - 1) * nr + 2
+    }
+
+    /// Cycles from `key_valid` accepted to `key_loaded`: the key's
+    /// register, the expansion, then Nr + 2 cycles for its last write to
+    /// reach the far rounds through the write chain.
+    pub fn key_load_cycles(key_bits: usize, form: SboxForm) -> usize {
+        let nr = key_bits / 32 + 6;
+        1 + KeyExpansion::load_cycles(key_bits, form == SboxForm::Bram) + nr + 2
     }
 
     /// Cycles of the zeroize sweep: the queue's entries, and zeros fed
@@ -192,28 +223,32 @@ impl Logic for AesPipelined {
         let (zero, flush) = (self.zeroize.val(), self.flush.val());
         let sweeping = self._zc != 0;
         self.kexp.clock.next = self.clock.val();
-        self.kexp.key.next = self.key.val();
+        self.kexp.key.next = self._key_q;
         self.kexp.clear.next = zero;
-        let kr = empty & kidle & !zero & !sweeping;
-        self.kexp.load.next = self.key_valid.val() & kr;
+        let kr = self._kr & !zero;
+        self.kexp.load.next = self._load_q;
         self.key_ready.next = kr;
-        self.key_loaded.next = self.kexp.valid.val();
-        let s_ready =
-            self._cnt < depth && self.kexp.valid.val() && !self.key_valid.val() && !zero && !flush;
+        let keys_ok = self.kexp.valid.val() && *self._kv.last().unwrap() && !self._load_q;
+        self.key_loaded.next = keys_ok;
+        let s_ready = self._cnt < depth
+            && keys_ok
+            && !self.key_valid.val()
+            && !zero
+            && !flush;
         self.s_ready.next = s_ready;
-        let m_valid = self._wp != self._rp;
+        let m_valid = self._wpv != self._rp;
         self.m_data.next = crate::bits::from_u128(self._q[self._rp % depth]);
         self.m_valid.next = m_valid;
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
         for r in 0..nr {
-            let x = if r == 0 {
+            let x = if two {
+                self._mid[r]
+            } else if r == 0 {
                 if sweeping {
                     0
                 } else {
                     self.s_data.val().to_u128() ^ self._rk[0]
                 }
-            } else if two {
-                self._mid[r - 1]
             } else {
                 self.rf[r - 1].y.val().to_u128()
             };
@@ -225,40 +260,69 @@ impl Logic for AesPipelined {
             self.rf[r].last.next = r == nr - 1;
         }
         if self.clock.pos_edge() {
-            if let Some((w, d)) = self._rkw {
-                if w <= nr {
-                    self._rk[w] = d;
+            // The write chain: link r holds the write of r + 1 edges ago.
+            for (r, w) in self._rkw.iter().enumerate() {
+                if let Some((a, d)) = *w {
+                    if a == r {
+                        self._rk[r] = d;
+                    }
                 }
             }
-            self._rkw = self.kexp.we.val().then(|| {
+            self._rkw.rotate_right(1);
+            self._rkw[0] = self.kexp.we.val().then(|| {
                 (
                     self.kexp.waddr.val().index(),
                     self.kexp.wdata.val().to_u128(),
                 )
             });
+            self._kv.rotate_right(1);
+            self._kv[0] = self.kexp.valid.val();
             // Valid bits: each stage takes the one before it.
             let take = self.s_valid.val() & s_ready;
+            let load = self.key_valid.val() && kr;
+            self._kr = empty && kidle && !sweeping && !zero && !load && !self._load_q && !take;
+            // The key waits a cycle in a register before the expansion
+            // takes it, and is wiped once taken.
+            self._key_q = if load && !zero {
+                self.key.val()
+            } else if self._load_q || zero {
+                0.into()
+            } else {
+                self._key_q
+            };
+            self._load_q = load && !zero;
             let pop = m_valid & self.m_ready.val();
             let push = *self._v.last().unwrap();
             self._v.rotate_right(1);
             self._v[0] = take;
             if two {
+                self._mid[0] = if sweeping {
+                    0
+                } else {
+                    self.s_data.val().to_u128() ^ self._rk[0]
+                };
                 for r in 1..nr {
-                    self._mid[r - 1] = self.rf[r - 1].y.val().to_u128();
+                    self._mid[r] = self.rf[r - 1].y.val().to_u128();
                 }
             }
+            // The queue is written a cycle after the last round, from
+            // registers; the block is visible to the sink from then on.
+            if let Some((a, d)) = self._qw.take() {
+                self._q[a] = d;
+            }
             if sweeping {
-                self._q[(self._zc - 1) % depth] = 0;
+                self._qw = Some(((self._zc - 1) % depth, 0));
                 self._zc -= 1;
             } else if push {
-                self._q[self._wp % depth] = self.rf[nr - 1].y.val().to_u128();
+                self._qw = Some((self._wp % depth, self.rf[nr - 1].y.val().to_u128()));
             }
+            self._wpv = self._wp;
             self._wp = (self._wp + usize::from(push)) % (2 * depth);
             self._rp = (self._rp + usize::from(pop)) % (2 * depth);
             self._cnt = self._cnt + usize::from(take) - usize::from(pop);
             if zero | flush {
                 self._v.iter_mut().for_each(|v| *v = false);
-                (self._wp, self._rp, self._cnt) = (0, 0, 0);
+                (self._wp, self._wpv, self._rp, self._cnt) = (0, 0, 0, 0);
             }
             if zero {
                 self._zc = self._sweep;
@@ -302,7 +366,7 @@ impl Logic for AesPipelined {
         }
         v += &format!("reg [{}:0] v;\n", nv - 1);
         if two {
-            for r in 1..nr {
+            for r in 0..nr {
                 v += &format!("reg [127:0] mid{r};\n");
             }
         }
@@ -320,21 +384,36 @@ impl Logic for AesPipelined {
              for (i = 0; i < {depth}; i = i + 1) q[i] = 128'd0;\nend\n",
             w = a + 1
         );
-        v += "wire empty = ~|v;\nwire kidle = ~kexp$busy;\nwire sweeping = |zc;\n";
+        // `sweeping` is a register (high while `zc` counts down), not an OR
+        // of `zc`'s bits: it selects the first round's input.
+        v += "reg sweeping;\ninitial sweeping = 1'b0;\nwire empty = ~|v;\nwire kidle = ~kexp$busy;\n";
         v += &format!("wire push = v[{}];\n", nv - 1);
         v += "wire pop = m_valid & m_ready;\nwire take = s_valid & s_ready;\n";
-        v += "wire kr = empty & kidle & ~zeroize & ~sweeping;\n";
+        // `key_ready` from a register: what held at the last edge, when no
+        // block and no key was taken then (either would end it). A cycle
+        // late where the pipeline empties, but no control path runs from
+        // the valid bits, the sweep and the expansion's state into the
+        // expansion's clock enables within a cycle.
+        v += "reg kr_q;\ninitial kr_q = 1'b1;\nwire kr = kr_q & ~zeroize;\n";
+        v += "reg load_q;\nreg [255:0] key_q;\ninitial begin\n  load_q = 1'b0;\n  key_q = 256'd0;\nend\n";
+        v += "wire load = key_valid & kr;\n";
+        v += "always @(posedge clock) kr_q <= empty & kidle & ~sweeping & ~zeroize & ~load & ~load_q & ~take;\n";
+        // The key waits a cycle in a register before the expansion takes
+        // it (no path from `key_valid` to the expansion's write data), and
+        // is wiped once taken.
+        v += "always @(posedge clock) begin\n  load_q <= load & ~zeroize;\n  if (load) key_q <= key;\n  \
+              else if (load_q) key_q <= 256'd0;\n  if (zeroize) key_q <= 256'd0;\nend\n";
         v += "always @(*) begin\n";
-        v += "  kexp$clock = clock;\n  kexp$key = key;\n  kexp$clear = zeroize;\n";
-        v += "  kexp$load = key_valid & kr;\n";
-        v += "  key_ready = kr;\n  key_loaded = kexp$valid;\n";
-        v += &format!("  s_ready = ~cnt[{a}] & kexp$valid & ~key_valid & ~zeroize & ~flush;\n");
-        v += &format!("  m_data = q[rp[{}:0]];\n  m_valid = wp != rp;\n", a - 1);
+        v += "  kexp$clock = clock;\n  kexp$key = key_q;\n  kexp$clear = zeroize;\n";
+        v += "  kexp$load = load_q;\n";
+        v += "  key_ready = kr;\n  key_loaded = keys_ok;\n";
+        v += &format!("  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush;\n");
+        v += &format!("  m_data = q[rp[{}:0]];\n  m_valid = wpv != rp;\n", a - 1);
         for r in 0..nr {
-            let x = if r == 0 {
-                "sweeping ? 128'd0 : s_data ^ rk0".to_string()
-            } else if two {
+            let x = if two {
                 format!("mid{r}")
+            } else if r == 0 {
+                "sweeping ? 128'd0 : s_data ^ rk0".to_string()
             } else {
                 format!("rf${}$y", r - 1)
             };
@@ -346,22 +425,54 @@ impl Logic for AesPipelined {
             );
         }
         v += "end\n";
-        // Round-key registers, written by the expansion through a register
-        // (the write bus reaches every round across the device).
-        v += "reg rkw_we;\nreg [3:0] rkw_addr;\nreg [127:0] rkw_data;\n\
-              initial begin\n  rkw_we = 1'b0;\n  rkw_addr = 4'd0;\n  rkw_data = 128'd0;\nend\n\
-              always @(posedge clock) begin\n  rkw_we <= kexp$we;\n  rkw_addr <= kexp$waddr;\n  \
-              rkw_data <= kexp$wdata;\n  if (rkw_we) case (rkw_addr)\n";
+        // Round-key registers, written by the expansion through a chain of
+        // registers that runs along the rounds: link r passes the write
+        // on to link r + 1 and writes round key r when it is addressed. A
+        // write reaches round key r after r + 1 cycles, and no net runs
+        // from the expansion to rounds across the device (one write
+        // register for every round key routed at 77 MHz on ECP5: 12.4 ns
+        // of route to the far rounds).
         for i in 0..=nr {
-            v += &format!("    4'd{i}: rk{i} <= rkw_data;\n");
+            v += &format!(
+                "reg rkc_we{i};\nreg [3:0] rkc_a{i};\nreg [127:0] rkc_d{i};\n\
+                 initial begin\n  rkc_we{i} = 1'b0;\n  rkc_a{i} = 4'd0;\n  rkc_d{i} = 128'd0;\nend\n"
+            );
         }
-        v += "    default: ;\n  endcase\nend\n";
+        v += "always @(posedge clock) begin\n  rkc_we0 <= kexp$we;\n  rkc_a0 <= kexp$waddr;\n  rkc_d0 <= kexp$wdata;\n";
+        for i in 1..=nr {
+            v += &format!(
+                "  rkc_we{i} <= rkc_we{j};\n  rkc_a{i} <= rkc_a{j};\n  rkc_d{i} <= rkc_d{j};\n",
+                j = i - 1
+            );
+        }
+        for i in 0..=nr {
+            v += &format!("  if (rkc_we{i} & rkc_a{i} == 4'd{i}) rk{i} <= rkc_d{i};\n");
+        }
+        v += "end\n";
+        // The round keys are all written Nr + 2 cycles after the
+        // expansion's last write: `keys_ok` waits for that.
+        v += &format!(
+            "reg [{m}:0] kv;\ninitial kv = {w}'d0;\nalways @(posedge clock) kv <= {{kv[{l}:0], kexp$valid}};\n\
+             wire keys_ok = kexp$valid & kv[{m}] & ~load_q;\n",
+            m = nr + 1,
+            w = nr + 2,
+            l = nr
+        );
         // The queue's one write port: the last round's block, or a zero
         // while sweeping (no block is in flight then).
+        // Written from registers a cycle after the last round (the write
+        // address and data reach every cell of the distributed RAM across
+        // the device); `wpv`, the write pointer a cycle late, is what the
+        // sink sees.
         v += &format!(
-            "wire [{am}:0] qa = sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\n\
-             always @(posedge clock) if (push | sweeping) q[qa] <= rf${l}$y & {{128{{~sweeping}}}};\n",
+            "reg qw_en;\nreg [{am}:0] qw_a;\nreg [127:0] qw_d;\nreg [{a}:0] wpv;\n\
+             initial begin\n  qw_en = 1'b0;\n  qw_a = {a}'d0;\n  qw_d = 128'd0;\n  wpv = {w}'d0;\nend\n\
+             always @(posedge clock) begin\n  qw_en <= push | sweeping;\n  \
+             qw_a <= sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\n  qw_d <= rf${l}$y & {{128{{~sweeping}}}};\n  \
+             wpv <= wp;\n  if (zeroize | flush) wpv <= {w}'d0;\nend\n\
+             always @(posedge clock) if (qw_en) q[qw_a] <= qw_d;\n",
             am = a - 1,
+            w = a + 1,
             l = nr - 1
         );
         // Valid bits (s_valid & s_ready enters at v[0]), round registers,
@@ -369,6 +480,7 @@ impl Logic for AesPipelined {
         v += "always @(posedge clock) begin\n";
         v += &format!("  v <= {{v[{}:0], take}};\n", nv - 2);
         if two {
+            v += "  mid0 <= sweeping ? 128'd0 : s_data ^ rk0;\n";
             for r in 1..nr {
                 v += &format!("  mid{r} <= rf${}$y;\n", r - 1);
             }
@@ -376,13 +488,19 @@ impl Logic for AesPipelined {
         v += &format!(
             "  wp <= wp + {{{a}'d0, push}};\n  rp <= rp + {{{a}'d0, pop}};\n  \
              cnt <= cnt + {{{a}'d0, take}} - {{{a}'d0, pop}};\n  \
-             if (sweeping) zc <= zc - {{{a}'d0, 1'b1}};\n"
+             if (sweeping) zc <= zc - {{{a}'d0, 1'b1}};\n  \
+             if (sweeping & zc == {w}'d1) sweeping <= 1'b0;\n",
+            w = a + 1
         );
         v += &format!(
             "  if (zeroize | flush) begin\n    v <= {nv}'d0;\n    wp <= {w}'d0;\n    rp <= {w}'d0;\n    cnt <= {w}'d0;\n  end\n",
             w = a + 1
         );
-        v += &format!("  if (zeroize) zc <= {}'d{};\n", a + 1, self._sweep);
+        v += &format!(
+            "  if (zeroize) begin\n    zc <= {}'d{};\n    sweeping <= 1'b1;\n  end\n",
+            a + 1,
+            self._sweep
+        );
         v += "end\n";
         Verilog::Custom(v)
     }

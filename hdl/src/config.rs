@@ -15,7 +15,7 @@ use rust_hdl::prelude::*;
 
 /// Register stages of the GF(2^128) multiplier in pipelined GHASH (the
 /// number of interleaved accumulators).
-pub const GHASH_PIPELINE: usize = 4;
+pub const GHASH_PIPELINE: usize = 6;
 
 /// An engine block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -247,14 +247,14 @@ impl EngineConfig {
                 cycles_per_block: 1,
                 key_load_cycles: Ghash::key_cycles(p),
                 latency: Ghash::tail_cycles(p),
-                zeroize_cycles: 1,
+                zeroize_cycles: Ghash::zeroize_cycles(p),
             };
         }
         let nr = self.key_bits / 32 + 6;
-        let expand = KeyExpansion::load_cycles(
-            self.key_bits,
-            self.arch == Arch::Pipelined && self.sbox == SboxForm::Bram,
-        );
+        let expand = match self.arch {
+            Arch::Pipelined => AesPipelined::key_load_cycles(self.key_bits, self.sbox),
+            Arch::Iterative => KeyExpansion::load_cycles(self.key_bits, false),
+        };
         // GCM and CMAC add E_K(0) (H or L) after the expansion.
         let key_load_cycles = if matches!(self.block, BlockKind::Aes | BlockKind::Ctr) {
             expand
@@ -282,9 +282,10 @@ impl EngineConfig {
                     }
                 },
                 latency: AesPipelined::latency(self.key_bits, self.sbox, self.stages),
-                // The zeroize sweep through the pipeline and its queue.
+                // The zeroize sweep through the pipeline and its queue,
+                // then `key_ready`'s register.
                 zeroize_cycles: AesPipelined::sweep_cycles(self.key_bits, self.sbox, self.stages)
-                    + 1,
+                    + 2,
             },
         }
     }

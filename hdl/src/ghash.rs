@@ -3,21 +3,36 @@
 //! ([`GfMulPipelined`]), so the feedback loop is P registers long and not
 //! the critical path.
 //!
-//! The P stages hold P interleaved accumulators (block i joins accumulator
-//! i mod P) that multiply by H^P. The last P blocks must be multiplied by
-//! H^P, ..., H^1 instead, so blocks wait in a (P-1)-block delay line before
-//! entering the multiplier; `s_last` marks a message's final block, and
-//! then the line empties through the multiplier with the falling powers,
-//! and the P accumulators are XORed into `y`. The powers H^2..H^P are
-//! computed on `h` load, through the same multiplier.
+//! **A free-running ring.** No register of the datapath has an enable:
+//! the multiplier's P stages hold P accumulators (slots) that go round
+//! every cycle, whether a block came or not, so no handshake signal fans
+//! out to the thousands of registers of the multiplier (on ECP5 that fan-out
+//! was the critical path). A slot visited at cycle t takes
+//! `V ← (V ⊕ X_t) · H^m_t`, where X_t is the block that reaches the ring
+//! at t (zero if none) and m_t is the number of blocks that reach it in
+//! the P cycles t … t+P−1, the slot's window until its next visit. Each
+//! block is then multiplied, over its slot's later visits, by H to the
+//! number of blocks from itself to the end: `Y = Σ X_i · H^(n-i+1)` is the
+//! XOR of the P slots once the last block has passed, whatever the gaps
+//! between the blocks. Blocks reach the ring through a line of P + 1
+//! registers, so each m is known before its visit (it selects H^0 = 1,
+//! H^1 … H^P into a register); a visit whose window holds the message's
+//! last block is the slot's last: its product is XORed into the result
+//! and dropped from the ring, which is empty again P cycles after the
+//! last block, ready for the next message.
 //!
-//! Cycles: a message of n blocks takes n cycles (one block per cycle),
-//! then 2P - 1 cycles until `y_valid`. Hash-key load: (P-1)(P+1) cycles.
-//! P = 1 is the plain single-multiplier GHASH.
+//! The powers H^2..H^P are computed on `h` load as one-block messages
+//! through the same ring (`GHASH_H(H^(k-1)) = H^k`).
+//!
+//! Cycles: a message of n blocks takes n cycles (a block every cycle,
+//! bubbles cost nothing), then 2P + 2 cycles until `y_valid`
+//! ([`Ghash::tail_cycles`]); a hash-key load (P − 1)(2P + 3) + 1
+//! ([`Ghash::key_cycles`]). P = 1 is the plain single-multiplier GHASH.
 //!
 //! Blocks are whole: the user pads (GCM pads AAD and text to 16 bytes and
-//! appends the length block). `zeroize` clears H, its powers, the delay
-//! line, the accumulators and `y` in one cycle.
+//! appends the length block). `zeroize` clears H and its powers, the
+//! accumulated result and `y` at once, then sweeps zeros through the line
+//! and the ring: `h_ready` returns after [`Ghash::zeroize_cycles`].
 
 use crate::gf_mul_pipelined::GfMulPipelined;
 use rust_hdl::prelude::*;
@@ -102,14 +117,24 @@ impl Ghash {
         }
     }
 
-    /// Cycles from the accepted last block to `y_valid`.
+    /// Cycles from the accepted last block to `y_valid`: P + 1 through
+    /// the input line, P through the multiplier, 1 into the result's
+    /// register, 1 into `y`.
     pub fn tail_cycles(stages: usize) -> usize {
-        2 * stages - 1
+        2 * stages + 2
     }
 
-    /// Cycles from the accepted `h_valid` to `h_loaded`.
+    /// Cycles from the accepted `h_valid` to `h_loaded`: P − 1 powers of
+    /// H, each a one-block message of 2P + 3 cycles.
     pub fn key_cycles(stages: usize) -> usize {
-        (stages - 1) * (stages + 1) + 1
+        (stages - 1) * (2 * stages + 3) + 1
+    }
+
+    /// Cycles of the zeroize sweep (zeroize to `h_ready`): the input line
+    /// emptied (P + 1), what it held dropped from the ring at its next
+    /// visit (P), the multiplier's stages refilled from zeros (P), and one.
+    pub fn zeroize_cycles(stages: usize) -> usize {
+        3 * stages + 2
     }
 }
 
@@ -168,6 +193,7 @@ impl Logic for Ghash {
             }
             if self.zeroize.val() {
                 *m = GhashModel::default();
+                m.wait = Ghash::zeroize_cycles(p);
             }
         }
     }
@@ -192,106 +218,152 @@ impl Logic for Ghash {
     fn hdl(&self) -> Verilog {
         let p = self._p;
         let mut v = String::new();
-        v += "localparam NOKEY = 3'd0, POW = 3'd1, RUN = 3'd2, FLUSH = 3'd3, DRAIN = 3'd4, OUT = 3'd5;\n";
-        v += "reg [2:0] state;\nreg [3:0] cnt, k;\nreg open;\nreg [127:0] yacc, yout;\n";
+        v += "localparam NOKEY = 3'd0, POW = 3'd1, RUN = 3'd2, WAIT = 3'd3, OUT = 3'd4, ZERO = 3'd5;\n";
+        // GCM's 1 (the coefficient of x^0 in the most significant bit).
+        v += "localparam [127:0] ONE = {1'b1, 127'd0};\n";
+        v += &format!(
+            "reg [2:0] state;\nreg [4:0] cnt;\nreg [3:0] k;\nreg open, pend, ow;\nreg [{}:0] pw;\nreg [127:0] yacc, yout, yop, pres;\n",
+            p - 1
+        );
         for i in 1..=p {
             v += &format!("reg [127:0] hp{i};\n");
         }
-        for i in 0..p.saturating_sub(1) {
-            v += &format!("reg [127:0] dl{i};\n");
+        // The input line: P + 1 entries, entry 0 at the ring's input.
+        // (Entry 0 needs no valid bit: its data is zero when empty.)
+        for i in 0..=p {
+            v += &format!("reg [127:0] dd{i};\nreg dl{i};\n");
         }
-        // Power-up state.
-        v += "initial begin\n  state = NOKEY;\n  cnt = 0;\n  k = 0;\n  open = 0;\n  yacc = 0;\n  yout = 0;\n";
+        for i in 1..=p {
+            v += &format!("reg dv{i};\n");
+        }
+        // The final and last flags of the slots in the multiplier.
+        v += &format!("reg [{m}:0] fin, lst;\n", m = p - 1);
+        v += "initial begin\n  state = NOKEY; cnt = 0; k = 0; open = 0; pend = 0; ow = 0; pw = 0;\n  yacc = 0; yout = 0; yop = ONE; pres = 0;\n  fin = 0; lst = 0;\n";
         for i in 1..=p {
             v += &format!("  hp{i} = 0;\n");
         }
-        for i in 0..p.saturating_sub(1) {
-            v += &format!("  dl{i} = 0;\n");
+        for i in 0..=p {
+            v += &format!("  dd{i} = 0; dl{i} = 0;\n");
+        }
+        for i in 1..=p {
+            v += &format!("  dv{i} = 0;\n");
         }
         v += "end\n";
-        // The block leaving the delay line (the input itself when P = 1).
-        let oldest = if p > 1 {
-            format!("dl{}", p - 2)
+        // The power a slot is multiplied by: H^m, m = the blocks in the
+        // window of the next P visits (the line's entries 1..P become
+        // entries 0..P-1 at the next edge).
+        let count: Vec<String> = (1..=p).map(|i| format!("{{3'd0, dv{i}}}")).collect();
+        v += &format!("wire [3:0] mnext = {};\n", count.join(" + "));
+        let mut pick = String::from("ONE");
+        for i in (1..=p).rev() {
+            pick = format!("mnext == 4'd{i} ? hp{i} : {pick}");
+        }
+        v += &format!("wire [127:0] ynext = mnext == 4'd0 ? ONE : {};\n", &pick[..]);
+        let window: Vec<String> = (0..p).map(|i| format!("dl{i}")).collect();
+        v += &format!("wire fin_in = {};\n", window.join(" | "));
+        v += &format!("wire fin_out = fin[{m}];\nwire lst_out = lst[{m}];\n", m = p - 1);
+        v += "wire [127:0] res = yacc ^ mul$z;\n";
+        // Drop the slot at the ring's input: its value is final (extracted
+        // into the result), or a zeroize sweep runs. A register, set a
+        // cycle ahead, since it selects 128 bits of the ring.
+        let fin_pre = if p > 1 {
+            format!("fin[{}]", p - 2)
         } else {
-            "s_data".to_string()
+            "fin_in".to_string()
         };
-        // H^(P-1-cnt) during the flush; H^k-1 during the power computation.
-        let pick = |sel: &str, n: usize| -> String {
-            let mut e = String::from("128'd0");
-            for i in (1..=n).rev() {
-                e = format!("({sel} == 4'd{i}) ? hp{i} : {e}");
-            }
-            e
-        };
-        v += &format!("wire [3:0] fexp = 4'd{} - cnt;\n", p.saturating_sub(1));
-        v += &format!("wire [127:0] hflush = {};\n", pick("fexp", p));
-        v += &format!("wire [127:0] hprev = {};\n", pick("(k - 4'd1)", p));
+        v += &format!(
+            "reg drop;\ninitial drop = 1'b0;\n\
+             always @(posedge clock) drop <= {fin_pre} | zeroize | (state == ZERO & cnt != 5'd{});\n",
+            Ghash::zeroize_cycles(p) - 1
+        );
+        // H^(k-1) for the power being computed: H, then each power as it
+        // is written (a register, not a select of the powers by k).
+        v += "reg [127:0] hprev;\ninitial hprev = 128'd0;\n";
+        v += "reg in_pow;\ninitial in_pow = 1'b0;\nwire feed = state == POW & ~pend;\n";
         v += "wire push = s_valid & s_ready;\n";
         v += "always @(*) begin\n";
         v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zeroize;\n";
-        v += "  h_loaded = state == RUN | state == FLUSH | state == DRAIN | state == OUT;\n";
+        v += "  h_loaded = state == RUN | state == WAIT | state == OUT;\n";
         v += "  s_ready = state == RUN & ~zeroize;\n";
         v += "  y_valid = state == OUT;\n  y = state == OUT ? yout : 128'd0;\n";
-        v += "  mul$clock = clock;\n  mul$clear = zeroize;\n  mul$en = 1'b0;\n  mul$x = 128'd0;\n";
-        v += &format!("  mul$y = hp{p};\n");
-        v += "  case (state)\n";
-        v += "    POW: begin\n      mul$en = 1'b1;\n      mul$y = hp1;\n      if (cnt == 4'd0) mul$x = hprev;\n    end\n";
+        v += "  mul$clock = clock;\n  mul$clear = 1'b0;\n  mul$en = 1'b1;\n";
+        v += "  mul$x = drop ? dd0 : mul$z ^ dd0;\n";
+        v += "  mul$y = yop;\nend\n";
+        // Free-running registers: the line, the power, the flags.
+        v += "always @(posedge clock) begin\n";
+        // The newest entry takes the input every cycle; the next one
+        // zeroes it unless it is valid (no select from the handshake fans
+        // out to the 128 bits).
         v += &format!(
-            "    RUN: begin\n      mul$en = push;\n      mul$x = mul$z ^ {oldest};\n    end\n"
+            "  dd{p} <= in_pow ? hprev : s_data;\n  dv{p} <= feed | push;\n  dl{p} <= feed | (push & s_last);\n"
         );
-        v += &format!(
-            "    FLUSH: begin\n      mul$en = 1'b1;\n      mul$x = mul$z ^ {oldest};\n      mul$y = hflush;\n    end\n"
-        );
-        v += "    DRAIN: begin\n      mul$en = 1'b1;\n      mul$clear = zeroize | cnt == 4'd";
-        v += &format!("{};\n    end\n", p - 1);
-        v += "    default: ;\n  endcase\nend\n";
-        // Registers.
-        let shift_in = |src: &str| -> String {
-            let mut s = String::new();
-            if p > 1 {
-                s += &format!("dl0 <= {src}; ");
-                for i in 1..p - 1 {
-                    s += &format!("dl{i} <= dl{}; ", i - 1);
-                }
+        for i in 0..p {
+            if i + 1 == p {
+                v += &format!("  dd{i} <= dv{p} ? dd{p} : 128'd0; dl{i} <= dl{p};\n");
+            } else {
+                v += &format!("  dd{i} <= dd{n}; dl{i} <= dl{n};\n", n = i + 1);
             }
-            s
-        };
-        v += "always @(posedge clock) begin\n  case (state)\n";
+            if i > 0 {
+                v += &format!("  dv{i} <= dv{n};\n", n = i + 1);
+            }
+        }
+        // `in_pow`: the next cycle is in POW (it selects the power being
+        // fed into the line).
+        if p > 1 {
+            v += &format!(
+                "  in_pow <= ~zeroize & ((h_valid & h_ready) | (state == POW & ~(|pw & k == 4'd{p})));\n"
+            );
+        } else {
+            v += "  in_pow <= 1'b0;\n";
+        }
+        v += "  yop <= ynext;\n";
+        if p > 1 {
+            v += &format!(
+                "  fin <= {{fin[{m}:0], fin_in}};\n  lst <= {{lst[{m}:0], dl0}};\n",
+                m = p - 2
+            );
+        } else {
+            v += "  fin <= fin_in;\n  lst <= dl0;\n";
+        }
+        v += "  if (fin_out) yacc <= lst_out ? 128'd0 : res;\n";
+        // The result waits a cycle in `pres`; the writes that take it
+        // (a power of H, `yout`) are enabled by registers.
+        v += "  pres <= res;\n  ow <= state == WAIT & fin_out & lst_out & ~zeroize;\n";
+        v += &format!(
+            "  pw <= {{{}}};\n",
+            (2..=p)
+                .rev()
+                .map(|i| format!("state == POW & fin_out & lst_out & k == 4'd{i} & ~zeroize"))
+                .chain(std::iter::once("1'b0".to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for i in 2..=p {
+            v += &format!("  if (pw[{}]) hp{i} <= pres;\n", i - 1);
+        }
+        v += "  if (|pw) hprev <= pres;\n";
+        v += "  case (state)\n";
         v += "    NOKEY: ;\n";
         v += &format!(
-            "    POW: if (cnt == 4'd{p}) begin\n      cnt <= 4'd0;\n      k <= k + 4'd1;\n      case (k)\n{}        default: ;\n      endcase\n      \
-             if (k == 4'd{p}) state <= RUN;\n    end else cnt <= cnt + 4'd1;\n",
-            (2..=p)
-                .map(|i| format!("        4'd{i}: hp{i} <= mul$z;\n"))
-                .collect::<String>()
+            "    POW: begin\n      if (feed) pend <= 1'b1;\n      if (|pw) begin\n        pend <= 1'b0;\n        k <= k + 4'd1;\n        \
+             if (k == 4'd{p}) state <= RUN;\n      end\n    end\n"
         );
-        v += &format!(
-            "    RUN: if (push) begin\n      {}open <= 1'b1;\n      if (s_last) begin\n        cnt <= 4'd0;\n        yacc <= 128'd0;\n        state <= {};\n      end\n    end\n",
-            shift_in("s_data"),
-            if p > 1 { "FLUSH" } else { "DRAIN" }
-        );
-        v += &format!(
-            "    FLUSH: begin\n      {}cnt <= cnt + 4'd1;\n      if (cnt == 4'd{}) begin\n        cnt <= 4'd0;\n        state <= DRAIN;\n      end\n    end\n",
-            shift_in("128'd0"),
-            p.saturating_sub(2)
-        );
-        v += &format!(
-            "    DRAIN: begin\n      yacc <= yacc ^ mul$z;\n      cnt <= cnt + 4'd1;\n      if (cnt == 4'd{}) begin\n        yout <= yacc ^ mul$z;\n        state <= OUT;\n      end\n    end\n",
-            p - 1
-        );
+        v += "    RUN: if (push) begin\n      open <= 1'b1;\n      if (s_last) state <= WAIT;\n    end\n";
+        v += "    WAIT: if (ow) begin\n      yout <= pres;\n      state <= OUT;\n    end\n";
         v += "    OUT: if (y_ready) begin\n      state <= RUN;\n      open <= 1'b0;\n      yout <= 128'd0;\n    end\n";
+        v += &format!(
+            "    ZERO: begin\n      yacc <= 128'd0;\n      cnt <= cnt + 5'd1;\n      if (cnt == 5'd{}) state <= NOKEY;\n    end\n",
+            Ghash::zeroize_cycles(p) - 1
+        );
         v += "    default: state <= NOKEY;\n  endcase\n";
-        v += "  if (h_valid & h_ready) begin\n    hp1 <= h;\n    k <= 4'd2;\n    cnt <= 4'd0;\n";
+        v += "  if (h_valid & h_ready) begin\n    hp1 <= h;\n    hprev <= h;\n    k <= 4'd2;\n    pend <= 1'b0;\n";
         v += &format!(
             "    state <= {};\n  end\n",
             if p > 1 { "POW" } else { "RUN" }
         );
-        v += "  if (zeroize) begin\n    state <= NOKEY;\n    open <= 1'b0;\n    cnt <= 4'd0;\n    yacc <= 128'd0;\n    yout <= 128'd0;\n";
+        v += "  if (zeroize) begin\n    state <= ZERO;\n    cnt <= 5'd0;\n    open <= 1'b0;\n    yacc <= 128'd0;\n    yout <= 128'd0;\n    hprev <= 128'd0;\n";
         for i in 1..=p {
             v += &format!("    hp{i} <= 128'd0;\n");
-        }
-        for i in 0..p.saturating_sub(1) {
-            v += &format!("    dl{i} <= 128'd0;\n");
         }
         v += "  end\nend\n";
         Verilog::Custom(v)

@@ -22,7 +22,16 @@
 //!
 //! **Pipelining.** The datapath is pre-add → leaves → combine → reduce.
 //! [`Cuts`] places registers between those phases; every register moves
-//! on `en` and is zeroed by `clear` (a zero product).
+//! on `en` and is zeroed by `clear` (a zero product). The deepest cut set
+//! also splits each leaf in two: sixteen partial products of two terms
+//! each (`b[2g]·a·x^2g ⊕ b[2g+1]·a·x^(2g+1)`, one LUT4 per bit) are
+//! registered, then XORed; and the leaves' operand registers are
+//! replicated, each copy feeding a quarter of the leaf's output bits, so
+//! that no operand bit drives more than sixteen LUTs (on ECP5 the
+//! operands' fan-out routes were the critical path: 126 MHz with the
+//! whole leaf in one stage, 148 MHz split and replicated, for the
+//! multiplier alone). Yosys keeps the copies (`(* keep *)` on their
+//! `always` blocks; `opt_merge` would fold them back into one).
 
 /// Where the register stages go (`en` moves them all, `clear` zeroes them).
 #[derive(Clone, Copy, Debug, Default)]
@@ -35,21 +44,27 @@ pub struct Cuts {
     pub after_leaves: bool,
     /// A register on the 255-bit product before the reduction.
     pub after_combine: bool,
+    /// Registers on each leaf's two-term partial products, and
+    /// [`REPLICAS`] copies of the leaves' operand registers (with
+    /// `after_preadd`).
+    pub partials: bool,
     /// The output `z` is a register (else it is combinational).
     pub registered_output: bool,
 }
 
 impl Cuts {
     /// The cuts of an `s`-stage multiplier (the output register is one):
-    /// 1: output only; 2: + leaves; 3: + combine; 4: + pre-add; more: the
-    /// rest as input delay.
+    /// 1: output only; 2: + leaves; 3: + combine; 4: + pre-add; 5: +
+    /// partial products (and replicated operands); more: the rest as input
+    /// delay.
     pub fn stages(s: usize) -> Self {
         assert!(s >= 1, "at least the output register");
         Cuts {
-            input_delay: s.saturating_sub(4),
+            input_delay: s.saturating_sub(5),
             after_preadd: s >= 4,
             after_leaves: s >= 2,
             after_combine: s >= 3,
+            partials: s >= 5,
             registered_output: true,
         }
     }
@@ -82,10 +97,18 @@ fn leaf_depth() -> usize {
     (128 / LEAF).trailing_zeros() as usize
 }
 
+/// Copies of each leaf operand register with [`Cuts::partials`].
+pub const REPLICAS: usize = 4;
+
 /// A register bank: `name <= src` on `en`, zero on `clear`.
 fn register(v: &mut String, width: usize, name: &str, src: &str) {
+    register_attr(v, width, name, src, "");
+}
+
+/// The same with an attribute on its `always` block.
+fn register_attr(v: &mut String, width: usize, name: &str, src: &str, attr: &str) {
     *v += &format!(
-        "reg [{m}:0] {name};\ninitial {name} = {width}'d0;\nalways @(posedge clock) begin\n  \
+        "reg [{m}:0] {name};\ninitial {name} = {width}'d0;\n{attr}always @(posedge clock) begin\n  \
          if (en) {name} <= {src};\n  if (clear) {name} <= {width}'d0;\nend\n",
         m = width - 1
     );
@@ -128,23 +151,67 @@ pub fn verilog(c: Cuts) -> String {
     }
     // Leaves (operands registered first if cut there).
     for (p, n) in nodes(leaf_depth()) {
-        let (a, b) = if c.after_preadd {
-            register(&mut v, n, &format!("ra_{p}"), &format!("ka_{p}"));
-            register(&mut v, n, &format!("rb_{p}"), &format!("kb_{p}"));
-            (format!("ra_{p}"), format!("rb_{p}"))
-        } else {
-            (format!("ka_{p}"), format!("kb_{p}"))
-        };
         let w = 2 * n - 1;
-        let terms: Vec<String> = (0..n)
-            .map(|i| format!("({b}[{i}] ? ({{{}'d0, {a}}} << {i}) : {w}'d0)", n - 1))
-            .collect();
         let name = if c.after_leaves {
             format!("lq_{p}")
         } else {
             format!("q_{p}")
         };
-        v += &format!("wire [{}:0] {name} = {};\n", w - 1, terms.join("\n  ^ "));
+        let term = |a: &str, b: &str, i: usize| {
+            format!("({b}[{i}] ? ({{{}'d0, {a}}} << {i}) : {w}'d0)", n - 1)
+        };
+        if c.partials && c.after_preadd {
+            // Copy r of the operands serves output bits [lo(r), lo(r+1)).
+            let lo = |r: usize| r * w / REPLICAS;
+            for r in 0..REPLICAS {
+                for (o, k) in [("a", "ka"), ("b", "kb")] {
+                    register_attr(
+                        &mut v,
+                        n,
+                        &format!("r{o}_{p}_{r}"),
+                        &format!("{k}_{p}"),
+                        "(* keep *) ",
+                    );
+                }
+            }
+            // Partial product g: terms 2g and 2g + 1, each output range
+            // from its own copy of the operands.
+            for g in 0..n / 2 {
+                let parts: Vec<String> = (0..REPLICAS)
+                    .rev()
+                    .map(|r| {
+                        let (a, b) = (format!("ra_{p}_{r}"), format!("rb_{p}_{r}"));
+                        // Each copy serves only its own output bits.
+                        v += &format!(
+                            "/* verilator lint_off UNUSEDSIGNAL */\nwire [{}:0] pc_{p}_{g}_{r} = {} ^ {};\n\
+                             /* verilator lint_on UNUSEDSIGNAL */\n",
+                            w - 1,
+                            term(&a, &b, 2 * g),
+                            term(&a, &b, 2 * g + 1)
+                        );
+                        format!("pc_{p}_{g}_{r}[{}:{}]", lo(r + 1) - 1, lo(r))
+                    })
+                    .collect();
+                register(
+                    &mut v,
+                    w,
+                    &format!("pp_{p}_{g}"),
+                    &format!("{{{}}}", parts.join(", ")),
+                );
+            }
+            let sum: Vec<String> = (0..n / 2).map(|g| format!("pp_{p}_{g}")).collect();
+            v += &format!("wire [{}:0] {name} = {};\n", w - 1, sum.join(" ^ "));
+        } else {
+            let (a, b) = if c.after_preadd {
+                register(&mut v, n, &format!("ra_{p}"), &format!("ka_{p}"));
+                register(&mut v, n, &format!("rb_{p}"), &format!("kb_{p}"));
+                (format!("ra_{p}"), format!("rb_{p}"))
+            } else {
+                (format!("ka_{p}"), format!("kb_{p}"))
+            };
+            let terms: Vec<String> = (0..n).map(|i| term(&a, &b, i)).collect();
+            v += &format!("wire [{}:0] {name} = {};\n", w - 1, terms.join("\n  ^ "));
+        }
         if c.after_leaves {
             register(&mut v, w, &format!("q_{p}"), &name);
         }
@@ -201,6 +268,7 @@ mod tests {
                     c.after_preadd,
                     c.after_leaves,
                     c.after_combine,
+                    c.partials,
                     c.registered_output,
                 ]
                 .iter()

@@ -236,8 +236,8 @@ impl Logic for KeyExpansion {
             self.newest.d.next = 0.into();
             self.rcon.d.next = 0.into();
             self.ok.d.next = false;
-            self.sub.x.next = 0.into();
-            self.sub.en.next = true;
+            // (The Clear state wipes the S-box registers from the next
+            // cycle on: no path from `clear` through the S-boxes.)
         }
         self.busy.next = self.state.q.val() != KeyState::Idle;
         self.valid.next = self.ok.q.val();

@@ -121,23 +121,23 @@ impl<const W: usize> Logic for SubBytes<W> {
         let outs: Vec<String>;
         match self._form {
             SboxForm::Rom => {
-                // A 2,048-bit constant indexed by the byte: Verilator reads
-                // it with a shift and a mask, where a 256-way case became
-                // a tree of eight data-dependent branches per lookup
-                // (measured: the S-boxes were half of a TX simulation).
-                // Synthesis sees the same 8-input function per bit.
-                let hex: String = self
-                    ._table
-                    .iter()
-                    .rev()
-                    .map(|s| format!("{s:02x}"))
-                    .collect();
-                v += &format!(
-                    "localparam [2047:0] SBOX_T = 2048'h{hex};\n\
-                     function automatic [7:0] sbox(input [7:0] a);\n  sbox = SBOX_T[{{a, 3'b000}} +: 8];\nendfunction\n"
-                );
+                // A 256-entry ROM array read with the byte as index:
+                // Verilator reads it as a C array (a 256-way `case` became
+                // a tree of eight data-dependent branches per lookup:
+                // half of a TX simulation), and Yosys maps it, as
+                // `rom_style = "logic"` asks, to one mux tree per bit that
+                // ABC reduces to about 150 ECP5 LUT4 per S-box. (A packed
+                // 2,048-bit constant indexed by `{a, 3'b000}` is as quick
+                // in Verilator but becomes a 2,048-bit shifter per lookup
+                // in Yosys: the 168 of a pipelined AES took 17 GB and
+                // did not finish in 25 minutes.)
+                v += "(* rom_style = \"logic\" *)\nreg [7:0] SBOX_T [0:255];\ninitial begin\n";
+                for (i, s) in self._table.iter().enumerate() {
+                    v += &format!("  SBOX_T[{i}] = 8'h{s:02x};\n");
+                }
+                v += "end\n";
                 outs = (0..n)
-                    .map(|k| format!("sbox({})", Self::byte("x", k)))
+                    .map(|k| format!("SBOX_T[{}]", Self::byte("x", k)))
                     .collect();
             }
             SboxForm::Logic => {
