@@ -9,12 +9,21 @@
 //!
 //! The key port is 256 bits wide, key byte 0 in `key[255:248]`; AES-128
 //! uses `key[255:128]`.
+//!
+//! The state machine is one-hot in the Verilog: every register enable is
+//! a state bit, an input (`load`, `clear`) or one gate of them, so no
+//! state decode runs into the 256 key registers' enables (on ECP5 the
+//! decoded enables were the pipelined core's critical path: 13.5 ns). The
+//! rust-hdl `update()` is the model of the same cycles; the Verilog is
+//! tested in Verilator through every AES core.
 
 use crate::sub_bytes::{SboxForm, SubBytes};
 use rust_hdl::prelude::*;
 
-#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+/// The expansion's states.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
 pub enum KeyState {
+    #[default]
     Idle,
     /// AES-256: write the second round key (the key's second half).
     WriteSecond,
@@ -47,26 +56,25 @@ pub struct KeyExpansion {
     pub waddr: Signal<Out, Bits<4>>,
     pub wdata: Signal<Out, Bits<128>>,
     sub: SubBytes<32>,
-    state: DFF<KeyState>,
-    /// The round key before the newest (AES-256 chains from it).
-    older: DFF<Bits<128>>,
-    /// The newest round key.
-    newest: DFF<Bits<128>>,
-    /// Index of the round key being produced.
-    idx: DFF<Bits<4>>,
-    rcon: DFF<Bits<8>>,
-    ok: DFF<Bit>,
-    rot: Signal<Local, Bit>,
-    t: Signal<Local, Bits<32>>,
-    tt: Signal<Local, Bits<128>>,
-    base: Signal<Local, Bits<128>>,
-    next_key: Signal<Local, Bits<128>>,
-    aes256: Constant<Bit>,
+    _aes256: bool,
     /// The S-box has an output register: SubWord takes two cycles.
-    slow: Constant<Bit>,
-    /// x^8 = x^4 + x^3 + x + 1 in GF(2^8): xtime's reduction.
-    poly: Constant<Bits<8>>,
-    nr: Constant<Bits<4>>,
+    _slow: bool,
+    _nr: u8,
+    _m: KeyModel,
+}
+
+/// The model's registers (the Verilog holds the same).
+#[derive(Clone, Debug, Default)]
+struct KeyModel {
+    state: KeyState,
+    /// The round key before the newest (AES-256 chains from it).
+    older: u128,
+    /// The newest round key.
+    newest: u128,
+    /// Index of the round key being produced.
+    idx: u8,
+    rcon: u8,
+    ok: bool,
 }
 
 impl KeyExpansion {
@@ -76,7 +84,7 @@ impl KeyExpansion {
     pub fn with_slow_sbox(key_bits: usize, form: SboxForm) -> Self {
         KeyExpansion {
             sub: SubBytes::with_output_register(form),
-            slow: Constant::new(true),
+            _slow: true,
             ..KeyExpansion::new(key_bits, form)
         }
     }
@@ -102,144 +110,226 @@ impl KeyExpansion {
             waddr: Default::default(),
             wdata: Default::default(),
             sub: SubBytes::new(form),
-            state: Default::default(),
-            older: Default::default(),
-            newest: Default::default(),
-            idx: Default::default(),
-            rcon: Default::default(),
-            ok: Default::default(),
-            rot: Default::default(),
-            t: Default::default(),
-            tt: Default::default(),
-            base: Default::default(),
-            next_key: Default::default(),
-            aes256: Constant::new(key_bits == 256),
-            slow: Constant::new(false),
-            poly: Constant::new(0x1b.into()),
-            nr: Constant::new(((key_bits / 32 + 6) as u64).into()),
+            _aes256: key_bits == 256,
+            _slow: false,
+            _nr: (key_bits / 32 + 6) as u8,
+            _m: KeyModel::default(),
         }
+    }
+
+    /// AES-256 alternates RotWord+Rcon (even round keys) with SubWord alone.
+    fn rot(&self) -> bool {
+        !self._aes256 || self._m.idx & 1 == 0
+    }
+
+    /// The next round key from the S-box output `y`: word j is
+    /// b0 ^ .. ^ bj ^ t.
+    fn next_key(&self, y: u32) -> u128 {
+        let m = &self._m;
+        let t = if self.rot() {
+            y ^ (u32::from(m.rcon) << 24)
+        } else {
+            y
+        };
+        let base = if self._aes256 { m.older } else { m.newest };
+        let tt = u128::from(t);
+        base ^ (base >> 32) ^ (base >> 64) ^ (base >> 96) ^ tt ^ (tt << 32) ^ (tt << 64) ^ (tt << 96)
     }
 }
 
 impl Logic for KeyExpansion {
-    #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, state, older, newest, idx, rcon, ok);
+        let m = self._m.clone();
+        let key = self.key.val();
+        let key_hi = key.get_bits::<128>(128).to_u128();
+        let key_lo = key.get_bits::<128>(0).to_u128();
+        let y = self.sub.y.val().to_u128() as u32;
+        let next_key = self.next_key(y);
+        let start = m.state == KeyState::Idle && self.load.val();
+        let w3 = m.newest as u32;
         self.sub.clock.next = self.clock.val();
-        // AES-256 alternates RotWord+Rcon (even round keys) with SubWord alone.
-        self.rot.next = !self.aes256.val() | !self.idx.q.val().get_bit(0);
-        self.sub.en.next = false;
-        if self.rot.val() {
-            self.sub.x.next = (self.newest.q.val().get_bits::<32>(0) << 8)
-                | (self.newest.q.val().get_bits::<32>(0) >> 24);
+        self.sub.en.next = matches!(
+            m.state,
+            KeyState::Sub | KeyState::SubWait | KeyState::Clear
+        );
+        self.sub.x.next = (if m.state == KeyState::Clear {
+            0
+        } else if self.rot() {
+            u128::from(w3.rotate_left(8))
         } else {
-            self.sub.x.next = self.newest.q.val().get_bits::<32>(0);
-        }
-        if self.rot.val() {
-            self.t.next = self.sub.y.val() ^ (bit_cast::<32, 8>(self.rcon.q.val()) << 24);
+            u128::from(w3)
+        } as u64)
+            .into();
+        self.we.next = start
+            || matches!(
+                m.state,
+                KeyState::WriteSecond | KeyState::Step | KeyState::Clear
+            );
+        self.waddr.next = (if start { 0 } else { u64::from(m.idx) }).into();
+        self.wdata.next = crate::bits::from_u128(if start {
+            key_hi
         } else {
-            self.t.next = self.sub.y.val();
-        }
-        self.tt.next = bit_cast::<128, 32>(self.t.val());
-        if self.aes256.val() {
-            self.base.next = self.older.q.val();
-        } else {
-            self.base.next = self.newest.q.val();
-        }
-        // w0 = b0 ^ t, w1 = b1 ^ w0, ...: word j is b0 ^ .. ^ bj ^ t.
-        self.next_key.next = self.base.val()
-            ^ (self.base.val() >> 32)
-            ^ (self.base.val() >> 64)
-            ^ (self.base.val() >> 96)
-            ^ self.tt.val()
-            ^ (self.tt.val() << 32)
-            ^ (self.tt.val() << 64)
-            ^ (self.tt.val() << 96);
-        self.we.next = false;
-        self.waddr.next = self.idx.q.val();
-        self.wdata.next = self.next_key.val();
-        match self.state.q.val() {
-            KeyState::Idle => {
-                if self.load.val() {
-                    self.we.next = true;
-                    self.waddr.next = 0.into();
-                    self.wdata.next = self.key.val().get_bits::<128>(128);
-                    self.older.d.next = self.key.val().get_bits::<128>(128);
-                    if self.aes256.val() {
-                        self.newest.d.next = self.key.val().get_bits::<128>(0);
-                        self.state.d.next = KeyState::WriteSecond;
-                    } else {
-                        self.newest.d.next = self.key.val().get_bits::<128>(128);
-                        self.state.d.next = KeyState::Sub;
-                    }
-                    self.idx.d.next = 1.into();
-                    self.rcon.d.next = 1.into();
-                    self.ok.d.next = false;
-                }
+            match m.state {
+                KeyState::WriteSecond => m.newest,
+                KeyState::Clear => 0,
+                _ => next_key,
             }
-            KeyState::WriteSecond => {
-                self.we.next = true;
-                self.wdata.next = self.newest.q.val();
-                self.idx.d.next = 2.into();
-                self.state.d.next = KeyState::Sub;
-            }
-            KeyState::Sub => {
-                self.sub.en.next = true;
-                if self.slow.val() {
-                    self.state.d.next = KeyState::SubWait;
-                } else {
-                    self.state.d.next = KeyState::Step;
-                }
-            }
-            KeyState::SubWait => {
-                self.sub.en.next = true;
-                self.state.d.next = KeyState::Step;
-            }
-            KeyState::Step => {
-                self.we.next = true;
-                self.older.d.next = self.newest.q.val();
-                self.newest.d.next = self.next_key.val();
-                if self.rot.val() {
-                    if self.rcon.q.val().get_bit(7) {
-                        self.rcon.d.next = (self.rcon.q.val() << 1) ^ self.poly.val();
-                    } else {
-                        self.rcon.d.next = self.rcon.q.val() << 1;
+        });
+        self.busy.next = m.state != KeyState::Idle;
+        self.valid.next = m.ok;
+        if self.clock.pos_edge() {
+            let rot = self.rot();
+            let (aes256, slow, nr) = (self._aes256, self._slow, self._nr);
+            let s = &mut self._m;
+            match m.state {
+                KeyState::Idle => {
+                    if start {
+                        s.older = key_hi;
+                        s.newest = if aes256 { key_lo } else { key_hi };
+                        s.state = if aes256 {
+                            KeyState::WriteSecond
+                        } else {
+                            KeyState::Sub
+                        };
+                        s.idx = 1;
+                        s.rcon = 1;
+                        s.ok = false;
                     }
                 }
-                self.idx.d.next = self.idx.q.val() + 1;
-                if self.idx.q.val() == self.nr.val() {
-                    self.ok.d.next = true;
-                    self.state.d.next = KeyState::Idle;
-                } else {
-                    self.state.d.next = KeyState::Sub;
+                KeyState::WriteSecond => {
+                    s.idx = 2;
+                    s.state = KeyState::Sub;
+                }
+                KeyState::Sub => {
+                    s.state = if slow {
+                        KeyState::SubWait
+                    } else {
+                        KeyState::Step
+                    };
+                }
+                KeyState::SubWait => s.state = KeyState::Step,
+                KeyState::Step => {
+                    s.older = m.newest;
+                    s.newest = next_key;
+                    if rot {
+                        s.rcon = (m.rcon << 1) ^ if m.rcon & 0x80 != 0 { 0x1b } else { 0 };
+                    }
+                    s.idx = m.idx + 1;
+                    if m.idx == nr {
+                        s.ok = true;
+                        s.state = KeyState::Idle;
+                    } else {
+                        s.state = KeyState::Sub;
+                    }
+                }
+                KeyState::Clear => {
+                    s.idx = m.idx + 1;
+                    if m.idx == nr {
+                        s.state = KeyState::Idle;
+                    }
                 }
             }
-            KeyState::Clear => {
-                self.we.next = true;
-                self.wdata.next = 0.into();
-                // Wipe both S-box registers.
-                self.sub.x.next = 0.into();
-                self.sub.en.next = true;
-                self.idx.d.next = self.idx.q.val() + 1;
-                if self.idx.q.val() == self.nr.val() {
-                    self.state.d.next = KeyState::Idle;
-                }
-            }
-            _ => {
-                self.state.d.next = KeyState::Idle;
+            if self.clear.val() {
+                *s = KeyModel {
+                    state: KeyState::Clear,
+                    ..KeyModel::default()
+                };
             }
         }
-        if self.clear.val() {
-            self.state.d.next = KeyState::Clear;
-            self.idx.d.next = 0.into();
-            self.older.d.next = 0.into();
-            self.newest.d.next = 0.into();
-            self.rcon.d.next = 0.into();
-            self.ok.d.next = false;
-            // (The Clear state wipes the S-box registers from the next
-            // cycle on: no path from `clear` through the S-boxes.)
+    }
+
+    fn connect(&mut self) {
+        for s in [&mut self.busy, &mut self.valid, &mut self.we] {
+            s.connect();
         }
-        self.busy.next = self.state.q.val() != KeyState::Idle;
-        self.valid.next = self.ok.q.val();
+        self.waddr.connect();
+        self.wdata.connect();
+        self.sub.clock.connect();
+        self.sub.en.connect();
+        self.sub.x.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let (aes256, slow, nr) = (u8::from(self._aes256), u8::from(self._slow), self._nr);
+        Verilog::Custom(format!(
+            r#"localparam AES256 = 1'b{aes256}, SLOW = 1'b{slow};
+localparam [3:0] NR = 4'd{nr};
+// One-hot state.
+reg s_idle, s_ws, s_sub, s_subw, s_step, s_clr;
+reg [127:0] older, newest;
+reg [3:0] idx;
+reg [7:0] rcon;
+reg ok;
+initial begin
+  s_idle = 1'b1; s_ws = 1'b0; s_sub = 1'b0; s_subw = 1'b0; s_step = 1'b0; s_clr = 1'b0;
+  older = 128'd0; newest = 128'd0; idx = 4'd0; rcon = 8'd0; ok = 1'b0;
+end
+// AES-256 alternates RotWord+Rcon (even round keys) with SubWord alone.
+wire rot = ~AES256 | ~idx[0];
+wire [31:0] w3 = newest[31:0];
+wire [31:0] t = rot ? (sub$y ^ {{rcon, 24'd0}}) : sub$y;
+wire [127:0] base = AES256 ? older : newest;
+wire [127:0] tt = {{96'd0, t}};
+// Word j of the next round key is b0 ^ .. ^ bj ^ t.
+wire [127:0] next_key = base ^ (base >> 32) ^ (base >> 64) ^ (base >> 96) ^ tt ^ (tt << 32) ^ (tt << 64) ^ (tt << 96);
+wire start = s_idle & load;
+always @(*) begin
+  sub$clock = clock;
+  sub$en = s_sub | s_subw | s_clr;
+  sub$x = s_clr ? 32'd0 : (rot ? {{w3[23:0], w3[31:24]}} : w3);
+  we = start | s_ws | s_step | s_clr;
+  waddr = start ? 4'd0 : idx;
+  wdata = start ? key[255:128] : s_ws ? newest : s_clr ? 128'd0 : next_key;
+  busy = ~s_idle;
+  valid = ok;
+end
+always @(posedge clock) begin
+  if (start) begin
+    older <= key[255:128];
+    newest <= AES256 ? key[127:0] : key[255:128];
+    idx <= 4'd1;
+    rcon <= 8'd1;
+    ok <= 1'b0;
+    s_idle <= 1'b0;
+    if (AES256) s_ws <= 1'b1; else s_sub <= 1'b1;
+  end
+  if (s_ws) begin
+    idx <= 4'd2;
+    s_ws <= 1'b0;
+    s_sub <= 1'b1;
+  end
+  if (s_sub) begin
+    s_sub <= 1'b0;
+    if (SLOW) s_subw <= 1'b1; else s_step <= 1'b1;
+  end
+  if (s_subw) begin
+    s_subw <= 1'b0;
+    s_step <= 1'b1;
+  end
+  if (s_step) begin
+    older <= newest;
+    newest <= next_key;
+    if (rot) rcon <= {{rcon[6:0], 1'b0}} ^ (rcon[7] ? 8'h1b : 8'h00);
+    idx <= idx + 4'd1;
+    s_step <= 1'b0;
+    if (idx == NR) begin
+      ok <= 1'b1;
+      s_idle <= 1'b1;
+    end else s_sub <= 1'b1;
+  end
+  if (s_clr) begin
+    idx <= idx + 4'd1;
+    if (idx == NR) begin
+      s_clr <= 1'b0;
+      s_idle <= 1'b1;
+    end
+  end
+  if (clear) begin
+    s_idle <= 1'b0; s_ws <= 1'b0; s_sub <= 1'b0; s_subw <= 1'b0; s_step <= 1'b0; s_clr <= 1'b1;
+    idx <= 4'd0; older <= 128'd0; newest <= 128'd0; rcon <= 8'd0; ok <= 1'b0;
+  end
+end
+"#
+        ))
     }
 }
