@@ -281,14 +281,12 @@ impl Logic for AesPipelined {
             let take = self.s_valid.val() & s_ready;
             let load = self.key_valid.val() && kr;
             self._kr = empty && kidle && !sweeping && !zero && !load && !self._load_q && !take;
-            // The key waits a cycle in a register before the expansion
-            // takes it, and is wiped once taken.
-            self._key_q = if load && !zero {
+            // The key waits a cycle in a register (which follows the key
+            // port while `key_valid` is high) before the expansion takes it.
+            self._key_q = if self.key_valid.val() {
                 self.key.val()
-            } else if self._load_q || zero {
-                0.into()
             } else {
-                self._key_q
+                0.into()
             };
             self._load_q = load && !zero;
             let pop = m_valid & self.m_ready.val();
@@ -399,10 +397,12 @@ impl Logic for AesPipelined {
         v += "wire load = key_valid & kr;\n";
         v += "always @(posedge clock) kr_q <= empty & kidle & ~sweeping & ~zeroize & ~load & ~load_q & ~take;\n";
         // The key waits a cycle in a register before the expansion takes
-        // it (no path from `key_valid` to the expansion's write data), and
-        // is wiped once taken.
-        v += "always @(posedge clock) begin\n  load_q <= load & ~zeroize;\n  if (load) key_q <= key;\n  \
-              else if (load_q) key_q <= 256'd0;\n  if (zeroize) key_q <= 256'd0;\nend\n";
+        // it (no path from `key_valid` to the expansion's write data).
+        // (`key_q` follows the key port while `key_valid` is high and is
+        // zero otherwise: its 256 bits are selected by an input, not by
+        // the handshake's logic.)
+        v += "always @(posedge clock) begin\n  load_q <= load & ~zeroize;\n  \
+              key_q <= key_valid ? key : 256'd0;\nend\n";
         v += "always @(*) begin\n";
         v += "  kexp$clock = clock;\n  kexp$key = key_q;\n  kexp$clear = zeroize;\n";
         v += "  kexp$load = load_q;\n";
