@@ -110,6 +110,9 @@ pub struct AesPipelined {
     _sweep: usize,
     /// `key_ready`'s register.
     _kr: bool,
+    /// `zeroize` and `flush` of the last edge (they act a cycle late).
+    _zq: bool,
+    _fq: bool,
     /// The key taken at the last edge, for the expansion.
     _key_q: Bits<256>,
     _load_q: bool,
@@ -168,6 +171,8 @@ impl AesPipelined {
             _zc: 0,
             _sweep: Self::sweep_cycles(key_bits, form, stages_per_round),
             _kr: true,
+            _zq: false,
+            _fq: false,
             _key_q: 0.into(),
             _load_q: false,
         }
@@ -221,22 +226,25 @@ impl Logic for AesPipelined {
         let empty = !self._v.iter().any(|&v| v);
         let kidle = !self.kexp.busy.val();
         let (zero, flush) = (self.zeroize.val(), self.flush.val());
+        let (zq, fq) = (self._zq, self._fq);
         let sweeping = self._zc != 0;
         self.kexp.clock.next = self.clock.val();
         self.kexp.key.next = self._key_q;
-        self.kexp.clear.next = zero;
-        let kr = self._kr & !zero;
+        self.kexp.clear.next = zq;
+        let kr = self._kr && !zero && !zq;
         self.kexp.load.next = self._load_q;
         self.key_ready.next = kr;
         let keys_ok = self.kexp.valid.val() && *self._kv.last().unwrap() && !self._load_q;
-        self.key_loaded.next = keys_ok;
+        self.key_loaded.next = keys_ok && !zq;
         let s_ready = self._cnt < depth
             && keys_ok
             && !self.key_valid.val()
             && !zero
-            && !flush;
+            && !flush
+            && !zq
+            && !fq;
         self.s_ready.next = s_ready;
-        let m_valid = self._wpv != self._rp;
+        let m_valid = self._wpv != self._rp && !zq && !fq;
         self.m_data.next = crate::bits::from_u128(self._q[self._rp % depth]);
         self.m_valid.next = m_valid;
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
@@ -280,7 +288,8 @@ impl Logic for AesPipelined {
             // Valid bits: each stage takes the one before it.
             let take = self.s_valid.val() & s_ready;
             let load = self.key_valid.val() && kr;
-            self._kr = empty && kidle && !sweeping && !zero && !load && !self._load_q && !take;
+            self._kr =
+                empty && kidle && !sweeping && !zero && !zq && !load && !self._load_q && !take;
             // The key waits a cycle in a register (which follows the key
             // port while `key_valid` is high) before the expansion takes it.
             self._key_q = if self.key_valid.val() {
@@ -318,13 +327,14 @@ impl Logic for AesPipelined {
             self._wp = (self._wp + usize::from(push)) % (2 * depth);
             self._rp = (self._rp + usize::from(pop)) % (2 * depth);
             self._cnt = self._cnt + usize::from(take) - usize::from(pop);
-            if zero | flush {
+            if zq | fq {
                 self._v.iter_mut().for_each(|v| *v = false);
                 (self._wp, self._wpv, self._rp, self._cnt) = (0, 0, 0, 0);
             }
-            if zero {
+            if zq {
                 self._zc = self._sweep;
             }
+            (self._zq, self._fq) = (zero, flush);
         }
     }
 
@@ -392,10 +402,16 @@ impl Logic for AesPipelined {
         // late where the pipeline empties, but no control path runs from
         // the valid bits, the sweep and the expansion's state into the
         // expansion's clock enables within a cycle.
-        v += "reg kr_q;\ninitial kr_q = 1'b1;\nwire kr = kr_q & ~zeroize;\n";
+        // `zeroize` and `flush` act a cycle late, from registers (`zq`,
+        // `fq`): they clear state all over the pipeline, and the input
+        // ports now feed only the handshakes here. Meanwhile `s_ready`,
+        // `m_valid`, `key_ready` and `key_loaded` are held low.
+        v += "reg zq, fq;\ninitial begin\n  zq = 1'b0;\n  fq = 1'b0;\nend\n\
+              always @(posedge clock) begin\n  zq <= zeroize;\n  fq <= flush;\nend\n";
+        v += "reg kr_q;\ninitial kr_q = 1'b1;\nwire kr = kr_q & ~zeroize & ~zq;\n";
         v += "reg load_q;\nreg [255:0] key_q;\ninitial begin\n  load_q = 1'b0;\n  key_q = 256'd0;\nend\n";
         v += "wire load = key_valid & kr;\n";
-        v += "always @(posedge clock) kr_q <= empty & kidle & ~sweeping & ~zeroize & ~load & ~load_q & ~take;\n";
+        v += "always @(posedge clock) kr_q <= empty & kidle & ~sweeping & ~zeroize & ~zq & ~load & ~load_q & ~take;\n";
         // The key waits a cycle in a register before the expansion takes
         // it (no path from `key_valid` to the expansion's write data).
         // (`key_q` follows the key port while `key_valid` is high and is
@@ -404,11 +420,16 @@ impl Logic for AesPipelined {
         v += "always @(posedge clock) begin\n  load_q <= load & ~zeroize;\n  \
               key_q <= key_valid ? key : 256'd0;\nend\n";
         v += "always @(*) begin\n";
-        v += "  kexp$clock = clock;\n  kexp$key = key_q;\n  kexp$clear = zeroize;\n";
+        v += "  kexp$clock = clock;\n  kexp$key = key_q;\n  kexp$clear = zq;\n";
         v += "  kexp$load = load_q;\n";
-        v += "  key_ready = kr;\n  key_loaded = keys_ok;\n";
-        v += &format!("  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush;\n");
-        v += &format!("  m_data = q[rp[{}:0]];\n  m_valid = wpv != rp;\n", a - 1);
+        v += "  key_ready = kr;\n  key_loaded = keys_ok & ~zq;\n";
+        v += &format!(
+            "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"
+        );
+        v += &format!(
+            "  m_data = q[rp[{}:0]];\n  m_valid = wpv != rp & ~zq & ~fq;\n",
+            a - 1
+        );
         for r in 0..nr {
             let x = if two {
                 format!("mid{r}")
@@ -469,7 +490,7 @@ impl Logic for AesPipelined {
              initial begin\n  qw_en = 1'b0;\n  qw_a = {a}'d0;\n  qw_d = 128'd0;\n  wpv = {w}'d0;\nend\n\
              always @(posedge clock) begin\n  qw_en <= push | sweeping;\n  \
              qw_a <= sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\n  qw_d <= rf${l}$y & {{128{{~sweeping}}}};\n  \
-             wpv <= wp;\n  if (zeroize | flush) wpv <= {w}'d0;\nend\n\
+             wpv <= wp;\n  if (zq | fq) wpv <= {w}'d0;\nend\n\
              always @(posedge clock) if (qw_en) q[qw_a] <= qw_d;\n",
             am = a - 1,
             w = a + 1,
@@ -493,11 +514,11 @@ impl Logic for AesPipelined {
             w = a + 1
         );
         v += &format!(
-            "  if (zeroize | flush) begin\n    v <= {nv}'d0;\n    wp <= {w}'d0;\n    rp <= {w}'d0;\n    cnt <= {w}'d0;\n  end\n",
+            "  if (zq | fq) begin\n    v <= {nv}'d0;\n    wp <= {w}'d0;\n    rp <= {w}'d0;\n    cnt <= {w}'d0;\n  end\n",
             w = a + 1
         );
         v += &format!(
-            "  if (zeroize) begin\n    zc <= {}'d{};\n    sweeping <= 1'b1;\n  end\n",
+            "  if (zq) begin\n    zc <= {}'d{};\n    sweeping <= 1'b1;\n  end\n",
             a + 1,
             self._sweep
         );

@@ -282,10 +282,10 @@ impl EngineConfig {
                     }
                 },
                 latency: AesPipelined::latency(self.key_bits, self.sbox, self.stages),
-                // The zeroize sweep through the pipeline and its queue,
-                // then `key_ready`'s register.
+                // `zeroize`'s register, the sweep through the pipeline and
+                // its queue, then `key_ready`'s register.
                 zeroize_cycles: AesPipelined::sweep_cycles(self.key_bits, self.sbox, self.stages)
-                    + 2,
+                    + 3,
             },
         }
     }

@@ -26,7 +26,7 @@
 //!
 //! Cycles: a message of n blocks takes n cycles (a block every cycle,
 //! bubbles cost nothing), then 2P + 3 cycles until `y_valid`
-//! ([`Ghash::tail_cycles`]); a hash-key load (P − 1)(2P + 4) + 1
+//! ([`Ghash::tail_cycles`]); a hash-key load (P − 1)(2P + 4) + 2
 //! ([`Ghash::key_cycles`]). P = 1 is the plain single-multiplier GHASH.
 //!
 //! Blocks are whole: the user pads (GCM pads AAD and text to 16 bytes and
@@ -124,10 +124,11 @@ impl Ghash {
         2 * stages + 3
     }
 
-    /// Cycles from the accepted `h_valid` to `h_loaded`: P − 1 powers of
-    /// H, each a one-block message of 2P + 4 cycles.
+    /// Cycles from the accepted `h_valid` to `h_loaded`: H into its
+    /// register, then P − 1 powers of H, each a one-block message of
+    /// 2P + 4 cycles.
     pub fn key_cycles(stages: usize) -> usize {
-        (stages - 1) * (2 * stages + 4) + 1
+        (stages - 1) * (2 * stages + 4) + 2
     }
 
     /// Cycles of the zeroize sweep (zeroize to `h_ready`): the input line
@@ -218,7 +219,7 @@ impl Logic for Ghash {
     fn hdl(&self) -> Verilog {
         let p = self._p;
         let mut v = String::new();
-        v += "localparam NOKEY = 3'd0, POW = 3'd1, RUN = 3'd2, WAIT = 3'd3, OUT = 3'd4, ZERO = 3'd5;\n";
+        v += "localparam NOKEY = 3'd0, POW = 3'd1, RUN = 3'd2, WAIT = 3'd3, OUT = 3'd4, ZERO = 3'd5, LOADH = 3'd6;\n";
         // GCM's 1 (the coefficient of x^0 in the most significant bit).
         v += "localparam [127:0] ONE = {1'b1, 127'd0};\n";
         v += &format!(
@@ -296,10 +297,19 @@ impl Logic for Ghash {
         // H^(k-1) for the power being computed: H, then each power as it
         // is written (a register, not a select of the powers by k).
         v += "reg [127:0] hprev;\ninitial hprev = 128'd0;\n";
+        // The hash key waits a cycle in `hq` (which follows `h` while
+        // `h_valid` is high) and is written by registered enables (two
+        // copies); `zeroize` clears the key registers a cycle late, from
+        // `zq`; `yout` is cleared a cycle after it is taken (`yclr`): no
+        // input port reaches the enables of the wide registers.
+        v += "reg [127:0] hq;\nreg ld, ld2, zq, zend, pwa, yclr;\n\
+              initial begin\n  hq = 128'd0; ld = 1'b0; ld2 = 1'b0; zq = 1'b0; zend = 1'b0; pwa = 1'b0; yclr = 1'b0;\nend\n\
+              (* keep *) always @(posedge clock) ld <= h_valid & h_ready;\n\
+              (* keep *) always @(posedge clock) ld2 <= h_valid & h_ready;\n";
         v += "reg in_pow;\ninitial in_pow = 1'b0;\nwire feed = state == POW & ~pend;\n";
         v += "wire push = s_valid & s_ready;\n";
         v += "always @(*) begin\n";
-        v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zeroize;\n";
+        v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zeroize & ~zq;\n";
         v += "  h_loaded = state == RUN | state == WAIT | state == OUT;\n";
         v += "  s_ready = state == RUN & ~zeroize;\n";
         v += "  y_valid = state == OUT;\n  y = state == OUT ? yout : 128'd0;\n";
@@ -328,7 +338,7 @@ impl Logic for Ghash {
         // fed into the line).
         if p > 1 {
             v += &format!(
-                "  in_pow <= ~zeroize & ((h_valid & h_ready) | (state == POW & ~(|pw & k == 4'd{p})));\n"
+                "  in_pow <= ~zeroize & (state == LOADH | (state == POW & ~(|pw & k == 4'd{p})));\n"
             );
         } else {
             v += "  in_pow <= 1'b0;\n";
@@ -342,7 +352,13 @@ impl Logic for Ghash {
         } else {
             v += "  fin <= fin_in;\n  lst <= dl0;\n";
         }
-        v += "  if (fin_out) yacc <= lst_out ? 128'd0 : res;\n";
+        v += "  if (fin_out) yacc <= lst_out ? 128'd0 : res;\n  if (zend) yacc <= 128'd0;\n";
+        v += &format!(
+            "  zq <= zeroize;\n  zend <= state == ZERO & cnt == 5'd{};\n  yclr <= state == OUT & y_ready;\n  if (yclr) yout <= 128'd0;\n",
+            Ghash::zeroize_cycles(p) - 2
+        );
+        v += "  hq <= h_valid ? h : 128'd0;\n  if (ld) hp1 <= hq;\n";
+        v += "  pwa <= state == POW & fin_out & lst_out & ~zeroize;\n";
         // The result waits a cycle in `pres`; the writes that take it
         // (a power of H, `yout`) are enabled by registers.
         v += "  pres <= res;\n  ow <= state == WAIT & fin_out & lst_out & ~zeroize;\n";
@@ -358,7 +374,7 @@ impl Logic for Ghash {
         for i in 2..=p {
             v += &format!("  if (pw[{}]) hp{i} <= pres;\n", i - 1);
         }
-        v += "  if (|pw) hprev <= pres;\n";
+        v += "  if (ld2) hprev <= hq;\n  else if (pwa) hprev <= pres;\n";
         v += "  case (state)\n";
         v += "    NOKEY: ;\n";
         v += &format!(
@@ -367,18 +383,19 @@ impl Logic for Ghash {
         );
         v += "    RUN: if (push) begin\n      open <= 1'b1;\n      if (s_last) state <= WAIT;\n    end\n";
         v += "    WAIT: if (ow) begin\n      yout <= pres;\n      state <= OUT;\n    end\n";
-        v += "    OUT: if (y_ready) begin\n      state <= RUN;\n      open <= 1'b0;\n      yout <= 128'd0;\n    end\n";
+        v += "    OUT: if (y_ready) begin\n      state <= RUN;\n      open <= 1'b0;\n    end\n";
         v += &format!(
-            "    ZERO: begin\n      yacc <= 128'd0;\n      cnt <= cnt + 5'd1;\n      if (cnt == 5'd{}) state <= NOKEY;\n    end\n",
+            "    ZERO: begin\n      cnt <= cnt + 5'd1;\n      if (cnt == 5'd{}) state <= NOKEY;\n    end\n",
             Ghash::zeroize_cycles(p) - 1
         );
-        v += "    default: state <= NOKEY;\n  endcase\n";
-        v += "  if (h_valid & h_ready) begin\n    hp1 <= h;\n    hprev <= h;\n    k <= 4'd2;\n    pend <= 1'b0;\n";
         v += &format!(
-            "    state <= {};\n  end\n",
+            "    LOADH: state <= {};\n",
             if p > 1 { "POW" } else { "RUN" }
         );
-        v += "  if (zeroize) begin\n    state <= ZERO;\n    cnt <= 5'd0;\n    open <= 1'b0;\n    yacc <= 128'd0;\n    yout <= 128'd0;\n    hprev <= 128'd0;\n";
+        v += "    default: state <= NOKEY;\n  endcase\n";
+        v += "  if (h_valid & h_ready) begin\n    k <= 4'd2;\n    pend <= 1'b0;\n    state <= LOADH;\n  end\n";
+        v += "  if (zeroize) begin\n    state <= ZERO;\n    cnt <= 5'd0;\n    open <= 1'b0;\n  end\n";
+        v += "  if (zq) begin\n    yacc <= 128'd0;\n    yout <= 128'd0;\n    hprev <= 128'd0;\n";
         for i in 1..=p {
             v += &format!("    hp{i} <= 128'd0;\n");
         }
