@@ -16,14 +16,15 @@
 //!
 //! | stages per round | S-box | latency (cycles) | AES-128 | AES-256 | queue |
 //! |---|---|---|---|---|---|
-//! | 1 | rom, logic | Nr + 2   | 12 | 16 | 16, 32 |
-//! | 2 | rom, logic | 2·Nr + 2 | 22 | 30 | 32 |
-//! | 1 | bram       | 2·Nr + 2 | 22 | 30 | 32 |
-//! | 2 | bram       | 3·Nr + 2 | 32 | 44 | 64 |
+//! | 1 | rom, logic | Nr + 3   | 13 | 17 | 16, 32 |
+//! | 2 | rom, logic | 2·Nr + 3 | 23 | 31 | 32, 64 |
+//! | 1 | bram       | 2·Nr + 3 | 23 | 31 | 32, 64 |
+//! | 2 | bram       | 3·Nr + 3 | 33 | 45 | 64 |
 //!
-//! (The last cycle is the queue's write: the last round's block is
+//! (The last two cycles are the queue's: the last round's block is
 //! registered before it is written into the queue, so the queue's write
-//! address and data come from registers.)
+//! address and data come from registers; and the queue's head moves into
+//! an output register, so `m_data` is a register.)
 //!
 //! Flow control: the pipeline never stalls. Every stage moves on every
 //! edge (the S-box registers and block RAMs have no clock enable), and
@@ -105,6 +106,8 @@ pub struct AesPipelined {
     /// The queue's registered write (address, block).
     _qw: Option<(usize, u128)>,
     _rp: usize,
+    /// The output register (the block on `m_data`).
+    _ob: Option<u128>,
     _cnt: usize,
     _zc: usize,
     _sweep: usize,
@@ -167,6 +170,7 @@ impl AesPipelined {
             _wpv: 0,
             _qw: None,
             _rp: 0,
+            _ob: None,
             _cnt: 0,
             _zc: 0,
             _sweep: Self::sweep_cycles(key_bits, form, stages_per_round),
@@ -190,7 +194,7 @@ impl AesPipelined {
     /// Cycles from a block's accepting edge to its result on `m_data`.
     pub fn latency(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
         let nr = key_bits / 32 + 6;
-        nr * Self::sbox_latency(form) + (stages_per_round - 1) * nr + 2
+        nr * Self::sbox_latency(form) + (stages_per_round - 1) * nr + 3
     }
 
     /// Cycles from `key_valid` accepted to `key_loaded`: the key's
@@ -244,9 +248,13 @@ impl Logic for AesPipelined {
             && !zq
             && !fq;
         self.s_ready.next = s_ready;
-        let m_valid = self._wpv != self._rp && !zq && !fq;
-        self.m_data.next = crate::bits::from_u128(self._q[self._rp % depth]);
+        let m_valid = self._ob.is_some() && !zq && !fq;
+        self.m_data.next = crate::bits::from_u128(self._ob.unwrap_or(0));
         self.m_valid.next = m_valid;
+        // The queue's head moves into the output register when that is
+        // empty or being emptied.
+        let ob_free = self._ob.is_none() || self.m_ready.val();
+        let rd = self._wpv != self._rp && ob_free && !zq && !fq;
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
         for r in 0..nr {
             let x = if two {
@@ -325,11 +333,15 @@ impl Logic for AesPipelined {
             }
             self._wpv = self._wp;
             self._wp = (self._wp + usize::from(push)) % (2 * depth);
-            self._rp = (self._rp + usize::from(pop)) % (2 * depth);
+            if ob_free {
+                self._ob = rd.then(|| self._q[self._rp % depth]);
+            }
+            self._rp = (self._rp + usize::from(rd)) % (2 * depth);
             self._cnt = self._cnt + usize::from(take) - usize::from(pop);
             if zq | fq {
                 self._v.iter_mut().for_each(|v| *v = false);
                 (self._wp, self._wpv, self._rp, self._cnt) = (0, 0, 0, 0);
+                self._ob = None;
             }
             if zq {
                 self._zc = self._sweep;
@@ -397,6 +409,15 @@ impl Logic for AesPipelined {
         v += "reg sweeping;\ninitial sweeping = 1'b0;\nwire empty = ~|v;\nwire kidle = ~kexp$busy;\n";
         v += &format!("wire push = v[{}];\n", nv - 1);
         v += "wire pop = m_valid & m_ready;\nwire take = s_valid & s_ready;\n";
+        // The output register: the queue's head moves into it when it is
+        // empty or being emptied, so `m_data` comes from a register (not
+        // through the distributed RAM's read multiplexers from `rp`).
+        v += &format!(
+            "reg [127:0] ob;\nreg obv;\ninitial begin\n  ob = 128'd0;\n  obv = 1'b0;\nend\n\
+             wire ob_free = ~obv | m_ready;\nwire rd = wpv != rp & ob_free & ~zq & ~fq;\n\
+             always @(posedge clock) begin\n  if (rd) ob <= q[rp[{am}:0]];\n  if (ob_free) obv <= rd;\n  if (zq | fq) obv <= 1'b0;\nend\n",
+            am = a - 1
+        );
         // `key_ready` from a register: what held at the last edge, when no
         // block and no key was taken then (either would end it). A cycle
         // late where the pipeline empties, but no control path runs from
@@ -426,10 +447,7 @@ impl Logic for AesPipelined {
         v += &format!(
             "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"
         );
-        v += &format!(
-            "  m_data = q[rp[{}:0]];\n  m_valid = wpv != rp & ~zq & ~fq;\n",
-            a - 1
-        );
+        v += "  m_data = ob;\n  m_valid = obv & ~zq & ~fq;\n";
         for r in 0..nr {
             let x = if two {
                 format!("mid{r}")
@@ -507,7 +525,7 @@ impl Logic for AesPipelined {
             }
         }
         v += &format!(
-            "  wp <= wp + {{{a}'d0, push}};\n  rp <= rp + {{{a}'d0, pop}};\n  \
+            "  wp <= wp + {{{a}'d0, push}};\n  rp <= rp + {{{a}'d0, rd}};\n  \
              cnt <= cnt + {{{a}'d0, take}} - {{{a}'d0, pop}};\n  \
              if (sweeping) zc <= zc - {{{a}'d0, 1'b1}};\n  \
              if (sweeping & zc == {w}'d1) sweeping <= 1'b0;\n",
