@@ -302,8 +302,8 @@ impl Logic for Ghash {
         // copies); `zeroize` clears the key registers a cycle late, from
         // `zq`; `yout` is cleared a cycle after it is taken (`yclr`): no
         // input port reaches the enables of the wide registers.
-        v += "reg [127:0] hq;\nreg ld, ld2, zq, zend, pwa, yclr;\n\
-              initial begin\n  hq = 128'd0; ld = 1'b0; ld2 = 1'b0; zq = 1'b0; zend = 1'b0; pwa = 1'b0; yclr = 1'b0;\nend\n\
+        v += "reg [127:0] hq;\nreg ld, ld2, zq, zend, pwa, yclr, fl;\n\
+              initial begin\n  hq = 128'd0; ld = 1'b0; ld2 = 1'b0; zq = 1'b0; zend = 1'b0; pwa = 1'b0; yclr = 1'b0; fl = 1'b0;\nend\n\
               (* keep *) always @(posedge clock) ld <= h_valid & h_ready;\n\
               (* keep *) always @(posedge clock) ld2 <= h_valid & h_ready;\n";
         v += "reg in_pow;\ninitial in_pow = 1'b0;\nwire feed = state == POW & ~pend;\n";
@@ -358,15 +358,22 @@ impl Logic for Ghash {
             Ghash::zeroize_cycles(p) - 2
         );
         v += "  hq <= h_valid ? h : 128'd0;\n  if (ld) hp1 <= hq;\n";
-        v += "  pwa <= state == POW & fin_out & lst_out & ~zeroize;\n";
+        v += "  pwa <= state == POW & fl & ~zeroize;\n";
         // The result waits a cycle in `pres`; the writes that take it
         // (a power of H, `yout`) are enabled by registers.
-        v += "  pres <= res;\n  ow <= state == WAIT & fin_out & lst_out & ~zeroize;\n";
+        v += "  pres <= res;\n  ow <= state == WAIT & fl & ~zeroize;\n";
+        // `fl`: the message's last slot is at the multiplier's output
+        // (fin_out & lst_out), from a register near the control.
+        if p > 1 {
+            v += &format!("  fl <= fin[{m}] & lst[{m}];\n", m = p - 2);
+        } else {
+            v += "  fl <= fin_in & dl0;\n";
+        }
         v += &format!(
             "  pw <= {{{}}};\n",
             (2..=p)
                 .rev()
-                .map(|i| format!("state == POW & fin_out & lst_out & k == 4'd{i} & ~zeroize"))
+                .map(|i| format!("state == POW & fl & k == 4'd{i} & ~zeroize"))
                 .chain(std::iter::once("1'b0".to_string()))
                 .collect::<Vec<_>>()
                 .join(", ")
