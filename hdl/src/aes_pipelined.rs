@@ -254,7 +254,7 @@ impl Logic for AesPipelined {
         // The queue's head moves into the output register when that is
         // empty or being emptied.
         let ob_free = self._ob.is_none() || self.m_ready.val();
-        let rd = self._wpv != self._rp && ob_free && !zq && !fq;
+        let rd = self._wpv != self._rp && ob_free;
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
         for r in 0..nr {
             let x = if two {
@@ -412,10 +412,14 @@ impl Logic for AesPipelined {
         // The output register: the queue's head moves into it when it is
         // empty or being emptied, so `m_data` comes from a register (not
         // through the distributed RAM's read multiplexers from `rp`).
+        // `ram_has` (the queue holds a block the sink has not seen:
+        // wpv != rp) is a register, computed from the next values, so the
+        // register's enable is one gate of registers and `m_ready`.
         v += &format!(
-            "reg [127:0] ob;\nreg obv;\ninitial begin\n  ob = 128'd0;\n  obv = 1'b0;\nend\n\
-             wire ob_free = ~obv | m_ready;\nwire rd = wpv != rp & ob_free & ~zq & ~fq;\n\
-             always @(posedge clock) begin\n  if (rd) ob <= q[rp[{am}:0]];\n  if (ob_free) obv <= rd;\n  if (zq | fq) obv <= 1'b0;\nend\n",
+            "reg [127:0] ob;\nreg obv, ram_has;\ninitial begin\n  ob = 128'd0;\n  obv = 1'b0;\n  ram_has = 1'b0;\nend\n\
+             wire ob_free = ~obv | m_ready;\nwire rd = ram_has & ob_free;\n\
+             always @(posedge clock) begin\n  if (rd) ob <= q[rp[{am}:0]];\n  if (ob_free) obv <= rd;\n  \
+             ram_has <= wp != rp + {{{a}'d0, rd}};\n  if (zq | fq) begin\n    obv <= 1'b0;\n    ram_has <= 1'b0;\n  end\nend\n",
             am = a - 1
         );
         // `key_ready` from a register: what held at the last edge, when no
@@ -501,17 +505,15 @@ impl Logic for AesPipelined {
         // while sweeping (no block is in flight then).
         // Written from registers a cycle after the last round (the write
         // address and data reach every cell of the distributed RAM across
-        // the device); `wpv`, the write pointer a cycle late, is what the
-        // sink sees.
+        // the device); the block is readable from the cycle after, as
+        // `ram_has` (from `wp`, a cycle late) says.
         v += &format!(
-            "reg qw_en;\nreg [{am}:0] qw_a;\nreg [127:0] qw_d;\nreg [{a}:0] wpv;\n\
-             initial begin\n  qw_en = 1'b0;\n  qw_a = {a}'d0;\n  qw_d = 128'd0;\n  wpv = {w}'d0;\nend\n\
+            "reg qw_en;\nreg [{am}:0] qw_a;\nreg [127:0] qw_d;\n\
+             initial begin\n  qw_en = 1'b0;\n  qw_a = {a}'d0;\n  qw_d = 128'd0;\nend\n\
              always @(posedge clock) begin\n  qw_en <= push | sweeping;\n  \
-             qw_a <= sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\n  qw_d <= rf${l}$y & {{128{{~sweeping}}}};\n  \
-             wpv <= wp;\n  if (zq | fq) wpv <= {w}'d0;\nend\n\
+             qw_a <= sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\n  qw_d <= rf${l}$y & {{128{{~sweeping}}}};\nend\n\
              always @(posedge clock) if (qw_en) q[qw_a] <= qw_d;\n",
             am = a - 1,
-            w = a + 1,
             l = nr - 1
         );
         // Valid bits (s_valid & s_ready enters at v[0]), round registers,

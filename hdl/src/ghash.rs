@@ -26,7 +26,7 @@
 //!
 //! Cycles: a message of n blocks takes n cycles (a block every cycle,
 //! bubbles cost nothing), then 2P + 3 cycles until `y_valid`
-//! ([`Ghash::tail_cycles`]); a hash-key load (P − 1)(2P + 4) + 2
+//! ([`Ghash::tail_cycles`]); a hash-key load (P − 1)(2P + 4) + 3
 //! ([`Ghash::key_cycles`]). P = 1 is the plain single-multiplier GHASH.
 //!
 //! Blocks are whole: the user pads (GCM pads AAD and text to 16 bytes and
@@ -126,9 +126,9 @@ impl Ghash {
 
     /// Cycles from the accepted `h_valid` to `h_loaded`: H into its
     /// register, then P − 1 powers of H, each a one-block message of
-    /// 2P + 4 cycles.
+    /// 2P + 4 cycles, and (P > 1) the power select's register.
     pub fn key_cycles(stages: usize) -> usize {
-        (stages - 1) * (2 * stages + 4) + 2
+        (stages - 1) * (2 * stages + 4) + 2 + usize::from(stages > 1)
     }
 
     /// Cycles of the zeroize sweep (zeroize to `h_ready`): the input line
@@ -310,8 +310,8 @@ impl Logic for Ghash {
         v += "wire push = s_valid & s_ready;\n";
         v += "always @(*) begin\n";
         v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zeroize & ~zq;\n";
-        v += "  h_loaded = state == RUN | state == WAIT | state == OUT;\n";
-        v += "  s_ready = state == RUN & ~zeroize;\n";
+        v += "  h_loaded = (state == RUN & ~in_pow) | state == WAIT | state == OUT;\n";
+        v += "  s_ready = state == RUN & ~in_pow & ~zeroize;\n";
         v += "  y_valid = state == OUT;\n  y = state == OUT ? yout : 128'd0;\n";
         v += "  mul$clock = clock;\n  mul$clear = 1'b0;\n  mul$en = 1'b1;\n";
         v += "  mul$x = drop ? dd0 : mul$z ^ dd0;\n";
@@ -334,12 +334,10 @@ impl Logic for Ghash {
                 v += &format!("  dv{i} <= dv{n};\n", n = i + 1);
             }
         }
-        // `in_pow`: the next cycle is in POW (it selects the power being
-        // fed into the line).
+        // `in_pow` selects the power being fed into the line: high in
+        // POW (and the cycle after it, when `s_ready` waits for it).
         if p > 1 {
-            v += &format!(
-                "  in_pow <= ~zeroize & (state == LOADH | (state == POW & ~(|pw & k == 4'd{p})));\n"
-            );
+            v += "  in_pow <= state == LOADH | state == POW;\n";
         } else {
             v += "  in_pow <= 1'b0;\n";
         }
