@@ -58,6 +58,9 @@ use crate::round_function::RoundFunction;
 use crate::sub_bytes::{SboxForm, SubBytes};
 use rust_hdl::prelude::*;
 
+/// Lanes of the output queue (16 bits each).
+const LANES: usize = 8;
+
 /// Pipelined AES-128/256 encryption core.
 #[derive(LogicBlock)]
 pub struct AesPipelined {
@@ -393,15 +396,22 @@ impl Logic for AesPipelined {
         // The output queue: pointers one bit wider than the address; `cnt`
         // counts the blocks inside (pipeline and queue), `zc` the cycles
         // the zeroize sweep has still to run.
-        v += &format!(
-            "reg [127:0] q [0:{dm}];\nreg [{a}:0] wp, rp, cnt, zc;\n",
-            dm = depth - 1
-        );
+        // The queue is eight lanes of 16 bits, each with its own copies of
+        // the write and read addresses (one address register reaching the
+        // 64 distributed-RAM cells of a 128-bit queue across the device
+        // was a 9 ns route on ECP5).
+        for k in 0..LANES {
+            v += &format!("reg [15:0] q{k} [0:{}];\n", depth - 1);
+        }
+        v += &format!("reg [{a}:0] wp, rp, cnt, zc;\n");
         // Power-up state (FPGA flip-flops and distributed RAM take it from
         // the bitstream).
         v += &format!(
             "integer i;\ninitial begin\n  v = {nv}'d0;\n  wp = {w}'d0;\n  rp = {w}'d0;\n  cnt = {w}'d0;\n  zc = {w}'d0;\n  \
-             for (i = 0; i < {depth}; i = i + 1) q[i] = 128'd0;\nend\n",
+             for (i = 0; i < {depth}; i = i + 1) begin\n{}  end\nend\n",
+            (0..LANES)
+                .map(|k| format!("    q{k}[i] = 16'd0;\n"))
+                .collect::<String>(),
             w = a + 1
         );
         // `sweeping` is a register (high while `zc` counts down), not an OR
@@ -418,10 +428,19 @@ impl Logic for AesPipelined {
         v += &format!(
             "reg [127:0] ob;\nreg obv, ram_has;\ninitial begin\n  ob = 128'd0;\n  obv = 1'b0;\n  ram_has = 1'b0;\nend\n\
              wire ob_free = ~obv | m_ready;\nwire rd = ram_has & ob_free;\n\
-             always @(posedge clock) begin\n  if (rd) ob <= q[rp[{am}:0]];\n  if (ob_free) obv <= rd;\n  \
-             ram_has <= wp != rp + {{{a}'d0, rd}};\n  if (zq | fq) begin\n    obv <= 1'b0;\n    ram_has <= 1'b0;\n  end\nend\n",
-            am = a - 1
+             always @(posedge clock) begin\n  if (ob_free) obv <= rd;\n  \
+             ram_has <= wp != rp + {{{a}'d0, rd}};\n  if (zq | fq) begin\n    obv <= 1'b0;\n    ram_has <= 1'b0;\n  end\nend\n"
         );
+        for k in 0..LANES {
+            v += &format!(
+                "reg [{am}:0] qr{k};\ninitial qr{k} = {a}'d0;\n\
+                 (* keep *) always @(posedge clock) qr{k} <= (zq | fq) ? {a}'d0 : rp[{am}:0] + {{{am}'d0, rd}};\n\
+                 always @(posedge clock) if (rd) ob[{hi}:{lo}] <= q{k}[qr{k}];\n",
+                am = a - 1,
+                hi = 16 * k + 15,
+                lo = 16 * k
+            );
+        }
         // `key_ready` from a register: what held at the last edge, when no
         // block and no key was taken then (either would end it). A cycle
         // late where the pipeline empties, but no control path runs from
@@ -508,14 +527,21 @@ impl Logic for AesPipelined {
         // the device); the block is readable from the cycle after, as
         // `ram_has` (from `wp`, a cycle late) says.
         v += &format!(
-            "reg qw_en;\nreg [{am}:0] qw_a;\nreg [127:0] qw_d;\n\
-             initial begin\n  qw_en = 1'b0;\n  qw_a = {a}'d0;\n  qw_d = 128'd0;\nend\n\
-             always @(posedge clock) begin\n  qw_en <= push | sweeping;\n  \
-             qw_a <= sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\n  qw_d <= rf${l}$y & {{128{{~sweeping}}}};\nend\n\
-             always @(posedge clock) if (qw_en) q[qw_a] <= qw_d;\n",
-            am = a - 1,
+            "reg [127:0] qw_d;\ninitial qw_d = 128'd0;\n\
+             always @(posedge clock) qw_d <= rf${l}$y & {{128{{~sweeping}}}};\n",
             l = nr - 1
         );
+        for k in 0..LANES {
+            v += &format!(
+                "reg qw_en{k};\nreg [{am}:0] qw_a{k};\ninitial begin\n  qw_en{k} = 1'b0;\n  qw_a{k} = {a}'d0;\nend\n\
+                 (* keep *) always @(posedge clock) begin\n  qw_en{k} <= push | sweeping;\n  \
+                 qw_a{k} <= sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\nend\n\
+                 always @(posedge clock) if (qw_en{k}) q{k}[qw_a{k}] <= qw_d[{hi}:{lo}];\n",
+                am = a - 1,
+                hi = 16 * k + 15,
+                lo = 16 * k
+            );
+        }
         // Valid bits (s_valid & s_ready enters at v[0]), round registers,
         // pointers and credits.
         v += "always @(posedge clock) begin\n";

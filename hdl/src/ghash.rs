@@ -356,6 +356,8 @@ impl Logic for Ghash {
             Ghash::zeroize_cycles(p) - 2
         );
         v += "  hq <= h_valid ? h : 128'd0;\n  if (ld) hp1 <= hq;\n";
+        // (`ow` is set only in WAIT: the result's write needs no state.)
+        v += "  if (ow) yout <= pres;\n";
         v += "  pwa <= state == POW & fl & ~zeroize;\n";
         // The result waits a cycle in `pres`; the writes that take it
         // (a power of H, `yout`) are enabled by registers.
@@ -387,7 +389,7 @@ impl Logic for Ghash {
              if (k == 4'd{p}) state <= RUN;\n      end\n    end\n"
         );
         v += "    RUN: if (push) begin\n      open <= 1'b1;\n      if (s_last) state <= WAIT;\n    end\n";
-        v += "    WAIT: if (ow) begin\n      yout <= pres;\n      state <= OUT;\n    end\n";
+        v += "    WAIT: if (ow) state <= OUT;\n";
         v += "    OUT: if (y_ready) begin\n      state <= RUN;\n      open <= 1'b0;\n    end\n";
         v += &format!(
             "    ZERO: begin\n      cnt <= cnt + 5'd1;\n      if (cnt == 5'd{}) state <= NOKEY;\n    end\n",
