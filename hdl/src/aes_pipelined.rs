@@ -109,8 +109,8 @@ pub struct AesPipelined {
     /// The queue's registered write (address, block).
     _qw: Option<(usize, u128)>,
     _rp: usize,
-    /// The output register (the block on `m_data`).
-    _ob: Option<u128>,
+    /// The output buffer (its head on `m_data`).
+    _ob: std::collections::VecDeque<u128>,
     _cnt: usize,
     _zc: usize,
     _sweep: usize,
@@ -173,7 +173,7 @@ impl AesPipelined {
             _wpv: 0,
             _qw: None,
             _rp: 0,
-            _ob: None,
+            _ob: Default::default(),
             _cnt: 0,
             _zc: 0,
             _sweep: Self::sweep_cycles(key_bits, form, stages_per_round),
@@ -251,13 +251,12 @@ impl Logic for AesPipelined {
             && !zq
             && !fq;
         self.s_ready.next = s_ready;
-        let m_valid = self._ob.is_some() && !zq && !fq;
-        self.m_data.next = crate::bits::from_u128(self._ob.unwrap_or(0));
+        let m_valid = !self._ob.is_empty() && !zq && !fq;
+        self.m_data.next = crate::bits::from_u128(self._ob.front().copied().unwrap_or(0));
         self.m_valid.next = m_valid;
-        // The queue's head moves into the output register when that is
-        // empty or being emptied.
-        let ob_free = self._ob.is_none() || self.m_ready.val();
-        let rd = self._wpv != self._rp && ob_free;
+        // The queue's head moves into the two-entry output buffer when
+        // that has room.
+        let rd = self._wpv != self._rp && self._ob.len() < 2;
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
         for r in 0..nr {
             let x = if two {
@@ -336,15 +335,18 @@ impl Logic for AesPipelined {
             }
             self._wpv = self._wp;
             self._wp = (self._wp + usize::from(push)) % (2 * depth);
-            if ob_free {
-                self._ob = rd.then(|| self._q[self._rp % depth]);
+            if pop {
+                self._ob.pop_front();
+            }
+            if rd {
+                self._ob.push_back(self._q[self._rp % depth]);
             }
             self._rp = (self._rp + usize::from(rd)) % (2 * depth);
             self._cnt = self._cnt + usize::from(take) - usize::from(pop);
             if zq | fq {
                 self._v.iter_mut().for_each(|v| *v = false);
                 (self._wp, self._wpv, self._rp, self._cnt) = (0, 0, 0, 0);
-                self._ob = None;
+                self._ob.clear();
             }
             if zq {
                 self._zc = self._sweep;
@@ -419,28 +421,28 @@ impl Logic for AesPipelined {
         v += "reg sweeping;\ninitial sweeping = 1'b0;\nwire empty = ~|v;\nwire kidle = ~kexp$busy;\n";
         v += &format!("wire push = v[{}];\n", nv - 1);
         v += "wire pop = m_valid & m_ready;\nwire take = s_valid & s_ready;\n";
-        // The output register: the queue's head moves into it when it is
-        // empty or being emptied, so `m_data` comes from a register (not
-        // through the distributed RAM's read multiplexers from `rp`).
-        // `ram_has` (the queue holds a block the sink has not seen:
-        // wpv != rp) is a register, computed from the next values, so the
-        // register's enable is one gate of registers and `m_ready`.
+        // The output: the queue's head moves into a two-entry buffer
+        // ([`crate::buffer2`]) when that has room, so `m_data` comes from
+        // registers (not through the distributed RAM's read multiplexers
+        // from `rp`) and `m_ready` reaches only the buffer's pointers.
+        // `ram_has` (the queue holds a block not yet read: the write
+        // pointer a cycle late != rp) is a register, computed from the
+        // next values.
         v += &format!(
-            "reg [127:0] ob;\nreg obv, ram_has;\ninitial begin\n  ob = 128'd0;\n  obv = 1'b0;\n  ram_has = 1'b0;\nend\n\
-             wire ob_free = ~obv | m_ready;\nwire rd = ram_has & ob_free;\n\
-             always @(posedge clock) begin\n  if (ob_free) obv <= rd;\n  \
-             ram_has <= wp != rp + {{{a}'d0, rd}};\n  if (zq | fq) begin\n    obv <= 1'b0;\n    ram_has <= 1'b0;\n  end\nend\n"
+            "reg ram_has;\ninitial ram_has = 1'b0;\nwire rd;\n\
+             always @(posedge clock) begin\n  ram_has <= wp != rp + {{{a}'d0, rd}};\n  if (zq | fq) ram_has <= 1'b0;\nend\n"
         );
         for k in 0..LANES {
             v += &format!(
                 "reg [{am}:0] qr{k};\ninitial qr{k} = {a}'d0;\n\
-                 (* keep *) always @(posedge clock) qr{k} <= (zq | fq) ? {a}'d0 : rp[{am}:0] + {{{am}'d0, rd}};\n\
-                 always @(posedge clock) if (rd) ob[{hi}:{lo}] <= q{k}[qr{k}];\n",
+                 (* keep *) always @(posedge clock) qr{k} <= (zq | fq) ? {a}'d0 : rp[{am}:0] + {{{am}'d0, rd}};\n",
                 am = a - 1,
-                hi = 16 * k + 15,
-                lo = 16 * k
             );
         }
+        let lanes: Vec<String> = (0..LANES).rev().map(|k| format!("q{k}[qr{k}]")).collect();
+        v += &format!("wire [127:0] qhead = {{{}}};\n", lanes.join(", "));
+        v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zq | fq", false);
+        v += "assign rd = ram_has & ~ob_full;\n";
         // `key_ready` from a register: what held at the last edge, when no
         // block and no key was taken then (either would end it). A cycle
         // late where the pipeline empties, but no control path runs from
@@ -470,7 +472,7 @@ impl Logic for AesPipelined {
         v += &format!(
             "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"
         );
-        v += "  m_data = ob;\n  m_valid = obv & ~zq & ~fq;\n";
+        v += "  m_data = ob_out;\n  m_valid = ob_valid & ~zq & ~fq;\n";
         for r in 0..nr {
             let x = if two {
                 format!("mid{r}")

@@ -154,27 +154,43 @@ impl Logic for GcmPipelined {
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(
+        // The input beats and the text out each pass a two-entry buffer
+        // ([`crate::buffer2`]): whether a beat is consumed depends on
+        // registers only, and no handshake reaches the enables of the
+        // wide registers.
+        let ib = crate::buffer2::verilog("ib", 147, "ib_din", "take", "consume", "zq", true);
+        let ob = crate::buffer2::verilog("ob", 145, "ob_din", "opush", "m_valid & m_ready", "zq", true);
+        Verilog::Custom(format!(
             r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6;
 reg [2:0] state;
-reg hreq, hgot, dec, feeding, ej0_ok;
+reg hreq, hgot, dec, feeding, ej0_ok, in_open, zq;
 reg [95:0] iv_r;
 reg [31:0] ctr, len_a, len_c;
-reg [127:0] ej0, tag_r, out_data;
-reg [15:0] out_keep;
-reg out_last, out_valid;
+reg [127:0] ej0, tag_r;
 initial begin
-  state = NOKEY; hreq = 0; hgot = 0; dec = 0; feeding = 0; ej0_ok = 0;
+  state = NOKEY; hreq = 0; hgot = 0; dec = 0; feeding = 0; ej0_ok = 0; in_open = 0; zq = 0;
   iv_r = 0; ctr = 0; len_a = 0; len_c = 0; ej0 = 0; tag_r = 0;
-  out_data = 0; out_keep = 0; out_last = 0; out_valid = 0;
 end
-wire [127:0] masked = s_data & inmask$mask;
-wire [127:0] text = masked ^ (aes$m_data & inmask$mask);
-wire empty = inmask$count == 5'd0;
-wire ks_ok = ej0_ok & aes$m_valid;
-wire out_free = ~out_valid | m_ready;
+// Input beats: data, keep, aad, last, empty (the head beat's mask and
+// byte count from `inmask`).
 wire take = s_valid & s_ready;
-wire text_beat = take & ~s_aad & ~empty;
+wire consume;
+wire [146:0] ib_din = {{s_data, s_keep, s_aad, s_last, s_keep == 16'd0}};
+{ib}wire [127:0] hb_data = ib_out[146:19];
+wire [15:0] hb_keep = ib_out[18:3];
+wire hb_aad = ib_out[2];
+wire hb_last = ib_out[1];
+wire hb_empty = ib_out[0];
+wire [4:0] hb_count = inmask$count;
+wire [127:0] hb_mask = inmask$mask;
+wire [127:0] masked = hb_data & hb_mask;
+wire [127:0] text = masked ^ (aes$m_data & hb_mask);
+wire hb_text = ~hb_aad & ~hb_empty;
+wire ks_ok = ej0_ok & aes$m_valid;
+// Text out: text, keep, last.
+wire opush = consume & hb_text;
+wire [144:0] ob_din = {{text, hb_keep, hb_last}};
+{ob}assign consume = ib_valid & state == DATA & (hb_aad | hb_empty | (ks_ok & ~ob_full));
 // E_K(J0) is the first block out of the pipeline after start.
 wire cap_ej0 = ~ej0_ok & aes$m_valid & (state == DATA | state == LEN | state == WAITY);
 wire kr = (state == NOKEY | state == IDLE) & aes$key_ready & gh$h_ready & ~zeroize;
@@ -185,38 +201,39 @@ always @(*) begin
   aes$key = key;
   aes$key_valid = key_valid & kr;
   aes$flush = done;
-  aes$s_data = state == HKEY ? 128'd0 : {iv_r, ctr};
+  aes$s_data = state == HKEY ? 128'd0 : {{iv_r, ctr}};
   aes$s_valid = state == HKEY ? (~hreq & aes$key_loaded) : feeding;
-  aes$m_ready = cap_ej0 | text_beat | (state == HKEY & gh$h_ready);
+  aes$m_ready = cap_ej0 | opush | (state == HKEY & gh$h_ready);
   gh$clock = clock;
   gh$zeroize = zeroize;
   gh$h = aes$m_data;
   gh$h_valid = state == HKEY & hreq & ~hgot & aes$m_valid;
-  gh$s_data = state == LEN ? {29'd0, len_a, 3'd0, 29'd0, len_c, 3'd0} : ((s_aad | dec) ? masked : text);
-  gh$s_valid = state == LEN | (take & ~empty);
+  gh$s_data = state == LEN ? {{29'd0, len_a, 3'd0, 29'd0, len_c, 3'd0}} : ((hb_aad | dec) ? masked : text);
+  gh$s_valid = state == LEN | (consume & ~hb_empty);
   gh$s_last = state == LEN;
   gh$y_ready = done;
-  inmask$keep = s_keep;
+  inmask$keep = hb_keep;
   tagmask$keep = tag_keep;
   key_ready = kr;
   key_loaded = state != NOKEY & state != HKEY;
   start_ready = state == IDLE & ~key_valid & ~zeroize;
-  s_ready = state == DATA & ~zeroize & (s_aad | empty | (ks_ok & out_free));
-  m_data = out_data;
-  m_keep = out_keep;
-  m_last = out_last;
-  m_valid = out_valid;
+  s_ready = in_open & ~ib_full & ~zeroize & ~zq;
+  m_data = ob_out[144:17];
+  m_keep = ob_out[16:1];
+  m_last = ob_out[0];
+  m_valid = ob_valid;
   tag = tag_r & tagmask$mask;
   tag_pass = ((tag_r ^ tag_in) & tagmask$mask) == 128'd0;
   tag_valid = state == TAG;
 end
 always @(posedge clock) begin
-  if (m_ready) out_valid <= 1'b0;
+  zq <= zeroize;
   if (feeding & aes$s_ready) ctr <= ctr + 32'd1;
   if (cap_ej0) begin
     ej0 <= aes$m_data;
     ej0_ok <= 1'b1;
   end
+  if (take & s_last) in_open <= 1'b0;
   case (state)
     NOKEY, IDLE:
       if (key_valid & kr) begin
@@ -231,6 +248,7 @@ always @(posedge clock) begin
         len_c <= 32'd0;
         ej0_ok <= 1'b0;
         feeding <= 1'b1;
+        in_open <= 1'b1;
         state <= DATA;
       end
     HKEY: begin
@@ -239,16 +257,10 @@ always @(posedge clock) begin
       if (hgot & gh$h_loaded) state <= IDLE;
     end
     DATA:
-      if (take) begin
-        if (s_aad) len_a <= len_a + {27'd0, inmask$count};
-        else len_c <= len_c + {27'd0, inmask$count};
-        if (text_beat) begin
-          out_data <= text;
-          out_keep <= s_keep;
-          out_last <= s_last;
-          out_valid <= 1'b1;
-        end
-        if (s_last) begin
+      if (consume) begin
+        if (hb_aad) len_a <= len_a + {{27'd0, hb_count}};
+        else len_c <= len_c + {{27'd0, hb_count}};
+        if (hb_last) begin
           feeding <= 1'b0;
           state <= LEN;
         end
@@ -268,17 +280,18 @@ always @(posedge clock) begin
     state <= NOKEY;
     feeding <= 1'b0;
     ej0_ok <= 1'b0;
+    in_open <= 1'b0;
+  end
+  // The wide registers (and the buffers) are cleared a cycle later,
+  // from `zq`.
+  if (zq) begin
     iv_r <= 96'd0;
     ctr <= 32'd0;
     ej0 <= 128'd0;
     tag_r <= 128'd0;
-    out_data <= 128'd0;
-    out_keep <= 16'd0;
-    out_valid <= 1'b0;
   end
 end
 "#
-            .to_string(),
-        )
+        ))
     }
 }

@@ -302,10 +302,16 @@ impl Logic for Ghash {
         // copies); `zeroize` clears the key registers a cycle late, from
         // `zq`; `yout` is cleared a cycle after it is taken (`yclr`): no
         // input port reaches the enables of the wide registers.
-        v += "reg [127:0] hq;\nreg ld, ld2, zq, zend, pwa, yclr, fl;\n\
-              initial begin\n  hq = 128'd0; ld = 1'b0; ld2 = 1'b0; zq = 1'b0; zend = 1'b0; pwa = 1'b0; yclr = 1'b0; fl = 1'b0;\nend\n\
-              (* keep *) always @(posedge clock) ld <= h_valid & h_ready;\n\
-              (* keep *) always @(posedge clock) ld2 <= h_valid & h_ready;\n";
+        v += "reg [127:0] hq;\nreg ld, zq, zend, yclr, fl;\n\
+              initial begin\n  hq = 128'd0; ld = 1'b0; zq = 1'b0; zend = 1'b0; yclr = 1'b0; fl = 1'b0;\nend\n\
+              always @(posedge clock) ld <= h_valid & h_ready;\n";
+        v += "reg hw0, hw1, hs0, hs1;\ninitial begin\n  hw0 = 1'b0; hw1 = 1'b0; hs0 = 1'b0; hs1 = 1'b0;\nend\n";
+        for i in 0..2 {
+            v += &format!(
+                "(* keep *) always @(posedge clock) begin\n  hw{i} <= (h_valid & h_ready) | (state == POW & fl & ~zeroize);\n  \
+                 hs{i} <= h_valid & h_ready;\nend\n"
+            );
+        }
         v += "reg in_pow;\ninitial in_pow = 1'b0;\nwire feed = state == POW & ~pend;\n";
         v += "wire push = s_valid & s_ready;\n";
         v += "always @(*) begin\n";
@@ -358,7 +364,7 @@ impl Logic for Ghash {
         v += "  hq <= h_valid ? h : 128'd0;\n  if (ld) hp1 <= hq;\n";
         // (`ow` is set only in WAIT: the result's write needs no state.)
         v += "  if (ow) yout <= pres;\n";
-        v += "  pwa <= state == POW & fl & ~zeroize;\n";
+
         // The result waits a cycle in `pres`; the writes that take it
         // (a power of H, `yout`) are enabled by registers.
         v += "  pres <= res;\n  ow <= state == WAIT & fl & ~zeroize;\n";
@@ -381,7 +387,9 @@ impl Logic for Ghash {
         for i in 2..=p {
             v += &format!("  if (pw[{}]) hp{i} <= pres;\n", i - 1);
         }
-        v += "  if (ld2) hprev <= hq;\n  else if (pwa) hprev <= pres;\n";
+        // `hprev` is written from two halves, each with its own enable and
+        // select registers (`hw*`: H taken or a power written; `hs*`: which).
+        v += "  if (hw1) hprev[127:64] <= hs1 ? hq[127:64] : pres[127:64];\n  if (hw0) hprev[63:0] <= hs0 ? hq[63:0] : pres[63:0];\n";
         v += "  case (state)\n";
         v += "    NOKEY: ;\n";
         v += &format!(

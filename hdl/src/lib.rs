@@ -7,6 +7,7 @@ pub mod aes_iterative;
 pub mod aes_pipelined;
 pub mod axis_slice;
 pub mod bits;
+pub mod buffer2;
 pub mod body_aligner;
 pub mod byte_mask;
 pub mod byte_packer;

@@ -1,0 +1,81 @@
+//! A two-entry stream buffer whose wide registers are written by enables
+//! that depend on its own state alone, as inline Verilog for the blocks
+//! that need one (the pipelined AES core's output, the pipelined GCM's
+//! input and output).
+//!
+//! The usual registered output (`if (~valid | ready) data <= in`) puts the
+//! sink's `ready`, and whatever logic computes it, on the clock enable of
+//! every data bit: on ECP5 that chain into 128 enables was a critical
+//! path of the pipelined engines. Here the buffer writes its input into
+//! its free entry on *every* cycle (a speculative write: the entry does
+//! not count until `push`), so the data enables are a function of the
+//! head pointer and the count only, and `push` / `pop` (and through them
+//! `ready`) reach only those few bits.
+//!
+//! Registers (prefix `P`): entries `P_e0`, `P_e1`, head `P_h`, count `P_c`
+//! (0..2). Wires: `P_out` (the head entry), `P_valid` (count ≠ 0), `P_full`
+//! (count = 2). `push` must not be high when full; `pop` not when empty.
+//! Throughput: a push and a pop in the same cycle keep the count, so a
+//! stream moves one item per cycle.
+
+/// Verilog of a two-entry buffer `p` of `width` bits, written from `din`,
+/// with the expressions `push` and `pop`, on `clock`; `clear` (an
+/// expression) empties it, and with `wipe` also zeroes its entries.
+pub fn verilog(
+    p: &str,
+    width: usize,
+    din: &str,
+    push: &str,
+    pop: &str,
+    clear: &str,
+    wipe: bool,
+) -> String {
+    let m = width - 1;
+    let zero = if wipe {
+        format!("\n    {p}_e0 <= {width}'d0;\n    {p}_e1 <= {width}'d0;")
+    } else {
+        String::new()
+    };
+    format!(
+        "// Two-entry buffer {p} (see buffer2.rs): entries written speculatively.
+reg [{m}:0] {p}_e0, {p}_e1;
+reg {p}_h;
+reg [1:0] {p}_c;
+initial begin
+  {p}_e0 = {width}'d0;
+  {p}_e1 = {width}'d0;
+  {p}_h = 1'b0;
+  {p}_c = 2'd0;
+end
+wire [{m}:0] {p}_out = {p}_h ? {p}_e1 : {p}_e0;
+wire {p}_valid = {p}_c != 2'd0;
+wire {p}_full = {p}_c == 2'd2;
+// The free entry: the head when empty, the other one when one is held.
+wire {p}_f = {p}_h ^ ({p}_c == 2'd1);
+always @(posedge clock) begin
+  if (~{p}_full & ~{p}_f) {p}_e0 <= {din};
+  if (~{p}_full & {p}_f) {p}_e1 <= {din};
+  if ({pop}) {p}_h <= ~{p}_h;
+  {p}_c <= {p}_c + {{1'b0, {push}}} - {{1'b0, {pop}}};
+  if ({clear}) begin
+    {p}_h <= 1'b0;
+    {p}_c <= 2'd0;{zero}
+  end
+end
+"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verilog;
+
+    #[test]
+    fn the_entries_are_written_by_the_buffer_state_alone() {
+        let v = verilog("b", 8, "din", "push", "pop", "clr", false);
+        // No handshake term in a data enable.
+        for line in v.lines().filter(|l| l.contains("b_e0 <=") || l.contains("b_e1 <=")) {
+            assert!(!line.contains("push") && !line.contains("pop"), "{line}");
+        }
+    }
+}
