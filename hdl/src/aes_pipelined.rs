@@ -496,23 +496,41 @@ impl Logic for AesPipelined {
         // from the expansion to rounds across the device (one write
         // register for every round key routed at 77 MHz on ECP5: 12.4 ns
         // of route to the far rounds).
+        // Each link's write is decoded a link ahead, into four enable
+        // registers, one per 32-bit quarter of the round key.
         for i in 0..=nr {
-            v += &format!(
-                "reg rkc_we{i};\nreg [3:0] rkc_a{i};\nreg [127:0] rkc_d{i};\n\
-                 initial begin\n  rkc_we{i} = 1'b0;\n  rkc_a{i} = 4'd0;\n  rkc_d{i} = 128'd0;\nend\n"
-            );
+            v += &format!("reg [127:0] rkc_d{i};\ninitial rkc_d{i} = 128'd0;\n");
+            if i < nr {
+                v += &format!(
+                    "reg rkc_we{i};\nreg [3:0] rkc_a{i};\ninitial begin\n  rkc_we{i} = 1'b0;\n  rkc_a{i} = 4'd0;\nend\n"
+                );
+            }
         }
         v += "always @(posedge clock) begin\n  rkc_we0 <= kexp$we;\n  rkc_a0 <= kexp$waddr;\n  rkc_d0 <= kexp$wdata;\n";
         for i in 1..=nr {
-            v += &format!(
-                "  rkc_we{i} <= rkc_we{j};\n  rkc_a{i} <= rkc_a{j};\n  rkc_d{i} <= rkc_d{j};\n",
-                j = i - 1
-            );
-        }
-        for i in 0..=nr {
-            v += &format!("  if (rkc_we{i} & rkc_a{i} == 4'd{i}) rk{i} <= rkc_d{i};\n");
+            if i < nr {
+                v += &format!(
+                    "  rkc_we{i} <= rkc_we{j};\n  rkc_a{i} <= rkc_a{j};\n",
+                    j = i - 1
+                );
+            }
+            v += &format!("  rkc_d{i} <= rkc_d{};\n", i - 1);
         }
         v += "end\n";
+        for i in 0..=nr {
+            let dec = if i == 0 {
+                "kexp$we & kexp$waddr == 4'd0".to_string()
+            } else {
+                format!("rkc_we{j} & rkc_a{j} == 4'd{i}", j = i - 1)
+            };
+            for c in 0..4 {
+                let (hi, lo) = (32 * c + 31, 32 * c);
+                v += &format!(
+                    "reg rke{i}_{c};\ninitial rke{i}_{c} = 1'b0;\n(* keep *) always @(posedge clock) rke{i}_{c} <= {dec};\n\
+                     always @(posedge clock) if (rke{i}_{c}) rk{i}[{hi}:{lo}] <= rkc_d{i}[{hi}:{lo}];\n"
+                );
+            }
+        }
         // The round keys are all written Nr + 2 cycles after the
         // expansion's last write: `keys_ok` waits for that.
         v += &format!(
