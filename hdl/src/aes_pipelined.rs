@@ -308,7 +308,7 @@ impl Logic for AesPipelined {
                 0.into()
             };
             self._load_q = load && !zero;
-            let pop = m_valid & self.m_ready.val();
+            let pop = !self._ob.is_empty() && self.m_ready.val();
             let push = *self._v.last().unwrap();
             self._v.rotate_right(1);
             self._v[0] = take;
@@ -420,7 +420,9 @@ impl Logic for AesPipelined {
         // of `zc`'s bits: it selects the first round's input.
         v += "reg sweeping;\ninitial sweeping = 1'b0;\nwire empty = ~|v;\nwire kidle = ~kexp$busy;\n";
         v += &format!("wire push = v[{}];\n", nv - 1);
-        v += "wire pop = m_valid & m_ready;\nwire take = s_valid & s_ready;\n";
+        // (`pop` reads the buffer's own valid: while `zq` or `fq` holds
+        // `m_valid` low, the state it counts is being cleared anyway.)
+        v += "wire pop;\nwire take = s_valid & s_ready;\n";
         // The output: the queue's head moves into a two-entry buffer
         // ([`crate::buffer2`]) when that has room, so `m_data` comes from
         // registers (not through the distributed RAM's read multiplexers
@@ -442,7 +444,7 @@ impl Logic for AesPipelined {
         let lanes: Vec<String> = (0..LANES).rev().map(|k| format!("q{k}[qr{k}]")).collect();
         v += &format!("wire [127:0] qhead = {{{}}};\n", lanes.join(", "));
         v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zq | fq", false);
-        v += "assign rd = ram_has & ~ob_full;\n";
+        v += "assign rd = ram_has & ~ob_full;\nassign pop = ob_valid & m_ready;\n";
         // `key_ready` from a register: what held at the last edge, when no
         // block and no key was taken then (either would end it). A cycle
         // late where the pipeline empties, but no control path runs from

@@ -56,7 +56,8 @@ pub struct Ghash {
     pub s_last: Signal<In, Bit>,
     pub s_valid: Signal<In, Bit>,
     pub s_ready: Signal<Out, Bit>,
-    /// GHASH of the message, held until `y_ready`.
+    /// GHASH of the message, held until `y_ready` (zero otherwise, but
+    /// for the cycle after it is taken).
     pub y: Signal<Out, Bits<128>>,
     pub y_valid: Signal<Out, Bit>,
     pub y_ready: Signal<In, Bit>,
@@ -311,7 +312,9 @@ impl Logic for Ghash {
         v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zeroize & ~zq;\n";
         v += "  h_loaded = (state == RUN & ~in_pow) | state == WAIT | state == OUT;\n";
         v += "  s_ready = state == RUN & ~in_pow & ~zeroize;\n";
-        v += "  y_valid = state == OUT;\n  y = state == OUT ? yout : 128'd0;\n";
+        // `y` is `yout` itself: written when the result is ready, zeroed
+        // the cycle after it is taken (no select on the 128 outputs).
+        v += "  y_valid = state == OUT;\n  y = yout;\n";
         v += "  mul$clock = clock;\n  mul$clear = 1'b0;\n  mul$en = 1'b1;\n";
         v += "  mul$x = drop ? dd0 : mul$z ^ dd0;\n";
         v += "  mul$y = yop;\nend\n";
