@@ -353,6 +353,16 @@ pub fn synth_modules(
             ]
             .map(String::from),
         );
+        if tool_name == "nextpnr-ecp5" {
+            // A heavier timing weight in the analytic placer (default 10
+            // and criticality exponent 2): the control nets that reach a
+            // whole pipeline are placed with it. Measured on the same
+            // netlists: pipelined AES-128 99.9 → 110.9 MHz, pipelined
+            // GHASH 91.9 → 134.6 MHz.
+            args.extend(
+                ["--placer-heap-timingweight", "40", "--placer-heap-critexp", "4"].map(String::from),
+            );
+        }
         commands.push(format!("{pname} {}", args.join(" ")));
         run(&dir, &bin, &args)?;
         if let Some((packer, placed, image)) = pack {

@@ -31,12 +31,16 @@ pub fn verilog(
     wipe: bool,
 ) -> String {
     let m = width - 1;
-    let zero = if wipe {
-        format!("\n    {p}_e0 <= {width}'d0;\n    {p}_e1 <= {width}'d0;")
-    } else {
-        String::new()
-    };
-    format!(
+    assert!(
+        din.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$'),
+        "buffer2: din must be a signal name (its lanes are slices of it)"
+    );
+    // The state is kept in one copy per 32-bit lane of the entries (and
+    // one for the handshake logic): each lane's write enables and output
+    // select come from registers placed beside it, not from one register
+    // routed to every bit of a wide buffer.
+    let lanes = width.div_ceil(LANE);
+    let mut v = format!(
         "// Two-entry buffer {p} (see buffer2.rs): entries written speculatively.
 reg [{m}:0] {p}_e0, {p}_e1;
 reg {p}_h;
@@ -47,24 +51,52 @@ initial begin
   {p}_h = 1'b0;
   {p}_c = 2'd0;
 end
-wire [{m}:0] {p}_out = {p}_h ? {p}_e1 : {p}_e0;
 wire {p}_valid = {p}_c != 2'd0;
 wire {p}_full = {p}_c == 2'd2;
-// The free entry: the head when empty, the other one when one is held.
-wire {p}_f = {p}_h ^ ({p}_c == 2'd1);
+wire {p}_hn = {clear} ? 1'b0 : {p}_h ^ ({pop});
+wire [1:0] {p}_cn = {clear} ? 2'd0 : {p}_c + {{1'b0, {push}}} - {{1'b0, {pop}}};
 always @(posedge clock) begin
-  if (~{p}_full & ~{p}_f) {p}_e0 <= {din};
-  if (~{p}_full & {p}_f) {p}_e1 <= {din};
-  if ({pop}) {p}_h <= ~{p}_h;
-  {p}_c <= {p}_c + {{1'b0, {push}}} - {{1'b0, {pop}}};
-  if ({clear}) begin
-    {p}_h <= 1'b0;
-    {p}_c <= 2'd0;{zero}
-  end
+  {p}_h <= {p}_hn;
+  {p}_c <= {p}_cn;
 end
 "
-    )
+    );
+    let mut outs = Vec::new();
+    for k in (0..lanes).rev() {
+        let (hi, lo) = ((LANE * k + LANE - 1).min(m), LANE * k);
+        let zero = if wipe {
+            format!(
+                "\n  if ({clear}) begin\n    {p}_e0[{hi}:{lo}] <= {n}'d0;\n    {p}_e1[{hi}:{lo}] <= {n}'d0;\n  end",
+                n = hi - lo + 1
+            )
+        } else {
+            String::new()
+        };
+        v += &format!(
+            "reg {p}_h{k};
+reg [1:0] {p}_c{k};
+initial begin
+  {p}_h{k} = 1'b0;
+  {p}_c{k} = 2'd0;
+end
+(* keep *) always @(posedge clock) {p}_h{k} <= {p}_hn;
+(* keep *) always @(posedge clock) {p}_c{k} <= {p}_cn;
+// The free entry: the head when empty, the other one when one is held.
+wire {p}_f{k} = {p}_h{k} ^ ({p}_c{k} == 2'd1);
+always @(posedge clock) begin
+  if ({p}_c{k} != 2'd2 & ~{p}_f{k}) {p}_e0[{hi}:{lo}] <= {din}[{hi}:{lo}];
+  if ({p}_c{k} != 2'd2 & {p}_f{k}) {p}_e1[{hi}:{lo}] <= {din}[{hi}:{lo}];{zero}
+end
+"
+        );
+        outs.push(format!("{p}_h{k} ? {p}_e1[{hi}:{lo}] : {p}_e0[{hi}:{lo}]"));
+    }
+    v += &format!("wire [{m}:0] {p}_out = {{{}}};\n", outs.join(", "));
+    v
 }
+
+/// Bits per copy of the state.
+const LANE: usize = 32;
 
 #[cfg(test)]
 mod tests {
@@ -74,7 +106,7 @@ mod tests {
     fn the_entries_are_written_by_the_buffer_state_alone() {
         let v = verilog("b", 8, "din", "push", "pop", "clr", false);
         // No handshake term in a data enable.
-        for line in v.lines().filter(|l| l.contains("b_e0 <=") || l.contains("b_e1 <=")) {
+        for line in v.lines().filter(|l| l.contains("b_e0[") && l.contains("<=") || l.contains("b_e1[") && l.contains("<=")) {
             assert!(!line.contains("push") && !line.contains("pop"), "{line}");
         }
     }

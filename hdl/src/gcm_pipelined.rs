@@ -10,8 +10,8 @@
 //! cycle; text beats one per cycle as soon as their keystream is out of
 //! the pipeline (the first one AES-latency + 1 cycles after `start`). The
 //! keystream computed beyond the message's end is dropped (`flush`). After
-//! the last beat, the length block enters GHASH, and the tag follows after
-//! GHASH's tail (2P − 1 cycles). Back-to-back messages need only a new
+//! the last beat, the length block enters GHASH (every block into GHASH
+//! passes a register first), and the tag follows after GHASH's tail. Back-to-back messages need only a new
 //! `start`; a new key only waits for the current message to end.
 //!
 //! Key load: the AES key expansion, H = E_K(0) through the pipeline, then
@@ -160,15 +160,37 @@ impl Logic for GcmPipelined {
         // wide registers.
         let ib = crate::buffer2::verilog("ib", 147, "ib_din", "take", "consume", "zq", true);
         let ob = crate::buffer2::verilog("ob", 145, "ob_din", "opush", "m_valid & m_ready", "zq", true);
+        let ej0_lanes: String = (0..4)
+            .map(|k| {
+                let (hi, lo) = (32 * k + 31, 32 * k);
+                format!(
+                    "reg capq{k};\ninitial capq{k} = 1'b0;\n(* keep *) always @(posedge clock) capq{k} <= cap_ej0;\n\
+                     always @(posedge clock) begin\n  if (capq{k}) ej0[{hi}:{lo}] <= mq[{hi}:{lo}];\n  \
+                     if (zq) ej0[{hi}:{lo}] <= 32'd0;\nend\n"
+                )
+            })
+            .collect();
+        let tag_lanes: String = (0..4)
+            .map(|k| {
+                let (hi, lo) = (32 * k + 31, 32 * k);
+                format!(
+                    "reg tw{k}, tc{k};\ninitial begin\n  tw{k} = 1'b0;\n  tc{k} = 1'b0;\nend\n\
+                     (* keep *) always @(posedge clock) tw{k} <= state == LEN | (state == WAITY & ~done);\n\
+                     (* keep *) always @(posedge clock) tc{k} <= (state == TAG & tag_ready) | zeroize;\n\
+                     always @(posedge clock)\n  if (tc{k}) tag_r[{hi}:{lo}] <= 32'd0;\n  \
+                     else if (tw{k}) tag_r[{hi}:{lo}] <= gh$y[{hi}:{lo}] ^ ej0[{hi}:{lo}];\n"
+                )
+            })
+            .collect();
         Verilog::Custom(format!(
             r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6;
 reg [2:0] state;
-reg hreq, hgot, dec, feeding, ej0_ok, in_open, zq;
+reg hreq, hgot, dec, feeding, ej0_ok, ej0_ok2, in_open, zq, flq;
 reg [95:0] iv_r;
 reg [31:0] ctr, len_a, len_c;
 reg [127:0] ej0, tag_r;
 initial begin
-  state = NOKEY; hreq = 0; hgot = 0; dec = 0; feeding = 0; ej0_ok = 0; in_open = 0; zq = 0;
+  state = NOKEY; hreq = 0; hgot = 0; dec = 0; feeding = 0; ej0_ok = 0; ej0_ok2 = 0; in_open = 0; zq = 0; flq = 0;
   iv_r = 0; ctr = 0; len_a = 0; len_c = 0; ej0 = 0; tag_r = 0;
 end
 // Input beats: data, keep, aad, last, empty (the head beat's mask and
@@ -194,23 +216,51 @@ wire [144:0] ob_din = {{text, hb_keep, hb_last}};
 // E_K(J0) is the first block out of the pipeline after start.
 wire cap_ej0 = ~ej0_ok & aes$m_valid & (state == DATA | state == LEN | state == WAITY);
 wire kr = (state == NOKEY | state == IDLE) & aes$key_ready & gh$h_ready & ~zeroize;
-wire done = state == WAITY & gh$y_valid & ej0_ok;
+wire done = state == WAITY & gh$y_valid & ej0_ok2;
+// The blocks into GHASH pass a register (`gq_d` is written every cycle;
+// `gq_v` says whether it holds a block): the text's masking and XOR and
+// the choice of block do not run on into GHASH's input line. GHASH takes
+// a block whenever it is in a message (its `s_ready` is high from the
+// key's load to the message's last block).
+reg [127:0] gq_d;
+reg gq_v, gq_l;
+initial begin
+  gq_d = 128'd0;
+  gq_v = 1'b0;
+  gq_l = 1'b0;
+end
+always @(posedge clock) begin
+  gq_d <= state == LEN ? {{29'd0, len_a, 3'd0, 29'd0, len_c, 3'd0}} : ((hb_aad | dec) ? masked : text);
+  gq_v <= ((state == LEN & gh$s_ready) | (consume & ~hb_empty)) & ~zeroize;
+  gq_l <= state == LEN & gh$s_ready;
+  if (zq) gq_d <= 128'd0;
+end
+// E_K(J0) is taken a cycle after it leaves the AES (from `mq`, which
+// follows the AES output), by registered enables, one per 32 bits;
+// `ej0_ok2` says it is there.
+reg [127:0] mq;
+initial mq = 128'd0;
+always @(posedge clock) mq <= aes$m_data;
+{ej0_lanes}// The tag register, by registered enables per 32 bits: written every
+// cycle of WAITY (the last write, at `done`, is the tag: GHASH's result
+// XOR E_K(J0)), cleared the cycle after the tag is taken or zeroize.
+{tag_lanes}
 always @(*) begin
   aes$clock = clock;
   aes$zeroize = zeroize;
   aes$key = key;
   aes$key_valid = key_valid & kr;
-  aes$flush = done;
-  aes$s_data = state == HKEY ? 128'd0 : {{iv_r, ctr}};
+  aes$flush = flq;
+  aes$s_data = {{iv_r, ctr}};
   aes$s_valid = state == HKEY ? (~hreq & aes$key_loaded) : feeding;
   aes$m_ready = cap_ej0 | opush | (state == HKEY & gh$h_ready);
   gh$clock = clock;
   gh$zeroize = zeroize;
   gh$h = aes$m_data;
   gh$h_valid = state == HKEY & hreq & ~hgot & aes$m_valid;
-  gh$s_data = state == LEN ? {{29'd0, len_a, 3'd0, 29'd0, len_c, 3'd0}} : ((hb_aad | dec) ? masked : text);
-  gh$s_valid = state == LEN | (consume & ~hb_empty);
-  gh$s_last = state == LEN;
+  gh$s_data = gq_d;
+  gh$s_valid = gq_v;
+  gh$s_last = gq_l;
   gh$y_ready = done;
   inmask$keep = hb_keep;
   tagmask$keep = tag_keep;
@@ -228,17 +278,21 @@ always @(*) begin
 end
 always @(posedge clock) begin
   zq <= zeroize;
+  // The keystream beyond the message is flushed a cycle after the tag
+  // is ready, from a register (no new block enters before).
+  flq <= done & ~zeroize;
   if (feeding & aes$s_ready) ctr <= ctr + 32'd1;
-  if (cap_ej0) begin
-    ej0 <= aes$m_data;
-    ej0_ok <= 1'b1;
-  end
+  if (cap_ej0) ej0_ok <= 1'b1;
+  ej0_ok2 <= ej0_ok;
   if (take & s_last) in_open <= 1'b0;
   case (state)
     NOKEY, IDLE:
       if (key_valid & kr) begin
         hreq <= 1'b0;
         hgot <= 1'b0;
+        // E_K(0): the counter block is zero while HKEY.
+        iv_r <= 96'd0;
+        ctr <= 32'd0;
         state <= HKEY;
       end else if (start_valid & start_ready) begin
         iv_r <= iv;
@@ -266,14 +320,8 @@ always @(posedge clock) begin
         end
       end
     LEN: if (gh$s_ready) state <= WAITY;
-    WAITY: if (done) begin
-      tag_r <= gh$y ^ ej0;
-      state <= TAG;
-    end
-    TAG: if (tag_ready) begin
-      tag_r <= 128'd0;
-      state <= IDLE;
-    end
+    WAITY: if (done) state <= TAG;
+    TAG: if (tag_ready) state <= IDLE;
     default: state <= NOKEY;
   endcase
   if (zeroize) begin
@@ -287,8 +335,6 @@ always @(posedge clock) begin
   if (zq) begin
     iv_r <= 96'd0;
     ctr <= 32'd0;
-    ej0 <= 128'd0;
-    tag_r <= 128'd0;
   end
 end
 "#

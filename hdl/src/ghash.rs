@@ -242,8 +242,12 @@ impl Logic for Ghash {
             v += &format!("reg dv{i};\n");
         }
         // The final and last flags of the slots in the multiplier.
-        v += &format!("reg [{m}:0] fin, lst;\n", m = p - 1);
-        v += "initial begin\n  state = NOKEY; cnt = 0; k = 0; open = 0; pend = 0; ow = 0; pw = 0;\n  yacc = 0; yout = 0; yop = ONE; pres = 0;\n  fin = 0; lst = 0;\n";
+        // (Entries 0..P-2: the flags of the slot at the multiplier's
+        // output are taken a cycle ahead, from entry P-2 or the input.)
+        if p > 1 {
+            v += &format!("reg [{m}:0] fin, lst;\ninitial begin\n  fin = 0;\n  lst = 0;\nend\n", m = p - 2);
+        }
+        v += "initial begin\n  state = NOKEY; cnt = 0; k = 0; open = 0; pend = 0; ow = 0; pw = 0;\n  yacc = 0; yout = 0; yop = ONE; pres = 0;\n";
         for i in 1..=p {
             v += &format!("  hp{i} = 0;\n");
         }
@@ -259,28 +263,32 @@ impl Logic for Ghash {
         // entries 0..P-1 two edges later: their count goes into `mq`,
         // then the power it selects into `yop`, so that neither the count
         // nor its compare is on the path into the 128 bits of `yop`.
-        // `mq` is kept in eight copies, one per 16 bits of `yop` (a single
-        // count fanned out to the 128 multiplexers across the multiplier:
-        // 8.6 ns of route on ECP5).
+        // `mq` is one-hot (bit i: m = i; bit 0 selects ONE) and kept in
+        // sixteen copies, one per 8 bits of `yop`: each bit of `ynext` is
+        // then an AND-OR of P + 1 terms, two LUT4 levels (a binary count
+        // fanned out to the 128 multiplexers across the multiplier: 8.6 ns
+        // of route on ECP5; eight copies with a compare per bit: 8.1 ns).
         let count: Vec<String> = (2..=n).map(|i| format!("{{3'd0, dv{i}}}")).collect();
         v += &format!("wire [3:0] mnext = {};\n", count.join(" + "));
+        let onehot: Vec<String> = (0..=p).rev().map(|i| format!("mnext == 4'd{i}")).collect();
+        v += &format!("wire [{p}:0] monext = {{{}}};\n", onehot.join(", "));
         let mut chunks = Vec::new();
-        for c in (0..8).rev() {
-            let (hi, lo) = (16 * c + 15, 16 * c);
+        for c in (0..16).rev() {
+            let (hi, lo) = (8 * c + 7, 8 * c);
             v += &format!(
-                "reg [3:0] mq{c};\ninitial mq{c} = 4'd0;\n(* keep *) always @(posedge clock) mq{c} <= mnext;\n"
+                "reg [{p}:0] mq{c};\ninitial mq{c} = {w}'d1;\n(* keep *) always @(posedge clock) mq{c} <= monext;\n",
+                w = p + 1
             );
-            let mut pick = format!("ONE[{hi}:{lo}]");
-            for i in (1..=p).rev() {
-                pick = format!("mq{c} == 4'd{i} ? hp{i}[{hi}:{lo}] : {pick}");
+            let mut terms = vec![format!("({{8{{mq{c}[0]}}}} & ONE[{hi}:{lo}])")];
+            for i in 1..=p {
+                terms.push(format!("({{8{{mq{c}[{i}]}}}} & hp{i}[{hi}:{lo}])"));
             }
-            v += &format!("wire [15:0] yn{c} = {pick};\n");
+            v += &format!("wire [7:0] yn{c} = {};\n", terms.join(" | "));
             chunks.push(format!("yn{c}"));
         }
         v += &format!("wire [127:0] ynext = {{{}}};\n", chunks.join(", "));
         let window: Vec<String> = (0..p).map(|i| format!("dl{i}")).collect();
         v += &format!("wire fin_in = {};\n", window.join(" | "));
-        v += &format!("wire fin_out = fin[{m}];\nwire lst_out = lst[{m}];\n", m = p - 1);
         v += "wire [127:0] res = yacc ^ mul$z;\n";
         // Drop the slot at the ring's input: its value is final (extracted
         // into the result), or a zeroize sweep runs. A register, set a
@@ -290,33 +298,54 @@ impl Logic for Ghash {
         } else {
             "fin_in".to_string()
         };
+        // In eight copies, one per 16 bits (one register routed to all
+        // 128 selects took 7.6 ns on ECP5).
         v += &format!(
-            "reg drop;\ninitial drop = 1'b0;\n\
-             always @(posedge clock) drop <= {fin_pre} | zeroize | (state == ZERO & cnt != 5'd{});\n",
+            "wire drop_nx = {fin_pre} | zeroize | (state == ZERO & cnt != 5'd{});\n",
             Ghash::zeroize_cycles(p) - 1
         );
+        for c in 0..8 {
+            v += &format!(
+                "reg drop{c};\ninitial drop{c} = 1'b0;\n(* keep *) always @(posedge clock) drop{c} <= drop_nx;\n"
+            );
+        }
         // H^(k-1) for the power being computed: H, then each power as it
         // is written (a register, not a select of the powers by k).
         v += "reg [127:0] hprev;\ninitial hprev = 128'd0;\n";
-        // The hash key waits a cycle in `hq` (which follows `h` while
-        // `h_valid` is high) and is written by registered enables (two
-        // copies); `zeroize` clears the key registers a cycle late, from
+        // The hash key waits a cycle in `hq` (which follows the `h` port:
+        // a mask by `h_valid` put that port's fan-out to 128 resets on
+        // the path, 6.5 ns of route on ECP5; `hq` holds no more than the
+        // port does) and is written by registered enables (two copies); `zeroize` clears the key registers a cycle late, from
         // `zq`; `yout` is cleared a cycle after it is taken: no
         // input port reaches the enables of the wide registers.
-        v += "reg [127:0] hq;\nreg zq, zend, fl;\n\
-              initial begin\n  hq = 128'd0; zq = 1'b0; zend = 1'b0; fl = 1'b0;\nend\n";
+        // `zq` in two copies: the control's (`zqc`) and the key
+        // registers' (`zq`), each placed near what it drives.
+        v += "reg [127:0] hq;\nreg zq, zqc, fl;\n\
+              initial begin\n  hq = 128'd0; zq = 1'b0; zqc = 1'b0; fl = 1'b0;\nend\n\
+              (* keep *) always @(posedge clock) zqc <= zeroize;\n";
 
         v += "reg in_pow;\ninitial in_pow = 1'b0;\nwire feed = state == POW & ~pend;\n";
         v += "wire push = s_valid & s_ready;\n";
+        // `dvc`: copies of the newest entry's valid, one per 16 bits of
+        // the entry after it (which it zeroes unless valid).
+        for c in 0..8 {
+            v += &format!(
+                "reg dvc{c};\ninitial dvc{c} = 1'b0;\n(* keep *) always @(posedge clock) dvc{c} <= feed | push;\n"
+            );
+        }
         v += "always @(*) begin\n";
-        v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zeroize & ~zq;\n";
+        v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zeroize & ~zqc;\n";
         v += "  h_loaded = (state == RUN & ~in_pow) | state == WAIT | state == OUT;\n";
         v += "  s_ready = state == RUN & ~in_pow & ~zeroize;\n";
         // `y` is `yout` itself: written when the result is ready, zeroed
         // the cycle after it is taken (no select on the 128 outputs).
         v += "  y_valid = state == OUT;\n  y = yout;\n";
         v += "  mul$clock = clock;\n  mul$clear = 1'b0;\n  mul$en = 1'b1;\n";
-        v += "  mul$x = drop ? dd0 : mul$z ^ dd0;\n";
+        let lanes: Vec<String> = (0..8)
+            .rev()
+            .map(|c| format!("(mul$z[{h}:{l}] & {{16{{~drop{c}}}}})", h = 16 * c + 15, l = 16 * c))
+            .collect();
+        v += &format!("  mul$x = {{{}}} ^ dd0;\n", lanes.join(", "));
         v += "  mul$y = yop;\nend\n";
         // Free-running registers: the line, the power, the flags.
         v += "always @(posedge clock) begin\n";
@@ -326,9 +355,15 @@ impl Logic for Ghash {
         v += &format!(
             "  dd{n} <= in_pow ? hprev : s_data;\n  dv{n} <= feed | push;\n  dl{n} <= feed | (push & s_last);\n"
         );
+
         for i in 0..n {
             if i + 1 == n {
-                v += &format!("  dd{i} <= dv{n} ? dd{n} : 128'd0; dl{i} <= dl{n};\n");
+                // (`dvc`: copies of `dv{n}`, one per 16 bits.)
+                let lanes: Vec<String> = (0..8)
+                    .rev()
+                    .map(|c| format!("dd{n}[{h}:{l}] & {{16{{dvc{c}}}}}", h = 16 * c + 15, l = 16 * c))
+                    .collect();
+                v += &format!("  dd{i} <= {{{}}}; dl{i} <= dl{n};\n", lanes.join(", "));
             } else {
                 v += &format!("  dd{i} <= dd{n}; dl{i} <= dl{n};\n", n = i + 1);
             }
@@ -344,20 +379,17 @@ impl Logic for Ghash {
             v += "  in_pow <= 1'b0;\n";
         }
         v += "  yop <= ynext;\n";
-        if p > 1 {
+        if p > 2 {
             v += &format!(
                 "  fin <= {{fin[{m}:0], fin_in}};\n  lst <= {{lst[{m}:0], dl0}};\n",
-                m = p - 2
+                m = p - 3
             );
-        } else {
+        } else if p == 2 {
             v += "  fin <= fin_in;\n  lst <= dl0;\n";
         }
-        v += "  if (fin_out) yacc <= lst_out ? 128'd0 : res;\n  if (zend) yacc <= 128'd0;\n";
-        v += &format!(
-            "  zq <= zeroize;\n  zend <= state == ZERO & cnt == 5'd{};\n",
-            Ghash::zeroize_cycles(p) - 2
-        );
-        v += "  hq <= h_valid ? h : 128'd0;\n";
+
+        v += "  zq <= zeroize;\n";
+        v += "  hq <= h;\n";
 
         // The result waits a cycle in `pres`; the writes that take it
         // (a power of H, `yout`) are enabled by registers.
@@ -402,7 +434,27 @@ impl Logic for Ghash {
         v += "    default: state <= NOKEY;\n  endcase\n";
         v += "  if (h_valid & h_ready) begin\n    k <= 4'd2;\n    pend <= 1'b0;\n    state <= LOADH;\n  end\n";
         v += "  if (zeroize) begin\n    state <= ZERO;\n    cnt <= 5'd0;\n    open <= 1'b0;\n  end\n";
-        v += "  if (zq) yacc <= 128'd0;\nend\n";
+        v += "end\n";
+        // The accumulator: written when a slot's value is final (`fin_out`:
+        // zero after a message's last block, else the sum), or zeroed at
+        // zeroize and at the end of its sweep, by enable and zero
+        // registers per 16 bits set a cycle ahead (one `fin` register and
+        // the clears routed to all 128 bits: 7.6 ns on ECP5).
+        let (fin_nx, lst_nx) = if p > 1 {
+            (format!("fin[{}]", p - 2), format!("lst[{}]", p - 2))
+        } else {
+            ("fin_in".to_string(), "dl0".to_string())
+        };
+        let zend_nx = format!("state == ZERO & cnt == 5'd{}", Ghash::zeroize_cycles(p) - 2);
+        for c in 0..8 {
+            let (hi, lo) = (16 * c + 15, 16 * c);
+            v += &format!(
+                "reg yw{c}, yz{c};\ninitial begin\n  yw{c} = 1'b0;\n  yz{c} = 1'b0;\nend\n\
+                 (* keep *) always @(posedge clock) yw{c} <= {fin_nx} | ({zend_nx}) | zeroize;\n\
+                 (* keep *) always @(posedge clock) yz{c} <= {lst_nx} | ({zend_nx}) | zeroize;\n\
+                 always @(posedge clock) if (yw{c}) yacc[{hi}:{lo}] <= res[{hi}:{lo}] & {{16{{~yz{c}}}}};\n"
+            );
+        }
         // The wide registers that take a result, a key or a clear: each
         // 32-bit quarter has its own enable and select registers, set a
         // cycle ahead (a single enable of 128 flip-flops spread over the
