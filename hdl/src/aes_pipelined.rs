@@ -415,19 +415,28 @@ impl Logic for AesPipelined {
         // `sweeping` is a register (high while `zc` counts down), not an OR
         // of `zc`'s bits: it selects the first round's input.
         v += "reg sweeping;\ninitial sweeping = 1'b0;\nwire empty = ~|v;\nwire kidle = ~kexp$busy;\n";
-        // Copies of `sweeping` per 16-bit lane, one set at the first
-        // round's input (`swm`), one at the queue's write data (`swq`):
-        // one register cannot reach 256 data bits at both ends of the
-        // pipeline within a cycle (9.6 ns of route on ECP5).
+        // The sweep acts at both ends of the pipeline, which spans much of
+        // an FPGA: at the first round's input (`swm`: zeros enter) and at
+        // the queue's write port (`swq`: zeros written at the addresses
+        // `zc` counts). Each end takes `sweeping` through two registers
+        // (the middle one between the control and that end), then one copy
+        // per 16-bit lane; the queue's end delays `zc` the same. The sweep
+        // thus acts two cycles after `sweeping` and as long (no block can
+        // be taken then: the keys are cleared). One `sweeping` register
+        // routed to 256 data bits at both ends: 9.6 ns on ECP5; one copy
+        // per lane fed from a gate at the control: 14.2 ns in the GCM.
         v += &format!(
-            "wire sweep_nx = zq | (sweeping & zc != {w}'d1);\n",
-            w = a + 1
+            "reg swm_m, swq_m;\nreg [{am}:0] zc_m, zc_q;\ninitial begin\n  swm_m = 1'b0;\n  swq_m = 1'b0;\n  zc_m = 0;\n  zc_q = 0;\nend\n\
+             (* keep *) always @(posedge clock) swm_m <= sweeping;\n\
+             (* keep *) always @(posedge clock) swq_m <= sweeping;\n\
+             always @(posedge clock) begin\n  zc_m <= zc[{am}:0];\n  zc_q <= zc_m;\nend\n",
+            am = a - 1
         );
         for k in 0..LANES {
             v += &format!(
                 "reg swm{k}, swq{k};\ninitial begin\n  swm{k} = 1'b0;\n  swq{k} = 1'b0;\nend\n\
-                 (* keep *) always @(posedge clock) swm{k} <= sweep_nx;\n\
-                 (* keep *) always @(posedge clock) swq{k} <= sweep_nx;\n"
+                 (* keep *) always @(posedge clock) swm{k} <= swm_m;\n\
+                 (* keep *) always @(posedge clock) swq{k} <= swq_m;\n"
             );
         }
         let first_in = {
@@ -450,7 +459,7 @@ impl Logic for AesPipelined {
         // next values.
         v += &format!(
             "reg ram_has;\ninitial ram_has = 1'b0;\nwire rd;\n\
-             always @(posedge clock) begin\n  ram_has <= wp != rp + {{{a}'d0, rd}};\n  if (zq | fq) ram_has <= 1'b0;\nend\n"
+             always @(posedge clock) begin\n  ram_has <= wp != rp + {{{a}'d0, rd}};\n  if (zfo) ram_has <= 1'b0;\nend\n"
         );
         for k in 0..LANES {
             v += &format!(
@@ -462,7 +471,7 @@ impl Logic for AesPipelined {
         }
         let lanes: Vec<String> = (0..LANES).rev().map(|k| format!("q{k}[qr{k}]")).collect();
         v += &format!("wire [127:0] qhead = {{{}}};\n", lanes.join(", "));
-        v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zq | fq", false);
+        v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zfo", false);
         v += "assign rd = ram_has & ~ob_full;\nassign pop = ob_valid & m_ready;\n";
         // `key_ready` from a register: what held at the last edge, when no
         // block and no key was taken then (either would end it). A cycle
@@ -473,8 +482,10 @@ impl Logic for AesPipelined {
         // `fq`): they clear state all over the pipeline, and the input
         // ports now feed only the handshakes here. Meanwhile `s_ready`,
         // `m_valid`, `key_ready` and `key_loaded` are held low.
-        v += "reg zq, fq;\ninitial begin\n  zq = 1'b0;\n  fq = 1'b0;\nend\n\
-              always @(posedge clock) begin\n  zq <= zeroize;\n  fq <= flush;\nend\n";
+        // (`zfo`: `zq | fq` for the output's end, a register of its own.)
+        v += "reg zq, fq, zfo;\ninitial begin\n  zq = 1'b0;\n  fq = 1'b0;\n  zfo = 1'b0;\nend\n\
+              (* keep *) always @(posedge clock) zq <= zeroize;\n(* keep *) always @(posedge clock) fq <= flush;\n\
+              (* keep *) always @(posedge clock) zfo <= zeroize | flush;\n";
         v += "reg kr_q;\ninitial kr_q = 1'b1;\nwire kr = kr_q & ~zeroize & ~zq;\n";
         v += "reg load_q;\nreg [255:0] key_q;\ninitial begin\n  load_q = 1'b0;\n  key_q = 256'd0;\nend\n";
         v += "wire load = key_valid & kr;\n";
@@ -495,7 +506,7 @@ impl Logic for AesPipelined {
         v += &format!(
             "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"
         );
-        v += "  m_data = ob_out;\n  m_valid = ob_valid & ~zq & ~fq;\n";
+        v += "  m_data = ob_out;\n  m_valid = ob_valid & ~zfo;\n";
         for r in 0..nr {
             let x = if two {
                 format!("mid{r}")
@@ -581,8 +592,8 @@ impl Logic for AesPipelined {
         for k in 0..LANES {
             v += &format!(
                 "reg qw_en{k};\nreg [{am}:0] qw_a{k};\ninitial begin\n  qw_en{k} = 1'b0;\n  qw_a{k} = {a}'d0;\nend\n\
-                 (* keep *) always @(posedge clock) begin\n  qw_en{k} <= push | sweeping;\n  \
-                 qw_a{k} <= sweeping ? zc[{am}:0] - {a}'d1 : wp[{am}:0];\nend\n\
+                 (* keep *) always @(posedge clock) begin\n  qw_en{k} <= push | swq{k};\n  \
+                 qw_a{k} <= swq{k} ? zc_q - {a}'d1 : wp[{am}:0];\nend\n\
                  always @(posedge clock) if (qw_en{k}) q{k}[qw_a{k}] <= qw_d[{hi}:{lo}];\n",
                 am = a - 1,
                 hi = 16 * k + 15,

@@ -276,8 +276,10 @@ always @(*) begin
   tag_pass = ((tag_r ^ tag_in) & tagmask$mask) == 128'd0;
   tag_valid = state == TAG;
 end
+// (Each block's zeroize register is its own: merged, one register
+// would serve both ends of the device.)
+(* keep *) always @(posedge clock) zq <= zeroize;
 always @(posedge clock) begin
-  zq <= zeroize;
   // The keystream beyond the message is flushed a cycle after the tag
   // is ready, from a register (no new block enters before).
   flq <= done & ~zeroize;

@@ -322,7 +322,7 @@ impl Logic for Ghash {
         // registers' (`zq`), each placed near what it drives.
         v += "reg [127:0] hq;\nreg zq, zqc, fl;\n\
               initial begin\n  hq = 128'd0; zq = 1'b0; zqc = 1'b0; fl = 1'b0;\nend\n\
-              (* keep *) always @(posedge clock) zqc <= zeroize;\n";
+              (* keep *) always @(posedge clock) zqc <= zeroize;\n(* keep *) always @(posedge clock) zq <= zeroize;\n";
 
         v += "reg in_pow;\ninitial in_pow = 1'b0;\nwire feed = state == POW & ~pend;\n";
         v += "wire push = s_valid & s_ready;\n";
@@ -388,7 +388,6 @@ impl Logic for Ghash {
             v += "  fin <= fin_in;\n  lst <= dl0;\n";
         }
 
-        v += "  zq <= zeroize;\n";
         v += "  hq <= h;\n";
 
         // The result waits a cycle in `pres`; the writes that take it
