@@ -253,7 +253,10 @@ always @(*) begin
   aes$flush = flq;
   aes$s_data = {{iv_r, ctr}};
   aes$s_valid = state == HKEY ? (~hreq & aes$key_loaded) : feeding;
-  aes$m_ready = cap_ej0 | opush | (state == HKEY & gh$h_ready);
+  // (In HKEY GHASH is ready for H: HKEY is entered only when it is,
+  // and it stays so until it takes H; GHASH's readiness is not on the
+  // path into the AES's output pointers.)
+  aes$m_ready = cap_ej0 | opush | (state == HKEY & hreq & ~hgot);
   gh$clock = clock;
   gh$zeroize = zeroize;
   gh$h = aes$m_data;

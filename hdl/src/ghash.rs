@@ -334,7 +334,9 @@ impl Logic for Ghash {
             );
         }
         v += "always @(*) begin\n";
-        v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zeroize & ~zqc;\n";
+        // (Not masked by `zeroize` itself: a key taken in that cycle is
+        // dropped, zeroize having priority over the load.)
+        v += "  h_ready = ~open & (state == NOKEY | state == RUN) & ~zqc;\n";
         v += "  h_loaded = (state == RUN & ~in_pow) | state == WAIT | state == OUT;\n";
         v += "  s_ready = state == RUN & ~in_pow & ~zeroize;\n";
         // `y` is `yout` itself: written when the result is ready, zeroed
@@ -460,7 +462,7 @@ impl Logic for Ghash {
         // multiplier routed in 6 to 8 ns on ECP5). Quarter c of register
         // R: `R_w{c}` writes, `R_s{c}` selects the first source (else
         // zero, or the second).
-        let accept = "h_valid & h_ready";
+        let accept = "h_valid & h_ready & ~zeroize";
         let powr = |i: usize| format!("state == POW & fl & k == 4'd{i} & ~zeroize");
         let mut wide = vec![
             (
