@@ -49,9 +49,12 @@
 //! zeros enter the pipeline instead of blocks, so every stage register
 //! is overwritten by values computed from a zero block under zero keys,
 //! and the queue's entries are overwritten with zeros, one per cycle.
-//! Z = max(Q, Nr + 2 + latency); `key_ready` returns when it is done.
-//! No clear signal fans out to the stages: the only zeroize mux is at the
-//! pipeline's input.
+//! Z = max(Q, Nr + 2 + latency). The sweep reaches the pipeline's input
+//! and the queue's write port through two registers each (they are far
+//! apart on an FPGA), so it acts there two cycles late, for Z cycles;
+//! `key_ready` returns when both ends are done (Z + 5 cycles after
+//! `zeroize`). No clear signal fans out to the stages: the only zeroize
+//! mux is at the pipeline's input.
 
 use crate::key_expansion::KeyExpansion;
 use crate::round_function::RoundFunction;
@@ -113,6 +116,8 @@ pub struct AesPipelined {
     _ob: std::collections::VecDeque<u128>,
     _cnt: usize,
     _zc: usize,
+    /// `sweeping` one and two cycles late (the sweep's ends act then).
+    _swd: [bool; 2],
     _sweep: usize,
     /// `key_ready`'s register.
     _kr: bool,
@@ -176,6 +181,7 @@ impl AesPipelined {
             _ob: Default::default(),
             _cnt: 0,
             _zc: 0,
+            _swd: [false; 2],
             _sweep: Self::sweep_cycles(key_bits, form, stages_per_round),
             _kr: true,
             _zq: false,
@@ -298,8 +304,9 @@ impl Logic for AesPipelined {
             // Valid bits: each stage takes the one before it.
             let take = self.s_valid.val() & s_ready;
             let load = self.key_valid.val() && kr;
-            self._kr =
-                empty && kidle && !sweeping && !zero && !zq && !load && !self._load_q && !take;
+            let swept = !sweeping && !self._swd[0] && !self._swd[1];
+            self._kr = empty && kidle && swept && !zero && !zq && !load && !self._load_q && !take;
+            self._swd = [sweeping, self._swd[0]];
             // The key waits a cycle in a register (which follows the key
             // port) before the expansion takes it.
             self._key_q = self.key.val();
@@ -489,7 +496,11 @@ impl Logic for AesPipelined {
         v += "reg kr_q;\ninitial kr_q = 1'b1;\nwire kr = kr_q & ~zeroize & ~zq;\n";
         v += "reg load_q;\nreg [255:0] key_q;\ninitial begin\n  load_q = 1'b0;\n  key_q = 256'd0;\nend\n";
         v += "wire load = key_valid & kr;\n";
-        v += "always @(posedge clock) kr_q <= empty & kidle & ~sweeping & ~zeroize & ~zq & ~load & ~load_q & ~take;\n";
+        // (`sw_d1`, `sw_d2`: `sweeping` one and two cycles late; the
+        // sweep's ends are done when both are low.)
+        v += "reg sw_d1, sw_d2;\ninitial begin\n  sw_d1 = 1'b0;\n  sw_d2 = 1'b0;\nend\n\
+              always @(posedge clock) begin\n  sw_d1 <= sweeping;\n  sw_d2 <= sw_d1;\nend\n";
+        v += "always @(posedge clock) kr_q <= empty & kidle & ~sweeping & ~sw_d1 & ~sw_d2 & ~zeroize & ~zq & ~load & ~load_q & ~take;\n";
         // The key waits a cycle in a register before the expansion takes
         // it (no path from `key_valid` to the expansion's write data).
         // (`key_q` follows the key port: it holds no more than the port

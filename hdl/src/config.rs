@@ -283,9 +283,10 @@ impl EngineConfig {
                 },
                 latency: AesPipelined::latency(self.key_bits, self.sbox, self.stages),
                 // `zeroize`'s register, the sweep through the pipeline and
-                // its queue, then `key_ready`'s register.
+                // its queue (whose ends act two cycles late), then
+                // `key_ready`'s register.
                 zeroize_cycles: AesPipelined::sweep_cycles(self.key_bits, self.sbox, self.stages)
-                    + 3,
+                    + 5,
             },
         }
     }
