@@ -37,9 +37,11 @@
 //! that is always ready sees one block per cycle. The round keys are held
 //! in registers (all are read every cycle).
 //!
-//! Keys: as the iterative core (21 cycles AES-128, 28 AES-256; the round
-//! keys reach their registers through a register, one cycle after the
-//! expansion writes them, before any round reads them), but a key
+//! Keys: the iterative core's expansion (21 cycles AES-128, 28 AES-256)
+//! after a cycle in the key register, then Nr + 2 cycles for the round
+//! keys to reach their registers along the write chain: 34 and 45
+//! cycles from `key_valid` to `key_loaded` (`bram` S-boxes: 44 and 58).
+//! A key
 //! is taken only when no block is inside the pipeline (the queue may still
 //! hold some, computed under the old key). `flush` drops every block in
 //! the pipeline and the queue in one cycle (a user that runs ahead, such

@@ -158,7 +158,7 @@ impl Logic for GcmPipelined {
         // ([`crate::buffer2`]): whether a beat is consumed depends on
         // registers only, and no handshake reaches the enables of the
         // wide registers.
-        let ib = crate::buffer2::verilog("ib", 147, "ib_din", "take", "consume", "zq", true);
+        let ib = crate::buffer2::verilog("ib", 152, "ib_din", "take", "consume", "zq", true);
         let ob = crate::buffer2::verilog("ob", 145, "ob_din", "opush", "m_valid & m_ready", "zq", true);
         let ej0_lanes: String = (0..4)
             .map(|k| {
@@ -194,6 +194,12 @@ impl Logic for GcmPipelined {
                 )
             })
             .collect();
+        // A beat's byte mask from its enables: bit j covers data[8j+7:8j].
+        let hb_mask: String = (0..16)
+            .rev()
+            .map(|j| format!("{{8{{hb_keep[{j}]}}}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         Verilog::Custom(format!(
             r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6;
 reg [2:0] state;
@@ -205,19 +211,21 @@ initial begin
   state = NOKEY; hreq = 0; hgot = 0; dec = 0; feeding = 0; fed = 0; stc = 0; ej0_ok = 0; ej0_ok2 = 0; in_open = 0; zq = 0; flq = 0;
   iv_r = 0; ctr = 0; len_a = 0; len_c = 0; ej0 = 0; tag_r = 0;
 end
-// Input beats: data, keep, aad, last, empty (the head beat's mask and
-// byte count from `inmask`).
+// Input beats, as they enter the buffer: data masked to its enables,
+// keep, byte count (both from `inmask`, on the input side: the count's
+// adder tree then is not on the path into the length counters), aad,
+// last, empty.
 wire take = s_valid & s_ready;
 wire consume;
-wire [146:0] ib_din = {{s_data, s_keep, s_aad, s_last, s_keep == 16'd0}};
-{ib}wire [127:0] hb_data = ib_out[146:19];
-wire [15:0] hb_keep = ib_out[18:3];
+wire [151:0] ib_din = {{s_data & inmask$mask, s_keep, inmask$count, s_aad, s_last, s_keep == 16'd0}};
+{ib}wire [127:0] hb_data = ib_out[151:24];
+wire [15:0] hb_keep = ib_out[23:8];
+wire [4:0] hb_count = ib_out[7:3];
 wire hb_aad = ib_out[2];
 wire hb_last = ib_out[1];
 wire hb_empty = ib_out[0];
-wire [4:0] hb_count = inmask$count;
-wire [127:0] hb_mask = inmask$mask;
-wire [127:0] masked = hb_data & hb_mask;
+wire [127:0] hb_mask = {{{hb_mask}}};
+wire [127:0] masked = hb_data;
 wire [127:0] text = masked ^ (aes$m_data & hb_mask);
 wire hb_text = ~hb_aad & ~hb_empty;
 wire ks_ok = ej0_ok & aes$m_valid;
@@ -286,7 +294,7 @@ always @(*) begin
   gh$s_valid = gq_v;
   gh$s_last = gq_l;
   gh$y_ready = done;
-  inmask$keep = hb_keep;
+  inmask$keep = s_keep;
   tagmask$keep = tag_keep;
   key_ready = kr;
   key_loaded = state != NOKEY & state != HKEY;
