@@ -277,9 +277,7 @@ impl Logic for KeyExpansion {
         // with its own copy of the (registered) load.
         let mut quarters = String::new();
         if self._load_reg {
-            // (Each copy kept, the control's too: merged, one register
-            // drove the control and a quarter from far away.)
-            quarters += "reg ldq;\ninitial ldq = 1'b0;\n(* keep *) always @(posedge clock) ldq <= load;\n";
+            quarters += "reg ldq;\ninitial ldq = 1'b0;\nalways @(posedge clock) ldq <= load;\n";
         }
         for c in 0..4 {
             let (hi, lo) = (32 * c + 31, 32 * c);
@@ -296,13 +294,6 @@ impl Logic for KeyExpansion {
                  newest[{hi}:{lo}] <= AES256 ? key[{hi}:{lo}] : key[{kh}:{kl}];\n  end\n  \
                  if (s_step) begin\n    older[{hi}:{lo}] <= newest[{hi}:{lo}];\n    newest[{hi}:{lo}] <= next_key[{hi}:{lo}];\n  end\n  \
                  if (clear) begin\n    older[{hi}:{lo}] <= 32'd0;\n    newest[{hi}:{lo}] <= 32'd0;\n  end\nend\n",
-                kh = hi + 128,
-                kl = lo + 128
-            );
-            // The quarter's write data to the round keys, selected by
-            // the same copy.
-            quarters += &format!(
-                "wire [31:0] wq{c} = (s_idle & {ld}) ? key[{kh}:{kl}] : s_ws ? newest[{hi}:{lo}] : s_clr ? 32'd0 : next_key[{hi}:{lo}];\n",
                 kh = hi + 128,
                 kl = lo + 128
             );
@@ -337,7 +328,7 @@ always @(*) begin
   sub$x = s_clr ? 32'd0 : (rot ? {{w3[23:0], w3[31:24]}} : w3);
   we = start | s_ws | s_step | s_clr;
   waddr = start ? 4'd0 : idx;
-  wdata = {{wq3, wq2, wq1, wq0}};
+  wdata = start ? key[255:128] : s_ws ? newest : s_clr ? 128'd0 : next_key;
   busy = ~s_idle;
   valid = ok;
 end
