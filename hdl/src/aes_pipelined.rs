@@ -155,9 +155,9 @@ impl AesPipelined {
             m_ready: Default::default(),
             // Block-RAM S-boxes get an output register, here too.
             kexp: if form == SboxForm::Bram {
-                KeyExpansion::with_slow_sbox(key_bits, form).registered_load()
+                KeyExpansion::with_slow_sbox(key_bits, form)
             } else {
-                KeyExpansion::new(key_bits, form).registered_load()
+                KeyExpansion::new(key_bits, form)
             },
             sub: (0..nr)
                 .map(|_| {
@@ -247,8 +247,7 @@ impl Logic for AesPipelined {
         self.kexp.key.next = self._key_q;
         self.kexp.clear.next = zq;
         let kr = self._kr && !zero && !zq;
-        // (The expansion registers `load` itself: `load_q` is its copy.)
-        self.kexp.load.next = self.key_valid.val() && kr && !zero;
+        self.kexp.load.next = self._load_q;
         self.key_ready.next = kr;
         let keys_ok = self.kexp.valid.val() && *self._kv.last().unwrap() && !self._load_q;
         self.key_loaded.next = keys_ok && !zq;
@@ -515,7 +514,7 @@ impl Logic for AesPipelined {
               key_q <= key;\nend\n";
         v += "always @(*) begin\n";
         v += "  kexp$clock = clock;\n  kexp$key = key_q;\n  kexp$clear = zq;\n";
-        v += "  kexp$load = load & ~zeroize;\n";
+        v += "  kexp$load = load_q;\n";
         v += "  key_ready = kr;\n  key_loaded = keys_ok & ~zq;\n";
         v += &format!(
             "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"

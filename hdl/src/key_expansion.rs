@@ -60,10 +60,6 @@ pub struct KeyExpansion {
     /// The S-box has an output register: SubWord takes two cycles.
     _slow: bool,
     _nr: u8,
-    /// `load` is registered here (the caller passes it a cycle early).
-    _load_reg: bool,
-    /// That register.
-    _ldq: bool,
     _m: KeyModel,
 }
 
@@ -93,16 +89,6 @@ impl KeyExpansion {
         }
     }
 
-    /// `load` passes a register inside the expansion, kept in one copy
-    /// per 32-bit quarter of the key registers (their write enables then
-    /// come from registers beside them, not from the caller's register
-    /// routed to all 256): the caller gives `load` a cycle earlier, and
-    /// the cycles from the registered load are those of [`Self::new`].
-    pub fn registered_load(mut self) -> Self {
-        self._load_reg = true;
-        self
-    }
-
     /// Cycles from `load` to `valid`.
     pub fn load_cycles(key_bits: usize, slow: bool) -> usize {
         let base = if key_bits == 128 { 21 } else { 28 };
@@ -127,8 +113,6 @@ impl KeyExpansion {
             _aes256: key_bits == 256,
             _slow: false,
             _nr: (key_bits / 32 + 6) as u8,
-            _load_reg: false,
-            _ldq: false,
             _m: KeyModel::default(),
         }
     }
@@ -161,12 +145,7 @@ impl Logic for KeyExpansion {
         let key_lo = key.get_bits::<128>(0).to_u128();
         let y = self.sub.y.val().to_u128() as u32;
         let next_key = self.next_key(y);
-        let load = if self._load_reg {
-            self._ldq
-        } else {
-            self.load.val()
-        };
-        let start = m.state == KeyState::Idle && load;
+        let start = m.state == KeyState::Idle && self.load.val();
         let w3 = m.newest as u32;
         self.sub.clock.next = self.clock.val();
         self.sub.en.next = matches!(
@@ -199,7 +178,6 @@ impl Logic for KeyExpansion {
         self.busy.next = m.state != KeyState::Idle;
         self.valid.next = m.ok;
         if self.clock.pos_edge() {
-            self._ldq = self.load.val();
             let rot = self.rot();
             let (aes256, slow, nr) = (self._aes256, self._slow, self._nr);
             let s = &mut self._m;
@@ -273,32 +251,6 @@ impl Logic for KeyExpansion {
 
     fn hdl(&self) -> Verilog {
         let (aes256, slow, nr) = (u8::from(self._aes256), u8::from(self._slow), self._nr);
-        // The key registers `older` and `newest` by 32-bit quarter, each
-        // with its own copy of the (registered) load.
-        let mut quarters = String::new();
-        if self._load_reg {
-            quarters += "reg ldq;\ninitial ldq = 1'b0;\nalways @(posedge clock) ldq <= load;\n";
-        }
-        for c in 0..4 {
-            let (hi, lo) = (32 * c + 31, 32 * c);
-            let ld = if self._load_reg {
-                quarters += &format!(
-                    "reg ldq{c};\ninitial ldq{c} = 1'b0;\n(* keep *) always @(posedge clock) ldq{c} <= load;\n"
-                );
-                format!("ldq{c}")
-            } else {
-                "load".to_string()
-            };
-            quarters += &format!(
-                "always @(posedge clock) begin\n  if (s_idle & {ld}) begin\n    older[{hi}:{lo}] <= key[{kh}:{kl}];\n    \
-                 newest[{hi}:{lo}] <= AES256 ? key[{hi}:{lo}] : key[{kh}:{kl}];\n  end\n  \
-                 if (s_step) begin\n    older[{hi}:{lo}] <= newest[{hi}:{lo}];\n    newest[{hi}:{lo}] <= next_key[{hi}:{lo}];\n  end\n  \
-                 if (clear) begin\n    older[{hi}:{lo}] <= 32'd0;\n    newest[{hi}:{lo}] <= 32'd0;\n  end\nend\n",
-                kh = hi + 128,
-                kl = lo + 128
-            );
-        }
-        let start_load = if self._load_reg { "ldq" } else { "load" };
         Verilog::Custom(format!(
             r#"localparam AES256 = 1'b{aes256}, SLOW = 1'b{slow};
 localparam [3:0] NR = 4'd{nr};
@@ -320,8 +272,7 @@ wire [127:0] base = AES256 ? older : newest;
 wire [127:0] tt = {{96'd0, t}};
 // Word j of the next round key is b0 ^ .. ^ bj ^ t.
 wire [127:0] next_key = base ^ (base >> 32) ^ (base >> 64) ^ (base >> 96) ^ tt ^ (tt << 32) ^ (tt << 64) ^ (tt << 96);
-wire start = s_idle & {start_load};
-{quarters}
+wire start = s_idle & load;
 always @(*) begin
   sub$clock = clock;
   sub$en = s_sub | s_subw | s_clr;
@@ -334,6 +285,8 @@ always @(*) begin
 end
 always @(posedge clock) begin
   if (start) begin
+    older <= key[255:128];
+    newest <= AES256 ? key[127:0] : key[255:128];
     idx <= 4'd1;
     rcon <= 8'd1;
     ok <= 1'b0;
@@ -354,6 +307,8 @@ always @(posedge clock) begin
     s_step <= 1'b1;
   end
   if (s_step) begin
+    older <= newest;
+    newest <= next_key;
     if (rot) rcon <= {{rcon[6:0], 1'b0}} ^ (rcon[7] ? 8'h1b : 8'h00);
     idx <= idx + 4'd1;
     s_step <= 1'b0;
@@ -371,7 +326,7 @@ always @(posedge clock) begin
   end
   if (clear) begin
     s_idle <= 1'b0; s_ws <= 1'b0; s_sub <= 1'b0; s_subw <= 1'b0; s_step <= 1'b0; s_clr <= 1'b1;
-    idx <= 4'd0; rcon <= 8'd0; ok <= 1'b0;
+    idx <= 4'd0; older <= 128'd0; newest <= 128'd0; rcon <= 8'd0; ok <= 1'b0;
   end
 end
 "#
