@@ -160,40 +160,15 @@ impl Logic for GcmPipelined {
         // wide registers.
         let ib = crate::buffer2::verilog("ib", 152, "ib_din", "take", "consume", "zq", true);
         let ob = crate::buffer2::verilog("ob", 145, "ob_din", "opush", "m_valid & m_ready", "zq", true);
-        let ej0_lanes: String = (0..4)
-            .map(|k| {
-                let (hi, lo) = (32 * k + 31, 32 * k);
-                format!(
-                    "reg capq{k};\ninitial capq{k} = 1'b0;\n(* keep *) always @(posedge clock) capq{k} <= cap_ej0;\n\
-                     always @(posedge clock) begin\n  if (capq{k}) ej0[{hi}:{lo}] <= mq[{hi}:{lo}];\n  \
-                     if (zq) ej0[{hi}:{lo}] <= 32'd0;\nend\n"
-                )
-            })
-            .collect();
-        let tag_lanes: String = (0..4)
-            .map(|k| {
-                let (hi, lo) = (32 * k + 31, 32 * k);
-                format!(
-                    "reg tw{k}, tc{k};\ninitial begin\n  tw{k} = 1'b0;\n  tc{k} = 1'b0;\nend\n\
-                     (* keep *) always @(posedge clock) tw{k} <= state == LEN | (state == WAITY & ~done);\n\
-                     (* keep *) always @(posedge clock) tc{k} <= (state == TAG & tag_ready) | zeroize;\n\
-                     always @(posedge clock)\n  if (tc{k}) tag_r[{hi}:{lo}] <= 32'd0;\n  \
-                     else if (tw{k}) tag_r[{hi}:{lo}] <= gh$y[{hi}:{lo}] ^ ej0[{hi}:{lo}];\n"
-                )
-            })
-            .collect();
-        let iv_lanes: String = (0..3)
-            .map(|k| {
-                let (hi, lo) = (32 * k + 31, 32 * k);
-                format!(
-                    "reg stq{k}, kzq{k};\ninitial begin\n  stq{k} = 1'b0;\n  kzq{k} = 1'b0;\nend\n\
-                     (* keep *) always @(posedge clock) stq{k} <= start_valid & start_ready;\n\
-                     (* keep *) always @(posedge clock) kzq{k} <= (key_valid & kr) | zeroize;\n\
-                     always @(posedge clock)\n  if (kzq{k}) iv_r[{hi}:{lo}] <= 32'd0;\n  \
-                     else if (stq{k}) iv_r[{hi}:{lo}] <= iv_p[{hi}:{lo}];\n"
-                )
-            })
-            .collect();
+        let ej0_lanes = lane_writes("ej0", 4, "cap_ej0", "zeroize", "mq");
+        let tag_lanes = lane_writes(
+            "tag_r",
+            4,
+            "state == LEN | (state == WAITY & ~done)",
+            "(state == TAG & tag_ready) | zeroize",
+            "gh$y ^ ej0",
+        );
+        let iv_lanes = lane_writes("iv_r", 3, "start_valid & start_ready", "(key_valid & kr) | zeroize", "iv_p");
         // A beat's byte mask from its enables: bit j covers data[8j+7:8j].
         let hb_mask: String = (0..16)
             .rev()
@@ -373,4 +348,25 @@ end
 "#
         ))
     }
+}
+
+/// Verilog writing register `reg` (`lanes` × 32 bits) by registered
+/// enables, one pair per 32-bit lane, set a cycle ahead: in the cycle
+/// after `clear` held, the lane is zeroed; else in the cycle after
+/// `write` held, it takes its bits of `src` (an expression; each lane
+/// takes its slice of it through a wire). No handshake then reaches the
+/// enables of the wide register, and each lane's enables sit beside it.
+fn lane_writes(reg: &str, lanes: usize, write: &str, clear: &str, src: &str) -> String {
+    let mut v = format!("wire [{}:0] {reg}_src = {src};\n", 32 * lanes - 1);
+    for k in 0..lanes {
+        let (hi, lo) = (32 * k + 31, 32 * k);
+        v += &format!(
+            "reg {reg}_w{k}, {reg}_c{k};\ninitial begin\n  {reg}_w{k} = 1'b0;\n  {reg}_c{k} = 1'b0;\nend\n\
+             (* keep *) always @(posedge clock) {reg}_w{k} <= {write};\n\
+             (* keep *) always @(posedge clock) {reg}_c{k} <= {clear};\n\
+             always @(posedge clock)\n  if ({reg}_c{k}) {reg}[{hi}:{lo}] <= 32'd0;\n  \
+             else if ({reg}_w{k}) {reg}[{hi}:{lo}] <= {reg}_src[{hi}:{lo}];\n"
+        );
+    }
+    v
 }
