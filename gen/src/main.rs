@@ -143,6 +143,10 @@ enum Cmd {
         /// Synthesis only (no nextpnr).
         #[arg(long)]
         no_pnr: bool,
+        /// Place and route once per seed 1..=N and keep the best (each
+        /// seed's Fmax is in the report).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+        seeds: u32,
     },
     /// Pack a bitstream of a board's self-test (synthesis, place and
     /// route with the board's constraints, icepack or ecppack).
@@ -491,9 +495,10 @@ fn board_for(t: synth::Target) -> Result<Board, Fail> {
         })
 }
 
-/// Synthesise a board's self-test (with `pnr`: placed, routed at the
-/// board's clock with its constraints, and packed into a bitstream).
-fn synth_board(b: &Board, t: synth::Target, out: &Path, pnr: bool) -> Result<ExitCode, Fail> {
+/// Synthesise a board's self-test (with `seeds` > 0: placed and routed
+/// at the board's clock with its constraints, once per seed, and the best
+/// packed into a bitstream).
+fn synth_board(b: &Board, t: synth::Target, out: &Path, seeds: u32) -> Result<ExitCode, Fail> {
     let o = csi2sec_hdl::selftest::Options { gap: b.board_gap() };
     let modules = csi2sec_hdl::selftest::emit_board(b, o).map_err(Fail)?;
     let description = format!(
@@ -509,8 +514,17 @@ fn synth_board(b: &Board, t: synth::Target, out: &Path, pnr: bool) -> Result<Exi
         t.name()
     );
     let freq = b.core_hz as f64 / 1e6;
-    let r = synth::synth_modules(SELFTEST, &description, &modules, t, out, freq, pnr, Some(b))
-        .map_err(Fail)?;
+    let r = synth::synth_modules(
+        SELFTEST,
+        &description,
+        &modules,
+        t,
+        out,
+        freq,
+        seeds,
+        Some(b),
+    )
+    .map_err(Fail)?;
     println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
     if r["fits"] == false {
         return Err(Fail(format!(
@@ -765,7 +779,7 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
                         cfg.name,
                         t.name()
                     );
-                    synth::synth(&cfg, t, &root, 150.0, pnr).map_err(Fail)?
+                    synth::synth(&cfg, t, &root, 150.0, u32::from(pnr)).map_err(Fail)?
                 }
             };
             rows.push(r);
@@ -795,7 +809,7 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
         );
     }
     println!(
-        "\nLUT: LUT4 on ECP5 and iCE40 (ECP5 carry cells count 2), LUT1-6 on Xilinx 7; the IP alone, outside the measurement harness. Fmax: nextpnr on the whole harnessed design, seed 1. Commands to reproduce each row:"
+        "\nLUT: LUT4 on ECP5 and iCE40 (ECP5 carry cells count 2), LUT1-6 on Xilinx 7; the IP alone, outside the measurement harness. Fmax: nextpnr on the whole harnessed design, the best of the seeds in its report.json. Commands to reproduce each row:"
     );
     for r in &rows {
         for c in r["commands"].as_array().into_iter().flatten() {
@@ -1006,7 +1020,9 @@ fn main() -> ExitCode {
             freq,
             out,
             no_pnr,
+            seeds,
         } => (|| {
+            let seeds = if no_pnr { 0 } else { seeds };
             let t = synth::Target::parse(&target).ok_or_else(|| {
                 Fail(format!(
                     "--target {target}: expected one of {}",
@@ -1015,7 +1031,7 @@ fn main() -> ExitCode {
             })?;
             if config.as_deref() == Some(SELFTEST) {
                 let b = board_for(t)?;
-                return synth_board(&b, t, &out, !no_pnr);
+                return synth_board(&b, t, &out, seeds);
             }
             let (name, description, modules) = match block {
                 Some(block) => {
@@ -1028,9 +1044,8 @@ fn main() -> ExitCode {
                 "synth: {name} for {} (Yosys, then nextpnr on Lattice parts; minutes)",
                 t.name()
             );
-            let r =
-                synth::synth_modules(&name, &description, &modules, t, &out, freq, !no_pnr, None)
-                    .map_err(Fail)?;
+            let r = synth::synth_modules(&name, &description, &modules, t, &out, freq, seeds, None)
+                .map_err(Fail)?;
             println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         })(),
@@ -1042,7 +1057,7 @@ fn main() -> ExitCode {
                     "--board {board}: no open place and route for the XC7A35T is packaged; `csi2sec synth --target xc7a35t --config {SELFTEST}` writes the netlist for Vivado"
                 )));
             }
-            synth_board(&b, t, &out, true)
+            synth_board(&b, t, &out, 1)
         })(),
         Cmd::Cosim {
             context,

@@ -799,6 +799,12 @@ fn synth_refuses_unknown_targets_and_configurations_before_any_tool_runs() {
         assert!(err.contains(want), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
     }
+    // A seed count outside 1..=16 (clap's message names the option).
+    for n in ["0", "17", "x"] {
+        let (code, _, err) = run(bin().args(["synth", "--seeds", n]).arg("--out").arg(&d));
+        assert_eq!(code, 2, "--seeds {n}: {err}");
+        assert!(err.contains("--seeds"), "--seeds {n}: {err}");
+    }
     for (board, want) in [
         (
             "icestick",

@@ -153,12 +153,15 @@ impl AesPipelined {
             m_data: Default::default(),
             m_valid: Default::default(),
             m_ready: Default::default(),
-            // Block-RAM S-boxes get an output register, here too.
+            // Block-RAM S-boxes get an output register, here too. The
+            // expansion takes `load` a cycle ahead (its start is a
+            // register; the key comes from `key_q`).
             kexp: if form == SboxForm::Bram {
                 KeyExpansion::with_slow_sbox(key_bits, form)
             } else {
                 KeyExpansion::new(key_bits, form)
-            },
+            }
+            .with_early_load(),
             sub: (0..nr)
                 .map(|_| {
                     if form == SboxForm::Bram {
@@ -247,17 +250,13 @@ impl Logic for AesPipelined {
         self.kexp.key.next = self._key_q;
         self.kexp.clear.next = zq;
         let kr = self._kr && !zero && !zq;
-        self.kexp.load.next = self._load_q;
+        // (Early: the cycle before `load_q`.)
+        self.kexp.load.next = self.key_valid.val() && kr && !zero;
         self.key_ready.next = kr;
         let keys_ok = self.kexp.valid.val() && *self._kv.last().unwrap() && !self._load_q;
         self.key_loaded.next = keys_ok && !zq;
-        let s_ready = self._cnt < depth
-            && keys_ok
-            && !self.key_valid.val()
-            && !zero
-            && !flush
-            && !zq
-            && !fq;
+        let s_ready =
+            self._cnt < depth && keys_ok && !self.key_valid.val() && !zero && !flush && !zq && !fq;
         self.s_ready.next = s_ready;
         let m_valid = !self._ob.is_empty() && !zq && !fq;
         self.m_data.next = crate::bits::from_u128(self._ob.front().copied().unwrap_or(0));
@@ -451,7 +450,13 @@ impl Logic for AesPipelined {
         let first_in = {
             let lanes: Vec<String> = (0..LANES)
                 .rev()
-                .map(|k| format!("(s_data[{h}:{l}] ^ rk0[{h}:{l}]) & {{16{{~swm{k}}}}}", h = 16 * k + 15, l = 16 * k))
+                .map(|k| {
+                    format!(
+                        "(s_data[{h}:{l}] ^ rk0[{h}:{l}]) & {{16{{~swm{k}}}}}",
+                        h = 16 * k + 15,
+                        l = 16 * k
+                    )
+                })
                 .collect();
             format!("{{{}}}", lanes.join(", "))
         };
@@ -514,7 +519,7 @@ impl Logic for AesPipelined {
               key_q <= key;\nend\n";
         v += "always @(*) begin\n";
         v += "  kexp$clock = clock;\n  kexp$key = key_q;\n  kexp$clear = zq;\n";
-        v += "  kexp$load = load_q;\n";
+        v += "  kexp$load = load & ~zeroize;\n";
         v += "  key_ready = kr;\n  key_loaded = keys_ok & ~zq;\n";
         v += &format!(
             "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"
@@ -598,7 +603,12 @@ impl Logic for AesPipelined {
              always @(posedge clock) qw_d <= {{{}}};\n",
             (0..LANES)
                 .rev()
-                .map(|k| format!("rf${l}$y[{h}:{lo}] & {{16{{~swq{k}}}}}", l = nr - 1, h = 16 * k + 15, lo = 16 * k))
+                .map(|k| format!(
+                    "rf${l}$y[{h}:{lo}] & {{16{{~swq{k}}}}}",
+                    l = nr - 1,
+                    h = 16 * k + 15,
+                    lo = 16 * k
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         );

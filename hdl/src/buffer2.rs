@@ -32,7 +32,8 @@ pub fn verilog(
 ) -> String {
     let m = width - 1;
     assert!(
-        din.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$'),
+        din.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$'),
         "buffer2: din must be a signal name (its lanes are slices of it)"
     );
     // The state is kept in one copy per 32-bit lane of the entries (and
@@ -106,7 +107,9 @@ mod tests {
     fn the_entries_are_written_by_the_buffer_state_alone() {
         let v = verilog("b", 8, "din", "push", "pop", "clr", false);
         // No handshake term in a data enable.
-        for line in v.lines().filter(|l| l.contains("b_e0[") && l.contains("<=") || l.contains("b_e1[") && l.contains("<=")) {
+        for line in v.lines().filter(|l| {
+            l.contains("b_e0[") && l.contains("<=") || l.contains("b_e1[") && l.contains("<=")
+        }) {
             assert!(!line.contains("push") && !line.contains("pop"), "{line}");
         }
     }

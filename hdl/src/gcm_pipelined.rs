@@ -159,7 +159,15 @@ impl Logic for GcmPipelined {
         // registers only, and no handshake reaches the enables of the
         // wide registers.
         let ib = crate::buffer2::verilog("ib", 152, "ib_din", "take", "consume", "zq", true);
-        let ob = crate::buffer2::verilog("ob", 145, "ob_din", "opush", "m_valid & m_ready", "zq", true);
+        let ob = crate::buffer2::verilog(
+            "ob",
+            145,
+            "ob_din",
+            "opush",
+            "m_valid & m_ready",
+            "zq",
+            true,
+        );
         let ej0_lanes = lane_writes("ej0", 4, "cap_ej0", "zeroize", "mq");
         let tag_lanes = lane_writes(
             "tag_r",
@@ -168,7 +176,13 @@ impl Logic for GcmPipelined {
             "(state == TAG & tag_ready) | zeroize",
             "gh$y ^ ej0",
         );
-        let iv_lanes = lane_writes("iv_r", 3, "start_valid & start_ready", "(key_valid & kr) | zeroize", "iv_p");
+        let iv_lanes = lane_writes(
+            "iv_r",
+            3,
+            "start_valid & start_ready",
+            "(key_valid & kr) | zeroize",
+            "iv_p",
+        );
         // A beat's byte mask from its enables: bit j covers data[8j+7:8j].
         let hb_mask: String = (0..16)
             .rev()

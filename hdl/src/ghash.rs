@@ -245,7 +245,10 @@ impl Logic for Ghash {
         // (Entries 0..P-2: the flags of the slot at the multiplier's
         // output are taken a cycle ahead, from entry P-2 or the input.)
         if p > 1 {
-            v += &format!("reg [{m}:0] fin, lst;\ninitial begin\n  fin = 0;\n  lst = 0;\nend\n", m = p - 2);
+            v += &format!(
+                "reg [{m}:0] fin, lst;\ninitial begin\n  fin = 0;\n  lst = 0;\nend\n",
+                m = p - 2
+            );
         }
         v += "initial begin\n  state = NOKEY; cnt = 0; k = 0; open = 0; pend = 0; ow = 0; pw = 0;\n  yacc = 0; yout = 0; yop = ONE; pres = 0;\n";
         for i in 1..=p {
@@ -345,7 +348,13 @@ impl Logic for Ghash {
         v += "  mul$clock = clock;\n  mul$clear = 1'b0;\n  mul$en = 1'b1;\n";
         let lanes: Vec<String> = (0..8)
             .rev()
-            .map(|c| format!("(mul$z[{h}:{l}] & {{16{{~drop{c}}}}})", h = 16 * c + 15, l = 16 * c))
+            .map(|c| {
+                format!(
+                    "(mul$z[{h}:{l}] & {{16{{~drop{c}}}}})",
+                    h = 16 * c + 15,
+                    l = 16 * c
+                )
+            })
             .collect();
         v += &format!("  mul$x = {{{}}} ^ dd0;\n", lanes.join(", "));
         v += "  mul$y = yop;\nend\n";
@@ -363,7 +372,13 @@ impl Logic for Ghash {
                 // (`dvc`: copies of `dv{n}`, one per 16 bits.)
                 let lanes: Vec<String> = (0..8)
                     .rev()
-                    .map(|c| format!("dd{n}[{h}:{l}] & {{16{{dvc{c}}}}}", h = 16 * c + 15, l = 16 * c))
+                    .map(|c| {
+                        format!(
+                            "dd{n}[{h}:{l}] & {{16{{dvc{c}}}}}",
+                            h = 16 * c + 15,
+                            l = 16 * c
+                        )
+                    })
                     .collect();
                 v += &format!("  dd{i} <= {{{}}}; dl{i} <= dl{n};\n", lanes.join(", "));
             } else {

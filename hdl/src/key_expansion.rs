@@ -59,6 +59,8 @@ pub struct KeyExpansion {
     _aes256: bool,
     /// The S-box has an output register: SubWord takes two cycles.
     _slow: bool,
+    /// `load` comes a cycle ahead of the start (see [`Self::with_early_load`]).
+    _early: bool,
     _nr: u8,
     _m: KeyModel,
 }
@@ -75,6 +77,8 @@ struct KeyModel {
     idx: u8,
     rcon: u8,
     ok: bool,
+    /// Early load: the expansion starts at this edge (a register).
+    start_r: bool,
 }
 
 impl KeyExpansion {
@@ -87,6 +91,18 @@ impl KeyExpansion {
             _slow: true,
             ..KeyExpansion::new(key_bits, form)
         }
+    }
+
+    /// `load` a cycle ahead: the expansion starts at the edge after the
+    /// one that samples `load` (with `key` as it is then), from a register
+    /// of its own, so no gate runs from the `load` input into the enables
+    /// and write-data selects of the key registers (on ECP5 that gate's
+    /// fan-out was the pipelined core's critical path, 10.3 ns). The
+    /// caller gives `load` the cycle before it would otherwise and `key`
+    /// a cycle late (a register that follows the key port).
+    pub fn with_early_load(mut self) -> Self {
+        self._early = true;
+        self
     }
 
     /// Cycles from `load` to `valid`.
@@ -112,6 +128,7 @@ impl KeyExpansion {
             sub: SubBytes::new(form),
             _aes256: key_bits == 256,
             _slow: false,
+            _early: false,
             _nr: (key_bits / 32 + 6) as u8,
             _m: KeyModel::default(),
         }
@@ -133,7 +150,13 @@ impl KeyExpansion {
         };
         let base = if self._aes256 { m.older } else { m.newest };
         let tt = u128::from(t);
-        base ^ (base >> 32) ^ (base >> 64) ^ (base >> 96) ^ tt ^ (tt << 32) ^ (tt << 64) ^ (tt << 96)
+        base ^ (base >> 32)
+            ^ (base >> 64)
+            ^ (base >> 96)
+            ^ tt
+            ^ (tt << 32)
+            ^ (tt << 64)
+            ^ (tt << 96)
     }
 }
 
@@ -145,13 +168,14 @@ impl Logic for KeyExpansion {
         let key_lo = key.get_bits::<128>(0).to_u128();
         let y = self.sub.y.val().to_u128() as u32;
         let next_key = self.next_key(y);
-        let start = m.state == KeyState::Idle && self.load.val();
+        let start = if self._early {
+            m.start_r
+        } else {
+            m.state == KeyState::Idle && self.load.val()
+        };
         let w3 = m.newest as u32;
         self.sub.clock.next = self.clock.val();
-        self.sub.en.next = matches!(
-            m.state,
-            KeyState::Sub | KeyState::SubWait | KeyState::Clear
-        );
+        self.sub.en.next = matches!(m.state, KeyState::Sub | KeyState::SubWait | KeyState::Clear);
         self.sub.x.next = (if m.state == KeyState::Clear {
             0
         } else if self.rot() {
@@ -229,6 +253,9 @@ impl Logic for KeyExpansion {
                     }
                 }
             }
+            // (Early load: the start register takes `load` where the
+            // expansion will be idle; a clear resets it below.)
+            s.start_r = self._early && s.state == KeyState::Idle && self.load.val();
             if self.clear.val() {
                 *s = KeyModel {
                     state: KeyState::Clear,
@@ -251,8 +278,9 @@ impl Logic for KeyExpansion {
 
     fn hdl(&self) -> Verilog {
         let (aes256, slow, nr) = (u8::from(self._aes256), u8::from(self._slow), self._nr);
+        let early = u8::from(self._early);
         Verilog::Custom(format!(
-            r#"localparam AES256 = 1'b{aes256}, SLOW = 1'b{slow};
+            r#"localparam AES256 = 1'b{aes256}, SLOW = 1'b{slow}, EARLY = 1'b{early};
 localparam [3:0] NR = 4'd{nr};
 // One-hot state.
 reg s_idle, s_ws, s_sub, s_subw, s_step, s_clr;
@@ -272,11 +300,23 @@ wire [127:0] base = AES256 ? older : newest;
 wire [127:0] tt = {{96'd0, t}};
 // Word j of the next round key is b0 ^ .. ^ bj ^ t.
 wire [127:0] next_key = base ^ (base >> 32) ^ (base >> 64) ^ (base >> 96) ^ tt ^ (tt << 32) ^ (tt << 64) ^ (tt << 96);
-wire start = s_idle & load;
+// EARLY: `start` is a register, set where `load` comes while the
+// expansion will be idle at the next edge (a clear makes it busy).
+reg start_r;
+initial start_r = 1'b0;
+wire start = EARLY ? start_r : s_idle & load;
+wire idle_next = ~clear & ((s_idle & ~start) | ((s_step | s_clr) & idx == NR));
+always @(posedge clock) start_r <= EARLY & idle_next & load;
+// A copy of `s_clr` for the S-box input's zeroing only, placed by it (the
+// one register, reaching the write data and the enables too, was the
+// pipelined core's critical path next: 4.9 ns of route).
+(* keep *) reg s_clr_x;
+initial s_clr_x = 1'b0;
+(* keep *) always @(posedge clock) s_clr_x <= clear | (s_clr & idx != NR);
 always @(*) begin
   sub$clock = clock;
   sub$en = s_sub | s_subw | s_clr;
-  sub$x = s_clr ? 32'd0 : (rot ? {{w3[23:0], w3[31:24]}} : w3);
+  sub$x = s_clr_x ? 32'd0 : (rot ? {{w3[23:0], w3[31:24]}} : w3);
   we = start | s_ws | s_step | s_clr;
   waddr = start ? 4'd0 : idx;
   wdata = start ? key[255:128] : s_ws ? newest : s_clr ? 128'd0 : next_key;
