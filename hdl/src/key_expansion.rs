@@ -176,9 +176,8 @@ impl Logic for KeyExpansion {
         let w3 = m.newest as u32;
         self.sub.clock.next = self.clock.val();
         self.sub.en.next = matches!(m.state, KeyState::Sub | KeyState::SubWait | KeyState::Clear);
-        self.sub.x.next = (if m.state == KeyState::Clear {
-            0
-        } else if self.rot() {
+        // (Through a clear `newest` is zero.)
+        self.sub.x.next = (if self.rot() {
             u128::from(w3.rotate_left(8))
         } else {
             u128::from(w3)
@@ -307,12 +306,6 @@ initial start_r = 1'b0;
 wire start = EARLY ? start_r : s_idle & load;
 wire idle_next = ~clear & ((s_idle & ~start) | ((s_step | s_clr) & idx == NR));
 always @(posedge clock) start_r <= EARLY & idle_next & load;
-// A copy of `s_clr` for the S-box input's zeroing only, placed by it (the
-// one register, reaching the write data and the enables too, was the
-// pipelined core's critical path next: 4.9 ns of route).
-(* keep *) reg s_clr_x;
-initial s_clr_x = 1'b0;
-(* keep *) always @(posedge clock) s_clr_x <= clear | (s_clr & idx != NR);
 // The key registers (`older`, `newest`) load the key at the start and
 // the next round key at each step, and take zeros through the clear's
 // cycles. EARLY: their enable is a register of its own, set from the next
@@ -330,7 +323,11 @@ end
 always @(*) begin
   sub$clock = clock;
   sub$en = s_sub | s_subw | s_clr;
-  sub$x = s_clr_x ? 32'd0 : (rot ? {{w3[23:0], w3[31:24]}} : w3);
+  // (Through a clear the S-box takes the last word of `newest`, zero
+  // from the clear's second cycle: its output register holds no key
+  // material after the clear. Zeroing the input here put a gate in front
+  // of every S-box ROM input: 7.3 ns on ECP5.)
+  sub$x = rot ? {{w3[23:0], w3[31:24]}} : w3;
   we = start | s_ws | s_step | s_clr;
   waddr = start ? 4'd0 : idx;
   wdata = start ? key[255:128] : s_ws ? newest : s_clr ? 128'd0 : next_key;
