@@ -93,13 +93,9 @@ pub struct AesPipelined {
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
     kexp: KeyExpansion,
-    /// The S-boxes: `_copies` per round (round r's are r·copies ..).
     sub: Vec<SubBytes<128>>,
     rf: Vec<RoundFunction>,
     _stages: usize,
-    /// Copies of each round register (two stages per round, `rom`
-    /// S-boxes: 4, each feeding two output bits of every S-box; else 1).
-    _copies: usize,
     _rk: Vec<u128>,
     /// The expansion's write, one cycle late (address, round key).
     _rkw: Vec<Option<(usize, u128)>>,
@@ -143,7 +139,6 @@ impl AesPipelined {
             "1 or 2 register stages per round"
         );
         let nr = key_bits / 32 + 6;
-        let copies = Self::copies(form, stages_per_round);
         AesPipelined {
             clock: Default::default(),
             zeroize: Default::default(),
@@ -167,7 +162,7 @@ impl AesPipelined {
                 KeyExpansion::new(key_bits, form)
             }
             .with_early_load(),
-            sub: (0..nr * copies)
+            sub: (0..nr)
                 .map(|_| {
                     if form == SboxForm::Bram {
                         SubBytes::with_output_register(form)
@@ -178,7 +173,6 @@ impl AesPipelined {
                 .collect(),
             rf: (0..nr).map(|_| RoundFunction::default()).collect(),
             _stages: stages_per_round,
-            _copies: copies,
             _rk: vec![0; nr + 1],
             _rkw: vec![None; nr + 1],
             _kv: vec![false; nr + 2],
@@ -203,21 +197,7 @@ impl AesPipelined {
     }
 
     fn nr(&self) -> usize {
-        self.rf.len()
-    }
-
-    /// Copies of each round register: with two stages per round and `rom`
-    /// S-boxes a round register's byte reaches some 150 LUT4s of ROM
-    /// (the AES's critical path on ECP5: 4.9 ns of route); four copies,
-    /// each read by the S-box lookups of two output bits, share them out.
-    /// (Yosys drops each copy's S-box logic for the bits it does not
-    /// feed.)
-    fn copies(form: SboxForm, stages_per_round: usize) -> usize {
-        if form == SboxForm::Rom && stages_per_round == 2 {
-            4
-        } else {
-            1
-        }
+        self.sub.len()
     }
 
     /// S-box register stages: block RAM reads get an output register.
@@ -297,15 +277,10 @@ impl Logic for AesPipelined {
             } else {
                 self.rf[r - 1].y.val().to_u128()
             };
-            let cs = self._copies;
-            for c in 0..cs {
-                let sb = &mut self.sub[r * cs + c];
-                sb.clock.next = self.clock.val();
-                sb.en.next = true;
-                sb.x.next = crate::bits::from_u128(x);
-            }
-            // (The copies are equal: the first gives the round its bytes.)
-            self.rf[r].s.next = self.sub[r * cs].y.val();
+            self.sub[r].clock.next = self.clock.val();
+            self.sub[r].en.next = true;
+            self.sub[r].x.next = crate::bits::from_u128(x);
+            self.rf[r].s.next = self.sub[r].y.val();
             self.rf[r].rk.next = rk(r + 1);
             self.rf[r].last.next = r == nr - 1;
         }
@@ -398,12 +373,10 @@ impl Logic for AesPipelined {
         self.kexp.key.connect();
         self.kexp.clear.connect();
         self.kexp.load.connect();
-        for sb in self.sub.iter_mut() {
-            sb.clock.connect();
-            sb.en.connect();
-            sb.x.connect();
-        }
-        for r in 0..self.rf.len() {
+        for r in 0..self.sub.len() {
+            self.sub[r].clock.connect();
+            self.sub[r].en.connect();
+            self.sub[r].x.connect();
             self.rf[r].s.connect();
             self.rf[r].rk.connect();
             self.rf[r].last.connect();
@@ -421,20 +394,9 @@ impl Logic for AesPipelined {
             v += &format!("reg [127:0] rk{i};\n");
         }
         v += &format!("reg [{}:0] v;\n", nv - 1);
-        let cs = self._copies;
-        // Round register r, copy c.
-        let mid = |r: usize, c: usize| {
-            if cs == 1 {
-                format!("mid{r}")
-            } else {
-                format!("mid{r}_{c}")
-            }
-        };
         if two {
             for r in 0..nr {
-                for c in 0..cs {
-                    v += &format!("reg [127:0] {};\n", mid(r, c));
-                }
+                v += &format!("reg [127:0] mid{r};\n");
             }
         }
         // The output queue: pointers one bit wider than the address; `cnt`
@@ -564,34 +526,16 @@ impl Logic for AesPipelined {
         );
         v += "  m_data = ob_out;\n  m_valid = ob_valid & ~zfo;\n";
         for r in 0..nr {
-            for c in 0..cs {
-                let x = if two {
-                    mid(r, c)
-                } else if r == 0 {
-                    first_in.clone()
-                } else {
-                    format!("rf${}$y", r - 1)
-                };
-                let i = r * cs + c;
-                v += &format!(
-                    "  sub${i}$clock = clock;\n  sub${i}$en = 1'b1;\n  sub${i}$x = {x};\n"
-                );
-            }
-            // Copy c gives bits 2c and 2c + 1 of every byte (masks: word
-            // operations in Verilator, wires in synthesis).
-            let s = if cs == 1 {
-                format!("sub${r}$y")
+            let x = if two {
+                format!("mid{r}")
+            } else if r == 0 {
+                first_in.clone()
             } else {
-                (0..cs)
-                    .map(|c| {
-                        let m: u128 = 0x0303_0303_0303_0303_0303_0303_0303_0303 << (2 * c);
-                        format!("(sub${}$y & 128'h{m:032x})", r * cs + c)
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" | ")
+                format!("rf${}$y", r - 1)
             };
             v += &format!(
-                "  rf${r}$s = {s};\n  rf${r}$rk = rk{};\n  rf${r}$last = 1'b{};\n",
+                "  sub${r}$clock = clock;\n  sub${r}$en = 1'b1;\n  sub${r}$x = {x};\n  \
+                 rf${r}$s = sub${r}$y;\n  rf${r}$rk = rk{};\n  rf${r}$last = 1'b{};\n",
                 r + 1,
                 u8::from(r == nr - 1)
             );
@@ -683,7 +627,7 @@ impl Logic for AesPipelined {
         // pointers and credits.
         v += "always @(posedge clock) begin\n";
         v += &format!("  v <= {{v[{}:0], take}};\n", nv - 2);
-        if two && cs == 1 {
+        if two {
             v += &format!("  mid0 <= {first_in};\n");
             for r in 1..nr {
                 v += &format!("  mid{r} <= rf${}$y;\n", r - 1);
@@ -706,23 +650,6 @@ impl Logic for AesPipelined {
             self._sweep
         );
         v += "end\n";
-        // The round registers' copies, each in an always block of its own
-        // with `keep` (else Yosys's opt_merge makes them one again).
-        if two && cs > 1 {
-            for c in 0..cs {
-                v += &format!(
-                    "(* keep *) always @(posedge clock) {} <= {first_in};\n",
-                    mid(0, c)
-                );
-                for r in 1..nr {
-                    v += &format!(
-                        "(* keep *) always @(posedge clock) {} <= rf${}$y;\n",
-                        mid(r, c),
-                        r - 1
-                    );
-                }
-            }
-        }
         Verilog::Custom(v)
     }
 }
