@@ -117,6 +117,8 @@ pub struct AesPipelined {
     /// The output buffer (its head on `m_data`).
     _ob: std::collections::VecDeque<u128>,
     _cnt: usize,
+    /// A block left the output at the last edge (the credit returns then).
+    _pop_q: bool,
     _zc: usize,
     /// `sweeping` one and two cycles late (the sweep's ends act then).
     _swd: [bool; 2],
@@ -185,6 +187,7 @@ impl AesPipelined {
             _rp: 0,
             _ob: Default::default(),
             _cnt: 0,
+            _pop_q: false,
             _zc: 0,
             _swd: [false; 2],
             _sweep: Self::sweep_cycles(key_bits, form, stages_per_round),
@@ -346,7 +349,8 @@ impl Logic for AesPipelined {
                 self._ob.push_back(self._q[self._rp % depth]);
             }
             self._rp = (self._rp + usize::from(rd)) % (2 * depth);
-            self._cnt = self._cnt + usize::from(take) - usize::from(pop);
+            self._cnt = self._cnt + usize::from(take) - usize::from(self._pop_q);
+            self._pop_q = pop && !zq && !fq;
             if zq | fq {
                 self._v.iter_mut().for_each(|v| *v = false);
                 (self._wp, self._wpv, self._rp, self._cnt) = (0, 0, 0, 0);
@@ -409,7 +413,12 @@ impl Logic for AesPipelined {
         for k in 0..LANES {
             v += &format!("reg [15:0] q{k} [0:{}];\n", depth - 1);
         }
-        v += &format!("reg [{a}:0] wp, rp, cnt, zc;\n");
+        // (`pop_q`: a block left the output at the last edge. Its credit
+        // returns a cycle late, so the sink's `m_ready` reaches only the
+        // output buffer, not the credit count's adder: in the GCM that
+        // path, from its consumer's state, was 10.3 ns on ECP5. A pop in
+        // a cycle that clears the count is part of the clear.)
+        v += &format!("reg [{a}:0] wp, rp, cnt, zc;\nreg pop_q;\ninitial pop_q = 1'b0;\n");
         // Power-up state (FPGA flip-flops and distributed RAM take it from
         // the bitstream).
         v += &format!(
@@ -635,7 +644,8 @@ impl Logic for AesPipelined {
         }
         v += &format!(
             "  wp <= wp + {{{a}'d0, push}};\n  rp <= rp + {{{a}'d0, rd}};\n  \
-             cnt <= cnt + {{{a}'d0, take}} - {{{a}'d0, pop}};\n  \
+             cnt <= cnt + {{{a}'d0, take}} - {{{a}'d0, pop_q}};\n  \
+             pop_q <= pop & ~zq & ~fq;\n  \
              if (sweeping) zc <= zc - {{{a}'d0, 1'b1}};\n  \
              if (sweeping & zc == {w}'d1) sweeping <= 1'b0;\n",
             w = a + 1
