@@ -34,13 +34,15 @@
 //! credit check: a block is taken while fewer than Q blocks are inside the
 //! pipeline and the queue together. So `s_ready` does not depend on
 //! `m_ready`, no signal fans out from the sink to the pipeline, and a sink
-//! that is always ready sees one block per cycle. The round keys are held
+//! that is always ready sees one block per cycle. (A block's credit
+//! returns the cycle after it leaves, from a register: a block holds it
+//! latency + 2 cycles, which Q covers.) The round keys are held
 //! in registers (all are read every cycle).
 //!
 //! Keys: the iterative core's expansion (21 cycles AES-128, 28 AES-256)
-//! after a cycle in the key register, then Nr + 2 cycles for the round
-//! keys to reach their registers along the write chain: 34 and 45
-//! cycles from `key_valid` to `key_loaded` (`bram` S-boxes: 44 and 58).
+//! after a cycle in the key register, then Nr + 3 cycles for the round
+//! keys to reach their registers along the write chain: 35 and 46
+//! cycles from `key_valid` to `key_loaded` (`bram` S-boxes: 45 and 59).
 //! A key
 //! is taken only when no block is inside the pipeline (the queue may still
 //! hold some, computed under the old key). `flush` drops every block in
@@ -51,7 +53,7 @@
 //! zeros enter the pipeline instead of blocks, so every stage register
 //! is overwritten by values computed from a zero block under zero keys,
 //! and the queue's entries are overwritten with zeros, one per cycle.
-//! Z = max(Q, Nr + 2 + latency). The sweep reaches the pipeline's input
+//! Z = max(Q, Nr + 3 + latency). The sweep reaches the pipeline's input
 //! and the queue's write port through two registers each (they are far
 //! apart on an FPGA), so it acts there two cycles late, for Z cycles;
 //! `key_ready` returns when both ends are done (Z + 5 cycles after
@@ -93,13 +95,17 @@ pub struct AesPipelined {
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
     kexp: KeyExpansion,
+    /// The S-boxes: `_copies` per round (round r's are r·copies ..).
     sub: Vec<SubBytes<128>>,
     rf: Vec<RoundFunction>,
     _stages: usize,
+    /// Copies of each round register (two stages per round, `rom`
+    /// S-boxes: 4, each feeding two output bits of every S-box; else 1).
+    _copies: usize,
     _rk: Vec<u128>,
     /// The expansion's write, one cycle late (address, round key).
     _rkw: Vec<Option<(usize, u128)>>,
-    /// The expansion's `valid`, delayed Nr + 2 cycles.
+    /// The expansion's `valid`, delayed Nr + 3 cycles.
     _kv: Vec<bool>,
     /// Valid bit of each stage register: S-box registers, then (two stages
     /// per round) the input and round registers.
@@ -141,6 +147,7 @@ impl AesPipelined {
             "1 or 2 register stages per round"
         );
         let nr = key_bits / 32 + 6;
+        let copies = Self::copies(form, stages_per_round);
         AesPipelined {
             clock: Default::default(),
             zeroize: Default::default(),
@@ -164,7 +171,7 @@ impl AesPipelined {
                 KeyExpansion::new(key_bits, form)
             }
             .with_early_load(),
-            sub: (0..nr)
+            sub: (0..nr * copies)
                 .map(|_| {
                     if form == SboxForm::Bram {
                         SubBytes::with_output_register(form)
@@ -175,9 +182,10 @@ impl AesPipelined {
                 .collect(),
             rf: (0..nr).map(|_| RoundFunction::default()).collect(),
             _stages: stages_per_round,
+            _copies: copies,
             _rk: vec![0; nr + 1],
-            _rkw: vec![None; nr + 1],
-            _kv: vec![false; nr + 2],
+            _rkw: vec![None; nr + 2],
+            _kv: vec![false; nr + 3],
             _v: vec![false; nr * Self::sbox_latency(form) + (stages_per_round - 1) * nr],
             _mid: vec![0; (stages_per_round - 1) * nr],
             _q: vec![0; Self::queue_depth(key_bits, form, stages_per_round)],
@@ -200,7 +208,21 @@ impl AesPipelined {
     }
 
     fn nr(&self) -> usize {
-        self.sub.len()
+        self.rf.len()
+    }
+
+    /// Copies of each round register: with two stages per round and `rom`
+    /// S-boxes a round register's byte reaches some 150 LUT4s of ROM
+    /// (the AES's critical path on ECP5: 4.9 ns of route); four copies,
+    /// each read by the S-box lookups of two output bits, share them out.
+    /// (Yosys drops each copy's S-box logic for the bits it does not
+    /// feed.)
+    fn copies(form: SboxForm, stages_per_round: usize) -> usize {
+        if form == SboxForm::Rom && stages_per_round == 2 {
+            2
+        } else {
+            1
+        }
     }
 
     /// S-box register stages: block RAM reads get an output register.
@@ -215,20 +237,20 @@ impl AesPipelined {
     }
 
     /// Cycles from `key_valid` accepted to `key_loaded`: the key's
-    /// register, the expansion, then Nr + 2 cycles for its last write to
+    /// register, the expansion, then Nr + 3 cycles for its last write to
     /// reach the far rounds through the write chain.
     pub fn key_load_cycles(key_bits: usize, form: SboxForm) -> usize {
         let nr = key_bits / 32 + 6;
-        1 + KeyExpansion::load_cycles(key_bits, form == SboxForm::Bram) + nr + 2
+        1 + KeyExpansion::load_cycles(key_bits, form == SboxForm::Bram) + nr + 3
     }
 
     /// Cycles of the zeroize sweep: the queue's entries, and zeros fed
     /// through the pipeline until every stage holds only values computed
-    /// after the round keys were cleared (Nr + 2 cycles, then the latency).
+    /// after the round keys were cleared (Nr + 3 cycles, then the latency).
     pub fn sweep_cycles(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
         let nr = key_bits / 32 + 6;
         Self::queue_depth(key_bits, form, stages_per_round)
-            .max(nr + 2 + Self::latency(key_bits, form, stages_per_round))
+            .max(nr + 3 + Self::latency(key_bits, form, stages_per_round))
     }
 
     /// Entries of the output queue (= the credits): the power of two at
@@ -253,8 +275,9 @@ impl Logic for AesPipelined {
         self.kexp.key.next = self._key_q;
         self.kexp.clear.next = zq;
         let kr = self._kr && !zero && !zq;
-        // (Early: the cycle before `load_q`.)
-        self.kexp.load.next = self.key_valid.val() && kr && !zero;
+        // (Early: the cycle before `load_q`. `zq` need not mask it: a
+        // clear keeps the expansion from starting.)
+        self.kexp.load.next = self.key_valid.val() && self._kr && !zero;
         self.key_ready.next = kr;
         let keys_ok = self.kexp.valid.val() && *self._kv.last().unwrap() && !self._load_q;
         self.key_loaded.next = keys_ok && !zq;
@@ -280,16 +303,22 @@ impl Logic for AesPipelined {
             } else {
                 self.rf[r - 1].y.val().to_u128()
             };
-            self.sub[r].clock.next = self.clock.val();
-            self.sub[r].en.next = true;
-            self.sub[r].x.next = crate::bits::from_u128(x);
-            self.rf[r].s.next = self.sub[r].y.val();
+            let cs = self._copies;
+            for c in 0..cs {
+                let sb = &mut self.sub[r * cs + c];
+                sb.clock.next = self.clock.val();
+                sb.en.next = true;
+                sb.x.next = crate::bits::from_u128(x);
+            }
+            // (The copies are equal: the first gives the round its bytes.)
+            self.rf[r].s.next = self.sub[r * cs].y.val();
             self.rf[r].rk.next = rk(r + 1);
             self.rf[r].last.next = r == nr - 1;
         }
         if self.clock.pos_edge() {
-            // The write chain: link r holds the write of r + 1 edges ago.
-            for (r, w) in self._rkw.iter().enumerate() {
+            // The write chain: its head holds the expansion's last write,
+            // link r (entry r + 1) the write of r + 2 edges ago.
+            for (r, w) in self._rkw.iter().skip(1).enumerate() {
                 if let Some((a, d)) = *w {
                     if a == r {
                         self._rk[r] = d;
@@ -377,10 +406,12 @@ impl Logic for AesPipelined {
         self.kexp.key.connect();
         self.kexp.clear.connect();
         self.kexp.load.connect();
-        for r in 0..self.sub.len() {
-            self.sub[r].clock.connect();
-            self.sub[r].en.connect();
-            self.sub[r].x.connect();
+        for sb in self.sub.iter_mut() {
+            sb.clock.connect();
+            sb.en.connect();
+            sb.x.connect();
+        }
+        for r in 0..self.rf.len() {
             self.rf[r].s.connect();
             self.rf[r].rk.connect();
             self.rf[r].last.connect();
@@ -398,9 +429,20 @@ impl Logic for AesPipelined {
             v += &format!("reg [127:0] rk{i};\n");
         }
         v += &format!("reg [{}:0] v;\n", nv - 1);
+        let cs = self._copies;
+        // Round register r, copy c.
+        let mid = |r: usize, c: usize| {
+            if cs == 1 {
+                format!("mid{r}")
+            } else {
+                format!("mid{r}_{c}")
+            }
+        };
         if two {
             for r in 0..nr {
-                v += &format!("reg [127:0] mid{r};\n");
+                for c in 0..cs {
+                    v += &format!("reg [127:0] {};\n", mid(r, c));
+                }
             }
         }
         // The output queue: pointers one bit wider than the address; `cnt`
@@ -528,23 +570,42 @@ impl Logic for AesPipelined {
               key_q <= key;\nend\n";
         v += "always @(*) begin\n";
         v += "  kexp$clock = clock;\n  kexp$key = key_q;\n  kexp$clear = zq;\n";
-        v += "  kexp$load = load & ~zeroize;\n";
+        // (`zq`, the expansion's clear, keeps it from starting anyway.)
+        v += "  kexp$load = key_valid & kr_q & ~zeroize;\n";
         v += "  key_ready = kr;\n  key_loaded = keys_ok & ~zq;\n";
         v += &format!(
             "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"
         );
         v += "  m_data = ob_out;\n  m_valid = ob_valid & ~zfo;\n";
         for r in 0..nr {
-            let x = if two {
-                format!("mid{r}")
-            } else if r == 0 {
-                first_in.clone()
+            for c in 0..cs {
+                let x = if two {
+                    mid(r, c)
+                } else if r == 0 {
+                    first_in.clone()
+                } else {
+                    format!("rf${}$y", r - 1)
+                };
+                let i = r * cs + c;
+                v += &format!(
+                    "  sub${i}$clock = clock;\n  sub${i}$en = 1'b1;\n  sub${i}$x = {x};\n"
+                );
+            }
+            // Copy c gives bits 2c and 2c + 1 of every byte (masks: word
+            // operations in Verilator, wires in synthesis).
+            let s = if cs == 1 {
+                format!("sub${r}$y")
             } else {
-                format!("rf${}$y", r - 1)
+                (0..cs)
+                    .map(|c| {
+                        let m: u128 = 0x0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f << (4 * c);
+                        format!("(sub${}$y & 128'h{m:032x})", r * cs + c)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             };
             v += &format!(
-                "  sub${r}$clock = clock;\n  sub${r}$en = 1'b1;\n  sub${r}$x = {x};\n  \
-                 rf${r}$s = sub${r}$y;\n  rf${r}$rk = rk{};\n  rf${r}$last = 1'b{};\n",
+                "  rf${r}$s = {s};\n  rf${r}$rk = rk{};\n  rf${r}$last = 1'b{};\n",
                 r + 1,
                 u8::from(r == nr - 1)
             );
@@ -558,7 +619,13 @@ impl Logic for AesPipelined {
         // register for every round key routed at 77 MHz on ECP5: 12.4 ns
         // of route to the far rounds).
         // Each link's write is decoded a link ahead, into four enable
-        // registers, one per 32-bit quarter of the round key.
+        // registers, one per 32-bit quarter of the round key. The chain's
+        // head (`rkh_*`) takes the expansion's write by the expansion, so
+        // the write-data select (the start, from a register there) does not
+        // reach across to the first link (9.5 ns of route in the GCM).
+        v += "reg rkh_we;\nreg [3:0] rkh_a;\nreg [127:0] rkh_d;\n\
+              initial begin\n  rkh_we = 1'b0;\n  rkh_a = 4'd0;\n  rkh_d = 128'd0;\nend\n\
+              always @(posedge clock) begin\n  rkh_we <= kexp$we;\n  rkh_a <= kexp$waddr;\n  rkh_d <= kexp$wdata;\nend\n";
         for i in 0..=nr {
             v += &format!("reg [127:0] rkc_d{i};\ninitial rkc_d{i} = 128'd0;\n");
             if i < nr {
@@ -567,7 +634,7 @@ impl Logic for AesPipelined {
                 );
             }
         }
-        v += "always @(posedge clock) begin\n  rkc_we0 <= kexp$we;\n  rkc_a0 <= kexp$waddr;\n  rkc_d0 <= kexp$wdata;\n";
+        v += "always @(posedge clock) begin\n  rkc_we0 <= rkh_we;\n  rkc_a0 <= rkh_a;\n  rkc_d0 <= rkh_d;\n";
         for i in 1..=nr {
             if i < nr {
                 v += &format!(
@@ -580,7 +647,7 @@ impl Logic for AesPipelined {
         v += "end\n";
         for i in 0..=nr {
             let dec = if i == 0 {
-                "kexp$we & kexp$waddr == 4'd0".to_string()
+                "rkh_we & rkh_a == 4'd0".to_string()
             } else {
                 format!("rkc_we{j} & rkc_a{j} == 4'd{i}", j = i - 1)
             };
@@ -592,14 +659,14 @@ impl Logic for AesPipelined {
                 );
             }
         }
-        // The round keys are all written Nr + 2 cycles after the
+        // The round keys are all written Nr + 3 cycles after the
         // expansion's last write: `keys_ok` waits for that.
         v += &format!(
             "reg [{m}:0] kv;\ninitial kv = {w}'d0;\nalways @(posedge clock) kv <= {{kv[{l}:0], kexp$valid}};\n\
              wire keys_ok = kexp$valid & kv[{m}] & ~load_q;\n",
-            m = nr + 1,
-            w = nr + 2,
-            l = nr
+            m = nr + 2,
+            w = nr + 3,
+            l = nr + 1
         );
         // The queue's one write port: the last round's block, or a zero
         // while sweeping (no block is in flight then).
@@ -636,7 +703,7 @@ impl Logic for AesPipelined {
         // pointers and credits.
         v += "always @(posedge clock) begin\n";
         v += &format!("  v <= {{v[{}:0], take}};\n", nv - 2);
-        if two {
+        if two && cs == 1 {
             v += &format!("  mid0 <= {first_in};\n");
             for r in 1..nr {
                 v += &format!("  mid{r} <= rf${}$y;\n", r - 1);
@@ -660,6 +727,23 @@ impl Logic for AesPipelined {
             self._sweep
         );
         v += "end\n";
+        // The round registers' copies, each in an always block of its own
+        // with `keep` (else Yosys's opt_merge makes them one again).
+        if two && cs > 1 {
+            for c in 0..cs {
+                v += &format!(
+                    "(* keep *) always @(posedge clock) {} <= {first_in};\n",
+                    mid(0, c)
+                );
+                for r in 1..nr {
+                    v += &format!(
+                        "(* keep *) always @(posedge clock) {} <= rf${}$y;\n",
+                        mid(r, c),
+                        r - 1
+                    );
+                }
+            }
+        }
         Verilog::Custom(v)
     }
 }
