@@ -278,6 +278,36 @@ impl Logic for KeyExpansion {
     fn hdl(&self) -> Verilog {
         let (aes256, slow, nr) = (u8::from(self._aes256), u8::from(self._slow), self._nr);
         let early = u8::from(self._early);
+        // The key registers (`older`, `newest`) load the key at the start
+        // and the next round key at each step, and take zeros through the
+        // clear's cycles. EARLY: each 32-bit quarter's enable and selects
+        // are registers of its own, set from the next state (as one gate
+        // of the states, placed between the expansion and the round-key
+        // chain's head, the enable took 9.9 ns on ECP5; as one register
+        // for all 256 bits, 8.8 ns).
+        let mut quarters = String::from(
+            "wire start_d = EARLY & idle_next & load;\n\
+             wire step_d = ~clear & ((s_sub & ~SLOW) | s_subw);\n\
+             wire ce_d = start_d | step_d | clear | (s_clr & idx != NR);\n",
+        );
+        for c in 0..4 {
+            let (hi, lo) = (32 * c + 31, 32 * c);
+            let (khi, klo) = (hi + 128, lo + 128);
+            quarters += &format!(
+                "(* keep *) reg kq_ce{c}, kq_st{c}, kq_sp{c};\n\
+                 initial begin\n  kq_ce{c} = 1'b0;\n  kq_st{c} = 1'b0;\n  kq_sp{c} = 1'b0;\nend\n\
+                 (* keep *) always @(posedge clock) kq_ce{c} <= EARLY & ce_d;\n\
+                 (* keep *) always @(posedge clock) kq_st{c} <= EARLY & start_d;\n\
+                 (* keep *) always @(posedge clock) kq_sp{c} <= EARLY & step_d;\n\
+                 wire ce{c} = EARLY ? kq_ce{c} : start | s_step | s_clr;\n\
+                 wire st{c} = EARLY ? kq_st{c} : start;\n\
+                 wire sp{c} = EARLY ? kq_sp{c} : s_step;\n\
+                 always @(posedge clock) if (ce{c}) begin\n\
+                 \x20 older[{hi}:{lo}] <= st{c} ? key[{khi}:{klo}] : sp{c} ? newest[{hi}:{lo}] : 32'd0;\n\
+                 \x20 newest[{hi}:{lo}] <= st{c} ? (AES256 ? key[{hi}:{lo}] : key[{khi}:{klo}]) : sp{c} ? next_key[{hi}:{lo}] : 32'd0;\n\
+                 end\n"
+            );
+        }
         Verilog::Custom(format!(
             r#"localparam AES256 = 1'b{aes256}, SLOW = 1'b{slow}, EARLY = 1'b{early};
 localparam [3:0] NR = 4'd{nr};
@@ -306,21 +336,7 @@ initial start_r = 1'b0;
 wire start = EARLY ? start_r : s_idle & load;
 wire idle_next = ~clear & ((s_idle & ~start) | ((s_step | s_clr) & idx == NR));
 always @(posedge clock) start_r <= EARLY & idle_next & load;
-// The key registers (`older`, `newest`) load the key at the start and
-// the next round key at each step, and take zeros through the clear's
-// cycles. EARLY: their enable is a register of its own, set from the next
-// state (as one gate of the states it was placed between the expansion
-// and the round-key chain's head: 9.9 ns on ECP5).
-(* keep *) reg ce_k;
-initial ce_k = 1'b0;
-(* keep *) always @(posedge clock)
-  ce_k <= EARLY & ((idle_next & load) | (~clear & ((s_sub & ~SLOW) | s_subw)) | clear | (s_clr & idx != NR));
-wire ce_nk = EARLY ? ce_k : start | s_step | s_clr;
-always @(posedge clock) if (ce_nk) begin
-  older <= start ? key[255:128] : s_step ? newest : 128'd0;
-  newest <= start ? (AES256 ? key[127:0] : key[255:128]) : s_step ? next_key : 128'd0;
-end
-always @(*) begin
+{quarters}always @(*) begin
   sub$clock = clock;
   sub$en = s_sub | s_subw | s_clr;
   // (Through a clear the S-box takes the last word of `newest`, zero
