@@ -192,6 +192,15 @@ impl Logic for GcmPipelined {
                 .join(", ")
         };
         let (hb_mask, hb_gmask) = (mask("hb_keep"), mask("hb_gkeep"));
+        let (mut gl_regs, mut gq_lanes) = (String::new(), String::new());
+        for k in 0..4 {
+            let (hi, lo) = (32 * k + 31, 32 * k);
+            gl_regs += &format!(
+                "reg gl{k};\ninitial gl{k} = 1'b0;\n(* keep *) always @(posedge clock) gl{k} <= len_next;\n"
+            );
+            gq_lanes +=
+                &format!("  gq_d[{hi}:{lo}] <= gl{k} ? gq_len[{hi}:{lo}] : gq_txt[{hi}:{lo}];\n");
+        }
         Verilog::Custom(format!(
             r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6;
 reg [2:0] state;
@@ -245,7 +254,13 @@ wire done = state == WAITY & gh$y_valid & ej0_ok2;
 // the choice of block do not run on into GHASH's input line. GHASH takes
 // a block whenever it is in a message (its `s_ready` is high from the
 // key's load to the message's last block).
-reg [127:0] gq_d;
+// The length block or the beat, chosen per 32-bit lane by a register of
+// its own that says the state is LEN (set from the next state): `state ==
+// LEN` decoded and routed to all 128 bits was 11.7 ns on ECP5.
+wire [127:0] gq_len = {{29'd0, len_a, 3'd0, 29'd0, len_c, 3'd0}};
+wire [127:0] gq_txt = masked ^ (aes$m_data & hb_gmask);
+wire len_next = ~zeroize & ((state == DATA & consume & hb_last) | (state == LEN & ~gh$s_ready));
+{gl_regs}reg [127:0] gq_d;
 reg gq_v, gq_l;
 initial begin
   gq_d = 128'd0;
@@ -253,8 +268,7 @@ initial begin
   gq_l = 1'b0;
 end
 always @(posedge clock) begin
-  gq_d <= state == LEN ? {{29'd0, len_a, 3'd0, 29'd0, len_c, 3'd0}} : masked ^ (aes$m_data & hb_gmask);
-  gq_v <= ((state == LEN & gh$s_ready) | (consume & ~hb_empty)) & ~zeroize;
+{gq_lanes}  gq_v <= ((state == LEN & gh$s_ready) | (consume & ~hb_empty)) & ~zeroize;
   gq_l <= state == LEN & gh$s_ready;
   if (zq) gq_d <= 128'd0;
 end
