@@ -277,39 +277,59 @@ impl Logic for KeyExpansion {
 
     fn hdl(&self) -> Verilog {
         let (aes256, slow, nr) = (u8::from(self._aes256), u8::from(self._slow), self._nr);
-        let early = u8::from(self._early);
         // The key registers (`older`, `newest`) load the key at the start
         // and the next round key at each step, and take zeros through the
-        // clear's cycles. EARLY: each 32-bit quarter's enable and selects
-        // are registers of its own, set from the next state (as one gate
-        // of the states, placed between the expansion and the round-key
-        // chain's head, the enable took 9.9 ns on ECP5; as one register
-        // for all 256 bits, 8.8 ns).
-        let mut quarters = String::from(
-            "wire start_d = EARLY & idle_next & load;\n\
-             wire step_d = ~clear & ((s_sub & ~SLOW) | s_subw);\n\
-             wire ce_d = start_d | step_d | clear | (s_clr & idx != NR);\n",
-        );
-        for c in 0..4 {
-            let (hi, lo) = (32 * c + 31, 32 * c);
-            let (khi, klo) = (hi + 128, lo + 128);
-            quarters += &format!(
-                "(* keep *) reg kq_ce{c}, kq_st{c}, kq_sp{c};\n\
-                 initial begin\n  kq_ce{c} = 1'b0;\n  kq_st{c} = 1'b0;\n  kq_sp{c} = 1'b0;\nend\n\
-                 (* keep *) always @(posedge clock) kq_ce{c} <= EARLY & ce_d;\n\
-                 (* keep *) always @(posedge clock) kq_st{c} <= EARLY & start_d;\n\
-                 (* keep *) always @(posedge clock) kq_sp{c} <= EARLY & step_d;\n\
-                 wire ce{c} = EARLY ? kq_ce{c} : start | s_step | s_clr;\n\
-                 wire st{c} = EARLY ? kq_st{c} : start;\n\
-                 wire sp{c} = EARLY ? kq_sp{c} : s_step;\n\
-                 always @(posedge clock) if (ce{c}) begin\n\
-                 \x20 older[{hi}:{lo}] <= st{c} ? key[{khi}:{klo}] : sp{c} ? newest[{hi}:{lo}] : 32'd0;\n\
-                 \x20 newest[{hi}:{lo}] <= st{c} ? (AES256 ? key[{hi}:{lo}] : key[{khi}:{klo}]) : sp{c} ? next_key[{hi}:{lo}] : 32'd0;\n\
+        // clear's cycles: bits `hi:lo` under enable `ce` and selects
+        // `st` (start), `sp` (step).
+        let key_regs = |hi: usize, lo: usize, ce: &str, st: &str, sp: &str| {
+            let (khi, klo, w) = (hi + 128, lo + 128, hi - lo + 1);
+            format!(
+                "always @(posedge clock) if ({ce}) begin\n\
+                 \x20 older[{hi}:{lo}] <= {st} ? key[{khi}:{klo}] : {sp} ? newest[{hi}:{lo}] : {w}'d0;\n\
+                 \x20 newest[{hi}:{lo}] <= {st} ? (AES256 ? key[{hi}:{lo}] : key[{khi}:{klo}]) : {sp} ? next_key[{hi}:{lo}] : {w}'d0;\n\
                  end\n"
+            )
+        };
+        let starts = if self._early {
+            // Early load: `start` is a register, set where `load` comes
+            // while the expansion will be idle at the next edge (a clear
+            // makes it busy); each 32-bit quarter of the key registers
+            // has its enable and selects in registers of its own, set
+            // from the next state (as one gate of the states, placed
+            // between the expansion and the round-key chain's head, the
+            // enable took 9.9 ns on ECP5; as one register for all 256
+            // bits, 8.8 ns).
+            let mut v = String::from(
+                "reg start_r;\ninitial start_r = 1'b0;\nwire start = start_r;\n\
+                 wire idle_next = ~clear & ((s_idle & ~start) | ((s_step | s_clr) & idx == NR));\n\
+                 wire start_d = idle_next & load;\n\
+                 wire step_d = ~clear & ((s_sub & ~SLOW) | s_subw);\n\
+                 wire ce_d = start_d | step_d | clear | (s_clr & idx != NR);\n\
+                 always @(posedge clock) start_r <= start_d;\n",
             );
-        }
+            for c in 0..4 {
+                v += &format!(
+                    "(* keep *) reg kq_ce{c}, kq_st{c}, kq_sp{c};\n\
+                     initial begin\n  kq_ce{c} = 1'b0;\n  kq_st{c} = 1'b0;\n  kq_sp{c} = 1'b0;\nend\n\
+                     (* keep *) always @(posedge clock) kq_ce{c} <= ce_d;\n\
+                     (* keep *) always @(posedge clock) kq_st{c} <= start_d;\n\
+                     (* keep *) always @(posedge clock) kq_sp{c} <= step_d;\n"
+                );
+                v += &key_regs(
+                    32 * c + 31,
+                    32 * c,
+                    &format!("kq_ce{c}"),
+                    &format!("kq_st{c}"),
+                    &format!("kq_sp{c}"),
+                );
+            }
+            v
+        } else {
+            String::from("wire start = s_idle & load;\n")
+                + &key_regs(127, 0, "start | s_step | s_clr", "start", "s_step")
+        };
         Verilog::Custom(format!(
-            r#"localparam AES256 = 1'b{aes256}, SLOW = 1'b{slow}, EARLY = 1'b{early};
+            r#"localparam AES256 = 1'b{aes256}, SLOW = 1'b{slow};
 localparam [3:0] NR = 4'd{nr};
 // One-hot state.
 reg s_idle, s_ws, s_sub, s_subw, s_step, s_clr;
@@ -329,14 +349,7 @@ wire [127:0] base = AES256 ? older : newest;
 wire [127:0] tt = {{96'd0, t}};
 // Word j of the next round key is b0 ^ .. ^ bj ^ t.
 wire [127:0] next_key = base ^ (base >> 32) ^ (base >> 64) ^ (base >> 96) ^ tt ^ (tt << 32) ^ (tt << 64) ^ (tt << 96);
-// EARLY: `start` is a register, set where `load` comes while the
-// expansion will be idle at the next edge (a clear makes it busy).
-reg start_r;
-initial start_r = 1'b0;
-wire start = EARLY ? start_r : s_idle & load;
-wire idle_next = ~clear & ((s_idle & ~start) | ((s_step | s_clr) & idx == NR));
-always @(posedge clock) start_r <= EARLY & idle_next & load;
-{quarters}always @(*) begin
+{starts}always @(*) begin
   sub$clock = clock;
   sub$en = s_sub | s_subw | s_clr;
   // (Through a clear the S-box takes the last word of `newest`, zero
