@@ -5,12 +5,12 @@
 //! and the payload beats of the output all fall on item boundaries.
 //!
 //! Out: first a header item (`m_hdr`, the header in `m_data[31:0]`,
-//! `m_count` 4), then the body items (`m_count` bytes from byte 0, 16 but
-//! on the last); `m_last` on the packet's final item (the header item of
-//! a short packet). One input beat per cycle; a packet whose last beat
-//! holds more than 4 bytes takes one cycle more. Input beats are whole
-//! (`tkeep` all ones) but the last, whose `tkeep` is contiguous from
-//! byte 0.
+//! `h_side` beside it, `m_count` 4), then the body items (`m_count`
+//! bytes from byte 0, 16 but on the last); `m_last` on the packet's
+//! final item (the header item of a short packet). One input beat per
+//! cycle; a packet whose last beat holds more than 4 bytes takes one
+//! cycle more. Input beats are whole (`tkeep` all ones) but the last,
+//! whose `tkeep` is contiguous from byte 0.
 
 use rust_hdl::prelude::*;
 
@@ -25,6 +25,12 @@ pub struct BodyAligner {
     pub s_last: Signal<In, Bit>,
     pub s_valid: Signal<In, Bit>,
     pub s_ready: Signal<Out, Bit>,
+    /// Side information of the header on `s_data[31:0]` (read on a
+    /// packet's first beat): it goes out beside the header, in
+    /// `m_data[127:32]` of the header item (0 if unused). The TX puts
+    /// the header's ECC check there, so that the check runs the cycle
+    /// before the header is decided.
+    pub h_side: Signal<In, Bits<96>>,
     pub m_data: Signal<Out, Bits<128>>,
     /// Bytes in the item, from byte 0.
     pub m_count: Signal<Out, Bits<5>>,
@@ -77,7 +83,7 @@ always @(posedge clock) begin
   end
   if (take) begin
     if (~in_packet) begin
-      m_data <= {{96'd0, s_data[31:0]}};
+      m_data <= {{h_side, s_data[31:0]}};
       m_count <= head_n;
       m_hdr <= 1'b1;
     end else begin

@@ -197,6 +197,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         a.clock.connect();
         a.s_data.connect();
         a.s_keep.connect();
+        a.h_side.connect();
         crate::link_glue::connect_children(
             &mut self.pk,
             [&mut self.hin, &mut self.hout],
@@ -286,22 +287,39 @@ reg in_user;
 initial in_user = 1'b0;
 always @(posedge clock) if (s_axis_tvalid & s_axis_tready & s_axis_tlast) in_user <= s_axis_tuser;
 
+// Header decode stage: what a header item decides is worked out the
+// cycle it arrives and registered (d_*); the header is decided from the
+// next cycle on (hd_ok). Nothing it reads changes in between: the
+// packet and frame state change only when a header is taken, and a
+// register write starts the decode again.
+reg hd_ok, d_cov, d_enc, d_class, d_tag_here;
+reg [3:0] d_blk_sv;
+reg [17:0] d_wc_out;
+reg [12:0] d_need;
+initial begin
+  hd_ok = 1'b0; d_cov = 1'b0; d_enc = 1'b0; d_class = 1'b0; d_tag_here = 1'b0;
+  d_blk_sv = 4'd0; d_wc_out = 18'd0; d_need = 13'd0;
+end
+
 // Input items.
 wire it_valid = al$m_valid;
 wire it_hdr = al$m_hdr;
 wire it_last = al$m_last;
 wire [127:0] it_data = al$m_data;
 wire [4:0] it_count = al$m_count;
-// The header (corrected, fresh ECC).
-wire [31:0] hf = hin$fixed;
+// The header (corrected, fresh ECC), checked as the aligner took it
+// (its side information: fixed header, uncorrectable, corrected).
+wire [31:0] hf = it_data[63:32];
 wire [5:0] h_dt = hf[5:0];
 wire [15:0] h_wc = hf[23:8];
 wire [1:0] h_vcx = hf[31:30];
 wire [3:0] h_stream = {h_vcx, hf[7:6]};
 wire h_mine = active & h_stream == config_stream;
 wire h_long = h_dt >= 6'h10;
-wire h_bad = hin$uncorrectable;
-wire is_hdr = st == HDR & it_valid & it_hdr;
+wire h_bad = it_data[64];
+// A header item is decided the cycle after it arrives (hd_ok: the
+// decode stage below has registered what it decides).
+wire is_hdr = st == HDR & it_valid & it_hdr & hd_ok;
 @CLASSIFY@wire h_tag_here = config_tag_mode == 2'd1 & h_cov;
 wire [17:0] h_wc_out = FSED ? {2'd0, h_wc} : {2'd0, h_wc} + 18'd12 + (config_crc32 ? 18'd4 : 18'd0) + (h_tag_here ? {13'd0, tag_bytes} : 18'd0);
 @KEY_WIRES@
@@ -341,7 +359,7 @@ wire [15:0] crc_err = crc_rx ^ crc16i;
 
 // Record blocks of the packet being protected.
 wire wn_load, wn_take;
-wire wn_sv4 = blk_sv == 4'd4;
+wire wn_sv4 = d_blk_sv == 4'd4;
 wire [15:0] wn_wc = h_wc;
 // The packet's original WC is in its record header (bytes 2..3).
 wire [16:0] wn_pos = {1'b0, p_rh[31:16]} - rem;
@@ -351,6 +369,17 @@ wire [16:0] wn_base = 17'd0;
 @RECORD_WINDOW@
 @DT_SCOPES@
 @DT_RB@
+// ---- Header decode stage (registers declared above).
+always @(posedge clock) begin
+  hd_ok <= st == HDR & it_valid & it_hdr & ~al$m_ready & ~apb_write & ~reset;
+  d_cov <= h_cov;
+  d_enc <= h_enc;
+  d_class <= h_class;
+  d_tag_here <= h_tag_here;
+  d_blk_sv <= blk_sv;
+  d_wc_out <= h_wc_out;
+  d_need <= need;
+end
 wire gh_beat = p_gh & wn_valid;
 // The MAC takes a packet's first record block once the value of the
 // previous record's scope is in (data-type mode).
@@ -378,7 +407,7 @@ wire fe_dt = dt_mode & sc_n != 4'd0;
 // FSED: an FSED-Safety packet closes every frame where crc32 is on.
 wire fe_safety = FSED & config_crc32;
 wire fe_extra = fe_tag | fe_dt | fe_safety;
-wire prot_c = is_hdr & ~h_bad & h_mine & frame_open & h_class & ~it_last;
+wire prot_c = is_hdr & ~h_bad & h_mine & frame_open & d_class & ~it_last;
 wire prot = prot_c & ks_drop == 7'd0;
 wire [12:0] need = 13'(({1'b0, h_wc} + 17'd15) >> 4);
 wire conflict = is_hdr & ~h_bad & h_mine & h_long & h_dt == config_control_dt;
@@ -506,8 +535,9 @@ always @(*) begin
   al$s_valid = s_axis_tvalid;
   al$m_ready = (st == HDR & hdr_take) | (st == FEOUT & pk$s_ready) | pass_take | body_take;
   s_axis_tready = al$s_ready;
-  hin$header = it_data[31:0];
+  hin$header = s_axis_tdata[31:0];
   hin$vcx_on = config_vcx;
+  al$h_side = {62'd0, hin$corrected, hin$uncorrectable, hin$fixed};
   // Header builder: the wrapped packet's (PSEP) or the tag packet's.
   hout$vcx_on = config_vcx;
   hout$header = st == PSEP ? {p_hdr[31:30], 6'd0, p_hdr[23:0]}
@@ -565,11 +595,11 @@ always @(*) begin
   inc_packets_protected = st == PCRC16 & (p_over | pk$s_ready) & ~p_over;
   inc_dt_conflict = conflict;
   inc_oversize = st == PCRC16 & p_over;
-  inc_input_ecc_corrected = al$m_ready & it_valid & it_hdr & ~h_bad & hin$corrected;
+  inc_input_ecc_corrected = al$m_ready & it_valid & it_hdr & ~h_bad & it_data[65];
   inc_input_ecc_error = is_hdr & h_bad;
   inc_input_crc_error = check & walk_long & walk_mine & crc_err != 16'd0;
   inc_input_length_error = check & walk_long & walk_bad;
-  inc_dt_scope_overflow = prot & dt_mode & h_cov & ~sc_room;
+  inc_dt_scope_overflow = prot & dt_mode & d_cov & ~sc_room;
 end
 
 always @(posedge clock) begin
@@ -583,6 +613,7 @@ always @(posedge clock) begin
       ks_ctr <= ks_ctr + 32'd1;
     end else spec_n <= spec_n + 6'd1;
   end
+  // (A header that adds blocks to drop counts this one too.)
   if (drop_now) ks_drop <= ks_drop - 7'd1;
   if (body_take & p_enc & pay_n != 5'd0) ks_own <= ks_own - 13'd1;
 @AES_CAPTURE@
@@ -623,7 +654,7 @@ always @(posedge clock) begin
   case (st)
     HDR: if (is_hdr) begin
       if (fs_mine & spec_n != 6'd0) begin
-        ks_drop <= ks_drop + {1'b0, spec_n};
+        ks_drop <= ks_drop - {6'd0, drop_now} + {1'b0, spec_n};
         spec_n <= 6'd0;
       end
       if (fs_go) begin
@@ -654,33 +685,33 @@ always @(posedge clock) begin
       end else if (fs_mine & frame_open & gh_open & aes_idle) begin
         st <= ABORT;
       end else if (fe_close) begin
-        ks_drop <= ks_drop + {1'b0, spec_n};
+        ks_drop <= ks_drop - {6'd0, drop_now} + {1'b0, spec_n};
         spec_n <= 6'd0;
         if (fe_tag) st <= TRAIL;
         else if (fe_dt) st <= DTJ;
         else if (fe_safety) st <= SHDR;
         else if (pk$s_ready) frame_open <= 1'b0;
       end else if (prot) begin
-        p_hdr <= {h_vcx, 6'd0, h_wc_out[15:0], hf[7:0]};
-        p_rh <= record_header(hf[7:0], h_vcx, h_wc, h_cov, blk_sv, config_byte | {7'd0, h_enc}, kid, stream8, fc, mc);
-        p_enc <= h_enc;
-        p_tag_here <= h_tag_here;
-        p_over <= h_wc_out > 18'd65535;
-        p_gh <= h_cov & (~dt_mode | sc_room);
-        p_dt <= dt_mode & h_cov & sc_room;
+        p_hdr <= {h_vcx, 6'd0, d_wc_out[15:0], hf[7:0]};
+        p_rh <= record_header(hf[7:0], h_vcx, h_wc, d_cov, d_blk_sv, config_byte | {7'd0, d_enc}, kid, stream8, fc, mc);
+        p_enc <= d_enc;
+        p_tag_here <= d_tag_here;
+        p_over <= d_wc_out > 18'd65535;
+        p_gh <= d_cov & (~dt_mode | sc_room);
+        p_dt <= dt_mode & d_cov & sc_room;
         p_sc <= sc_idx;
         p_rb <= sc_rb;
-        if (dt_mode & h_cov & sc_room) begin
+        if (dt_mode & d_cov & sc_room) begin
           @DT_JOIN@
         end
         mc <= mc + 32'd1;
         tbytes <= tbytes + {16'd0, h_wc};
         @CLASSIFY_STEP@
-        if (h_cov) begin
+        if (d_cov) begin
           recs <= recs + 32'd1;
           cbytes <= cbytes + {15'd0, wn_len};
         end
-        if (h_tag_here & ~MAC_CMAC) begin
+        if (d_tag_here & ~MAC_CMAC) begin
           req_j0 <= 1'b1;
           j0 <= tag_j0(stream8, kid, 8'd1, fc, mc);
           j0_wait <= 1'b1;
@@ -689,16 +720,16 @@ always @(posedge clock) begin
         // Keystream: the blocks run ahead serve first; the rest are
         // requested now, or the surplus is dropped.
         spec_n <= 6'd0;
-        if (h_enc) begin
-          ks_own <= need;
-          if (need > {7'd0, spec_n}) begin
-            ks_left <= need - {7'd0, spec_n};
+        if (d_enc) begin
+          ks_own <= d_need;
+          if (d_need > {7'd0, spec_n}) begin
+            ks_left <= d_need - {7'd0, spec_n};
             ks_ctr <= {26'd0, spec_n} + 32'd1;
             ks_prefix <= ctr_prefix(stream8, kid, fc, mc);
-          end else ks_drop <= 7'(spec_n - need[5:0]);
+          end else ks_drop <= 7'(spec_n - d_need[5:0]);
         end else ks_drop <= {1'b0, spec_n};
         // FSED: the frame block opens the frame's MAC, before its first record.
-        st <= FSED & h_cov & ~gh_open ? PFB : PSEP;
+        st <= FSED & d_cov & ~gh_open ? PFB : PSEP;
       end else if (pass_hdr & pk$s_ready & ~it_last) begin
         st <= PASS;
       end else if (drop_hdr & ~it_last) begin
