@@ -103,17 +103,25 @@ wire [127:0] in_data = in_slice$m_data;
 wire [4:0] in_count = in_slice$m_count;
 wire [7:0] in_user = in_slice$m_user;
 
-// The header (corrected).
-wire [31:0] hf = hin$fixed;
+// The header (corrected), from a register: the ECC check of the beat
+// at the input is registered each cycle (d_hf), and a header is looked
+// at once the check is of its beat (hd_ok: the beat was there, not
+// taken, the cycle before, and no register write came in between).
+reg [31:0] d_hf;
+reg d_bad, d_corrected, hd_ok;
+initial begin
+  d_hf = 32'd0; d_bad = 1'b0; d_corrected = 1'b0; hd_ok = 1'b0;
+end
+wire [31:0] hf = d_hf;
 wire [5:0] h_dt = hf[5:0];
 wire [15:0] h_wc = hf[23:8];
 wire [1:0] h_vcx = hf[31:30];
 wire [3:0] h_stream = {h_vcx, hf[7:6]};
-wire h_bad = hin$uncorrectable;
+wire h_bad = d_bad;
 wire h_long = h_dt >= 6'h10;
 wire h_mine = active & h_stream == config_stream;
 // A header is looked at once the previous packet's checks are in.
-wire hv = st == HDR & in_valid & ~check & ~want_key;
+wire hv = st == HDR & in_valid & ~check & ~want_key & hd_ok;
 @CLASSIFY@
 @DT_SCOPES@
 // The packet's record goes into the MAC: covered, and in data-type mode
@@ -322,6 +330,13 @@ assign wn_take = body_take;
 // its data after the header.)
 wire walk_take = (st == HDR & hdr_take & ~(FSED & hdr_wrap)) | (st == PASS & in_valid & pk$s_ready)
                | ((st == DROP | st == FBODY | st == SBODY) & in_valid) | (st == TBODY & in_valid & ~ent_ready) | body_take;
+// The header check stage (d_hf, hd_ok above).
+always @(posedge clock) begin
+  d_hf <= hin$fixed;
+  d_bad <= hin$uncorrectable;
+  d_corrected <= hin$corrected;
+  hd_ok <= in_valid & ~walk_take & ~apb_write & ~reset;
+end
 
 // The end of a wrapped packet: its findings and its verdict (message mode).
 wire [127:0] tmask = tag_bytes == 5'd16 ? {128{1'b1}} : tag_bytes == 5'd12 ? {32'd0, {96{1'b1}}} : {64'd0, {64{1'b1}}};
@@ -464,7 +479,7 @@ always @(*) begin
                                      | (hdr_raw & hdr_take) | (st == WTRUNC & trunc_go));
   inc_control_outside_frame = ctl_out;
   inc_released_as_received = hdr_raw & hdr_take;
-  inc_input_ecc_corrected = hdr_take & ~h_bad & hin$corrected;
+  inc_input_ecc_corrected = hdr_take & ~h_bad & d_corrected;
   inc_input_ecc_error = hv & h_bad;
   inc_input_length_error = (check & w_bad) | (hdr_take & ~h_bad & ~h_long & in_last & len_bad);
   inc_frames_started = fs_take;
