@@ -44,10 +44,10 @@ reg [12:0] p_rb;
 // The tag packet in progress.
 reg p_tp_single, p_tp_exp;
 // Walk of every packet: offset of the next beat, end of the payload as
-// received (4 + WC), end of the data of a wrapped packet (16 + its
-// original WC), where the bytes after the data start (CRC-32, tag; a tag
+// received (4 + WC), the data bytes of a wrapped packet from the next
+// beat on (its data ends at 16 + its original WC; 0 once past), where the bytes after the data start (CRC-32, tag; a tag
 // packet's entry), and those bytes.
-reg [16:0] off, pl_end, data_end, tail_start;
+reg [16:0] off, pl_end, dleft, tail_start;
 reg [383:0] tail;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
@@ -70,7 +70,7 @@ initial begin
   acc_valid = 0; acc_fc0 = 0; acc_fc1 = 0; last_verdict = 0; verdict_valid = 0; alarm_r = 0;
   p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_fmt = 0; p_pol = 0; p_auth = 0; p_gh = 0; p_dt = 0; p_rb = 0;
   p_tp_single = 0; p_tp_exp = 0;
-  off = 0; pl_end = 0; data_end = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
+  off = 0; pl_end = 0; dleft = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
   w_long = 0; w_chk = 0; w_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; j0 = 0; ej0 = 0; tag_r = 0;
   ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0; spec = 0; junk = 0;
@@ -279,10 +279,11 @@ wire [383:0] tail_base = st == HDR ? 384'd0 : tail;
 wire [383:0] tail_next;
 // The data of a wrapped packet in this beat (SEP: it starts on a beat;
 // FSED: at byte 4 of the first, after the header).
-wire [16:0] d_lo = FSED & b_off == 17'd0 ? 17'd4 : b_off;
-wire [16:0] d_hi = data_end < b_end ? data_end : b_end;
-wire [4:0] n_data = d_hi > d_lo ? 5'(d_hi - d_lo) : 5'd0;
+// (From `dleft`, a register: no offset arithmetic runs into the CRC
+// steps' byte counts.)
 wire d_sh = FSED & b_off == 17'd0;
+wire [4:0] d_upto = dleft[16:5] != 12'd0 | dleft[4:0] >= in_count ? in_count : dleft[4:0];
+wire [4:0] n_data = ~d_sh ? d_upto : d_upto > 5'd4 ? d_upto - 5'd4 : 5'd0;
 wire [127:0] dmask;
 genvar g;
 generate
@@ -295,7 +296,7 @@ generate
                                                                               : tail_base[8*g+7:8*g];
   end
   for (g = 0; g < 16; g = g + 1) begin : dm
-    assign dmask[8*g+7:8*g] = {8{d_lo <= b_off + 17'(g) & b_off + 17'(g) < d_hi}};
+    assign dmask[8*g+7:8*g] = {8{d_sh ? g >= 4 & 5'(g) < n_data + 5'd4 : 5'(g) < n_data}};
   end
 endgenerate
 wire [127:0] cipher = in_data & dmask;
@@ -522,6 +523,7 @@ always @(posedge clock) begin
   if (body_take & ks_need & n_data != 5'd0) ks_hold <= ks[127:96];
   if (walk_take) begin
     off <= b_end;
+    dleft <= dleft > {12'd0, in_count} ? dleft - {12'd0, in_count} : 17'd0;
     crc_rx <= crc_rx_next;
     crc16i <= c16i$next[15:0];
     tail <= tail_next;
@@ -542,7 +544,9 @@ always @(posedge clock) begin
         w_long <= h_long & ~h_bad;
         w_chk <= in_frame & h_long & ~hdr_wrap & ~hdr_ctl;
         tail_start <= hdr_ctl ? 17'd4 : 17'd16 + {1'b0, w_wc0} ;
-        data_end <= (FSED ? 17'd4 : 17'd16) + {1'b0, w_wc0};
+        // (SEP: the first beat, 16 bytes, is the header's; FSED: it is
+        // walked again, from offset 0.)
+        dleft <= ~hdr_wrap ? 17'd0 : FSED ? 17'd4 + {1'b0, w_wc0} : {1'b0, w_wc0};
         if (in_frame & late) f_fmt <= 1'b1;
         if ((h_bad & frame_open) | (hdr_ctl & ~ctl_ok & ~ctl_quiet)) f_fmt <= 1'b1;
         // FSED: the first packet after FS must be a valid FSED-Header;
@@ -679,7 +683,7 @@ always @(posedge clock) begin
         gh_blocks <= gh_blocks + 32'd1;
         p_rb <= p_rb - 13'd1;
       end
-      if (in_last & b_end < data_end) begin
+      if (in_last & dleft > {12'd0, in_count}) begin
         ks_left <= 13'd0;
         st <= WTRUNC;
       end else if (in_last) st <= p_gh & wn_pend_after ? WFL : p_msg ? WLEN : WCRC;
