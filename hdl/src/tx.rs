@@ -287,6 +287,8 @@ reg in_user;
 initial in_user = 1'b0;
 always @(posedge clock) if (s_axis_tvalid & s_axis_tready & s_axis_tlast) in_user <= s_axis_tuser;
 
+// The output stage takes a chunk (the CRC-16 stage below).
+wire ck_ready;
 // Header decode stage: what a header item decides is worked out the
 // cycle it arrives and registered (d_*); the header is decided from the
 // next cycle on (hd_ok). Nothing it reads changes in between: the
@@ -392,15 +394,15 @@ wire [4:0] st_after_flush = FSED ? PCRC16 : config_crc32 ? PCRC32 : p_tag_here ?
 
 // A protected body item moves when every consumer it needs can take it.
 wire body_go = it_valid & ~it_hdr & (pay_n == 5'd0 |
-  ((~p_enc | ks_ok) & (~gh_beat | gh$s_ready) & (p_over | pk$s_ready)));
+  ((~p_enc | ks_ok) & (~gh_beat | gh$s_ready) & (p_over | ck_ready)));
 wire body_take = st == PBODY & body_go;
-wire pass_take = (st == PASS & it_valid & pk$s_ready) | (st == DROP & it_valid);
+wire pass_take = (st == PASS & it_valid & ck_ready) | (st == DROP & it_valid);
 
 // Header decisions.
 wire fs_mine = is_hdr & ~h_bad & h_mine & h_dt == 6'h00;
 wire fe_close = is_hdr & ~h_bad & h_mine & h_dt == 6'h01 & frame_open;
 wire fs_ready = ~(frame_open & gh_open) & aes_idle & ~dt_wait;
-wire fs_go = fs_mine & fs_ready & pk$s_ready;
+wire fs_go = fs_mine & fs_ready & ck_ready;
 wire fe_tag = config_tag_mode == 2'd0 & recs != 32'd0;
 // Data-type mode: a tag packet with an entry per scope.
 wire fe_dt = dt_mode & sc_n != 4'd0;
@@ -413,7 +415,7 @@ wire [12:0] need = 13'(({1'b0, h_wc} + 17'd15) >> 4);
 wire conflict = is_hdr & ~h_bad & h_mine & h_long & h_dt == config_control_dt;
 wire drop_hdr = is_hdr & h_bad | conflict;
 wire pass_hdr = is_hdr & ~h_bad & ~fs_mine & ~(fe_close & fe_extra) & ~prot_c & ~conflict;
-wire hdr_take = (pass_hdr & pk$s_ready) | drop_hdr | prot | fs_go;
+wire hdr_take = (pass_hdr & ck_ready) | drop_hdr | prot | fs_go;
 wire [15:0] tp_entry = {11'd0, tag_bytes} + 16'd16;
 wire [15:0] tagpkt_wc = dt_mode ? {12'd0, sc_n} * tp_entry : tp_entry;
 // The header of the control packet going out: the tag packet's, or the
@@ -427,98 +429,148 @@ assign wn_load = prot;
 assign wn_take = body_take;
 
 // Output chunks.
-reg [127:0] ch_data;
-reg [4:0] ch_count;
-reg ch_last, ch_valid, ch_error;
+reg [127:0] cx_data;
+reg [4:0] cx_count;
+reg cx_last, cx_valid, cx_error, cx_crc;
+// How the output CRC-16 takes the chunk (see the stage below).
+reg [1:0] cx_mode;
+reg [15:0] cx_x;
 always @(*) begin
-  ch_data = 128'd0; ch_count = 5'd0; ch_last = 1'b0; ch_valid = 1'b0; ch_error = 1'b0;
+  cx_data = 128'd0; cx_count = 5'd0; cx_last = 1'b0; cx_valid = 1'b0; cx_error = 1'b0;
+  cx_mode = CK_SKIP; cx_crc = 1'b0; cx_x = 16'd0;
   case (st)
     HDR: begin
-      ch_data = {96'd0, hf};
-      ch_count = 5'd4;
-      ch_last = it_last;
-      ch_error = it_last & in_user;
-      ch_valid = pass_hdr | fs_mine & fs_ready;
+      cx_data = {96'd0, hf};
+      cx_count = 5'd4;
+      cx_last = it_last;
+      cx_error = it_last & in_user;
+      cx_valid = pass_hdr | fs_mine & fs_ready;
     end
     PASS: begin
-      ch_data = it_data;
-      ch_count = it_count;
-      ch_last = it_last;
-      ch_error = it_last & in_user;
-      ch_valid = it_valid;
+      cx_data = it_data;
+      cx_count = it_count;
+      cx_last = it_last;
+      cx_error = it_last & in_user;
+      cx_valid = it_valid;
     end
     PSEP: begin
+      cx_mode = CK_SEP;
       // SEP: the header and the SEP header; FSED: the header.
-      ch_data = {FSED ? 96'd0 : p_rh[127:32], p_hdr[31:30], hout$ecc, p_hdr[23:0]};
-      ch_count = FSED ? 5'd4 : 5'd16;
-      ch_valid = ~p_over & (~p_gh | gh_in);
+      cx_data = {FSED ? 96'd0 : p_rh[127:32], p_hdr[31:30], hout$ecc, p_hdr[23:0]};
+      cx_count = FSED ? 5'd4 : 5'd16;
+      cx_valid = ~p_over & (~p_gh | gh_in);
     end
     PBODY: begin
-      ch_data = out_data;
-      ch_count = pay_n;
-      ch_valid = ~p_over & it_valid & ~it_hdr & pay_n != 5'd0 & (~p_enc | ks_ok) & (~gh_beat | gh$s_ready);
+      cx_mode = CK_ON;
+      cx_data = out_data;
+      cx_count = pay_n;
+      cx_valid = ~p_over & it_valid & ~it_hdr & pay_n != 5'd0 & (~p_enc | ks_ok) & (~gh_beat | gh$s_ready);
     end
     PCRC32: begin
-      ch_data = {96'd0, ~crc32};
-      ch_count = 5'd4;
-      ch_valid = ~p_over;
+      cx_mode = CK_ON;
+      cx_data = {96'd0, ~crc32};
+      cx_count = 5'd4;
+      cx_valid = ~p_over;
     end
     PTAG: begin
-      ch_data = rev16(mac_y);
-      ch_count = tag_bytes;
-      ch_valid = ~p_over & gh$y_valid & mac_nonce;
+      cx_mode = CK_ON;
+      cx_data = rev16(mac_y);
+      cx_count = tag_bytes;
+      cx_valid = ~p_over & gh$y_valid & mac_nonce;
     end
     PCRC16: begin
-      ch_data = {112'd0, crc16o ^ crc_err};
-      ch_count = 5'd2;
-      ch_last = 1'b1;
-      ch_valid = ~p_over;
+      cx_crc = 1'b1;
+      cx_x = crc_err;
+      cx_count = 5'd2;
+      cx_last = 1'b1;
+      cx_valid = ~p_over;
     end
     PTRUNC: begin
-      ch_last = 1'b1;
-      ch_error = 1'b1;
-      ch_valid = ~p_over;
+      cx_last = 1'b1;
+      cx_error = 1'b1;
+      cx_valid = ~p_over;
     end
     CHDR, FHH, SHDR: begin
-      ch_data = {96'd0, stream_vcx, hout$ecc, ctl_wc, ctrl_di};
-      ch_count = 5'd4;
-      ch_valid = 1'b1;
+      cx_data = {96'd0, stream_vcx, hout$ecc, ctl_wc, ctrl_di};
+      cx_count = 5'd4;
+      cx_valid = 1'b1;
     end
     FHB: begin
-      ch_data = fblock;
-      ch_count = 5'd16;
-      ch_valid = 1'b1;
+      cx_mode = CK_NEW;
+      cx_data = fblock;
+      cx_count = 5'd16;
+      cx_valid = 1'b1;
     end
     SBODY: begin
-      ch_data = safety_block(~crc32, mc, tbytes);
-      ch_count = 5'd16;
-      ch_valid = 1'b1;
+      cx_mode = CK_NEW;
+      cx_data = safety_block(~crc32, mc, tbytes);
+      cx_count = 5'd16;
+      cx_valid = 1'b1;
     end
     CTRL: begin
-      ch_data = dt_mode ? sc_trailer : trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
-      ch_count = 5'd16;
-      ch_valid = 1'b1;
+      cx_mode = sc_k == 4'd0 ? CK_NEW : CK_ON;
+      cx_data = dt_mode ? sc_trailer : trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
+      cx_count = 5'd16;
+      cx_valid = 1'b1;
     end
     CTAGO: begin
-      ch_data = dt_mode ? sc_tag[sc_kk] : tag_r;
-      ch_count = tag_bytes;
-      ch_valid = 1'b1;
+      cx_mode = CK_ON;
+      cx_data = dt_mode ? sc_tag[sc_kk] : tag_r;
+      cx_count = tag_bytes;
+      cx_valid = 1'b1;
     end
     CCRC, FHC, SCRC: begin
-      ch_data = {112'd0, crc16o};
-      ch_count = 5'd2;
-      ch_last = 1'b1;
-      ch_valid = 1'b1;
+      cx_crc = 1'b1;
+      cx_count = 5'd2;
+      cx_last = 1'b1;
+      cx_valid = 1'b1;
     end
     FEOUT: begin
-      ch_data = {96'd0, hf};
-      ch_count = 5'd4;
-      ch_last = 1'b1;
-      ch_valid = it_valid & it_hdr;
+      cx_data = {96'd0, hf};
+      cx_count = 5'd4;
+      cx_last = 1'b1;
+      cx_valid = it_valid & it_hdr;
     end
     default: ;
   endcase
 end
+// ---- Output CRC-16 stage. Each chunk passes a register (q_*) on its
+// way to the packer, and the output's CRC-16 steps over it there, from
+// the register: no state decode or chunk select runs into the CRC step.
+// A CRC-16 chunk is a placeholder the stage fills with the CRC of the
+// chunks before it (XOR cx_x: an input CRC error carried over).
+// CK_SKIP: not covered (headers); CK_ON: covered; CK_NEW: the first
+// covered chunk of a packet; CK_SEP: the header then the first covered
+// bytes (SEP header; FSED: none).
+localparam [1:0] CK_SKIP = 2'd0, CK_ON = 2'd1, CK_NEW = 2'd2, CK_SEP = 2'd3;
+reg [127:0] q_data;
+reg [4:0] q_count;
+reg [1:0] q_mode;
+reg [15:0] q_x;
+reg q_valid, q_last, q_error, q_crc;
+initial begin
+  q_data = 128'd0; q_count = 5'd0; q_mode = CK_SKIP; q_x = 16'd0; q_valid = 1'b0; q_last = 1'b0; q_error = 1'b0;
+  q_crc = 1'b0;
+end
+assign ck_ready = ~q_valid | pk$s_ready;
+always @(posedge clock) begin
+  if (ck_ready) begin
+    q_valid <= cx_valid;
+    q_data <= cx_data;
+    q_count <= cx_count;
+    q_mode <= cx_mode;
+    q_x <= cx_x;
+    q_last <= cx_last;
+    q_error <= cx_error;
+    q_crc <= cx_crc;
+  end
+  if (q_valid & pk$s_ready & q_mode != CK_SKIP) crc16o <= c16o$next[15:0];
+  if (reset) q_valid <= 1'b0;
+end
+wire [127:0] ch_data = q_crc ? {112'd0, crc16o ^ q_x} : q_data;
+wire [4:0] ch_count = q_count;
+wire ch_last = q_last, ch_valid = q_valid, ch_error = q_error;
+
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
@@ -533,7 +585,7 @@ always @(*) begin
   al$s_keep = s_axis_tkeep;
   al$s_last = s_axis_tlast;
   al$s_valid = s_axis_tvalid;
-  al$m_ready = (st == HDR & hdr_take) | (st == FEOUT & pk$s_ready) | pass_take | body_take;
+  al$m_ready = (st == HDR & hdr_take) | (st == FEOUT & ck_ready) | pass_take | body_take;
   s_axis_tready = al$s_ready;
   hin$header = s_axis_tdata[31:0];
   hin$vcx_on = config_vcx;
@@ -551,9 +603,9 @@ always @(*) begin
   c32$state = st == PSEP ? 32'hffffffff : crc32;
   c32$data = st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
   c32$count = st == PSEP ? 5'd12 : pay_n;
-  c16o$state = (st == PSEP | (st == CTRL & sc_k == 4'd0) | st == FHB | st == SBODY) ? 32'h0000ffff : {16'd0, crc16o};
-  c16o$data = st == PSEP ? {32'd0, p_rh[127:32]} : ch_data;
-  c16o$count = st == PSEP ? (FSED ? 5'd0 : 5'd12) : ch_count;
+  c16o$state = q_mode == CK_NEW | q_mode == CK_SEP ? 32'h0000ffff : {16'd0, crc16o};
+  c16o$data = q_mode == CK_SEP ? {32'd0, q_data[127:32]} : q_data;
+  c16o$count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
   pk$s_user = {7'd0, ch_error};
@@ -576,10 +628,10 @@ always @(*) begin
             : st == TRAIL ? (dt_mode ? rev16(sc_trailer) ^ sc_s[sc_kk] : rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes)))
             : st == TLEN ? rev16(length_block(dt_mode ? sc_blocks[sc_kk] + 32'd1 : gh_blocks))
             : st == PLEN ? rev16(length_block(gh_blocks)) : 128'd0;
-  gh$s_valid = (st == PSEP & p_gh & ~dt_wait & (p_over | pk$s_ready))
-             | (st == PBODY & gh_beat & it_valid & ~it_hdr & (~p_enc | ks_ok) & (p_over | pk$s_ready))
+  gh$s_valid = (st == PSEP & p_gh & ~dt_wait & (p_over | ck_ready))
+             | (st == PBODY & gh_beat & it_valid & ~it_hdr & (~p_enc | ks_ok) & (p_over | ck_ready))
              | st == PWFL | st == PFB | st == TRAIL | st == TLEN | st == ABORT | (st == PLEN & p_tag_here);
-  gh$y_ready = (st == PTAG & mac_nonce & (p_over | pk$s_ready)) | (st == TTAG & mac_nonce) | st == ABORTY | dt_wait;
+  gh$y_ready = (st == PTAG & mac_nonce & (p_over | ck_ready)) | (st == TTAG & mac_nonce) | st == ABORTY | dt_wait;
   // Status.
   rekey_needed = exhausted;
 end
@@ -588,11 +640,11 @@ end
 assign ro_status = {26'd0, kslot, key_ok, frame_open, exhausted, config_error | policy_error, active};
 assign ro_frame_counter = fc;
 always @(*) begin
-  inc_frames_protected = st == FEOUT & it_valid & it_hdr & pk$s_ready
-                       | fe_close & ~fe_extra & pk$s_ready & st == HDR;
+  inc_frames_protected = st == FEOUT & it_valid & it_hdr & ck_ready
+                       | fe_close & ~fe_extra & ck_ready & st == HDR;
   inc_frames_abandoned = fs_go & frame_open;
   inc_frames_started = fs_go;
-  inc_packets_protected = st == PCRC16 & (p_over | pk$s_ready) & ~p_over;
+  inc_packets_protected = st == PCRC16 & (p_over | ck_ready) & ~p_over;
   inc_dt_conflict = conflict;
   inc_oversize = st == PCRC16 & p_over;
   inc_input_ecc_corrected = al$m_ready & it_valid & it_hdr & ~h_bad & it_data[65];
@@ -690,7 +742,7 @@ always @(posedge clock) begin
         if (fe_tag) st <= TRAIL;
         else if (fe_dt) st <= DTJ;
         else if (fe_safety) st <= SHDR;
-        else if (pk$s_ready) frame_open <= 1'b0;
+        else if (ck_ready) frame_open <= 1'b0;
       end else if (prot) begin
         p_hdr <= {h_vcx, 6'd0, d_wc_out[15:0], hf[7:0]};
         p_rh <= record_header(hf[7:0], h_vcx, h_wc, d_cov, d_blk_sv, config_byte | {7'd0, d_enc}, kid, stream8, fc, mc);
@@ -730,7 +782,7 @@ always @(posedge clock) begin
         end else ks_drop <= {1'b0, spec_n};
         // FSED: the frame block opens the frame's MAC, before its first record.
         st <= FSED & d_cov & ~gh_open ? PFB : PSEP;
-      end else if (pass_hdr & pk$s_ready & ~it_last) begin
+      end else if (pass_hdr & ck_ready & ~it_last) begin
         st <= PASS;
       end else if (drop_hdr & ~it_last) begin
         st <= DROP;
@@ -743,9 +795,8 @@ always @(posedge clock) begin
       gh_blocks <= gh_blocks + 32'd1;
       st <= PSEP;
     end
-    PSEP: if ((p_over | pk$s_ready) & (~p_gh | gh_in)) begin
+    PSEP: if ((p_over | ck_ready) & (~p_gh | gh_in)) begin
       if (~FSED) crc32 <= c32$next;
-      crc16o <= c16o$next[15:0];
       if (p_gh) begin
         gh_open <= 1'b1;
         gh_blocks <= gh_blocks + 32'd1;
@@ -755,7 +806,6 @@ always @(posedge clock) begin
     PBODY: if (body_take) begin
       if (pay_n != 5'd0) begin
         crc32 <= c32$next;
-        crc16o <= c16o$next[15:0];
       end
       if (gh_beat) begin
         gh_blocks <= gh_blocks + 32'd1;
@@ -771,20 +821,16 @@ always @(posedge clock) begin
       p_rb <= p_rb - 13'd1;
       st <= st_after_flush;
     end
-    PCRC32: if (p_over | pk$s_ready) begin
-      crc16o <= c16o$next[15:0];
-      st <= p_tag_here ? PLEN : PCRC16;
-    end
+    PCRC32: if (p_over | ck_ready) st <= p_tag_here ? PLEN : PCRC16;
     PLEN: if (gh$s_ready) st <= PTAG;
-    PTAG: if (gh$y_valid & mac_nonce & (p_over | pk$s_ready)) begin
-      crc16o <= c16o$next[15:0];
+    PTAG: if (gh$y_valid & mac_nonce & (p_over | ck_ready)) begin
       j0_ok <= 1'b0;
       gh_open <= 1'b0;
       gh_blocks <= 32'd0;
       st <= PCRC16;
     end
-    PCRC16: if (p_over | pk$s_ready) st <= HDR;
-    PTRUNC: if ((p_over | pk$s_ready) & ks_left == 13'd0 & ~j0_wait & ~mac_busy) begin
+    PCRC16: if (p_over | ck_ready) st <= HDR;
+    PTRUNC: if ((p_over | ck_ready) & ks_left == 13'd0 & ~j0_wait & ~mac_busy) begin
       // The keystream still in the core was dropped (flush); a message
       // scope in progress is closed and its tag dropped.
       outstanding <= 8'd0;
@@ -796,13 +842,9 @@ always @(posedge clock) begin
       st <= p_tag_here | (p_dt & gh_open) ? ABORT : HDR;
     end
 @CLOSE_STATES@
-    CHDR: if (pk$s_ready) st <= CTRL;
-    CTRL: if (pk$s_ready) begin
-      crc16o <= c16o$next[15:0];
-      st <= CTAGO;
-    end
-    CTAGO: if (pk$s_ready) begin
-      crc16o <= c16o$next[15:0];
+    CHDR: if (ck_ready) st <= CTRL;
+    CTRL: if (ck_ready) st <= CTAGO;
+    CTAGO: if (ck_ready) begin
       // Data-type mode: the next scope's entry, if any.
       if (close_more) begin
         sc_k <= sc_k + 4'd1;
@@ -812,20 +854,14 @@ always @(posedge clock) begin
         st <= CCRC;
       end
     end
-    CCRC: if (pk$s_ready) st <= fe_safety ? SHDR : FEOUT;
-    FHH: if (pk$s_ready) st <= FHB;
-    FHB: if (pk$s_ready) begin
-      crc16o <= c16o$next[15:0];
-      st <= FHC;
-    end
-    FHC: if (pk$s_ready) st <= key_ok & key_cur == kslot ? HDR : KEY;
-    SHDR: if (pk$s_ready) st <= SBODY;
-    SBODY: if (pk$s_ready) begin
-      crc16o <= c16o$next[15:0];
-      st <= SCRC;
-    end
-    SCRC: if (pk$s_ready) st <= FEOUT;
-    FEOUT: if (it_valid & it_hdr & pk$s_ready) begin
+    CCRC: if (ck_ready) st <= fe_safety ? SHDR : FEOUT;
+    FHH: if (ck_ready) st <= FHB;
+    FHB: if (ck_ready) st <= FHC;
+    FHC: if (ck_ready) st <= key_ok & key_cur == kslot ? HDR : KEY;
+    SHDR: if (ck_ready) st <= SBODY;
+    SBODY: if (ck_ready) st <= SCRC;
+    SCRC: if (ck_ready) st <= FEOUT;
+    FEOUT: if (it_valid & it_hdr & ck_ready) begin
       frame_open <= 1'b0;
       st <= HDR;
     end
