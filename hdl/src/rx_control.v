@@ -306,7 +306,11 @@ wire [127:0] ks_al = FSED ? {ks[95:0], ks_hold} : ks;
 wire [127:0] plain_u = (in_data ^ (p_dec ? ks_al : 128'd0)) & dmask;
 // The data from bit 0 (FSED's first beat drops its header).
 wire [127:0] plain = d_sh ? plain_u >> 32 : plain_u;
-wire [127:0] cipher_al = d_sh ? cipher >> 32 : cipher;
+// The CRC steps take the first n_data bytes of what they are given: the
+// beats go to them unmasked (the mask's compares are not on their path).
+wire [127:0] crc_cipher = d_sh ? in_data >> 32 : in_data;
+wire [127:0] crc_plain_u = in_data ^ (p_dec ? ks_al : 128'd0);
+wire [127:0] crc_plain = d_sh ? crc_plain_u >> 32 : crc_plain_u;
 // This beat takes a keystream block (FSED: while blocks remain).
 wire ks_need = p_dec & (FSED ? b_off[16:4] < p_blocks : n_data != 5'd0);
 // Record blocks of the wrapped packet (its data starts at offset 16).
@@ -432,10 +436,10 @@ always @(*) begin
   c16i$data = b_off == 17'd0 ? {32'd0, in_data[127:32]} : in_data;
   c16i$count = c16i_n;
   c32$state = st == HDR ? 32'hffffffff : crc32;
-  c32$data = st == HDR ? {32'd0, in_data[127:32]} : cipher_al;
+  c32$data = st == HDR ? {32'd0, in_data[127:32]} : crc_cipher;
   c32$count = st == HDR ? 5'd12 : n_data;
   c16o$state = {16'd0, crc16o};
-  c16o$data = plain;
+  c16o$data = crc_plain;
   c16o$count = n_data;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
