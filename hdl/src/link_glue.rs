@@ -258,6 +258,59 @@ const ENGINE_RESET: &str = r#"    st <= HDR;
     sc_k <= 4'd0;
 "#;
 
+/// Declarations the control needs ahead of its chunk select and of
+/// [`out_stage`]: the stage's ready, and how the output CRC-16 takes a
+/// chunk (`cx_mode`).
+pub const OUT_DECL: &str = "// The output stage takes a chunk (`ck_ready`; link_glue.rs, `out_stage`),
+// and how the output CRC-16 takes it (`cx_mode`): CK_SKIP not covered
+// (headers); CK_ON covered; CK_NEW the first covered chunk of a packet;
+// CK_SEP the header then the first covered bytes (SEP header; none after
+// FSED's or the RX's header, whose CRC-16 then starts).
+wire ck_ready;
+localparam [1:0] CK_SKIP = 2'd0, CK_ON = 2'd1, CK_NEW = 2'd2, CK_SEP = 2'd3;
+";
+
+/// The output CRC-16 stage: the chunks of the control pass a two-entry
+/// buffer ([`crate::buffer2`]) on their way to the packer, and the
+/// output's CRC-16 steps over each as it leaves the buffer, from its
+/// registers: neither the control's state decode and chunk select nor the
+/// packer's ready runs into the CRC step, and the control sees a
+/// registered ready (`ck_ready`). A CRC-16 chunk is a placeholder the
+/// stage fills with the CRC of the chunks before it (XOR its `cx_x`: an
+/// input CRC error carried over).
+pub fn out_stage() -> String {
+    let buf = crate::buffer2::verilog(
+        "cb",
+        161,
+        "cb_din",
+        "cx_valid & ck_ready",
+        "cb_valid & pk$s_ready",
+        "reset",
+        false,
+    );
+    format!(
+        r#"// ---- Output CRC-16 stage (link_glue.rs, `out_stage`).
+wire [160:0] cb_din = {{cx_data, cx_count, cx_mode, cx_x, cx_crc, cx_last, cx_user}};
+{buf}assign ck_ready = ~cb_full;
+wire [127:0] q_data = cb_out[160:33];
+wire [4:0] q_count = cb_out[32:28];
+wire [1:0] q_mode = cb_out[27:26];
+wire [15:0] q_x = cb_out[25:10];
+wire q_crc = cb_out[9];
+always @(*) begin
+  c16o$state = q_mode == CK_NEW | q_mode == CK_SEP ? 32'h0000ffff : {{16'd0, crc16o}};
+  c16o$data = q_mode == CK_SEP ? {{32'd0, q_data[127:32]}} : q_data;
+  c16o$count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
+end
+always @(posedge clock) if (cb_valid & pk$s_ready & q_mode != CK_SKIP) crc16o <= c16o$next[15:0];
+wire [127:0] ch_data = q_crc ? {{112'd0, crc16o ^ q_x}} : q_data;
+wire [4:0] ch_count = q_count;
+wire ch_last = cb_out[8], ch_valid = cb_valid;
+wire [7:0] ch_user = cb_out[7:0];
+"#
+    )
+}
+
 /// The module body of a TX or RX top: the protocol (`localparam FSED`),
 /// wire layouts, the register file of `side` with its hooks
 /// (`inc_<counter>`, `ro_status`, `ro_frame_counter`), the context checks
@@ -310,6 +363,8 @@ pub fn top_verilog(
         .replace("@KEY_ABORT_STATES@\n", KEY_ABORT_STATES)
         .replace("@ENGINE_RESET@\n", ENGINE_RESET)
         .replace("@RECORD_WINDOW@\n", crate::record_window::VERILOG)
+        .replace("@OUT_DECL@\n", OUT_DECL)
+        .replace("@OUT_STAGE@\n", &out_stage())
         .replace(
             "@CLOSE_STATES@\n",
             &format!("{}{CLOSE_STATES}", crate::dt_scopes::CLOSE_START),
@@ -322,6 +377,7 @@ pub fn top_verilog(
         "@RECORD_",
         "@CLOSE_",
         "@DT_",
+        "@OUT_",
     ] {
         assert!(!v.contains(m), "glue marker {m}… not replaced");
     }

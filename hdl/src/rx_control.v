@@ -78,6 +78,7 @@ initial begin
   tbytes = 0; ks_hold = 0; p_blocks = 0;
 end
 
+@OUT_DECL@
 wire active = config_enable & loaded & ~config_error;
 wire message_mode = config_tag_mode == 2'd1;
 // The packet in progress has a message tag scope of its own.
@@ -206,11 +207,11 @@ wire hdr_pass = h_ok & ~hdr_wrap & ~hdr_ctl & ~ctl_out;
 wire hdr_drop = hv & (h_bad | ctl_out | (hdr_ctl & ~ctl_ok));
 // A frame closes once its GHASH is idle; an FS waits for the AES core
 // (the next frame may load another key).
-wire pass_ok = pk$s_ready & ~(close_now & (gh_open | dt_wait)) & ~(fs_mine & ~aes_idle);
+wire pass_ok = ck_ready & ~(close_now & (gh_open | dt_wait)) & ~(fs_mine & ~aes_idle);
 // (Data-type mode: a record's RH waits for the value of the previous
 // record's scope.)
 wire gh_in = gh$s_ready & ~dt_wait;
-wire wrap_ok = pk$s_ready & (~h_gh | gh_in);
+wire wrap_ok = ck_ready & (~h_gh | gh_in);
 // FSED: a covered packet's frame block goes into the MAC first (RFB).
 wire fb_first = FSED & hdr_wrap & h_gh & ~gh_open;
 wire hdr_take = (hdr_pass & pass_ok) | hdr_drop | ctl_ok | (hdr_wrap & wrap_ok & ~fb_first);
@@ -306,11 +307,9 @@ wire [127:0] ks_al = FSED ? {ks[95:0], ks_hold} : ks;
 wire [127:0] plain_u = (in_data ^ (p_dec ? ks_al : 128'd0)) & dmask;
 // The data from bit 0 (FSED's first beat drops its header).
 wire [127:0] plain = d_sh ? plain_u >> 32 : plain_u;
-// The CRC steps take the first n_data bytes of what they are given: the
-// beats go to them unmasked (the mask's compares are not on their path).
+// The CRC-32 step takes the first n_data bytes of what it is given: the
+// beats go to it unmasked (the mask's compares are not on its path).
 wire [127:0] crc_cipher = d_sh ? in_data >> 32 : in_data;
-wire [127:0] crc_plain_u = in_data ^ (p_dec ? ks_al : 128'd0);
-wire [127:0] crc_plain = d_sh ? crc_plain_u >> 32 : crc_plain_u;
 // This beat takes a keystream block (FSED: while blocks remain).
 wire ks_need = p_dec & (FSED ? b_off[16:4] < p_blocks : n_data != 5'd0);
 // Record blocks of the wrapped packet (its data starts at offset 16).
@@ -327,13 +326,13 @@ wire gh_beat = p_gh & wn_valid;
 // Data-type mode: this block is the record's last (a partial close).
 wire mac_part = (st == HDR & hdr_dt & sc_rb == 13'd0) | (p_dt & (st == WBODY | st == WFL) & p_rb == 13'd1);
 wire dt_last_take = mac_part & gh$s_valid & gh$s_ready;
-wire body_go = in_valid & (n_data == 5'd0 | ((~ks_need | ks_ok) & (~gh_beat | gh$s_ready) & pk$s_ready));
+wire body_go = in_valid & (n_data == 5'd0 | ((~ks_need | ks_ok) & (~gh_beat | gh$s_ready) & ck_ready));
 wire body_take = st == WBODY & body_go;
 assign wn_load = hdr_take & hdr_wrap;
 assign wn_take = body_take;
 // (FSED: a wrapped packet's first beat is walked in WBODY, which gives
 // its data after the header.)
-wire walk_take = (st == HDR & hdr_take & ~(FSED & hdr_wrap)) | (st == PASS & in_valid & pk$s_ready)
+wire walk_take = (st == HDR & hdr_take & ~(FSED & hdr_wrap)) | (st == PASS & in_valid & ck_ready)
                | ((st == DROP | st == FBODY | st == SBODY) & in_valid) | (st == TBODY & in_valid & ~ent_ready) | body_take;
 // The header check stage (d_hf, hd_ok above).
 always @(posedge clock) begin
@@ -351,7 +350,7 @@ wire tag_ok = ((tag_calc ^ wire_tag) & tmask) == 128'd0;
 wire w_fmt = p_fmt | w_bad | crc_err != 16'd0 | (p_crc32 & tail[31:0] != ~crc32);
 wire [2:0] p_verdict = w_fmt ? 3'd0 : p_pol ? 3'd1 : p_auth ? 3'd3 : (fc_known & replay_hit) ? 3'd4
                      : ~p_cov ? 3'd5 : 3'd6;
-wire trunc_go = pk$s_ready & core_quiet;
+wire trunc_go = ck_ready & core_quiet;
 // The tag packet's entry against the rebuilt trailer and the tag.
 wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
 wire tp_auth_fail = ~p_tp_exp | ~p_tp_single
@@ -372,50 +371,58 @@ wire [127:0] fb_exp = frame_block(stream8, kid, config_byte | {7'd0, any_sv1}, s
                                   window_offset, window_length, fc);
 
 // Output chunks.
-reg [127:0] ch_data;
-reg [4:0] ch_count;
-reg [7:0] ch_user;
-reg ch_last, ch_valid;
+reg [127:0] cx_data;
+reg [4:0] cx_count;
+reg [7:0] cx_user;
+reg cx_last, cx_valid, cx_crc;
+reg [1:0] cx_mode;
+reg [15:0] cx_x;
 always @(*) begin
-  ch_data = 128'd0; ch_count = 5'd0; ch_user = 8'd0; ch_last = 1'b0; ch_valid = 1'b0;
+  cx_data = 128'd0; cx_count = 5'd0; cx_user = 8'd0; cx_last = 1'b0; cx_valid = 1'b0;
+  cx_mode = CK_SKIP; cx_crc = 1'b0; cx_x = 16'd0;
   case (st)
     HDR: begin
-      ch_data = hdr_wrap ? {96'd0, h_vcx, hout$ecc, w_wc0, hf[7:0]} : {in_data[127:32], hf};
+      // (A wrapped packet's header starts the output CRC-16.)
+      cx_mode = hdr_wrap ? CK_SEP : CK_SKIP;
+      cx_data = hdr_wrap ? {96'd0, h_vcx, hout$ecc, w_wc0, hf[7:0]} : {in_data[127:32], hf};
       // (FSED: w_wc0 is the wire's WC, and the header goes out as received.)
-      ch_count = hdr_wrap ? 5'd4 : in_count;
-      ch_last = ~hdr_wrap & in_last;
-      ch_user = close_now ? {3'd0, f_verdict, 2'b01} : (hdr_raw & message_mode) ? 8'b00000010
+      cx_count = hdr_wrap ? 5'd4 : in_count;
+      cx_last = ~hdr_wrap & in_last;
+      cx_user = close_now ? {3'd0, f_verdict, 2'b01} : (hdr_raw & message_mode) ? 8'b00000010
               : hdr_pass & in_last ? in_user : 8'd0;
-      ch_valid = (hdr_pass & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle))
+      cx_valid = (hdr_pass & ~(close_now & gh_open) & ~(fs_mine & ~aes_idle))
                | (hdr_wrap & (~h_gh | gh_in) & ~fb_first);
     end
     PASS: begin
-      ch_data = in_data;
-      ch_count = in_count;
-      ch_last = in_last;
-      ch_user = in_last ? in_user : 8'd0;
-      ch_valid = in_valid;
+      cx_data = in_data;
+      cx_count = in_count;
+      cx_last = in_last;
+      cx_user = in_last ? in_user : 8'd0;
+      cx_valid = in_valid;
     end
     WBODY: begin
-      ch_data = plain;
-      ch_count = n_data;
-      ch_valid = in_valid & n_data != 5'd0 & (~p_dec | ks_ok) & (~gh_beat | gh$s_ready);
+      cx_mode = CK_ON;
+      cx_data = plain;
+      cx_count = n_data;
+      cx_valid = in_valid & n_data != 5'd0 & (~p_dec | ks_ok) & (~gh_beat | gh$s_ready);
     end
     WCRC: begin
-      ch_data = {112'd0, crc16o ^ crc_err};
-      ch_count = 5'd2;
-      ch_last = 1'b1;
-      ch_user = message_mode ? {3'd0, p_verdict, 2'b10} : 8'd0;
-      ch_valid = 1'b1;
+      cx_crc = 1'b1;
+      cx_x = crc_err;
+      cx_count = 5'd2;
+      cx_last = 1'b1;
+      cx_user = message_mode ? {3'd0, p_verdict, 2'b10} : 8'd0;
+      cx_valid = 1'b1;
     end
     WTRUNC: begin
-      ch_last = 1'b1;
-      ch_user = message_mode ? 8'b00000010 : 8'd0;
-      ch_valid = core_quiet;
+      cx_last = 1'b1;
+      cx_user = message_mode ? 8'b00000010 : 8'd0;
+      cx_valid = core_quiet;
     end
     default: ;
   endcase
 end
+@OUT_STAGE@
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
@@ -438,9 +445,6 @@ always @(*) begin
   c32$state = st == HDR ? 32'hffffffff : crc32;
   c32$data = st == HDR ? {32'd0, in_data[127:32]} : crc_cipher;
   c32$count = st == HDR ? 5'd12 : n_data;
-  c16o$state = {16'd0, crc16o};
-  c16o$data = crc_plain;
-  c16o$count = n_data;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
   pk$s_user = ch_user;
@@ -461,8 +465,8 @@ always @(*) begin
             : st == RFB ? rev16(fb_exp)
             : st == TLEN ? rev16(length_block(dt_mode ? sc_blocks[sc_kk] + 32'd1 : gh_blocks))
             : st == WLEN ? rev16(length_block(gh_blocks)) : 128'd0;
-  gh$s_valid = (hv & hdr_wrap & h_gh & ~dt_wait & pk$s_ready & ~fb_first) | st == RFB
-             | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & pk$s_ready)
+  gh$s_valid = (hv & hdr_wrap & h_gh & ~dt_wait & ck_ready & ~fb_first) | st == RFB
+             | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & ck_ready)
              | st == WFL | st == TRAIL | st == TLEN | st == ABORT | (st == WLEN);
   gh$y_ready = (st == WTAG & mac_nonce) | (st == TTAG & mac_nonce) | st == ABORTY | dt_wait;
   alarm = alarm_r;
@@ -479,8 +483,8 @@ always @(*) begin
   inc_frames_replay = close_take & f_verdict == 3'd4;
   inc_frames_unprotected = close_take & f_verdict == 3'd5;
   inc_frames_ok = close_take & f_verdict == 3'd6;
-  inc_packets_ok = message_mode & st == WCRC & pk$s_ready & p_verdict == 3'd6;
-  inc_packets_not_ok = message_mode & ((st == WCRC & pk$s_ready & p_verdict < 3'd5)
+  inc_packets_ok = message_mode & st == WCRC & ck_ready & p_verdict == 3'd6;
+  inc_packets_not_ok = message_mode & ((st == WCRC & ck_ready & p_verdict < 3'd5)
                                      | (hdr_raw & hdr_take) | (st == WTRUNC & trunc_go));
   inc_control_outside_frame = ctl_out;
   inc_released_as_received = hdr_raw & hdr_take;
@@ -628,7 +632,6 @@ always @(posedge clock) begin
         p_blocks <= w_blocks;
         if (FSED) tbytes <= tbytes + {16'd0, h_wc};
         else crc32 <= c32$next;
-        crc16o <= 16'hffff;
         if (h_cov) begin
           recs <= recs + 32'd1;
           cbytes <= cbytes + {15'd0, wn_len};
@@ -675,13 +678,12 @@ always @(posedge clock) begin
         st <= hdr_pass ? PASS : DROP;
       end
     end
-    PASS: if (in_valid & pk$s_ready & in_last) st <= HDR;
+    PASS: if (in_valid & ck_ready & in_last) st <= HDR;
     DROP: if (in_valid & in_last) st <= HDR;
 @KEY_ABORT_STATES@
     WBODY: if (body_take) begin
       if (n_data != 5'd0) begin
         crc32 <= c32$next;
-        crc16o <= c16o$next[15:0];
       end
       if (gh_beat) begin
         gh_blocks <= gh_blocks + 32'd1;
@@ -705,7 +707,7 @@ always @(posedge clock) begin
       gh_blocks <= 32'd0;
       st <= WCRC;
     end
-    WCRC: if (pk$s_ready) begin
+    WCRC: if (ck_ready) begin
       if (w_fmt) f_fmt <= 1'b1;
       if (p_pol) f_pol <= 1'b1;
       if (p_auth) f_auth <= 1'b1;

@@ -212,44 +212,9 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
             M::SUITES,
             self._fsed,
             self._dt_scopes,
-            &CONTROL.replace("@OUT_STAGE@\n", &out_stage()),
+            CONTROL,
         ))
     }
-}
-
-/// The output CRC-16 stage: the chunks of the control pass a two-entry
-/// buffer ([`crate::buffer2`]) on their way to the packer, and the
-/// output's CRC-16 steps over each as it leaves the buffer, from its
-/// registers: neither the control's state decode and chunk select nor the
-/// packer's ready runs into the CRC step, and the control sees a
-/// registered ready (`ck_ready`). A CRC-16 chunk is a placeholder the
-/// stage fills with the CRC of the chunks before it (XOR its `cx_x`: an
-/// input CRC error carried over).
-fn out_stage() -> String {
-    let buf = crate::buffer2::verilog(
-        "cb",
-        154,
-        "cb_din",
-        "cx_valid & ck_ready",
-        "cb_valid & pk$s_ready",
-        "reset",
-        false,
-    );
-    format!(
-        r#"// ---- Output CRC-16 stage (tx.rs, `out_stage`).
-wire [153:0] cb_din = {{cx_data, cx_count, cx_mode, cx_x, cx_last, cx_error, cx_crc}};
-{buf}assign ck_ready = ~cb_full;
-wire [127:0] q_data = cb_out[153:26];
-wire [4:0] q_count = cb_out[25:21];
-wire [1:0] q_mode = cb_out[20:19];
-wire [15:0] q_x = cb_out[18:3];
-wire q_crc = cb_out[0];
-always @(posedge clock) if (cb_valid & pk$s_ready & q_mode != CK_SKIP) crc16o <= c16o$next[15:0];
-wire [127:0] ch_data = q_crc ? {{112'd0, crc16o ^ q_x}} : q_data;
-wire [4:0] ch_count = q_count;
-wire ch_last = cb_out[2], ch_valid = cb_valid, ch_error = cb_out[1];
-"#
-    )
 }
 
 /// The TX control and datapath glue.
@@ -322,12 +287,7 @@ reg in_user;
 initial in_user = 1'b0;
 always @(posedge clock) if (s_axis_tvalid & s_axis_tready & s_axis_tlast) in_user <= s_axis_tuser;
 
-// The output stage takes a chunk (the CRC-16 stage, `out_stage`), and
-// how the output CRC-16 takes it: CK_SKIP not covered (headers); CK_ON
-// covered; CK_NEW the first covered chunk of a packet; CK_SEP the header
-// then the first covered bytes (SEP header; FSED: none).
-wire ck_ready;
-localparam [1:0] CK_SKIP = 2'd0, CK_ON = 2'd1, CK_NEW = 2'd2, CK_SEP = 2'd3;
+@OUT_DECL@
 // Header decode stage: what a header item decides is worked out the
 // cycle it arrives and registered (d_*); the header is decided from the
 // next cycle on (hd_ok). Nothing it reads changes in between: the
@@ -573,6 +533,7 @@ always @(*) begin
     default: ;
   endcase
 end
+wire [7:0] cx_user = {7'd0, cx_error};
 @OUT_STAGE@
 
 // Outputs of the shared blocks that this configuration does not read.
@@ -607,12 +568,9 @@ always @(*) begin
   c32$state = st == PSEP ? 32'hffffffff : crc32;
   c32$data = st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
   c32$count = st == PSEP ? 5'd12 : pay_n;
-  c16o$state = q_mode == CK_NEW | q_mode == CK_SEP ? 32'h0000ffff : {16'd0, crc16o};
-  c16o$data = q_mode == CK_SEP ? {32'd0, q_data[127:32]} : q_data;
-  c16o$count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
-  pk$s_user = {7'd0, ch_error};
+  pk$s_user = ch_user;
   m_axis_tuser = pk$m_user[0];
   // AES core: key load, then H, E_K(J0)s and keystream in request order.
   aes$flush = st == PTRUNC & ks_left == 13'd0 & ~j0_wait & ~mac_busy;
