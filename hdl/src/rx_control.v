@@ -48,6 +48,9 @@ reg p_tp_single, p_tp_exp;
 // beat on (its data ends at 16 + its original WC; 0 once past), where the bytes after the data start (CRC-32, tag; a tag
 // packet's entry), and those bytes.
 reg [16:0] off, pl_end, dleft, tail_start;
+// The payload's end from the next beat's offset (pl_end - off; negative
+// once past it).
+reg [17:0] pdiff;
 reg [383:0] tail;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
@@ -70,7 +73,7 @@ initial begin
   acc_valid = 0; acc_fc0 = 0; acc_fc1 = 0; last_verdict = 0; verdict_valid = 0; alarm_r = 0;
   p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_fmt = 0; p_pol = 0; p_auth = 0; p_gh = 0; p_dt = 0; p_rb = 0;
   p_tp_single = 0; p_tp_exp = 0;
-  off = 0; pl_end = 0; dleft = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
+  off = 0; pl_end = 0; dleft = 0; pdiff = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
   w_long = 0; w_chk = 0; w_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; j0 = 0; ej0 = 0; tag_r = 0;
   ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0; spec = 0; junk = 0;
@@ -108,10 +111,12 @@ wire [7:0] in_user = in_slice$m_user;
 // at the input is registered each cycle (d_hf), and a header is looked
 // at once the check is of its beat (hd_ok: the beat was there, not
 // taken, the cycle before, and no register write came in between).
+// (d_pl4: the end of its payload, 4 + WC.)
 reg [31:0] d_hf;
+reg [16:0] d_pl4;
 reg d_bad, d_corrected, hd_ok;
 initial begin
-  d_hf = 32'd0; d_bad = 1'b0; d_corrected = 1'b0; hd_ok = 1'b0;
+  d_hf = 32'd0; d_pl4 = 17'd0; d_bad = 1'b0; d_corrected = 1'b0; hd_ok = 1'b0;
 end
 wire [31:0] hf = d_hf;
 wire [5:0] h_dt = hf[5:0];
@@ -257,20 +262,25 @@ wire core_quiet = ks_left == 13'd0 & ~j0_wait & ~mac_busy;
 // Walk of the current beat: its packet offset and what it holds.
 wire [16:0] b_off = st == HDR ? 17'd0 : off;
 wire [16:0] b_end = b_off + {12'd0, in_count};
-wire [16:0] cur_pl_end = st == HDR ? 17'd4 + {1'b0, h_wc} : pl_end;
+wire [16:0] cur_pl_end = st == HDR ? d_pl4 : pl_end;
 wire cur_long = st == HDR ? h_long : w_long;
 wire len_bad = b_end != (cur_long ? cur_pl_end + 17'd2 : 17'd4);
-// Payload bytes as received (the CRC-16 check).
-wire [16:0] pl_hi = cur_pl_end < b_end ? cur_pl_end : b_end;
-wire [16:0] pl_lo = b_off < 17'd4 ? 17'd4 : b_off;
-wire [4:0] c16i_n = cur_long & pl_hi > pl_lo ? 5'(pl_hi - pl_lo) : 5'd0;
-// The received CRC-16 bytes.
-wire [16:0] cr0 = cur_pl_end - b_off;
-wire [16:0] cr1 = cur_pl_end + 17'd1 - b_off;
-wire cr0_in = cur_pl_end >= b_off & cur_pl_end < b_end;
-wire cr1_in = cur_pl_end + 17'd1 >= b_off & cur_pl_end + 17'd1 < b_end;
-wire [15:0] crc_rx_next = {cr1_in ? in_data[8*cr1[3:0] +: 8] : crc_rx[15:8],
-                           cr0_in ? in_data[8*cr0[3:0] +: 8] : crc_rx[7:0]};
+// Payload bytes as received (the CRC-16 check), from the payload's end
+// relative to this beat (pd: registers, so no offset arithmetic runs
+// into the CRC step's byte count); a packet's first beat (offset 0)
+// starts after its header.
+wire [17:0] pd = st == HDR ? {1'b0, d_pl4} : pdiff;
+wire [4:0] pd_in = pd[17] ? 5'd0 : pd[16:5] != 12'd0 | pd[4:0] >= in_count ? in_count : pd[4:0];
+wire first_beat = st == HDR | off == 17'd0;
+wire [4:0] c16i_n = ~cur_long ? 5'd0 : ~first_beat ? pd_in : pd_in > 5'd4 ? pd_in - 5'd4 : 5'd0;
+// The received CRC-16 bytes: at pd and pd + 1 in this beat.
+wire [17:0] pd1 = pd + 18'd1;
+wire [3:0] cr0 = pd[3:0];
+wire [3:0] cr1 = pd1[3:0];
+wire cr0_in = ~pd[17] & pd[16:5] == 12'd0 & pd[4:0] < in_count;
+wire cr1_in = ~pd1[17] & pd1[16:5] == 12'd0 & pd1[4:0] < in_count;
+wire [15:0] crc_rx_next = {cr1_in ? in_data[8*cr1 +: 8] : crc_rx[15:8],
+                           cr0_in ? in_data[8*cr0 +: 8] : crc_rx[7:0]};
 wire [15:0] crc_err = crc_rx ^ crc16i;
 // The bytes after the data (CRC-32 and tag of a wrapped packet, the
 // first entry of a tag packet), up to 48 (data-type mode: an entry of at
@@ -337,6 +347,7 @@ wire walk_take = (st == HDR & hdr_take & ~(FSED & hdr_wrap)) | (st == PASS & in_
 // The header check stage (d_hf, hd_ok above).
 always @(posedge clock) begin
   d_hf <= hin$fixed;
+  d_pl4 <= 17'd4 + {1'b0, hin$fixed[23:8]};
   d_bad <= hin$uncorrectable;
   d_corrected <= hin$corrected;
   hd_ok <= in_valid & ~walk_take & ~apb_write & ~reset;
@@ -426,7 +437,7 @@ end
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
-                paddr[1:0], stream_vcx, w_cfg[7:6], cr0[16:4], cr1[16:4]};
+                paddr[1:0], stream_vcx, w_cfg[7:6]};
 /* verilator lint_on UNUSEDSIGNAL */
 
 always @(*) begin
@@ -531,6 +542,7 @@ always @(posedge clock) begin
   if (body_take & ks_need & n_data != 5'd0) ks_hold <= ks[127:96];
   if (walk_take) begin
     off <= b_end;
+    pdiff <= pd - {13'd0, in_count};
     dleft <= dleft > {12'd0, in_count} ? dleft - {12'd0, in_count} : 17'd0;
     crc_rx <= crc_rx_next;
     crc16i <= c16i$next[15:0];
@@ -548,7 +560,7 @@ always @(posedge clock) begin
         st <= KEY;
       end
       if (hdr_take) begin
-        pl_end <= 17'd4 + {1'b0, h_wc};
+        pl_end <= d_pl4;
         w_long <= h_long & ~h_bad;
         w_chk <= in_frame & h_long & ~hdr_wrap & ~hdr_ctl;
         tail_start <= hdr_ctl ? 17'd4 : 17'd16 + {1'b0, w_wc0} ;
@@ -569,6 +581,7 @@ always @(posedge clock) begin
         // FSED: a wrapped packet's first beat is walked again in WBODY.
         if (FSED & hdr_wrap) begin
           off <= 17'd0;
+          pdiff <= {1'b0, d_pl4};
           crc16i <= 16'hffff;
         end
       end
