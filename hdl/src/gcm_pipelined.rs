@@ -336,7 +336,16 @@ always @(posedge clock) begin
   if (take & s_last) in_open <= 1'b0;
   // The counter blocks start the cycle after `iv_r` is written.
   stc <= start_valid & start_ready;
-  if (stc) feeding <= 1'b1;
+  // (Before any beat is consumed or any block leaves the pipeline: the
+  // input buffer is empty that cycle, and `feeding` starts now.)
+  if (stc) begin
+    feeding <= 1'b1;
+    ctr <= 32'd1;
+    len_a <= 32'd0;
+    len_c <= 32'd0;
+    ej0_ok <= 1'b0;
+    fed <= 1'b0;
+  end
   if (feeding & aes$s_ready & state == DATA) fed <= 1'b1;
   case (state)
     NOKEY, IDLE:
@@ -347,12 +356,9 @@ always @(posedge clock) begin
         ctr <= 32'd0;
         state <= HKEY;
       end else if (start_valid & start_ready) begin
-        ctr <= 32'd1;
+        // (The counters and flags of the message are reset the cycle
+        // after, from `stc`: the handshake reaches only these.)
         dec <= decrypt;
-        len_a <= 32'd0;
-        len_c <= 32'd0;
-        ej0_ok <= 1'b0;
-        fed <= 1'b0;
         in_open <= 1'b1;
         state <= DATA;
       end
