@@ -21,7 +21,7 @@
 //! | `wn_wc` | 16 | …and its payload length (the original WC) |
 //! | `wn_base` | 17 | where payload byte 0 sits in the beats (0; 4 for an FSED RX, whose beats are the packet's) |
 //! | `wn_take` | 1 | a payload beat is taken this cycle |
-//! | `wn_pos` | 17 | its offset, from `wn_base` back (a multiple of 16) |
+//! | `wn_k` | 5 | the bytes the beat's position moves on when it is taken (16 but on the last) |
 //! | `wn_data` | 128 | its payload bytes as the MAC sees them, zero past its end |
 //! | `wn_n` | 5 | the number of its payload bytes |
 //!
@@ -29,14 +29,21 @@
 //! trailer), `wn_valid` and `wn_block` (the block this beat gives GHASH),
 //! `wn_pend_after` (a flush block is due if the beat taken now is the
 //! packet's last) and `wn_tail` (that block, the cycle after).
+//!
+//! The window is held relative to the beat at hand (`wn_rs`, `wn_re`:
+//! its start and end minus the beat's position, signed), moved on by
+//! `wn_k` with each beat taken: a byte is in the window by comparing its
+//! index in the beat (a constant) with those registers, and no position
+//! arithmetic runs into the mask and the MAC's input.
 
 /// The Verilog fragment (module-body items, with its own `always`).
 pub const VERILOG: &str = r#"// ---- Record blocks of a covered packet (SV-4 byte window).
-reg [16:0] wn_ws, wn_we;
+reg [17:0] wn_rs, wn_re;
+reg [3:0] wn_s;
 reg [127:0] wn_carry;
 reg wn_pend;
 initial begin
-  wn_ws = 0; wn_we = 0; wn_carry = 0; wn_pend = 0;
+  wn_rs = 0; wn_re = 0; wn_s = 0; wn_carry = 0; wn_pend = 0;
 end
 wire [16:0] wn_wc17 = {1'b0, wn_wc};
 wire [16:0] wn_off = {1'b0, window_offset};
@@ -44,31 +51,43 @@ wire [16:0] wn_end = {1'b0, window_offset} + {1'b0, window_length};
 wire [16:0] wn_ws_h = wn_sv4 ? (wn_off < wn_wc17 ? wn_off : wn_wc17) : 17'd0;
 wire [16:0] wn_we_h = wn_sv4 ? (wn_end < wn_wc17 ? wn_end : wn_wc17) : wn_wc17;
 wire [16:0] wn_len = wn_we_h - wn_ws_h;
-wire [3:0] wn_s = wn_ws[3:0];
+// Byte j of the beat is at or after the window's start (wn_rs <= j), and
+// before its end (j < wn_re); wn_rs, wn_re signed.
+function wn_ge(input [17:0] r, input [4:0] j);
+  wn_ge = r[17] | (r[16:5] == 12'd0 & r[4:0] <= j);
+endfunction
+function wn_lt(input [17:0] r, input [4:0] j);
+  wn_lt = ~r[17] & (r[16:5] != 12'd0 | r[4:0] > j);
+endfunction
 wire [127:0] wn_mask;
 genvar wn_g;
 generate for (wn_g = 0; wn_g < 16; wn_g = wn_g + 1) begin : wn_m
-  wire [16:0] at = wn_pos + 17'(wn_g);
-  assign wn_mask[8*wn_g+7:8*wn_g] = {8{at >= wn_ws & at < wn_we}};
+  assign wn_mask[8*wn_g+7:8*wn_g] = {8{wn_ge(wn_rs, 5'(wn_g)) & wn_lt(wn_re, 5'(wn_g))}};
 end endgenerate
 wire [127:0] wn_md = wn_data & wn_mask;
 wire [7:0] wn_sh_lo = {1'b0, wn_s, 3'd0};
 wire [7:0] wn_sh_hi = {5'd16 - {1'b0, wn_s}, 3'd0};
 wire [127:0] wn_tail = wn_carry >> wn_sh_lo;
 wire [127:0] wn_block = wn_s == 4'd0 ? wn_md : wn_tail | (wn_md << wn_sh_hi);
-wire wn_valid = wn_n != 5'd0 & (wn_s == 4'd0 ? wn_pos >= wn_ws & wn_pos < wn_we : wn_pend);
+wire wn_valid = wn_n != 5'd0 & (wn_s == 4'd0 ? wn_ge(wn_rs, 5'd0) & wn_lt(wn_re, 5'd0) : wn_pend);
 // The block starting in this beat (at byte s) is in the window.
-wire wn_pend_next = wn_s != 4'd0 & wn_pos + {13'd0, wn_s} >= wn_ws & wn_pos + {13'd0, wn_s} < wn_we;
+wire wn_pend_next = wn_s != 4'd0 & wn_ge(wn_rs, {1'b0, wn_s}) & wn_lt(wn_re, {1'b0, wn_s});
 // After the beat taken now, a flush block is due (if it is the last).
 wire wn_pend_after = wn_n != 5'd0 ? wn_pend_next : wn_pend;
 always @(posedge clock) begin
   if (wn_load) begin
-    wn_ws <= wn_ws_h + wn_base;
-    wn_we <= wn_we_h + wn_base;
+    // (The packet's first payload beat is at position 0.)
+    wn_rs <= {1'b0, wn_ws_h + wn_base};
+    wn_re <= {1'b0, wn_we_h + wn_base};
+    wn_s <= wn_ws_h[3:0] + wn_base[3:0];
     wn_pend <= 1'b0;
-  end else if (wn_take & wn_n != 5'd0) begin
-    wn_carry <= wn_md;
-    wn_pend <= wn_pend_next;
+  end else if (wn_take) begin
+    wn_rs <= wn_rs - {13'd0, wn_k};
+    wn_re <= wn_re - {13'd0, wn_k};
+    if (wn_n != 5'd0) begin
+      wn_carry <= wn_md;
+      wn_pend <= wn_pend_next;
+    end
   end
 end
 "#;

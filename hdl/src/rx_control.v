@@ -326,7 +326,7 @@ wire ks_need = p_dec & (FSED ? b_off[16:4] < p_blocks : n_data != 5'd0);
 wire wn_load, wn_take;
 wire wn_sv4 = blk_sv == 4'd4;
 wire [15:0] wn_wc = w_wc0;
-wire [16:0] wn_pos = FSED ? b_off : b_off - 17'd16;
+wire [4:0] wn_k = in_count;
 wire [16:0] wn_base = FSED ? 17'd4 : 17'd0;
 wire [127:0] wn_data = cipher;
 wire [4:0] wn_n = n_data;

@@ -362,8 +362,8 @@ wire [15:0] crc_err = crc_rx ^ crc16i;
 wire wn_load, wn_take;
 wire wn_sv4 = d_blk_sv == 4'd4;
 wire [15:0] wn_wc = h_wc;
-// The packet's original WC is in its record header (bytes 2..3).
-wire [16:0] wn_pos = {1'b0, p_rh[31:16]} - rem;
+// (A body item moves the position on by its payload bytes.)
+wire [4:0] wn_k = pay_n;
 wire [127:0] wn_data = out_data;
 wire [4:0] wn_n = pay_n;
 wire [16:0] wn_base = 17'd0;
