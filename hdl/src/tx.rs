@@ -253,6 +253,9 @@ reg p_gh, p_dt;
 reg [12:0] p_rb;
 // Body walk (every packet): payload bytes left, received CRC-16.
 reg [16:0] rem;
+// min(rem, 16): the payload bytes the next item can hold (a register, so
+// the CRC steps' byte count is one compare from registers).
+reg [4:0] rem16;
 reg [1:0] crc_n;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
@@ -274,7 +277,7 @@ initial begin
   frame_sv1 = 0; fc = 0; mc = 0; tbytes = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
   p_rh = 0; p_hdr = 0; p_enc = 0; p_tag_here = 0; p_over = 0; p_gh = 0; p_dt = 0; p_rb = 0;
-  rem = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
+  rem = 0; rem16 = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
   j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
   ks_own = 0; spec_n = 0; ks_drop = 0;
@@ -339,8 +342,7 @@ wire drop_now = ks_drop != 7'd0 & ks_own == 13'd0 & aes$m_valid & ~h_wait & ~j0_
 
 // Body walk of the current item.
 // Payload bytes in this item: what is left of WC, at most the item's bytes.
-wire [4:0] pay_left = rem >= 17'd16 ? 5'd16 : rem[4:0];
-wire [4:0] pay_n = pay_left > it_count ? it_count : pay_left;
+wire [4:0] pay_n = rem16 > it_count ? it_count : rem16;
 wire [4:0] extra_n = it_count > pay_n ? it_count - pay_n : 5'd0;
 wire [7:0] crc_byte0 = it_data[8*pay_n +: 8];
 wire [7:0] crc_byte1 = it_data[8*(pay_n + 5'd1) +: 8];
@@ -647,6 +649,7 @@ always @(posedge clock) begin
   // Body walk: every packet's items (pass, drop and protect).
   if (is_hdr & hdr_take & st == HDR) begin
     rem <= {1'b0, h_wc};
+    rem16 <= h_wc >= 16'd16 ? 5'd16 : h_wc[4:0];
     crc_n <= 2'd0;
     crc_rx <= 16'd0;
     crc16i <= 16'hffff;
@@ -657,6 +660,7 @@ always @(posedge clock) begin
   end
   if (pass_take | body_take) begin
     rem <= rem_next;
+    rem16 <= rem_next >= 17'd16 ? 5'd16 : rem_next[4:0];
     crc_n <= crc_n + crc_take;
     crc_rx <= crc_rx_next;
     crc16i <= c16i$next[15:0];
