@@ -277,11 +277,12 @@ localparam [1:0] CK_SKIP = 2'd0, CK_ON = 2'd1, CK_NEW = 2'd2, CK_SEP = 2'd3;
 /// packer's ready runs into the CRC step, and the control sees a
 /// registered ready (`ck_ready`). A CRC-16 chunk is a placeholder the
 /// stage fills with the CRC of the chunks before it (XOR its `cx_x`: an
-/// input CRC error carried over).
+/// input CRC error carried over); so is the TX's CRC-32 part
+/// (`cx_crc32`: its CRC-32 steps a cycle behind).
 pub fn out_stage() -> String {
     let buf = crate::buffer2::verilog(
         "cb",
-        161,
+        162,
         "cb_din",
         "cx_valid & ck_ready",
         "cb_valid & pk$s_ready",
@@ -290,16 +291,19 @@ pub fn out_stage() -> String {
     );
     format!(
         r#"// ---- Output CRC-16 stage (link_glue.rs, `out_stage`).
-wire [160:0] cb_din = {{cx_data, cx_count, cx_mode, cx_x, cx_crc, cx_last, cx_user}};
+wire [161:0] cb_din = {{cx_data, cx_count, cx_mode, cx_x, cx_crc32, cx_crc, cx_last, cx_user}};
 {buf}assign ck_ready = ~cb_full;
-wire [127:0] q_data = cb_out[160:33];
-wire [4:0] q_count = cb_out[32:28];
-wire [1:0] q_mode = cb_out[27:26];
-wire [15:0] q_x = cb_out[25:10];
+wire [127:0] q_raw = cb_out[161:34];
+wire [4:0] q_count = cb_out[33:29];
+wire [1:0] q_mode = cb_out[28:27];
+wire [15:0] q_x = cb_out[26:11];
+wire q_crc32 = cb_out[10];
 wire q_crc = cb_out[9];
+// (The TX's CRC-32 part, filled here: its `crc32` steps a cycle behind.)
+wire [127:0] q_data = q_crc32 ? {{96'd0, ~crc32}} : q_raw;
 always @(*) begin
   c16o$state = q_mode == CK_NEW | q_mode == CK_SEP ? 32'h0000ffff : {{16'd0, crc16o}};
-  c16o$data = q_mode == CK_SEP ? {{32'd0, q_data[127:32]}} : q_data;
+  c16o$data = q_mode == CK_SEP ? {{32'd0, q_raw[127:32]}} : q_data;
   c16o$count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
 end
 always @(posedge clock) if (cb_valid & pk$s_ready & q_mode != CK_SKIP) crc16o <= c16o$next[15:0];

@@ -259,6 +259,18 @@ reg [4:0] rem16;
 reg [1:0] crc_n;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
+// The CRC-32 (SEP footer; FSED: the frame's classified payloads) steps a
+// cycle behind: the SEP header and the payload items are registered as
+// they are taken (l32_*), and `crc32` steps from those registers the
+// cycle after, so no state decode or byte-count select runs into the
+// step. The footer's CRC-32 part is a placeholder the output stage fills
+// (`cx_crc32`), by then the last step is in.
+reg l32_v, l32_init;
+reg [127:0] l32_data;
+reg [4:0] l32_count;
+initial begin
+  l32_v = 1'b0; l32_init = 1'b0; l32_data = 128'd0; l32_count = 5'd0;
+end
 reg walk_long, walk_mine, walk_bad, check;
 // AES requests: H, E_K(J0), keystream; in order through the core.
 reg req_h, req_j0, h_wait, j0_wait, j0_ok, want_j0;
@@ -432,13 +444,13 @@ assign wn_take = body_take;
 // Output chunks.
 reg [127:0] cx_data;
 reg [4:0] cx_count;
-reg cx_last, cx_valid, cx_error, cx_crc;
+reg cx_last, cx_valid, cx_error, cx_crc, cx_crc32;
 // How the output CRC-16 takes the chunk (see the stage below).
 reg [1:0] cx_mode;
 reg [15:0] cx_x;
 always @(*) begin
   cx_data = 128'd0; cx_count = 5'd0; cx_last = 1'b0; cx_valid = 1'b0; cx_error = 1'b0;
-  cx_mode = CK_SKIP; cx_crc = 1'b0; cx_x = 16'd0;
+  cx_mode = CK_SKIP; cx_crc = 1'b0; cx_crc32 = 1'b0; cx_x = 16'd0;
   case (st)
     HDR: begin
       cx_data = {96'd0, hf};
@@ -469,7 +481,7 @@ always @(*) begin
     end
     PCRC32: begin
       cx_mode = CK_ON;
-      cx_data = {96'd0, ~crc32};
+      cx_crc32 = 1'b1;
       cx_count = 5'd4;
       cx_valid = ~p_over;
     end
@@ -567,9 +579,9 @@ always @(*) begin
   c16i$data = it_data;
   c16i$count = pay_n;
   // FSED: no SEP header; CRC-32 over the frame's classified payloads.
-  c32$state = st == PSEP ? 32'hffffffff : crc32;
-  c32$data = st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
-  c32$count = st == PSEP ? 5'd12 : pay_n;
+  c32$state = l32_init ? 32'hffffffff : crc32;
+  c32$data = l32_data;
+  c32$count = l32_count;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
   pk$s_user = ch_user;
@@ -620,6 +632,11 @@ end
 
 always @(posedge clock) begin
   check <= 1'b0;
+  l32_v <= (st == PSEP & (p_over | ck_ready) & (~p_gh | gh_in) & ~FSED) | (body_take & pay_n != 5'd0);
+  l32_init <= st == PSEP;
+  l32_data <= st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
+  l32_count <= st == PSEP ? 5'd12 : pay_n;
+  if (l32_v) crc32 <= c32$next;
   // AES bookkeeping.
   if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin
     if (req_h) req_h <= 1'b0;
@@ -762,7 +779,6 @@ always @(posedge clock) begin
       st <= PSEP;
     end
     PSEP: if ((p_over | ck_ready) & (~p_gh | gh_in)) begin
-      if (~FSED) crc32 <= c32$next;
       if (p_gh) begin
         gh_open <= 1'b1;
         gh_blocks <= gh_blocks + 32'd1;
@@ -770,9 +786,6 @@ always @(posedge clock) begin
       st <= PBODY;
     end
     PBODY: if (body_take) begin
-      if (pay_n != 5'd0) begin
-        crc32 <= c32$next;
-      end
       if (gh_beat) begin
         gh_blocks <= gh_blocks + 32'd1;
         p_rb <= p_rb - 13'd1;
