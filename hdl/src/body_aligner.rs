@@ -11,6 +11,13 @@
 //! cycle; a packet whose last beat holds more than 4 bytes takes one
 //! cycle more. Input beats are whole (`tkeep` all ones) but the last,
 //! whose `tkeep` is contiguous from byte 0.
+//!
+//! Payload count: with each header the aligner takes the packet's word
+//! count (`s_wc`, the corrected WC) and gives every body item its payload
+//! bytes (`m_pay` = min(payload left, `m_count`), the rest being CRC-16
+//! or excess bytes) and whether the payload is complete after it
+//! (`m_pay_end`), both registers: a consumer's byte selects and CRC counts
+//! then start from flip-flops, not from a compare of its own.
 
 use rust_hdl::prelude::*;
 
@@ -31,9 +38,16 @@ pub struct BodyAligner {
     /// the header's ECC check there, so that the check runs the cycle
     /// before the header is decided.
     pub h_side: Signal<In, Bits<96>>,
+    /// The packet's word count (read on a packet's first beat, as
+    /// `h_side`): the payload bytes its body items are counted against.
+    pub s_wc: Signal<In, Bits<16>>,
     pub m_data: Signal<Out, Bits<128>>,
     /// Bytes in the item, from byte 0.
     pub m_count: Signal<Out, Bits<5>>,
+    /// Payload bytes in a body item (from byte 0; 0 on a header item).
+    pub m_pay: Signal<Out, Bits<5>>,
+    /// No payload byte is left after this body item.
+    pub m_pay_end: Signal<Out, Bit>,
     /// The item is a packet header.
     pub m_hdr: Signal<Out, Bit>,
     pub m_last: Signal<Out, Bit>,
@@ -49,6 +63,8 @@ impl Logic for BodyAligner {
         self.s_ready.connect();
         self.m_data.connect();
         self.m_count.connect();
+        self.m_pay.connect();
+        self.m_pay_end.connect();
         self.m_hdr.connect();
         self.m_last.connect();
         self.m_valid.connect();
@@ -60,9 +76,12 @@ impl Logic for BodyAligner {
             r#"reg [95:0] hold;
 reg [4:0] hold_n;
 reg in_packet, flush;
+// Payload bytes of the packet still to come in later items.
+reg [16:0] left;
 initial begin
-  hold = 96'd0; hold_n = 5'd0; in_packet = 1'b0; flush = 1'b0;
+  hold = 96'd0; hold_n = 5'd0; in_packet = 1'b0; flush = 1'b0; left = 17'd0;
   m_data = 128'd0; m_count = 5'd0; m_hdr = 1'b0; m_last = 1'b0; m_valid = 1'b0;
+  m_pay = 5'd0; m_pay_end = 1'b0;
 end
 wire [4:0] n = {count};
 wire [4:0] rest_n = n > 5'd4 ? n - 5'd4 : 5'd0;
@@ -70,12 +89,20 @@ wire [4:0] head_n = n > 5'd4 ? 5'd4 : n;
 wire out_free = ~m_valid | m_ready;
 always @(*) s_ready = ~reset & out_free & ~flush;
 wire take = s_valid & s_ready;
+// The body item being written: its bytes, its payload bytes, what is
+// left after it.
+wire [4:0] item_n = flush ? hold_n : hold_n + head_n;
+wire [4:0] item_pay = left > {{12'd0, item_n}} ? item_n : left[4:0];
+wire [16:0] left_after = left - {{12'd0, item_pay}};
 always @(posedge clock) begin
   if (m_ready) m_valid <= 1'b0;
   if (out_free & flush) begin
     m_data <= {{32'd0, hold}};
     m_count <= hold_n;
     m_hdr <= 1'b0;
+    m_pay <= item_pay;
+    m_pay_end <= left_after == 17'd0;
+    left <= left_after;
     m_last <= 1'b1;
     m_valid <= 1'b1;
     flush <= 1'b0;
@@ -86,10 +113,16 @@ always @(posedge clock) begin
       m_data <= {{h_side, s_data[31:0]}};
       m_count <= head_n;
       m_hdr <= 1'b1;
+      m_pay <= 5'd0;
+      m_pay_end <= 1'b0;
+      left <= {{1'b0, s_wc}};
     end else begin
       m_data <= {{s_data[31:0], hold}};
-      m_count <= hold_n + head_n;
+      m_count <= item_n;
       m_hdr <= 1'b0;
+      m_pay <= item_pay;
+      m_pay_end <= left_after == 17'd0;
+      left <= left_after;
     end
     m_last <= s_last & rest_n == 5'd0;
     m_valid <= 1'b1;

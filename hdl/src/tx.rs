@@ -198,6 +198,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         a.s_data.connect();
         a.s_keep.connect();
         a.h_side.connect();
+        a.s_wc.connect();
         crate::link_glue::connect_children(
             &mut self.pk,
             [&mut self.hin, &mut self.hout],
@@ -251,11 +252,9 @@ reg p_enc, p_tag_here, p_over;
 // to go (the last one closes the record). Its scope: p_sc.
 reg p_gh, p_dt;
 reg [12:0] p_rb;
-// Body walk (every packet): payload bytes left, received CRC-16.
-reg [16:0] rem;
-// min(rem, 16): the payload bytes the next item can hold (a register, so
-// the CRC steps' byte count is one compare from registers).
-reg [4:0] rem16;
+// Body walk (every packet): received CRC-16. (The payload bytes of each
+// item come counted from the aligner, `al$m_pay`: the byte selects and
+// the CRC steps' byte count start from its registers.)
 reg [1:0] crc_n;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
@@ -289,7 +288,7 @@ initial begin
   frame_sv1 = 0; fc = 0; mc = 0; tbytes = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
   p_rh = 0; p_hdr = 0; p_enc = 0; p_tag_here = 0; p_over = 0; p_gh = 0; p_dt = 0; p_rb = 0;
-  rem = 0; rem16 = 0; crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
+  crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
   j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
   ks_own = 0; spec_n = 0; ks_drop = 0;
@@ -354,7 +353,7 @@ wire drop_now = ks_drop != 7'd0 & ks_own == 13'd0 & aes$m_valid & ~h_wait & ~j0_
 
 // Body walk of the current item.
 // Payload bytes in this item: what is left of WC, at most the item's bytes.
-wire [4:0] pay_n = rem16 > it_count ? it_count : rem16;
+wire [4:0] pay_n = al$m_pay;
 wire [4:0] extra_n = it_count > pay_n ? it_count - pay_n : 5'd0;
 wire [7:0] crc_byte0 = it_data[8*pay_n +: 8];
 wire [7:0] crc_byte1 = it_data[8*(pay_n + 5'd1) +: 8];
@@ -364,12 +363,11 @@ generate for (g = 0; g < 16; g = g + 1) begin : pm
   assign pay_mask[8*g+7:8*g] = {8{pay_n > g}};
 end endgenerate
 wire [127:0] out_data = (it_data ^ (p_enc ? ks : 128'd0)) & pay_mask;
-wire [16:0] rem_next = rem - {12'd0, pay_n};
 wire [1:0] crc_take = crc_n == 2'd2 ? 2'd0 : (extra_n >= {3'd0, 2'd2 - crc_n} ? 2'd2 - crc_n : extra_n[1:0]);
 wire walk_too_long = extra_n > {3'd0, crc_take};
 wire [15:0] crc_rx_next = crc_n == 2'd0 ? (crc_take == 2'd2 ? {crc_byte1, crc_byte0} : {8'd0, crc_byte0})
                                       : (crc_take != 2'd0 ? {crc_byte0, crc_rx[7:0]} : crc_rx);
-wire walk_end_ok = rem_next == 17'd0 & crc_n + crc_take == 2'd2 & ~walk_too_long & ~walk_bad;
+wire walk_end_ok = al$m_pay_end & crc_n + crc_take == 2'd2 & ~walk_too_long & ~walk_bad;
 wire [15:0] crc_err = crc_rx ^ crc16i;
 
 // Record blocks of the packet being protected.
@@ -569,6 +567,7 @@ always @(*) begin
   hin$header = s_axis_tdata[31:0];
   hin$vcx_on = config_vcx;
   al$h_side = {62'd0, hin$corrected, hin$uncorrectable, hin$fixed};
+  al$s_wc = hin$fixed[23:8];
   // Header builder: the wrapped packet's (PSEP) or the tag packet's.
   hout$vcx_on = config_vcx;
   hout$header = st == PSEP ? {p_hdr[31:30], 6'd0, p_hdr[23:0]}
@@ -665,8 +664,6 @@ always @(posedge clock) begin
   end
   // Body walk: every packet's items (pass, drop and protect).
   if (is_hdr & hdr_take & st == HDR) begin
-    rem <= {1'b0, h_wc};
-    rem16 <= h_wc >= 16'd16 ? 5'd16 : h_wc[4:0];
     crc_n <= 2'd0;
     crc_rx <= 16'd0;
     crc16i <= 16'hffff;
@@ -676,8 +673,6 @@ always @(posedge clock) begin
     if (h_long & it_last & ~h_bad) check <= 1'b1;
   end
   if (pass_take | body_take) begin
-    rem <= rem_next;
-    rem16 <= rem_next >= 17'd16 ? 5'd16 : rem_next[4:0];
     crc_n <= crc_n + crc_take;
     crc_rx <= crc_rx_next;
     crc16i <= c16i$next[15:0];
@@ -790,7 +785,7 @@ always @(posedge clock) begin
         gh_blocks <= gh_blocks + 32'd1;
         p_rb <= p_rb - 13'd1;
       end
-      if (it_last & rem_next != 17'd0) begin
+      if (it_last & ~al$m_pay_end) begin
         ks_left <= 13'd0;
         st <= PTRUNC;
       end else if (it_last) st <= p_gh & wn_pend_after ? PWFL : st_after_flush;
