@@ -82,6 +82,9 @@ pub struct Rx<A: AesCore, M: MacUnit> {
     /// unprotected (an interrupt source).
     pub alarm: Signal<Out, Bit>,
     in_slice: AxisSlice,
+    /// The header of a beat entering the slice (its WC counts the
+    /// beats' payload bytes there).
+    hin_s: HeaderEcc,
     hin: HeaderEcc,
     hout: HeaderEcc,
     c16i: CrcStep,
@@ -129,6 +132,7 @@ impl<A: AesCore, M: MacUnit> Rx<A, M> {
             pslverr: Default::default(),
             alarm: Default::default(),
             in_slice: Default::default(),
+            hin_s: Default::default(),
             hin: Default::default(),
             hout: Default::default(),
             c16i: CrcStep::new(CRC16),
@@ -192,6 +196,10 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
         self.in_slice.s_data.connect();
         self.in_slice.s_keep.connect();
         self.in_slice.s_user.connect();
+        self.in_slice.s_wc.connect();
+        self.in_slice.s_long.connect();
+        self.hin_s.header.connect();
+        self.hin_s.vcx_on.connect();
         crate::link_glue::connect_children(
             &mut self.pk,
             [&mut self.hin, &mut self.hout],

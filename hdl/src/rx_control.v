@@ -99,6 +99,10 @@ always @(*) begin
   in_slice$s_last = s_axis_tlast;
   in_slice$s_user = s_axis_tuser;
   in_slice$s_valid = s_axis_tvalid;
+  hin_s$header = s_axis_tdata[31:0];
+  hin_s$vcx_on = config_vcx;
+  in_slice$s_wc = hin_s$fixed[23:8];
+  in_slice$s_long = hin_s$fixed[5:0] >= 6'h10;
   s_axis_tready = in_slice$s_ready;
 end
 wire in_valid = in_slice$m_valid;
@@ -265,14 +269,13 @@ wire [16:0] b_end = b_off + {12'd0, in_count};
 wire [16:0] cur_pl_end = st == HDR ? d_pl4 : pl_end;
 wire cur_long = st == HDR ? h_long : w_long;
 wire len_bad = b_end != (cur_long ? cur_pl_end + 17'd2 : 17'd4);
-// Payload bytes as received (the CRC-16 check), from the payload's end
-// relative to this beat (pd: registers, so no offset arithmetic runs
-// into the CRC step's byte count); a packet's first beat (offset 0)
-// starts after its header.
+// The payload's end relative to this beat (pd: registers, so no offset
+// arithmetic runs into the byte selects below).
 wire [17:0] pd = st == HDR ? {1'b0, d_pl4} : pdiff;
-wire [4:0] pd_in = pd[17] ? 5'd0 : pd[16:5] != 12'd0 | pd[4:0] >= in_count ? in_count : pd[4:0];
-wire first_beat = st == HDR | off == 17'd0;
-wire [4:0] c16i_n = ~cur_long ? 5'd0 : ~first_beat ? pd_in : pd_in > 5'd4 ? pd_in - 5'd4 : 5'd0;
+// The beat's payload bytes as received (the CRC-16 check), counted as
+// the beat entered the input slice (0 for a short packet; a long one
+// whose header is uncorrectable is not checked).
+wire [4:0] c16i_n = in_slice$m_pay;
 // The received CRC-16 bytes: at pd and pd + 1 in this beat.
 wire [17:0] pd1 = pd + 18'd1;
 wire [3:0] cr0 = pd[3:0];
@@ -438,7 +441,7 @@ wire cx_crc32 = 1'b0;
 @OUT_STAGE@
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
+wire unused = &{1'b0, hin$ecc, hin_s$ecc, hin_s$corrected, hin_s$uncorrectable, hin_s$fixed[31:24], hin_s$fixed[7:6], hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
                 paddr[1:0], stream_vcx, w_cfg[7:6]};
 /* verilator lint_on UNUSEDSIGNAL */
 
