@@ -72,6 +72,7 @@ impl Logic for BodyAligner {
 
     fn hdl(&self) -> Verilog {
         let count: Vec<String> = (0..16).map(|j| format!("{{4'd0, s_keep[{j}]}}")).collect();
+        let buf = crate::buffer2::verilog("ab", 141, "ab_din", "ab_push", "ab_pop", "reset", false);
         Verilog::Custom(format!(
             r#"reg [95:0] hold;
 reg [4:0] hold_n;
@@ -80,52 +81,46 @@ reg in_packet, flush;
 reg [16:0] left;
 initial begin
   hold = 96'd0; hold_n = 5'd0; in_packet = 1'b0; flush = 1'b0; left = 17'd0;
-  m_data = 128'd0; m_count = 5'd0; m_hdr = 1'b0; m_last = 1'b0; m_valid = 1'b0;
-  m_pay = 5'd0; m_pay_end = 1'b0;
 end
 wire [4:0] n = {count};
 wire [4:0] rest_n = n > 5'd4 ? n - 5'd4 : 5'd0;
 wire [4:0] head_n = n > 5'd4 ? 5'd4 : n;
-wire out_free = ~m_valid | m_ready;
-always @(*) s_ready = ~reset & out_free & ~flush;
+// The items wait in a two-entry buffer (buffer2.rs): the consumer's
+// `m_ready` reaches its pointers only, not the enables of the 128-bit
+// entries, and `s_ready` comes from registers.
+wire ab_push, ab_pop;
+wire [140:0] ab_din;
+{buf}always @(*) s_ready = ~reset & ~ab_full & ~flush;
 wire take = s_valid & s_ready;
-// The body item being written: its bytes, its payload bytes, what is
-// left after it.
-wire [4:0] item_n = flush ? hold_n : hold_n + head_n;
-wire [4:0] item_pay = left > {{12'd0, item_n}} ? item_n : left[4:0];
+assign ab_push = take | (flush & ~ab_full & ~reset);
+assign ab_pop = m_ready & ab_valid;
+// The item written: a packet's header (with its side information), a
+// body item (four bytes of this beat after twelve held), or the held
+// bytes after the last beat (flush); its payload bytes and what is left
+// after it.
+wire i_hdr = ~flush & ~in_packet;
+wire [4:0] item_n = flush ? hold_n : i_hdr ? head_n : hold_n + head_n;
+wire [4:0] item_pay = i_hdr ? 5'd0 : left > {{12'd0, item_n}} ? item_n : left[4:0];
 wire [16:0] left_after = left - {{12'd0, item_pay}};
+wire [127:0] i_data = flush ? {{32'd0, hold}} : i_hdr ? {{h_side, s_data[31:0]}} : {{s_data[31:0], hold}};
+wire i_last = flush | (s_last & rest_n == 5'd0);
+assign ab_din = {{~i_hdr & left_after == 17'd0, item_pay, i_hdr, i_last, item_n, i_data}};
+always @(*) begin
+  m_data = ab_out[127:0];
+  m_count = ab_out[132:128];
+  m_last = ab_out[133];
+  m_hdr = ab_out[134];
+  m_pay = ab_out[139:135];
+  m_pay_end = ab_out[140];
+  m_valid = ab_valid;
+end
 always @(posedge clock) begin
-  if (m_ready) m_valid <= 1'b0;
-  if (out_free & flush) begin
-    m_data <= {{32'd0, hold}};
-    m_count <= hold_n;
-    m_hdr <= 1'b0;
-    m_pay <= item_pay;
-    m_pay_end <= left_after == 17'd0;
-    left <= left_after;
-    m_last <= 1'b1;
-    m_valid <= 1'b1;
+  if (ab_push) left <= i_hdr ? {{1'b0, s_wc}} : left_after;
+  if (flush & ~ab_full) begin
     flush <= 1'b0;
     in_packet <= 1'b0;
   end
   if (take) begin
-    if (~in_packet) begin
-      m_data <= {{h_side, s_data[31:0]}};
-      m_count <= head_n;
-      m_hdr <= 1'b1;
-      m_pay <= 5'd0;
-      m_pay_end <= 1'b0;
-      left <= {{1'b0, s_wc}};
-    end else begin
-      m_data <= {{s_data[31:0], hold}};
-      m_count <= item_n;
-      m_hdr <= 1'b0;
-      m_pay <= item_pay;
-      m_pay_end <= left_after == 17'd0;
-      left <= left_after;
-    end
-    m_last <= s_last & rest_n == 5'd0;
-    m_valid <= 1'b1;
     hold <= s_data[127:32];
     hold_n <= rest_n;
     in_packet <= ~s_last | rest_n != 5'd0;
@@ -134,11 +129,11 @@ always @(posedge clock) begin
   if (reset) begin
     in_packet <= 1'b0;
     flush <= 1'b0;
-    m_valid <= 1'b0;
   end
 end
 "#,
-            count = count.join(" + ")
+            count = count.join(" + "),
+            buf = buf
         ))
     }
 }
