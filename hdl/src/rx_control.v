@@ -54,6 +54,17 @@ reg [17:0] pdiff;
 reg [383:0] tail;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
+// The CRC-32 (SEP footer; FSED: the frame's classified payloads) steps a
+// cycle behind, from its inputs registered as they are taken (l32_*): no
+// state decode or byte count arithmetic runs into the step. A wrapped
+// packet's footer is compared once the last step is in (WCRC waits for
+// it where the packet has a CRC-32).
+reg l32_v, l32_init;
+reg [127:0] l32_data;
+reg [4:0] l32_count;
+initial begin
+  l32_v = 1'b0; l32_init = 1'b0; l32_data = 128'd0; l32_count = 5'd0;
+end
 reg w_long, w_chk, w_bad, check;
 // AES requests: H, E_K(J0), keystream; in order through the core.
 reg req_h, req_j0, h_wait, j0_wait, j0_ok;
@@ -361,6 +372,8 @@ wire [127:0] tmask = tag_bytes == 5'd16 ? {128{1'b1}} : tag_bytes == 5'd12 ? {32
 wire [127:0] wire_tag = p_crc32 ? tail[159:32] : tail[127:0];
 wire [127:0] tag_calc = rev16(mac_y);
 wire tag_ok = ((tag_calc ^ wire_tag) & tmask) == 128'd0;
+// The packet's CRC-32 has taken its last step (or it has none).
+wire crc32_in = ~(l32_v & p_crc32);
 wire w_fmt = p_fmt | w_bad | crc_err != 16'd0 | (p_crc32 & tail[31:0] != ~crc32);
 wire [2:0] p_verdict = w_fmt ? 3'd0 : p_pol ? 3'd1 : p_auth ? 3'd3 : (fc_known & replay_hit) ? 3'd4
                      : ~p_cov ? 3'd5 : 3'd6;
@@ -426,7 +439,7 @@ always @(*) begin
       cx_count = 5'd2;
       cx_last = 1'b1;
       cx_user = message_mode ? {3'd0, p_verdict, 2'b10} : 8'd0;
-      cx_valid = 1'b1;
+      cx_valid = crc32_in;
     end
     WTRUNC: begin
       cx_last = 1'b1;
@@ -458,9 +471,9 @@ always @(*) begin
   // (The first beat of a packet holds its header: HDR, and FSED's WBODY.)
   c16i$data = b_off == 17'd0 ? {32'd0, in_data[127:32]} : in_data;
   c16i$count = c16i_n;
-  c32$state = st == HDR ? 32'hffffffff : crc32;
-  c32$data = st == HDR ? {32'd0, in_data[127:32]} : crc_cipher;
-  c32$count = st == HDR ? 5'd12 : n_data;
+  c32$state = l32_init ? 32'hffffffff : crc32;
+  c32$data = l32_data;
+  c32$count = l32_count;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
   pk$s_user = ch_user;
@@ -499,8 +512,8 @@ always @(*) begin
   inc_frames_replay = close_take & f_verdict == 3'd4;
   inc_frames_unprotected = close_take & f_verdict == 3'd5;
   inc_frames_ok = close_take & f_verdict == 3'd6;
-  inc_packets_ok = message_mode & st == WCRC & ck_ready & p_verdict == 3'd6;
-  inc_packets_not_ok = message_mode & ((st == WCRC & ck_ready & p_verdict < 3'd5)
+  inc_packets_ok = message_mode & st == WCRC & ck_ready & crc32_in & p_verdict == 3'd6;
+  inc_packets_not_ok = message_mode & ((st == WCRC & ck_ready & crc32_in & p_verdict < 3'd5)
                                      | (hdr_raw & hdr_take) | (st == WTRUNC & trunc_go));
   inc_control_outside_frame = ctl_out;
   inc_released_as_received = hdr_raw & hdr_take;
@@ -512,6 +525,12 @@ end
 
 always @(posedge clock) begin
   check <= 1'b0;
+  // (Before the frame's reset of crc32 at FS below, which wins.)
+  l32_v <= (hdr_take & hdr_wrap & ~FSED) | (st == WBODY & body_take & n_data != 5'd0);
+  l32_init <= st == HDR;
+  l32_data <= st == HDR ? {32'd0, in_data[127:32]} : crc_cipher;
+  l32_count <= st == HDR ? 5'd12 : n_data;
+  if (l32_v) crc32 <= c32$next;
   alarm_r <= close_take & f_verdict < 3'd5;
   // AES bookkeeping.
   if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin
@@ -649,7 +668,6 @@ always @(posedge clock) begin
         p_auth <= ~FSED & w_mc != mc;
         p_blocks <= w_blocks;
         if (FSED) tbytes <= tbytes + {16'd0, h_wc};
-        else crc32 <= c32$next;
         if (h_cov) begin
           recs <= recs + 32'd1;
           cbytes <= cbytes + {15'd0, wn_len};
@@ -700,9 +718,6 @@ always @(posedge clock) begin
     DROP: if (in_valid & in_last) st <= HDR;
 @KEY_ABORT_STATES@
     WBODY: if (body_take) begin
-      if (n_data != 5'd0) begin
-        crc32 <= c32$next;
-      end
       if (gh_beat) begin
         gh_blocks <= gh_blocks + 32'd1;
         p_rb <= p_rb - 13'd1;
@@ -725,7 +740,7 @@ always @(posedge clock) begin
       gh_blocks <= 32'd0;
       st <= WCRC;
     end
-    WCRC: if (ck_ready) begin
+    WCRC: if (ck_ready & crc32_in) begin
       if (w_fmt) f_fmt <= 1'b1;
       if (p_pol) f_pol <= 1'b1;
       if (p_auth) f_auth <= 1'b1;
