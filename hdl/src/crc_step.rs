@@ -136,70 +136,115 @@ impl Logic for CrcStep {
     }
 
     fn hdl(&self) -> Verilog {
-        let c = self._crc;
-        let w = c.width;
-        let cols = c.beat_columns(16);
+        // The two halves of [`CrcSplit`] back to back. (Each network bit
+        // is one parity of masked words: Verilator evaluates a row in a
+        // few word operations where a chain of single-bit XORs cost one
+        // extract per term; synthesis sees the same XOR of the bits.)
+        let w = self._crc.width;
+        let split = CrcSplit {
+            crc: self._crc,
+            prefix: "c",
+        };
         let mut v = String::new();
         if w < 32 {
             v += "/* verilator lint_off UNUSEDSIGNAL */\nwire [31:0] state_all = state;\n/* verilator lint_on UNUSEDSIGNAL */\n";
         }
-        v += "wire [127:0] d;\ngenvar g;\ngenerate for (g = 0; g < 16; g = g + 1) begin : take\n  \
-              assign d[8*g+7:8*g] = (count > g) ? data[8*g+7:8*g] : 8'd0;\nend endgenerate\n";
-        // The full-beat network, one parity of masked words per bit:
-        // Verilator evaluates a row in a few word operations where a chain
-        // of single-bit XORs cost one extract per term (measured: the
-        // CRCs were most of an RX simulation); synthesis sees the same
-        // XOR of the mask's bits.
-        let hex = |x: u128, bits: usize| format!("{bits}'h{x:0width$x}", width = bits / 4);
-        v += &format!("wire [{}:0] f;\n", w - 1);
+        v += &split.data_half("data", "count");
+        v += &split.fold_half(&format!("state[{}:0]", w - 1), "c_m", "count");
+        v += &if w < 32 {
+            format!("always @(*) next = {{{}'d0, c_next}};\n", 32 - w)
+        } else {
+            "always @(*) next = c_next;\n".to_string()
+        };
+        Verilog::Custom(v)
+    }
+}
+
+/// A CRC step split across a register, as inline Verilog (module-body
+/// items) for a block that registers between the two halves.
+///
+/// The step of [`CrcStep`] is `next = U(16 − k) · (Z¹⁶ · state ⊕ m)`, where
+/// `m` is the full-beat network of the beat with the bytes beyond `k`
+/// zeroed and `U(j)` undoes `j` zero bytes. `m` does not depend on the
+/// running register: the first half computes it from the beat
+/// (`{p}_m`, from `data` and `count`, expressions), to be registered; the
+/// second half (`{p}_next`) folds a registered `m` and its count into the
+/// register: a fixed `w × w` network, an XOR, and a select of the count's
+/// `U`. The loop through the register is then the second half alone.
+pub struct CrcSplit {
+    pub crc: Reflected,
+    /// Prefix of the wires declared.
+    pub prefix: &'static str,
+}
+
+impl CrcSplit {
+    fn hex(x: u128, bits: usize) -> String {
+        format!("{bits}'h{x:0width$x}", width = bits / 4)
+    }
+
+    /// First half: declares `{p}_m` (`w` bits), the network of the beat
+    /// `data` (128 bits) with its bytes from `count` on zeroed.
+    pub fn data_half(&self, data: &str, count: &str) -> String {
+        let (p, w) = (self.prefix, self.crc.width);
+        let cols = self.crc.beat_columns(16);
+        let mut v = format!(
+            "wire [127:0] {p}_d;\ngenvar {p}_g;\n\
+             generate for ({p}_g = 0; {p}_g < 16; {p}_g = {p}_g + 1) begin : {p}_take\n  \
+             assign {p}_d[8*{p}_g+7:8*{p}_g] = ({count} > {p}_g) ? {data}[8*{p}_g+7:8*{p}_g] : 8'd0;\n\
+             end endgenerate\nwire [{}:0] {p}_m;\n",
+            w - 1
+        );
         for j in 0..w {
-            let (mut ms, mut md) = (0u128, 0u128);
-            for (i, col) in cols.iter().enumerate() {
-                if col >> j & 1 == 1 {
-                    if i < w {
-                        ms |= 1 << i;
-                    } else {
-                        md |= 1 << (i - w);
-                    }
-                }
-            }
+            let md = cols[w..]
+                .iter()
+                .enumerate()
+                .filter(|(_, col)| *col >> j & 1 == 1)
+                .fold(0u128, |a, (i, _)| a | 1 << i);
+            v += &format!("assign {p}_m[{j}] = ^({p}_d & {});\n", Self::hex(md, 128));
+        }
+        v
+    }
+
+    /// Second half: declares `{p}_next` (`w` bits), the register `state`
+    /// after a beat of `count` bytes whose first half is `m` (all three
+    /// expressions; `count` 0 leaves `state` as it is).
+    pub fn fold_half(&self, state: &str, m: &str, count: &str) -> String {
+        let (p, w) = (self.prefix, self.crc.width);
+        let cols = self.crc.beat_columns(16);
+        let mut v = format!(
+            "wire [{hi}:0] {p}_s = {state};\nwire [{hi}:0] {p}_mm = {m};\nwire [{hi}:0] {p}_f;\n",
+            hi = w - 1
+        );
+        for j in 0..w {
+            let ms = cols[..w]
+                .iter()
+                .enumerate()
+                .filter(|(_, col)| *col >> j & 1 == 1)
+                .fold(0u128, |a, (i, _)| a | 1 << i);
             v += &format!(
-                "assign f[{j}] = ^(state[{}:0] & {}) ^ ^(d & {});\n",
-                w - 1,
-                hex(ms, w),
-                hex(md, 128)
+                "assign {p}_f[{j}] = ^({p}_s & {}) ^ {p}_mm[{j}];\n",
+                Self::hex(ms, w)
             );
         }
-        let pad = |x: String| {
-            if w < 32 {
-                format!("{{{}'d0, {x}}}", 32 - w)
-            } else {
-                x
-            }
-        };
-        v += "always @(*) begin\n  case (count)\n";
-        v += &format!("    5'd16: next = {};\n", pad("f".into()));
+        v += &format!(
+            "reg [{}:0] {p}_next;\nalways @(*) begin\n  case ({count})\n    5'd16: {p}_next = {p}_f;\n",
+            w - 1
+        );
         for n in 1..16 {
-            let m = c.unzero(16 - n);
+            let u = self.crc.unzero(16 - n);
             let bits: Vec<String> = (0..w)
                 .rev()
                 .map(|r| {
                     let mask = (0..w)
-                        .filter(|&k| m[k] >> r & 1 == 1)
+                        .filter(|&k| u[k] >> r & 1 == 1)
                         .fold(0u128, |a, k| a | 1 << k);
-                    format!("^(f & {})", hex(mask, w))
+                    format!("^({p}_f & {})", Self::hex(mask, w))
                 })
                 .collect();
-            v += &format!(
-                "    5'd{n}: next = {};\n",
-                pad(format!("{{{}}}", bits.join(",\n      ")))
-            );
+            v += &format!("    5'd{n}: {p}_next = {{{}}};\n", bits.join(",\n      "));
         }
-        v += &format!(
-            "    default: next = {};\n  endcase\nend\n",
-            pad(format!("state[{}:0]", w - 1))
-        );
-        Verilog::Custom(v)
+        v += &format!("    default: {p}_next = {p}_s;\n  endcase\nend\n");
+        v
     }
 }
 

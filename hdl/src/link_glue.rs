@@ -26,11 +26,11 @@ use rust_hdl::prelude::*;
 
 /// Claim the inputs of the child blocks both tops drive from their
 /// Verilog: the byte packer, the header ECC checker and builder, and the
-/// three CRC steps (rust-hdl's `connect`).
+/// two CRC steps (rust-hdl's `connect`).
 pub fn connect_children(
     pk: &mut BytePacker,
     headers: [&mut HeaderEcc; 2],
-    crcs: [&mut CrcStep; 3],
+    crcs: [&mut CrcStep; 2],
 ) {
     for s in [
         &mut pk.reset,
@@ -272,13 +272,17 @@ localparam [1:0] CK_SKIP = 2'd0, CK_ON = 2'd1, CK_NEW = 2'd2, CK_SEP = 2'd3;
 
 /// The output CRC-16 stage: the chunks of the control pass a two-entry
 /// buffer ([`crate::buffer2`]) on their way to the packer, and the
-/// output's CRC-16 steps over each as it leaves the buffer, from its
-/// registers: neither the control's state decode and chunk select nor the
-/// packer's ready runs into the CRC step, and the control sees a
-/// registered ready (`ck_ready`). A CRC-16 chunk is a placeholder the
-/// stage fills with the CRC of the chunks before it (XOR its `cx_x`: an
-/// input CRC error carried over); so is the TX's CRC-32 part
-/// (`cx_crc32`: its CRC-32 steps a cycle behind).
+/// output's CRC-16 steps over each as it leaves the buffer, in two halves
+/// ([`crate::crc_step::CrcSplit`]): the network of the chunk's bytes is
+/// registered from the buffer's head every cycle (`o_m`, with its count
+/// and whether it starts the CRC), and the cycle after, that register is
+/// folded into the CRC (`crc_now`). Neither the control's state decode
+/// and chunk select nor the packer's ready runs into the CRC step, and
+/// the control sees a registered ready (`ck_ready`). A CRC-16 chunk is a
+/// placeholder the stage fills with the CRC of the chunks before it
+/// (`crc_now`: the fold of the chunk that left the cycle before
+/// included), XOR its `cx_x` (an input CRC error carried over); so is
+/// the TX's CRC-32 part (`cx_crc32`: its CRC-32 steps a cycle behind).
 pub fn out_stage() -> String {
     let buf = crate::buffer2::verilog(
         "cb",
@@ -289,6 +293,12 @@ pub fn out_stage() -> String {
         "reset",
         false,
     );
+    let crc = crate::crc_step::CrcSplit {
+        crc: crate::crc_step::CRC16,
+        prefix: "o",
+    };
+    let data_half = crc.data_half("o_data", "o_count");
+    let fold_half = crc.fold_half("o_init ? 16'hffff : crc16o", "o_mr", "o_kr");
     format!(
         r#"// ---- Output CRC-16 stage (link_glue.rs, `out_stage`).
 wire [161:0] cb_din = {{cx_data, cx_count, cx_mode, cx_x, cx_crc32, cx_crc, cx_last, cx_user}};
@@ -301,13 +311,25 @@ wire q_crc32 = cb_out[10];
 wire q_crc = cb_out[9];
 // (The TX's CRC-32 part, filled here: its `crc32` steps a cycle behind.)
 wire [127:0] q_data = q_crc32 ? {{96'd0, ~crc32}} : q_raw;
-always @(*) begin
-  c16o$state = q_mode == CK_NEW | q_mode == CK_SEP ? 32'h0000ffff : {{16'd0, crc16o}};
-  c16o$data = q_mode == CK_SEP ? {{32'd0, q_raw[127:32]}} : q_data;
-  c16o$count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
+// The bytes the CRC takes (after the header of a CK_SEP chunk).
+wire [127:0] o_data = q_mode == CK_SEP ? {{32'd0, q_raw[127:32]}} : q_data;
+wire [4:0] o_count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
+{data_half}// Registered every cycle; `o_v`: a covered chunk left the buffer.
+reg [15:0] o_mr;
+reg [4:0] o_kr;
+reg o_v, o_init;
+initial begin
+  o_mr = 16'd0; o_kr = 5'd0; o_v = 1'b0; o_init = 1'b0;
 end
-always @(posedge clock) if (cb_valid & pk$s_ready & q_mode != CK_SKIP) crc16o <= c16o$next[15:0];
-wire [127:0] ch_data = q_crc ? {{112'd0, crc16o ^ q_x}} : q_data;
+always @(posedge clock) begin
+  o_mr <= o_m;
+  o_kr <= o_count;
+  o_init <= q_mode == CK_NEW | q_mode == CK_SEP;
+  o_v <= cb_valid & pk$s_ready & q_mode != CK_SKIP & ~reset;
+end
+{fold_half}wire [15:0] crc_now = o_v ? o_next : crc16o;
+always @(posedge clock) crc16o <= crc_now;
+wire [127:0] ch_data = q_crc ? {{112'd0, crc_now ^ q_x}} : q_data;
 wire [4:0] ch_count = q_count;
 wire ch_last = cb_out[8], ch_valid = cb_valid;
 wire [7:0] ch_user = cb_out[7:0];

@@ -88,7 +88,6 @@ pub struct Rx<A: AesCore, M: MacUnit> {
     hin: HeaderEcc,
     hout: HeaderEcc,
     c16i: CrcStep,
-    c16o: CrcStep,
     c32: CrcStep,
     pk: BytePacker,
     aes: A,
@@ -136,7 +135,6 @@ impl<A: AesCore, M: MacUnit> Rx<A, M> {
             hin: Default::default(),
             hout: Default::default(),
             c16i: CrcStep::new(CRC16),
-            c16o: CrcStep::new(CRC16),
             c32: CrcStep::new(CRC32),
             pk: Default::default(),
             aes,
@@ -203,7 +201,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
         crate::link_glue::connect_children(
             &mut self.pk,
             [&mut self.hin, &mut self.hout],
-            [&mut self.c16i, &mut self.c16o, &mut self.c32],
+            [&mut self.c16i, &mut self.c32],
         );
     }
 

@@ -454,7 +454,7 @@ wire cx_crc32 = 1'b0;
 @OUT_STAGE@
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused = &{1'b0, hin$ecc, hin_s$ecc, hin_s$corrected, hin_s$uncorrectable, hin_s$fixed[31:24], hin_s$fixed[7:6], hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
+wire unused = &{1'b0, hin$ecc, hin_s$ecc, hin_s$corrected, hin_s$uncorrectable, hin_s$fixed[31:24], hin_s$fixed[7:6], hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16],
                 paddr[1:0], stream_vcx, w_cfg[7:6]};
 /* verilator lint_on UNUSEDSIGNAL */
 

@@ -93,7 +93,6 @@ pub struct Tx<A: AesCore, M: MacUnit> {
     hin: HeaderEcc,
     hout: HeaderEcc,
     c16i: CrcStep,
-    c16o: CrcStep,
     c32: CrcStep,
     pk: BytePacker,
     aes: A,
@@ -140,7 +139,6 @@ impl<A: AesCore, M: MacUnit> Tx<A, M> {
             hin: Default::default(),
             hout: Default::default(),
             c16i: CrcStep::new(CRC16),
-            c16o: CrcStep::new(CRC16),
             c32: CrcStep::new(CRC32),
             pk: Default::default(),
             aes,
@@ -202,7 +200,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         crate::link_glue::connect_children(
             &mut self.pk,
             [&mut self.hin, &mut self.hout],
-            [&mut self.c16i, &mut self.c16o, &mut self.c32],
+            [&mut self.c16i, &mut self.c32],
         );
     }
 
@@ -550,7 +548,7 @@ wire [7:0] cx_user = {7'd0, cx_error};
 
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16], c16o$next[31:16],
+wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16],
                 p_hdr[29:24], paddr[1:0], pk$m_user[7:1]};
 /* verilator lint_on UNUSEDSIGNAL */
 
