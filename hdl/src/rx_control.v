@@ -130,8 +130,13 @@ wire [7:0] in_user = in_slice$m_user;
 reg [31:0] d_hf;
 reg [16:0] d_pl4;
 reg d_bad, d_corrected, hd_ok;
+// (And, for a wrapped packet, what its SEP header gives from the same
+// beat: the original WC and whether the WC holds the SEP overhead.)
+reg [15:0] d_w_wc0;
+reg d_w_fit;
 initial begin
   d_hf = 32'd0; d_pl4 = 17'd0; d_bad = 1'b0; d_corrected = 1'b0; hd_ok = 1'b0;
+  d_w_wc0 = 16'd0; d_w_fit = 1'b0;
 end
 wire [31:0] hf = d_hf;
 wire [5:0] h_dt = hf[5:0];
@@ -162,9 +167,9 @@ wire w_tag_here = w_cfg[5:4] == 2'd1 & w_cov;
 wire [4:0] w_tbytes = w_cfg[3:2] == 2'd0 ? 5'd16 : w_cfg[3:2] == 2'd1 ? 5'd12 : 5'd8;
 wire [16:0] w_over = 17'd12 + (w_crc32 ? 17'd4 : 17'd0) + (w_tag_here ? {12'd0, w_tbytes} : 17'd0);
 wire w_decodable = FSED ? ~fraw & ~fh_want & fc_known
-                         : w_cfg[3:2] != 2'd3 & {1'b0, h_wc} >= w_over & in_count == 5'd16 & ~in_last;
-// The original WC (FSED: the wire's).
-wire [15:0] w_wc0 = FSED ? h_wc : h_wc - w_over[15:0];
+                         : w_cfg[3:2] != 2'd3 & d_w_fit & in_count == 5'd16 & ~in_last;
+// The original WC (FSED: the wire's), from the check stage's register.
+wire [15:0] w_wc0 = FSED ? h_wc : d_w_wc0;
 wire [12:0] w_blocks = 13'(({1'b0, w_wc0} + 17'd15) >> 4);
 // What the context expects of this packet.
 wire [31:0] frame_fc = fc_known ? fc : w_fc;
@@ -364,6 +369,8 @@ always @(posedge clock) begin
   d_pl4 <= 17'd4 + {1'b0, hin$fixed[23:8]};
   d_bad <= hin$uncorrectable;
   d_corrected <= hin$corrected;
+  d_w_wc0 <= hin$fixed[23:8] - w_over[15:0];
+  d_w_fit <= {1'b0, hin$fixed[23:8]} >= w_over;
   hd_ok <= in_valid & ~walk_take & ~apb_write & ~reset;
 end
 
