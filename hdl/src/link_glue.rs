@@ -26,11 +26,11 @@ use rust_hdl::prelude::*;
 
 /// Claim the inputs of the child blocks both tops drive from their
 /// Verilog: the byte packer, the header ECC checker and builder, and the
-/// two CRC steps (rust-hdl's `connect`).
+/// CRC-32 step (rust-hdl's `connect`).
 pub fn connect_children(
     pk: &mut BytePacker,
     headers: [&mut HeaderEcc; 2],
-    crcs: [&mut CrcStep; 2],
+    crcs: [&mut CrcStep; 1],
 ) {
     for s in [
         &mut pk.reset,
@@ -337,6 +337,41 @@ wire [7:0] ch_user = cb_out[7:0];
     )
 }
 
+/// The input CRC-16 check (both tops), split in two across a register
+/// as the output's is ([`crate::crc_step::CrcSplit`]): the network of the
+/// item's payload bytes is registered each cycle, and folded into
+/// `crc16i` the cycle after. The top declares `crc16i` and drives the
+/// wires `c16i_data` (the item, payload from byte 0), `c16i_count` (its
+/// payload bytes), `c16i_take` (the item is taken) and `c16i_first` (it
+/// is its packet's first); it reads `crc16i_now`, the CRC of the payload
+/// taken so far (the pending fold included).
+fn input_crc16() -> String {
+    let crc = crate::crc_step::CrcSplit {
+        crc: crate::crc_step::CRC16,
+        prefix: "i",
+    };
+    format!(
+        "// ---- Input CRC-16 check (link_glue.rs, `input_crc16`).
+{}reg [15:0] i_mr;
+reg [4:0] i_kr;
+reg i_v, i_init;
+initial begin
+  i_mr = 16'd0; i_kr = 5'd0; i_v = 1'b0; i_init = 1'b0;
+end
+always @(posedge clock) begin
+  i_mr <= i_m;
+  i_kr <= c16i_count;
+  i_v <= c16i_take;
+  i_init <= c16i_first;
+end
+{}wire [15:0] crc16i_now = i_v ? i_next : crc16i;
+always @(posedge clock) crc16i <= crc16i_now;
+",
+        crc.data_half("c16i_data", "c16i_count"),
+        crc.fold_half("i_init ? 16'hffff : crc16i", "i_mr", "i_kr")
+    )
+}
+
 /// The module body of a TX or RX top: the protocol (`localparam FSED`),
 /// wire layouts, the register file of `side` with its hooks
 /// (`inc_<counter>`, `ro_status`, `ro_frame_counter`), the context checks
@@ -391,6 +426,7 @@ pub fn top_verilog(
         .replace("@RECORD_WINDOW@\n", crate::record_window::VERILOG)
         .replace("@OUT_DECL@\n", OUT_DECL)
         .replace("@OUT_STAGE@\n", &out_stage())
+        .replace("@INPUT_CRC16@\n", &input_crc16())
         .replace(
             "@CLOSE_STATES@\n",
             &format!("{}{CLOSE_STATES}", crate::dt_scopes::CLOSE_START),
@@ -404,6 +440,7 @@ pub fn top_verilog(
         "@CLOSE_",
         "@DT_",
         "@OUT_",
+        "@INPUT_",
     ] {
         assert!(!v.contains(m), "glue marker {m}… not replaced");
     }

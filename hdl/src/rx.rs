@@ -38,7 +38,7 @@ use crate::aes_iterative::AesCore;
 use crate::axis_slice::AxisSlice;
 use crate::byte_packer::BytePacker;
 use crate::cbc_mac::CbcMac;
-use crate::crc_step::{CRC16, CRC32, CrcStep};
+use crate::crc_step::{CRC32, CrcStep};
 use crate::header_ecc::HeaderEcc;
 use crate::link_glue::MacUnit;
 use rust_hdl::prelude::*;
@@ -87,7 +87,6 @@ pub struct Rx<A: AesCore, M: MacUnit> {
     hin_s: HeaderEcc,
     hin: HeaderEcc,
     hout: HeaderEcc,
-    c16i: CrcStep,
     c32: CrcStep,
     pk: BytePacker,
     aes: A,
@@ -134,7 +133,6 @@ impl<A: AesCore, M: MacUnit> Rx<A, M> {
             hin_s: Default::default(),
             hin: Default::default(),
             hout: Default::default(),
-            c16i: CrcStep::new(CRC16),
             c32: CrcStep::new(CRC32),
             pk: Default::default(),
             aes,
@@ -201,7 +199,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
         crate::link_glue::connect_children(
             &mut self.pk,
             [&mut self.hin, &mut self.hout],
-            [&mut self.c16i, &mut self.c32],
+            [&mut self.c32],
         );
     }
 

@@ -291,7 +291,10 @@ wire [17:0] pd = st == HDR ? {1'b0, d_pl4} : pdiff;
 // The beat's payload bytes as received (the CRC-16 check), counted as
 // the beat entered the input slice (0 for a short packet; a long one
 // whose header is uncorrectable is not checked).
-wire [4:0] c16i_n = in_slice$m_pay;
+wire [4:0] c16i_count = in_slice$m_pay;
+// (The first beat of a packet holds its header: HDR, and FSED's WBODY.)
+wire [127:0] c16i_data = b_off == 17'd0 ? {32'd0, in_data[127:32]} : in_data;
+wire c16i_first = b_off == 17'd0;
 // The received CRC-16 bytes: at pd and pd + 1 in this beat.
 wire [17:0] pd1 = pd + 18'd1;
 wire [3:0] cr0 = pd[3:0];
@@ -300,7 +303,6 @@ wire cr0_in = ~pd[17] & pd[16:5] == 12'd0 & pd[4:0] < in_count;
 wire cr1_in = ~pd1[17] & pd1[16:5] == 12'd0 & pd1[4:0] < in_count;
 wire [15:0] crc_rx_next = {cr1_in ? in_data[8*cr1 +: 8] : crc_rx[15:8],
                            cr0_in ? in_data[8*cr0 +: 8] : crc_rx[7:0]};
-wire [15:0] crc_err = crc_rx ^ crc16i;
 // The bytes after the data (CRC-32 and tag of a wrapped packet, the
 // first entry of a tag packet), up to 48 (data-type mode: an entry of at
 // most 32 bytes and what its last beat holds of the next).
@@ -363,6 +365,9 @@ assign wn_take = body_take;
 // its data after the header.)
 wire walk_take = (st == HDR & hdr_take & ~(FSED & hdr_wrap)) | (st == PASS & in_valid & ck_ready)
                | ((st == DROP | st == FBODY | st == SBODY) & in_valid) | (st == TBODY & in_valid & ~ent_ready) | body_take;
+wire c16i_take = walk_take;
+@INPUT_CRC16@
+wire [15:0] crc_err = crc_rx ^ crc16i_now;
 // The header check stage (d_hf, hd_ok above).
 always @(posedge clock) begin
   d_hf <= hin$fixed;
@@ -461,7 +466,7 @@ wire cx_crc32 = 1'b0;
 @OUT_STAGE@
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused = &{1'b0, hin$ecc, hin_s$ecc, hin_s$corrected, hin_s$uncorrectable, hin_s$fixed[31:24], hin_s$fixed[7:6], hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16],
+wire unused = &{1'b0, hin$ecc, hin_s$ecc, hin_s$corrected, hin_s$uncorrectable, hin_s$fixed[31:24], hin_s$fixed[7:6], hout$fixed, hout$corrected, hout$uncorrectable,
                 paddr[1:0], stream_vcx, w_cfg[7:6]};
 /* verilator lint_on UNUSEDSIGNAL */
 
@@ -474,10 +479,6 @@ always @(*) begin
   // CRCs: the check over the payload as received; the SEP CRC-32 over
   // SEP header and data as received; the output CRC-16 over the data
   // given back.
-  c16i$state = {16'd0, st == HDR ? 16'hffff : crc16i};
-  // (The first beat of a packet holds its header: HDR, and FSED's WBODY.)
-  c16i$data = b_off == 17'd0 ? {32'd0, in_data[127:32]} : in_data;
-  c16i$count = c16i_n;
   c32$state = l32_init ? 32'hffffffff : crc32;
   c32$data = l32_data;
   c32$count = l32_count;
@@ -576,7 +577,6 @@ always @(posedge clock) begin
     pdiff <= pd - {13'd0, in_count};
     dleft <= dleft > {12'd0, in_count} ? dleft - {12'd0, in_count} : 17'd0;
     crc_rx <= crc_rx_next;
-    crc16i <= c16i$next[15:0];
     tail <= tail_next;
     if (in_last) begin
       w_bad <= (st == HDR ? ~h_bad : 1'b1) & len_bad;
@@ -613,7 +613,6 @@ always @(posedge clock) begin
         if (FSED & hdr_wrap) begin
           off <= 17'd0;
           pdiff <= {1'b0, d_pl4};
-          crc16i <= 16'hffff;
         end
       end
       if (hv & fb_first & ~check) st <= RFB;

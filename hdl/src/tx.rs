@@ -47,7 +47,7 @@ use crate::aes_iterative::AesCore;
 use crate::body_aligner::BodyAligner;
 use crate::byte_packer::BytePacker;
 use crate::cbc_mac::CbcMac;
-use crate::crc_step::{CRC16, CRC32, CrcStep};
+use crate::crc_step::{CRC32, CrcStep};
 use crate::header_ecc::HeaderEcc;
 use crate::link_glue::MacUnit;
 use rust_hdl::prelude::*;
@@ -92,7 +92,6 @@ pub struct Tx<A: AesCore, M: MacUnit> {
     al: BodyAligner,
     hin: HeaderEcc,
     hout: HeaderEcc,
-    c16i: CrcStep,
     c32: CrcStep,
     pk: BytePacker,
     aes: A,
@@ -138,7 +137,6 @@ impl<A: AesCore, M: MacUnit> Tx<A, M> {
             al: Default::default(),
             hin: Default::default(),
             hout: Default::default(),
-            c16i: CrcStep::new(CRC16),
             c32: CrcStep::new(CRC32),
             pk: Default::default(),
             aes,
@@ -200,7 +198,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         crate::link_glue::connect_children(
             &mut self.pk,
             [&mut self.hin, &mut self.hout],
-            [&mut self.c16i, &mut self.c32],
+            [&mut self.c32],
         );
     }
 
@@ -366,7 +364,6 @@ wire walk_too_long = extra_n > {3'd0, crc_take};
 wire [15:0] crc_rx_next = crc_n == 2'd0 ? (crc_take == 2'd2 ? {crc_byte1, crc_byte0} : {8'd0, crc_byte0})
                                       : (crc_take != 2'd0 ? {crc_byte0, crc_rx[7:0]} : crc_rx);
 wire walk_end_ok = al$m_pay_end & crc_n + crc_take == 2'd2 & ~walk_too_long & ~walk_bad;
-wire [15:0] crc_err = crc_rx ^ crc16i;
 
 // Record blocks of the packet being protected.
 wire wn_load, wn_take;
@@ -406,6 +403,16 @@ wire body_go = it_valid & ~it_hdr & (pay_n == 5'd0 |
   ((~p_enc | ks_ok) & (~gh_beat | gh$s_ready) & (p_over | ck_ready)));
 wire body_take = st == PBODY & body_go;
 wire pass_take = (st == PASS & it_valid & ck_ready) | (st == DROP & it_valid);
+// The input CRC-16 check over every packet's payload (c16i_fresh: no item
+// of the packet taken yet).
+reg c16i_fresh;
+initial c16i_fresh = 1'b0;
+wire [127:0] c16i_data = it_data;
+wire [4:0] c16i_count = pay_n;
+wire c16i_take = pass_take | body_take;
+wire c16i_first = c16i_fresh;
+@INPUT_CRC16@
+wire [15:0] crc_err = crc_rx ^ crc16i_now;
 
 // Header decisions.
 wire fs_mine = is_hdr & ~h_bad & h_mine & h_dt == 6'h00;
@@ -548,7 +555,7 @@ wire [7:0] cx_user = {7'd0, cx_error};
 
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable, c16i$next[31:16],
+wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable,
                 p_hdr[29:24], paddr[1:0], pk$m_user[7:1]};
 /* verilator lint_on UNUSEDSIGNAL */
 
@@ -572,9 +579,6 @@ always @(*) begin
                            : {stream_vcx, 6'd0, ctl_wc, ctrl_di};
   // CRCs: input check over the payload bytes; CRC-32 over SEP header and
   // payload; CRC-16 of the output over everything after the header.
-  c16i$state = {16'd0, crc16i};
-  c16i$data = it_data;
-  c16i$count = pay_n;
   // FSED: no SEP header; CRC-32 over the frame's classified payloads.
   c32$state = l32_init ? 32'hffffffff : crc32;
   c32$data = l32_data;
@@ -664,7 +668,7 @@ always @(posedge clock) begin
   if (is_hdr & hdr_take & st == HDR) begin
     crc_n <= 2'd0;
     crc_rx <= 16'd0;
-    crc16i <= 16'hffff;
+    c16i_fresh <= 1'b1;
     walk_long <= h_long & ~h_bad;
     walk_mine <= h_mine & ~conflict;
     walk_bad <= h_long & it_last & ~h_bad;
@@ -673,7 +677,7 @@ always @(posedge clock) begin
   if (pass_take | body_take) begin
     crc_n <= crc_n + crc_take;
     crc_rx <= crc_rx_next;
-    crc16i <= c16i$next[15:0];
+    c16i_fresh <= 1'b0;
     if (it_last) begin
       walk_bad <= ~walk_end_ok;
       check <= 1'b1;
