@@ -257,7 +257,25 @@ wire done = state == WAITY & gh$y_valid & ej0_ok2;
 // The length block or the beat, chosen per 32-bit lane by a register of
 // its own that says the state is LEN (set from the next state): `state ==
 // LEN` decoded and routed to all 128 bits was 11.7 ns on ECP5.
-wire [127:0] gq_len = {{29'd0, len_a, 3'd0, 29'd0, len_c, 3'd0}};
+// The lengths count a cycle behind the beats (`lq_*`: the last beat's
+// bytes, registered as it is consumed; the consume decision then reaches
+// three registers, not two 32-bit adders' enables), and the length
+// block takes the pending count in (`len_a_now`, `len_c_now`).
+reg lq_a, lq_c;
+reg [4:0] lq_n;
+initial begin
+  lq_a = 1'b0;
+  lq_c = 1'b0;
+  lq_n = 5'd0;
+end
+always @(posedge clock) begin
+  lq_a <= state == DATA & consume & hb_aad;
+  lq_c <= state == DATA & consume & ~hb_aad;
+  lq_n <= hb_count;
+end
+wire [31:0] len_a_now = len_a + (lq_a ? {{27'd0, lq_n}} : 32'd0);
+wire [31:0] len_c_now = len_c + (lq_c ? {{27'd0, lq_n}} : 32'd0);
+wire [127:0] gq_len = {{29'd0, len_a_now, 3'd0, 29'd0, len_c_now, 3'd0}};
 wire [127:0] gq_txt = masked ^ (aes$m_data & hb_gmask);
 wire len_next = ~zeroize & ((state == DATA & consume & hb_last) | (state == LEN & ~gh$s_ready));
 {gl_regs}reg [127:0] gq_d;
@@ -333,6 +351,8 @@ always @(posedge clock) begin
   if (feeding & aes$s_ready) ctr <= ctr + 32'd1;
   if (cap_ej0) ej0_ok <= 1'b1;
   ej0_ok2 <= ej0_ok;
+  len_a <= len_a_now;
+  len_c <= len_c_now;
   if (take & s_last) in_open <= 1'b0;
   // The counter blocks start the cycle after `iv_r` is written.
   stc <= start_valid & start_ready;
@@ -369,8 +389,6 @@ always @(posedge clock) begin
     end
     DATA:
       if (consume) begin
-        if (hb_aad) len_a <= len_a + {{27'd0, hb_count}};
-        else len_c <= len_c + {{27'd0, hb_count}};
         if (hb_last) begin
           feeding <= 1'b0;
           state <= LEN;
