@@ -98,6 +98,21 @@ wire [DT_IDX-1:0] sc_kk = sc_k[DT_IDX-1:0];
 wire [127:0] sc_trailer = trailer_block(8'd2, {{2'd0, sc_dt[sc_kk]}}, stream8, fnum, sc_recs[sc_kk], sc_bytes[sc_kk]);
 // Another scope to close (or send) after scope sc_k.
 wire close_more = dt_mode & sc_k + 4'd1 < sc_n;
+// The MAC inputs of scope sc_k's close (TRAIL: its trailer resumed from
+// its value; TLEN: its blocks, trailer included), registered every
+// cycle: a close always passes DTJ first, and from then on sc_k, the
+// tables and the value hold still, so the table reads do not run into
+// the MAC's input select.
+reg [127:0] dt_trail_q;
+reg [31:0] dt_blocks_q;
+initial begin
+  dt_trail_q = 128'd0;
+  dt_blocks_q = 32'd0;
+end
+always @(posedge clock) begin
+  dt_trail_q <= rev16(sc_trailer) ^ sc_s[sc_kk];
+  dt_blocks_q <= sc_blocks[sc_kk] + 32'd1;
+end
 "#,
         m = size - 1
     )

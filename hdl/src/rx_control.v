@@ -498,9 +498,9 @@ always @(*) begin
   gh$s_last = st == WLEN | st == TLEN | st == ABORT | mac_part;
   gh$s_data = st == HDR ? rev16(rh_exp) ^ (hdr_dt & sc_hit ? sc_s[sc_idx] : 128'd0) : st == WBODY ? rev16(wn_block)
             : st == WFL ? rev16(wn_tail)
-            : st == TRAIL ? (dt_mode ? rev16(sc_trailer) ^ sc_s[sc_kk] : rev16(trailer))
+            : st == TRAIL ? (dt_mode ? dt_trail_q : rev16(trailer))
             : st == RFB ? rev16(fb_exp)
-            : st == TLEN ? rev16(length_block(dt_mode ? sc_blocks[sc_kk] + 32'd1 : gh_blocks))
+            : st == TLEN ? rev16(length_block(dt_mode ? dt_blocks_q : gh_blocks))
             : st == WLEN ? rev16(length_block(gh_blocks)) : 128'd0;
   gh$s_valid = (hv & hdr_wrap & h_gh & ~dt_wait & ck_ready & ~fb_first) | st == RFB
              | (st == WBODY & gh_beat & in_valid & (~p_dec | ks_ok) & ck_ready)

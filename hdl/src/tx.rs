@@ -602,8 +602,8 @@ always @(*) begin
   gh$s_data = st == PSEP ? rev16(p_rh) ^ (p_dt ? sc_s[p_sc] : 128'd0) : st == PBODY ? rev16(wn_block)
             : st == PWFL ? rev16(wn_tail)
             : st == PFB ? rev16(fblock)
-            : st == TRAIL ? (dt_mode ? rev16(sc_trailer) ^ sc_s[sc_kk] : rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes)))
-            : st == TLEN ? rev16(length_block(dt_mode ? sc_blocks[sc_kk] + 32'd1 : gh_blocks))
+            : st == TRAIL ? (dt_mode ? dt_trail_q : rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes)))
+            : st == TLEN ? rev16(length_block(dt_mode ? dt_blocks_q : gh_blocks))
             : st == PLEN ? rev16(length_block(gh_blocks)) : 128'd0;
   gh$s_valid = (st == PSEP & p_gh & ~dt_wait & (p_over | ck_ready))
              | (st == PBODY & gh_beat & it_valid & ~it_hdr & (~p_enc | ks_ok) & (p_over | ck_ready))
