@@ -16,7 +16,6 @@
 
 use crate::byte_packer::BytePacker;
 use crate::cbc_mac::CbcMac;
-use crate::crc_step::CrcStep;
 use crate::ghash::Ghash;
 use crate::header_ecc::HeaderEcc;
 use crate::link_config::Suites;
@@ -25,13 +24,9 @@ use crate::regs::{RegisterMap, Side};
 use rust_hdl::prelude::*;
 
 /// Claim the inputs of the child blocks both tops drive from their
-/// Verilog: the byte packer, the header ECC checker and builder, and the
-/// CRC-32 step (rust-hdl's `connect`).
-pub fn connect_children(
-    pk: &mut BytePacker,
-    headers: [&mut HeaderEcc; 2],
-    crcs: [&mut CrcStep; 1],
-) {
+/// Verilog: the byte packer and the header ECC checker and builder
+/// (rust-hdl's `connect`).
+pub fn connect_children(pk: &mut BytePacker, headers: [&mut HeaderEcc; 2]) {
     for s in [
         &mut pk.reset,
         &mut pk.s_last,
@@ -47,11 +42,6 @@ pub fn connect_children(
     for h in headers {
         h.header.connect();
         h.vcx_on.connect();
-    }
-    for c in crcs {
-        c.state.connect();
-        c.data.connect();
-        c.count.connect();
     }
 }
 
@@ -261,7 +251,8 @@ const ENGINE_RESET: &str = r#"    st <= HDR;
 /// Declarations the control needs ahead of its chunk select and of
 /// [`out_stage`]: the stage's ready, and how the output CRC-16 takes a
 /// chunk (`cx_mode`).
-pub const OUT_DECL: &str = "// The output stage takes a chunk (`ck_ready`; link_glue.rs, `out_stage`),
+pub const OUT_DECL: &str =
+    "// The output stage takes a chunk (`ck_ready`; link_glue.rs, `out_stage`),
 // and how the output CRC-16 takes it (`cx_mode`): CK_SKIP not covered
 // (headers); CK_ON covered; CK_NEW the first covered chunk of a packet;
 // CK_SEP the header then the first covered bytes (SEP header; none after
@@ -372,6 +363,36 @@ always @(posedge clock) crc16i <= crc16i_now;
     )
 }
 
+/// The CRC-32 (both tops: the SEP footer's; FSED: the frame's
+/// classified payloads), split in two across a register: the network of
+/// the bytes taken is registered with their count (`l32_m`, `l32_count`),
+/// and the top folds it into `crc32` the cycle after (`if (l32_v) crc32
+/// <= c32_next`, from its registers `l32_v`, `l32_init`: a step pending,
+/// and the step starts the CRC). The top drives `l32_src` (the bytes,
+/// from byte 0) and `l32_cnt` (how many) every cycle.
+fn crc32_split() -> String {
+    let crc = crate::crc_step::CrcSplit {
+        crc: crate::crc_step::CRC32,
+        prefix: "k32",
+    };
+    format!(
+        "// ---- CRC-32 (link_glue.rs, `crc32_split`).
+{}reg [31:0] l32_m;
+reg [4:0] l32_count;
+initial begin
+  l32_m = 32'd0; l32_count = 5'd0;
+end
+always @(posedge clock) begin
+  l32_m <= k32_m;
+  l32_count <= l32_cnt;
+end
+{}wire [31:0] c32_next = k32_next;
+",
+        crc.data_half("l32_src", "l32_cnt"),
+        crc.fold_half("l32_init ? 32'hffffffff : crc32", "l32_m", "l32_count")
+    )
+}
+
 /// The module body of a TX or RX top: the protocol (`localparam FSED`),
 /// wire layouts, the register file of `side` with its hooks
 /// (`inc_<counter>`, `ro_status`, `ro_frame_counter`), the context checks
@@ -427,6 +448,7 @@ pub fn top_verilog(
         .replace("@OUT_DECL@\n", OUT_DECL)
         .replace("@OUT_STAGE@\n", &out_stage())
         .replace("@INPUT_CRC16@\n", &input_crc16())
+        .replace("@CRC32_SPLIT@\n", &crc32_split())
         .replace(
             "@CLOSE_STATES@\n",
             &format!("{}{CLOSE_STATES}", crate::dt_scopes::CLOSE_START),
@@ -441,6 +463,7 @@ pub fn top_verilog(
         "@DT_",
         "@OUT_",
         "@INPUT_",
+        "@CRC32_",
     ] {
         assert!(!v.contains(m), "glue marker {m}… not replaced");
     }

@@ -38,7 +38,6 @@ use crate::aes_iterative::AesCore;
 use crate::axis_slice::AxisSlice;
 use crate::byte_packer::BytePacker;
 use crate::cbc_mac::CbcMac;
-use crate::crc_step::{CRC32, CrcStep};
 use crate::header_ecc::HeaderEcc;
 use crate::link_glue::MacUnit;
 use rust_hdl::prelude::*;
@@ -87,7 +86,6 @@ pub struct Rx<A: AesCore, M: MacUnit> {
     hin_s: HeaderEcc,
     hin: HeaderEcc,
     hout: HeaderEcc,
-    c32: CrcStep,
     pk: BytePacker,
     aes: A,
     gh: M,
@@ -133,7 +131,6 @@ impl<A: AesCore, M: MacUnit> Rx<A, M> {
             hin_s: Default::default(),
             hin: Default::default(),
             hout: Default::default(),
-            c32: CrcStep::new(CRC32),
             pk: Default::default(),
             aes,
             gh,
@@ -196,11 +193,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
         self.in_slice.s_long.connect();
         self.hin_s.header.connect();
         self.hin_s.vcx_on.connect();
-        crate::link_glue::connect_children(
-            &mut self.pk,
-            [&mut self.hin, &mut self.hout],
-            [&mut self.c32],
-        );
+        crate::link_glue::connect_children(&mut self.pk, [&mut self.hin, &mut self.hout]);
     }
 
     fn hdl(&self) -> Verilog {

@@ -55,15 +55,14 @@ reg [383:0] tail;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
 // The CRC-32 (SEP footer; FSED: the frame's classified payloads) steps a
-// cycle behind, from its inputs registered as they are taken (l32_*): no
-// state decode or byte count arithmetic runs into the step. A wrapped
+// cycle behind, in two halves (link_glue.rs, `crc32_split`): the network
+// of the bytes taken is registered as they are taken (l32_*), then
+// folded into crc32. A wrapped
 // packet's footer is compared once the last step is in (WCRC waits for
 // it where the packet has a CRC-32).
 reg l32_v, l32_init;
-reg [127:0] l32_data;
-reg [4:0] l32_count;
 initial begin
-  l32_v = 1'b0; l32_init = 1'b0; l32_data = 128'd0; l32_count = 5'd0;
+  l32_v = 1'b0; l32_init = 1'b0;
 end
 reg w_long, w_chk, w_bad, check;
 // AES requests: H, E_K(J0), keystream; in order through the core.
@@ -479,9 +478,6 @@ always @(*) begin
   // CRCs: the check over the payload as received; the SEP CRC-32 over
   // SEP header and data as received; the output CRC-16 over the data
   // given back.
-  c32$state = l32_init ? 32'hffffffff : crc32;
-  c32$data = l32_data;
-  c32$count = l32_count;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
   pk$s_user = ch_user;
@@ -531,14 +527,16 @@ always @(*) begin
   inc_frames_started = fs_take;
 end
 
+// The CRC-32's bytes: the SEP header, then the data as received.
+wire [127:0] l32_src = st == HDR ? {32'd0, in_data[127:32]} : crc_cipher;
+wire [4:0] l32_cnt = st == HDR ? 5'd12 : n_data;
+@CRC32_SPLIT@
 always @(posedge clock) begin
   check <= 1'b0;
   // (Before the frame's reset of crc32 at FS below, which wins.)
   l32_v <= (hdr_take & hdr_wrap & ~FSED) | (st == WBODY & body_take & n_data != 5'd0);
   l32_init <= st == HDR;
-  l32_data <= st == HDR ? {32'd0, in_data[127:32]} : crc_cipher;
-  l32_count <= st == HDR ? 5'd12 : n_data;
-  if (l32_v) crc32 <= c32$next;
+  if (l32_v) crc32 <= c32_next;
   alarm_r <= close_take & f_verdict < 3'd5;
   // AES bookkeeping.
   if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin

@@ -47,7 +47,6 @@ use crate::aes_iterative::AesCore;
 use crate::body_aligner::BodyAligner;
 use crate::byte_packer::BytePacker;
 use crate::cbc_mac::CbcMac;
-use crate::crc_step::{CRC32, CrcStep};
 use crate::header_ecc::HeaderEcc;
 use crate::link_glue::MacUnit;
 use rust_hdl::prelude::*;
@@ -92,7 +91,6 @@ pub struct Tx<A: AesCore, M: MacUnit> {
     al: BodyAligner,
     hin: HeaderEcc,
     hout: HeaderEcc,
-    c32: CrcStep,
     pk: BytePacker,
     aes: A,
     gh: M,
@@ -137,7 +135,6 @@ impl<A: AesCore, M: MacUnit> Tx<A, M> {
             al: Default::default(),
             hin: Default::default(),
             hout: Default::default(),
-            c32: CrcStep::new(CRC32),
             pk: Default::default(),
             aes,
             gh,
@@ -195,11 +192,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         a.s_keep.connect();
         a.h_side.connect();
         a.s_wc.connect();
-        crate::link_glue::connect_children(
-            &mut self.pk,
-            [&mut self.hin, &mut self.hout],
-            [&mut self.c32],
-        );
+        crate::link_glue::connect_children(&mut self.pk, [&mut self.hin, &mut self.hout]);
     }
 
     fn hdl(&self) -> Verilog {
@@ -255,16 +248,14 @@ reg [1:0] crc_n;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
 // The CRC-32 (SEP footer; FSED: the frame's classified payloads) steps a
-// cycle behind: the SEP header and the payload items are registered as
-// they are taken (l32_*), and `crc32` steps from those registers the
-// cycle after, so no state decode or byte-count select runs into the
-// step. The footer's CRC-32 part is a placeholder the output stage fills
+// cycle behind, in two halves (link_glue.rs, `crc32_split`): the network
+// of the SEP header's and the payload items' bytes is registered as they
+// are taken (l32_*), and folded into `crc32` the cycle after, so the
+// loop through `crc32` is the fold alone. The footer's CRC-32 part is a placeholder the output stage fills
 // (`cx_crc32`), by then the last step is in.
 reg l32_v, l32_init;
-reg [127:0] l32_data;
-reg [4:0] l32_count;
 initial begin
-  l32_v = 1'b0; l32_init = 1'b0; l32_data = 128'd0; l32_count = 5'd0;
+  l32_v = 1'b0; l32_init = 1'b0;
 end
 reg walk_long, walk_mine, walk_bad, check;
 // AES requests: H, E_K(J0), keystream; in order through the core.
@@ -580,9 +571,6 @@ always @(*) begin
   // CRCs: input check over the payload bytes; CRC-32 over SEP header and
   // payload; CRC-16 of the output over everything after the header.
   // FSED: no SEP header; CRC-32 over the frame's classified payloads.
-  c32$state = l32_init ? 32'hffffffff : crc32;
-  c32$data = l32_data;
-  c32$count = l32_count;
   // Output; the AES core and GHASH (key ports: see the glue).
 @ENGINE_WIRING@
   pk$s_user = ch_user;
@@ -631,13 +619,14 @@ always @(*) begin
   inc_dt_scope_overflow = prot & dt_mode & d_cov & ~sc_room;
 end
 
+wire [127:0] l32_src = st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
+wire [4:0] l32_cnt = st == PSEP ? 5'd12 : pay_n;
+@CRC32_SPLIT@
 always @(posedge clock) begin
   check <= 1'b0;
   l32_v <= (st == PSEP & (p_over | ck_ready) & (~p_gh | gh_in) & ~FSED) | (body_take & pay_n != 5'd0);
   l32_init <= st == PSEP;
-  l32_data <= st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
-  l32_count <= st == PSEP ? 5'd12 : pay_n;
-  if (l32_v) crc32 <= c32$next;
+  if (l32_v) crc32 <= c32_next;
   // AES bookkeeping.
   if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin
     if (req_h) req_h <= 1'b0;
