@@ -653,6 +653,17 @@ always @(posedge clock) begin
     exhausted <= 1'b0;
     policy_error <= 1'b0;
   end
+  // The wide registers of the packet about to be protected are written
+  // every cycle of HDR, whatever the header (they are read only after a
+  // protected header is taken, in the states that follow): the header
+  // decision does not reach their enables. (No keystream request is
+  // pending in HDR: a packet's blocks are all requested before its last
+  // item is taken.)
+  if (st == HDR) begin
+    p_hdr <= {h_vcx, 6'd0, d_wc_out[15:0], hf[7:0]};
+    p_rh <= record_header(hf[7:0], h_vcx, h_wc, d_cov, d_blk_sv, config_byte | {7'd0, d_enc}, kid, stream8, fc, mc);
+    if (ks_left == 13'd0) ks_prefix <= ctr_prefix(stream8, kid, fc, mc);
+  end
   // Body walk: every packet's items (pass, drop and protect).
   if (is_hdr & hdr_take & st == HDR) begin
     crc_n <= 2'd0;
@@ -713,8 +724,8 @@ always @(posedge clock) begin
         else if (fe_safety) st <= SHDR;
         else if (ck_ready) frame_open <= 1'b0;
       end else if (prot) begin
-        p_hdr <= {h_vcx, 6'd0, d_wc_out[15:0], hf[7:0]};
-        p_rh <= record_header(hf[7:0], h_vcx, h_wc, d_cov, d_blk_sv, config_byte | {7'd0, d_enc}, kid, stream8, fc, mc);
+        // (p_hdr, p_rh and ks_prefix are written every cycle of HDR,
+        // below: the last write is this one.)
         p_enc <= d_enc;
         p_tag_here <= d_tag_here;
         p_over <= d_wc_out > 18'd65535;
@@ -746,7 +757,6 @@ always @(posedge clock) begin
           if (d_need > {7'd0, spec_n}) begin
             ks_left <= d_need - {7'd0, spec_n};
             ks_ctr <= {26'd0, spec_n} + 32'd1;
-            ks_prefix <= ctr_prefix(stream8, kid, fc, mc);
           end else ks_drop <= 7'(spec_n - d_need[5:0]);
         end else ks_drop <= {1'b0, spec_n};
         // FSED: the frame block opens the frame's MAC, before its first record.
