@@ -274,8 +274,11 @@ impl EngineConfig {
                 // computes its powers of H.
                 key_load_cycles: match self.block {
                     BlockKind::Aes | BlockKind::Ctr => expand,
+                    // (GCM: the key reaches the core the cycle after it
+                    // is taken, the engine's KLD state.)
                     _ => {
-                        expand
+                        usize::from(matches!(self.block, BlockKind::Gcm | BlockKind::Gmac))
+                            + expand
                             + AesPipelined::latency(self.key_bits, self.sbox, self.stages)
                             + 1
                             + Ghash::key_cycles(self.ghash_stages())

@@ -202,7 +202,7 @@ impl Logic for GcmPipelined {
                 &format!("  gq_d[{hi}:{lo}] <= gl{k} ? gq_len[{hi}:{lo}] : gq_txt[{hi}:{lo}];\n");
         }
         Verilog::Custom(format!(
-            r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6;
+            r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6, KLD = 3'd7;
 reg [2:0] state;
 reg hreq, hgot, dec, feeding, fed, stc, ej0_ok, ej0_ok2, in_open, zq, flq;
 reg [95:0] iv_r;
@@ -311,7 +311,11 @@ always @(*) begin
   aes$clock = clock;
   aes$zeroize = zeroize;
   aes$key = key;
-  aes$key_valid = key_valid & kr;
+  // (The key goes to the AES core the cycle after it is taken, from
+  // KLD: the core's key_valid, which its s_ready reads, is a state
+  // decode, not the port and the handshake. The core's key register
+  // follows the port a cycle behind, so it loads the key as taken.)
+  aes$key_valid = state == KLD;
   aes$flush = flq;
   aes$s_data = {{iv_r, ctr}};
   aes$s_valid = state == HKEY ? (~hreq & aes$key_loaded) : feeding;
@@ -330,7 +334,7 @@ always @(*) begin
   inmask$keep = s_keep;
   tagmask$keep = tag_keep;
   key_ready = kr;
-  key_loaded = state != NOKEY & state != HKEY;
+  key_loaded = state != NOKEY & state != HKEY & state != KLD;
   start_ready = state == IDLE & ~key_valid & ~zeroize;
   s_ready = in_open & ~ib_full & ~zeroize & ~zq;
   m_data = ob_out[144:17];
@@ -374,7 +378,7 @@ always @(posedge clock) begin
         hgot <= 1'b0;
         // E_K(0): the counter block is zero while HKEY (`iv_r` below).
         ctr <= 32'd0;
-        state <= HKEY;
+        state <= KLD;
       end else if (start_valid & start_ready) begin
         // (The counters and flags of the message are reset the cycle
         // after, from `stc`: the handshake reaches only these.)
@@ -382,6 +386,7 @@ always @(posedge clock) begin
         in_open <= 1'b1;
         state <= DATA;
       end
+    KLD: state <= HKEY;
     HKEY: begin
       if (aes$s_valid & aes$s_ready) hreq <= 1'b1;
       if (gh$h_valid & gh$h_ready) hgot <= 1'b1;
