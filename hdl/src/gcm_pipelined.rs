@@ -376,8 +376,6 @@ always @(posedge clock) begin
       if (key_valid & kr) begin
         hreq <= 1'b0;
         hgot <= 1'b0;
-        // E_K(0): the counter block is zero while HKEY (`iv_r` below).
-        ctr <= 32'd0;
         state <= KLD;
       end else if (start_valid & start_ready) begin
         // (The counters and flags of the message are reset the cycle
@@ -386,7 +384,12 @@ always @(posedge clock) begin
         in_open <= 1'b1;
         state <= DATA;
       end
-    KLD: state <= HKEY;
+    KLD: begin
+      // E_K(0): the counter block is zero while HKEY (`iv_r` below; the
+      // counter is cleared here, from the state, not by the handshake).
+      ctr <= 32'd0;
+      state <= HKEY;
+    end
     HKEY: begin
       if (aes$s_valid & aes$s_ready) hreq <= 1'b1;
       if (gh$h_valid & gh$h_ready) hgot <= 1'b1;
