@@ -248,6 +248,34 @@ impl CrcSplit {
     }
 }
 
+impl CrcSplit {
+    /// Both halves with the register between, as a stage of a block
+    /// (module-body items). Every cycle `{p}_mr` and `{p}_kr` take the
+    /// network and the count of `data` and `count`, `{p}_v` takes `take`
+    /// (a step is due) and `{p}_init` takes `first` (it starts the CRC);
+    /// `{p}_now` is the running register `reg` with the pending fold in.
+    /// The caller writes `reg <= {p}_now` (with what it puts first), and
+    /// reads `{p}_now` for the CRC of everything taken so far.
+    pub fn staged(&self, data: &str, count: &str, take: &str, first: &str, reg: &str) -> String {
+        let (p, w) = (self.prefix, self.crc.width);
+        let ones = format!("{w}'h{}", "f".repeat(w / 4));
+        format!(
+            "{}reg [{hi}:0] {p}_mr;\nreg [4:0] {p}_kr;\nreg {p}_v, {p}_init;\n\
+             initial begin\n  {p}_mr = {w}'d0; {p}_kr = 5'd0; {p}_v = 1'b0; {p}_init = 1'b0;\nend\n\
+             always @(posedge clock) begin\n  {p}_mr <= {p}_m;\n  {p}_kr <= {count};\n  \
+             {p}_v <= {take};\n  {p}_init <= {first};\nend\n{}\
+             wire [{hi}:0] {p}_now = {p}_v ? {p}_next : {reg};\n",
+            self.data_half(data, count),
+            self.fold_half(
+                &format!("{p}_init ? {ones} : {reg}"),
+                &format!("{p}_mr"),
+                &format!("{p}_kr")
+            ),
+            hi = w - 1
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,11 +263,7 @@ wire done = state == WAITY & gh$y_valid & ej0_ok2;
 // block takes the pending count in (`len_a_now`, `len_c_now`).
 reg lq_a, lq_c;
 reg [4:0] lq_n;
-initial begin
-  lq_a = 1'b0;
-  lq_c = 1'b0;
-  lq_n = 5'd0;
-end
+initial begin lq_a = 1'b0; lq_c = 1'b0; lq_n = 5'd0; end
 always @(posedge clock) begin
   lq_a <= state == DATA & consume & hb_aad;
   lq_c <= state == DATA & consume & ~hb_aad;

@@ -267,11 +267,11 @@ localparam [1:0] CK_SKIP = 2'd0, CK_ON = 2'd1, CK_NEW = 2'd2, CK_SEP = 2'd3;
 /// ([`crate::crc_step::CrcSplit`]): the network of the chunk's bytes is
 /// registered from the buffer's head every cycle (`o_m`, with its count
 /// and whether it starts the CRC), and the cycle after, that register is
-/// folded into the CRC (`crc_now`). Neither the control's state decode
+/// folded into the CRC (`o_now`). Neither the control's state decode
 /// and chunk select nor the packer's ready runs into the CRC step, and
 /// the control sees a registered ready (`ck_ready`). A CRC-16 chunk is a
 /// placeholder the stage fills with the CRC of the chunks before it
-/// (`crc_now`: the fold of the chunk that left the cycle before
+/// (`o_now`: the fold of the chunk that left the cycle before
 /// included), XOR its `cx_x` (an input CRC error carried over); so is
 /// the TX's CRC-32 part (`cx_crc32`: its CRC-32 steps a cycle behind).
 pub fn out_stage() -> String {
@@ -287,9 +287,14 @@ pub fn out_stage() -> String {
     let crc = crate::crc_step::CrcSplit {
         crc: crate::crc_step::CRC16,
         prefix: "o",
-    };
-    let data_half = crc.data_half("o_data", "o_count");
-    let fold_half = crc.fold_half("o_init ? 16'hffff : crc16o", "o_mr", "o_kr");
+    }
+    .staged(
+        "o_data",
+        "o_count",
+        "cb_valid & pk$s_ready & q_mode != CK_SKIP & ~reset",
+        "q_mode == CK_NEW | q_mode == CK_SEP",
+        "crc16o",
+    );
     format!(
         r#"// ---- Output CRC-16 stage (link_glue.rs, `out_stage`).
 wire [161:0] cb_din = {{cx_data, cx_count, cx_mode, cx_x, cx_crc32, cx_crc, cx_last, cx_user}};
@@ -305,22 +310,9 @@ wire [127:0] q_data = q_crc32 ? {{96'd0, ~crc32}} : q_raw;
 // The bytes the CRC takes (after the header of a CK_SEP chunk).
 wire [127:0] o_data = q_mode == CK_SEP ? {{32'd0, q_raw[127:32]}} : q_data;
 wire [4:0] o_count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
-{data_half}// Registered every cycle; `o_v`: a covered chunk left the buffer.
-reg [15:0] o_mr;
-reg [4:0] o_kr;
-reg o_v, o_init;
-initial begin
-  o_mr = 16'd0; o_kr = 5'd0; o_v = 1'b0; o_init = 1'b0;
-end
-always @(posedge clock) begin
-  o_mr <= o_m;
-  o_kr <= o_count;
-  o_init <= q_mode == CK_NEW | q_mode == CK_SEP;
-  o_v <= cb_valid & pk$s_ready & q_mode != CK_SKIP & ~reset;
-end
-{fold_half}wire [15:0] crc_now = o_v ? o_next : crc16o;
-always @(posedge clock) crc16o <= crc_now;
-wire [127:0] ch_data = q_crc ? {{112'd0, crc_now ^ q_x}} : q_data;
+// (`o_v`: a covered chunk left the buffer.)
+{crc}always @(posedge clock) crc16o <= o_now;
+wire [127:0] ch_data = q_crc ? {{112'd0, o_now ^ q_x}} : q_data;
 wire [4:0] ch_count = q_count;
 wire ch_last = cb_out[8], ch_valid = cb_valid;
 wire [7:0] ch_user = cb_out[7:0];
@@ -334,7 +326,7 @@ wire [7:0] ch_user = cb_out[7:0];
 /// `crc16i` the cycle after. The top declares `crc16i` and drives the
 /// wires `c16i_data` (the item, payload from byte 0), `c16i_count` (its
 /// payload bytes), `c16i_take` (the item is taken) and `c16i_first` (it
-/// is its packet's first); it reads `crc16i_now`, the CRC of the payload
+/// is its packet's first); it reads `i_now`, the CRC of the payload
 /// taken so far (the pending fold included).
 fn input_crc16() -> String {
     let crc = crate::crc_step::CrcSplit {
@@ -342,54 +334,33 @@ fn input_crc16() -> String {
         prefix: "i",
     };
     format!(
-        "// ---- Input CRC-16 check (link_glue.rs, `input_crc16`).
-{}reg [15:0] i_mr;
-reg [4:0] i_kr;
-reg i_v, i_init;
-initial begin
-  i_mr = 16'd0; i_kr = 5'd0; i_v = 1'b0; i_init = 1'b0;
-end
-always @(posedge clock) begin
-  i_mr <= i_m;
-  i_kr <= c16i_count;
-  i_v <= c16i_take;
-  i_init <= c16i_first;
-end
-{}wire [15:0] crc16i_now = i_v ? i_next : crc16i;
-always @(posedge clock) crc16i <= crc16i_now;
-",
-        crc.data_half("c16i_data", "c16i_count"),
-        crc.fold_half("i_init ? 16'hffff : crc16i", "i_mr", "i_kr")
+        "// ---- Input CRC-16 check (link_glue.rs, `input_crc16`).\n{}\
+         always @(posedge clock) crc16i <= i_now;\n",
+        crc.staged(
+            "c16i_data",
+            "c16i_count",
+            "c16i_take",
+            "c16i_first",
+            "crc16i"
+        )
     )
 }
 
 /// The CRC-32 (both tops: the SEP footer's; FSED: the frame's
-/// classified payloads), split in two across a register: the network of
-/// the bytes taken is registered with their count (`l32_m`, `l32_count`),
-/// and the top folds it into `crc32` the cycle after (`if (l32_v) crc32
-/// <= c32_next`, from its registers `l32_v`, `l32_init`: a step pending,
-/// and the step starts the CRC). The top drives `l32_src` (the bytes,
-/// from byte 0) and `l32_cnt` (how many) every cycle.
+/// classified payloads), split in two across a register as the CRC-16s
+/// are: the network of the bytes taken is registered with their count,
+/// and folded into `crc32` the cycle after. The top drives `l32_src` (the
+/// bytes, from byte 0), `l32_cnt` (how many), `l32_take` (they are taken)
+/// and `l32_first` (they start the CRC), and writes `crc32 <= k32_now`
+/// (a frame's reset after it, FSED); `k32_v` says a step is pending.
 fn crc32_split() -> String {
     let crc = crate::crc_step::CrcSplit {
         crc: crate::crc_step::CRC32,
         prefix: "k32",
     };
     format!(
-        "// ---- CRC-32 (link_glue.rs, `crc32_split`).
-{}reg [31:0] l32_m;
-reg [4:0] l32_count;
-initial begin
-  l32_m = 32'd0; l32_count = 5'd0;
-end
-always @(posedge clock) begin
-  l32_m <= k32_m;
-  l32_count <= l32_cnt;
-end
-{}wire [31:0] c32_next = k32_next;
-",
-        crc.data_half("l32_src", "l32_cnt"),
-        crc.fold_half("l32_init ? 32'hffffffff : crc32", "l32_m", "l32_count")
+        "// ---- CRC-32 (link_glue.rs, `crc32_split`).\n{}",
+        crc.staged("l32_src", "l32_cnt", "l32_take", "l32_first", "crc32")
     )
 }
 

@@ -56,14 +56,10 @@ reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
 // The CRC-32 (SEP footer; FSED: the frame's classified payloads) steps a
 // cycle behind, in two halves (link_glue.rs, `crc32_split`): the network
-// of the bytes taken is registered as they are taken (l32_*), then
-// folded into crc32. A wrapped
-// packet's footer is compared once the last step is in (WCRC waits for
-// it where the packet has a CRC-32).
-reg l32_v, l32_init;
-initial begin
-  l32_v = 1'b0; l32_init = 1'b0;
-end
+// of the bytes taken (`l32_*`, below) is registered as they are taken,
+// then folded into crc32. A wrapped packet's footer is compared once the
+// last step is in (WCRC waits for it, `k32_v`, where the packet has a
+// CRC-32).
 reg w_long, w_chk, w_bad, check;
 // AES requests: H, E_K(J0), keystream; in order through the core.
 reg req_h, req_j0, h_wait, j0_wait, j0_ok;
@@ -366,7 +362,13 @@ wire walk_take = (st == HDR & hdr_take & ~(FSED & hdr_wrap)) | (st == PASS & in_
                | ((st == DROP | st == FBODY | st == SBODY) & in_valid) | (st == TBODY & in_valid & ~ent_ready) | body_take;
 wire c16i_take = walk_take;
 @INPUT_CRC16@
-wire [15:0] crc_err = crc_rx ^ crc16i_now;
+wire [15:0] crc_err = crc_rx ^ i_now;
+// The CRC-32's bytes: the SEP header, then the data as received.
+wire [127:0] l32_src = st == HDR ? {32'd0, in_data[127:32]} : crc_cipher;
+wire [4:0] l32_cnt = st == HDR ? 5'd12 : n_data;
+wire l32_take = (hdr_take & hdr_wrap & ~FSED) | (st == WBODY & body_take & n_data != 5'd0);
+wire l32_first = st == HDR;
+@CRC32_SPLIT@
 // The header check stage (d_hf, hd_ok above).
 always @(posedge clock) begin
   d_hf <= hin$fixed;
@@ -384,7 +386,7 @@ wire [127:0] wire_tag = p_crc32 ? tail[159:32] : tail[127:0];
 wire [127:0] tag_calc = rev16(mac_y);
 wire tag_ok = ((tag_calc ^ wire_tag) & tmask) == 128'd0;
 // The packet's CRC-32 has taken its last step (or it has none).
-wire crc32_in = ~(l32_v & p_crc32);
+wire crc32_in = ~(k32_v & p_crc32);
 wire w_fmt = p_fmt | w_bad | crc_err != 16'd0 | (p_crc32 & tail[31:0] != ~crc32);
 wire [2:0] p_verdict = w_fmt ? 3'd0 : p_pol ? 3'd1 : p_auth ? 3'd3 : (fc_known & replay_hit) ? 3'd4
                      : ~p_cov ? 3'd5 : 3'd6;
@@ -527,16 +529,10 @@ always @(*) begin
   inc_frames_started = fs_take;
 end
 
-// The CRC-32's bytes: the SEP header, then the data as received.
-wire [127:0] l32_src = st == HDR ? {32'd0, in_data[127:32]} : crc_cipher;
-wire [4:0] l32_cnt = st == HDR ? 5'd12 : n_data;
-@CRC32_SPLIT@
 always @(posedge clock) begin
   check <= 1'b0;
   // (Before the frame's reset of crc32 at FS below, which wins.)
-  l32_v <= (hdr_take & hdr_wrap & ~FSED) | (st == WBODY & body_take & n_data != 5'd0);
-  l32_init <= st == HDR;
-  if (l32_v) crc32 <= c32_next;
+  crc32 <= k32_now;
   alarm_r <= close_take & f_verdict < 3'd5;
   // AES bookkeeping.
   if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin

@@ -14,7 +14,7 @@
 //! keystream (SV-1) and the records through [`Ghash`](crate::ghash::Ghash), and hands the
 //! output's parts (header, SEP header, payload, CRC-32, tag, CRC-16) to
 //! [`BytePacker`], which packs them into beats. The CRCs are
-//! [`CrcStep`]s over the parts as they pass; [`HeaderEcc`] checks the
+//! steps over the parts as they pass ([`crate::crc_step::CrcSplit`]); [`HeaderEcc`] checks the
 //! input headers and builds the output ones.
 //!
 //! GMAC (spec §5): H = E_K(0) on each key load; each scope's E_K(J0)
@@ -249,14 +249,11 @@ reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
 // The CRC-32 (SEP footer; FSED: the frame's classified payloads) steps a
 // cycle behind, in two halves (link_glue.rs, `crc32_split`): the network
-// of the SEP header's and the payload items' bytes is registered as they
-// are taken (l32_*), and folded into `crc32` the cycle after, so the
-// loop through `crc32` is the fold alone. The footer's CRC-32 part is a placeholder the output stage fills
-// (`cx_crc32`), by then the last step is in.
-reg l32_v, l32_init;
-initial begin
-  l32_v = 1'b0; l32_init = 1'b0;
-end
+// of the SEP header's and the payload items' bytes (`l32_*`, below) is
+// registered as they are taken, and folded into `crc32` the cycle after,
+// so the loop through `crc32` is the fold alone. The footer's CRC-32
+// part is a placeholder the output stage fills (`cx_crc32`), by then the
+// last step is in.
 reg walk_long, walk_mine, walk_bad, check;
 // AES requests: H, E_K(J0), keystream; in order through the core.
 reg req_h, req_j0, h_wait, j0_wait, j0_ok, want_j0;
@@ -403,7 +400,7 @@ wire [4:0] c16i_count = pay_n;
 wire c16i_take = pass_take | body_take;
 wire c16i_first = c16i_fresh;
 @INPUT_CRC16@
-wire [15:0] crc_err = crc_rx ^ crc16i_now;
+wire [15:0] crc_err = crc_rx ^ i_now;
 
 // Header decisions.
 wire fs_mine = is_hdr & ~h_bad & h_mine & h_dt == 6'h00;
@@ -621,12 +618,12 @@ end
 
 wire [127:0] l32_src = st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
 wire [4:0] l32_cnt = st == PSEP ? 5'd12 : pay_n;
+wire l32_take = (st == PSEP & (p_over | ck_ready) & (~p_gh | gh_in) & ~FSED) | (body_take & pay_n != 5'd0);
+wire l32_first = st == PSEP;
 @CRC32_SPLIT@
 always @(posedge clock) begin
   check <= 1'b0;
-  l32_v <= (st == PSEP & (p_over | ck_ready) & (~p_gh | gh_in) & ~FSED) | (body_take & pay_n != 5'd0);
-  l32_init <= st == PSEP;
-  if (l32_v) crc32 <= c32_next;
+  crc32 <= k32_now;
   // AES bookkeeping.
   if (aes$s_valid & aes$s_ready & ~mac_a_valid) begin
     if (req_h) req_h <= 1'b0;
