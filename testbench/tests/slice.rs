@@ -84,10 +84,10 @@ fn beats_in_order_under_stalls_and_reset() {
             if take && dut.get(mv) == 1 {
                 got.push(out(&dut));
             }
-            if ready == 1 {
-                if let Some(o) = offered.take() {
-                    sent.push(o);
-                }
+            if ready == 1
+                && let Some(o) = offered.take()
+            {
+                sent.push(o);
             }
             dut.tick(1);
         }
