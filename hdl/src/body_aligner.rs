@@ -9,8 +9,11 @@
 //! bytes from byte 0, 16 but on the last); `m_last` on the packet's
 //! final item (the header item of a short packet). One input beat per
 //! cycle; a packet whose last beat holds more than 4 bytes takes one
-//! cycle more. Input beats are whole (`tkeep` all ones) but the last,
-//! whose `tkeep` is contiguous from byte 0.
+//! cycle more. Input beats are whole (16 bytes) but the last, whose
+//! bytes are contiguous from byte 0; each comes with its byte count
+//! (`s_count`, from a register: the TX's input slice,
+//! [`crate::axis_slice`]), so no population count of `tkeep` is on the
+//! path into the items.
 //!
 //! Payload count: with each header the aligner takes the packet's word
 //! count (`s_wc`, the corrected WC) and gives every body item its payload
@@ -28,7 +31,8 @@ pub struct BodyAligner {
     /// Synchronous reset: drops the packet in progress.
     pub reset: Signal<In, Bit>,
     pub s_data: Signal<In, Bits<128>>,
-    pub s_keep: Signal<In, Bits<16>>,
+    /// The beat's bytes (16 but on the last beat), from byte 0.
+    pub s_count: Signal<In, Bits<5>>,
     pub s_last: Signal<In, Bit>,
     pub s_valid: Signal<In, Bit>,
     pub s_ready: Signal<Out, Bit>,
@@ -71,7 +75,6 @@ impl Logic for BodyAligner {
     }
 
     fn hdl(&self) -> Verilog {
-        let count: Vec<String> = (0..16).map(|j| format!("{{4'd0, s_keep[{j}]}}")).collect();
         let buf = crate::buffer2::verilog("ab", 141, "ab_din", "ab_push", "ab_pop", "reset", false);
         Verilog::Custom(format!(
             r#"reg [95:0] hold;
@@ -82,7 +85,7 @@ reg [16:0] left;
 initial begin
   hold = 96'd0; hold_n = 5'd0; in_packet = 1'b0; flush = 1'b0; left = 17'd0;
 end
-wire [4:0] n = {count};
+wire [4:0] n = s_count;
 wire [4:0] rest_n = n > 5'd4 ? n - 5'd4 : 5'd0;
 wire [4:0] head_n = n > 5'd4 ? 5'd4 : n;
 // The items wait in a two-entry buffer (buffer2.rs): the consumer's
@@ -132,7 +135,6 @@ always @(posedge clock) begin
   end
 end
 "#,
-            count = count.join(" + "),
             buf = buf
         ))
     }

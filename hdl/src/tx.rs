@@ -7,7 +7,9 @@
 //! on APB3 ([`crate::regs`]). `m_axis_tuser` is high on the last beat
 //! of a packet that went out incomplete (its input was cut short).
 //!
-//! Datapath: [`BodyAligner`] splits each input packet into its header and
+//! Datapath: the input enters a register slice ([`AxisSlice`]: every
+//! input port is registered, with the beat's byte count); then
+//! [`BodyAligner`] splits each input packet into its header and
 //! its body realigned to payload byte 0; the control below classifies
 //! the packet (spec §2), builds the SEP header and the record header
 //! ([`crate::wire_layout`]), runs the payload through the AES core as CTR
@@ -44,6 +46,7 @@
 //! rust-hdl's simulation of this block holds its outputs low.
 
 use crate::aes_iterative::AesCore;
+use crate::axis_slice::AxisSlice;
 use crate::body_aligner::BodyAligner;
 use crate::byte_packer::BytePacker;
 use crate::cbc_mac::CbcMac;
@@ -88,6 +91,7 @@ pub struct Tx<A: AesCore, M: MacUnit> {
     pub pslverr: Signal<Out, Bit>,
     /// The frame counter is exhausted (STATUS.rekey_needed).
     pub rekey_needed: Signal<Out, Bit>,
+    in_slice: AxisSlice,
     al: BodyAligner,
     hin: HeaderEcc,
     hout: HeaderEcc,
@@ -132,6 +136,7 @@ impl<A: AesCore, M: MacUnit> Tx<A, M> {
             pready: Default::default(),
             pslverr: Default::default(),
             rekey_needed: Default::default(),
+            in_slice: Default::default(),
             al: Default::default(),
             hin: Default::default(),
             hout: Default::default(),
@@ -163,6 +168,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         self.aes.set_clock(self.clock.val());
         self.gh.set_clock(self.clock.val());
         self.al.clock.next = self.clock.val();
+        self.in_slice.clock.next = self.clock.val();
         self.pk.clock.next = self.clock.val();
     }
 
@@ -183,13 +189,28 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         self.prdata.connect();
         self.aes.claim_inputs();
         self.gh.claim_inputs();
+        let i = &mut self.in_slice;
+        for s in [
+            &mut i.reset,
+            &mut i.s_last,
+            &mut i.s_valid,
+            &mut i.m_ready,
+            &mut i.s_long,
+        ] {
+            s.connect();
+        }
+        i.clock.connect();
+        i.s_data.connect();
+        i.s_keep.connect();
+        i.s_user.connect();
+        i.s_wc.connect();
         let a = &mut self.al;
         for s in [&mut a.reset, &mut a.s_last, &mut a.s_valid, &mut a.m_ready] {
             s.connect();
         }
         a.clock.connect();
         a.s_data.connect();
-        a.s_keep.connect();
+        a.s_count.connect();
         a.h_side.connect();
         a.s_wc.connect();
         crate::link_glue::connect_children(&mut self.pk, [&mut self.hin, &mut self.hout]);
@@ -283,7 +304,7 @@ wire active = config_enable & loaded & ~config_error;
 // packet's last item: a packet passed through keeps an upstream flag.
 reg in_user;
 initial in_user = 1'b0;
-always @(posedge clock) if (s_axis_tvalid & s_axis_tready & s_axis_tlast) in_user <= s_axis_tuser;
+always @(posedge clock) if (al$s_valid & al$s_ready & al$s_last) in_user <= in_slice$m_user[0];
 
 @OUT_DECL@
 // Header decode stage: what a header item decides is worked out the
@@ -544,20 +565,34 @@ wire [7:0] cx_user = {7'd0, cx_error};
 // Outputs of the shared blocks that this configuration does not read.
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused = &{1'b0, hin$ecc, hout$fixed, hout$corrected, hout$uncorrectable,
-                p_hdr[29:24], paddr[1:0], pk$m_user[7:1]};
+                p_hdr[29:24], paddr[1:0], pk$m_user[7:1], in_slice$m_user[7:1], in_slice$m_pay};
 /* verilator lint_on UNUSEDSIGNAL */
 
 always @(*) begin
   // Input.
   al$clock = clock;
   al$reset = reset;
-  al$s_data = s_axis_tdata;
-  al$s_keep = s_axis_tkeep;
-  al$s_last = s_axis_tlast;
-  al$s_valid = s_axis_tvalid;
+  // Every input port enters a register slice first (`in_slice`,
+  // axis_slice.rs): the aligner's byte counts and the header check start
+  // from registers, and no path runs back to `s_axis_tready`. (Its
+  // payload count is the RX's; the aligner counts per item.)
+  in_slice$clock = clock;
+  in_slice$reset = reset;
+  in_slice$s_data = s_axis_tdata;
+  in_slice$s_keep = s_axis_tkeep;
+  in_slice$s_last = s_axis_tlast;
+  in_slice$s_user = {7'd0, s_axis_tuser};
+  in_slice$s_valid = s_axis_tvalid;
+  in_slice$s_wc = 16'd0;
+  in_slice$s_long = 1'b0;
+  in_slice$m_ready = al$s_ready;
+  s_axis_tready = in_slice$s_ready;
+  al$s_data = in_slice$m_data;
+  al$s_count = in_slice$m_count;
+  al$s_last = in_slice$m_last;
+  al$s_valid = in_slice$m_valid;
   al$m_ready = (st == HDR & hdr_take) | (st == FEOUT & ck_ready) | pass_take | body_take;
-  s_axis_tready = al$s_ready;
-  hin$header = s_axis_tdata[31:0];
+  hin$header = in_slice$m_data[31:0];
   hin$vcx_on = config_vcx;
   al$h_side = {62'd0, hin$corrected, hin$uncorrectable, hin$fixed};
   al$s_wc = hin$fixed[23:8];
