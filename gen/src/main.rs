@@ -147,6 +147,12 @@ enum Cmd {
         /// seed's Fmax is in the report).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
         seeds: u32,
+        /// nextpnr's timing-driven rip-up (`--tmg-ripup`): for designs
+        /// near `--freq` (the pipelined engines: +15-20%). A seed on
+        /// which it gives up (router2 stops after 1,000 iterations with
+        /// paths still failing) runs again without it.
+        #[arg(long)]
+        tmg_ripup: bool,
     },
     /// Pack a bitstream of a board's self-test (synthesis, place and
     /// route with the board's constraints, icepack or ecppack).
@@ -513,18 +519,13 @@ fn synth_board(b: &Board, t: synth::Target, out: &Path, seeds: u32) -> Result<Ex
         b.name,
         t.name()
     );
-    let freq = b.core_hz as f64 / 1e6;
-    let r = synth::synth_modules(
-        SELFTEST,
-        &description,
-        &modules,
-        t,
-        out,
-        freq,
+    let pnr = synth::Pnr {
+        freq: b.core_hz as f64 / 1e6,
         seeds,
-        Some(b),
-    )
-    .map_err(Fail)?;
+        tmg_ripup: false,
+    };
+    let r = synth::synth_modules(SELFTEST, &description, &modules, t, out, pnr, Some(b))
+        .map_err(Fail)?;
     println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
     if r["fits"] == false {
         return Err(Fail(format!(
@@ -779,7 +780,12 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
                         cfg.name,
                         t.name()
                     );
-                    synth::synth(&cfg, t, &root, 150.0, u32::from(pnr)).map_err(Fail)?
+                    let p = synth::Pnr {
+                        freq: 150.0,
+                        seeds: u32::from(pnr),
+                        tmg_ripup: false,
+                    };
+                    synth::synth(&cfg, t, &root, p).map_err(Fail)?
                 }
             };
             rows.push(r);
@@ -1021,6 +1027,7 @@ fn main() -> ExitCode {
             out,
             no_pnr,
             seeds,
+            tmg_ripup,
         } => (|| {
             let seeds = if no_pnr { 0 } else { seeds };
             let t = synth::Target::parse(&target).ok_or_else(|| {
@@ -1044,7 +1051,12 @@ fn main() -> ExitCode {
                 "synth: {name} for {} (Yosys, then nextpnr on Lattice parts; minutes)",
                 t.name()
             );
-            let r = synth::synth_modules(&name, &description, &modules, t, &out, freq, seeds, None)
+            let pnr = synth::Pnr {
+                freq,
+                seeds,
+                tmg_ripup,
+            };
+            let r = synth::synth_modules(&name, &description, &modules, t, &out, pnr, None)
                 .map_err(Fail)?;
             println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
