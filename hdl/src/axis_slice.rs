@@ -18,8 +18,10 @@
 //! `reset` empties both entries (the beats in them are dropped) and holds
 //! `s_ready` low for that cycle.
 //!
-//! The Verilog is the design (as the TX's and the RX's it sits in, at their inputs; the TX ties `s_wc` and `s_long` low, its aligner counting payload per item); it is cosimulated
-//! under random stalls and reset in `testbench/tests/slice.rs`.
+//! The Verilog is the design (as the TX's and the RX's it sits in, at
+//! their inputs; the TX ties `s_wc` and `s_long` low, its aligner
+//! counting payload per item); it is cosimulated under random stalls and
+//! reset in `testbench/tests/slice.rs`.
 
 use rust_hdl::prelude::*;
 
