@@ -148,9 +148,9 @@ enum Cmd {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
         seeds: u32,
         /// nextpnr's timing-driven rip-up (`--tmg-ripup`): for designs
-        /// near `--freq` (the pipelined engines: +15-20%). A seed on
-        /// which it gives up (router2 stops after 1,000 iterations with
-        /// paths still failing) runs again without it.
+        /// near `--freq` (the pipelined engines: +15-20%); far below it,
+        /// router2 reroutes for up to 1,500 iterations. A seed on which
+        /// nextpnr fails with it runs again without it.
         #[arg(long)]
         tmg_ripup: bool,
     },

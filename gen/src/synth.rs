@@ -227,9 +227,10 @@ pub struct Pnr {
     /// fail `freq`. On the pipelined engines, whose worst paths were one
     /// LUT and up to 7 ns of detoured route, it took the GHASH from 124.1
     /// to 150.8 MHz and the AES-128 from 125.3 to 144.4 on the same
-    /// netlists. But router2 gives up (an error) after 1,000 iterations
-    /// while paths still fail, which a design far below `freq` reaches:
-    /// that seed is then placed and routed again without it.
+    /// netlists. But while paths fail router2 goes on rerouting them, up
+    /// to 1,500 iterations (over an hour on the pipelined GCM at 150
+    /// MHz), so it is for designs near `freq`. A seed on which nextpnr
+    /// fails with it is placed and routed again without it.
     pub tmg_ripup: bool,
 }
 
@@ -388,8 +389,7 @@ pub fn synth_modules(
                 if !ripup {
                     return Err(e);
                 }
-                // Given up with paths still failing: the seed again
-                // without the timing-driven rip-up.
+                // The seed again without the timing-driven rip-up.
                 eprintln!("synth: seed {seed}: nextpnr --tmg-ripup failed; again without it");
                 args.retain(|a| a != "--tmg-ripup");
                 ripup = false;
