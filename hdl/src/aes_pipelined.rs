@@ -573,8 +573,14 @@ impl Logic for AesPipelined {
               key_q <= key;\nend\n";
         v += "always @(*) begin\n";
         v += "  kexp$clock = clock;\n  kexp$key = key_q;\n  kexp$clear = zq;\n";
-        // (`zq`, the expansion's clear, keeps it from starting anyway.)
-        v += "  kexp$load = key_valid & kr_q & ~zeroize;\n";
+        // (`zq`, the expansion's clear, keeps it from starting anyway.
+        // Not gated by `zeroize`: with it the input port reached the
+        // round-key registers' enables through the expansion's start, the
+        // pipelined GCM's worst path on ECP5 (2026-12-06). A zeroize in
+        // the cycle of a load: `key_ready` is low, so no key is taken,
+        // and the expansion that starts is cleared from the next cycle,
+        // by `zq`.)
+        v += "  kexp$load = key_valid & kr_q;\n";
         v += "  key_ready = kr;\n  key_loaded = keys_ok & ~zq;\n";
         v += &format!(
             "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"
