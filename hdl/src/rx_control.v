@@ -316,11 +316,14 @@ genvar g;
 generate
   for (g = 0; g < 48; g = g + 1) begin : tl
     wire [16:0] at = cur_tail_start + 17'(g);
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [16:0] pos = at - b_off;
-    /* verilator lint_on UNUSEDSIGNAL */
-    assign tail_next[8*g+7:8*g] = (at >= b_off & at < b_end & at < cur_pl_end) ? in_data[8*pos[3:0] +: 8]
-                                                                              : tail_base[8*g+7:8*g];
+    // The byte's place in the beat: in it when 0 <= at - b_off < the
+    // beat's count (no borrow, and small), which reads `b_off` and the
+    // count register, not the sum `b_end` (fanned out to the 96
+    // compares, that sum was the RX's worst path on ECP5).
+    wire [17:0] pos = {1'b0, at} - {1'b0, b_off};
+    wire here = ~pos[17] & pos[16:5] == 12'd0 & pos[4:0] < in_count;
+    assign tail_next[8*g+7:8*g] = (here & at < cur_pl_end) ? in_data[8*pos[3:0] +: 8]
+                                                          : tail_base[8*g+7:8*g];
   end
   for (g = 0; g < 16; g = g + 1) begin : dm
     assign dmask[8*g+7:8*g] = {8{d_sh ? g >= 4 & 5'(g) < n_data + 5'd4 : 5'(g) < n_data}};
