@@ -56,6 +56,27 @@ pub struct AxisSlice {
     pub m_ready: Signal<In, Bit>,
 }
 
+impl AxisSlice {
+    /// Mark every input as driven by the parent (the TX's and RX's
+    /// Verilog drives the slice).
+    pub fn claim_inputs(&mut self) {
+        for s in [
+            &mut self.reset,
+            &mut self.s_last,
+            &mut self.s_valid,
+            &mut self.m_ready,
+            &mut self.s_long,
+        ] {
+            s.connect();
+        }
+        self.clock.connect();
+        self.s_data.connect();
+        self.s_keep.connect();
+        self.s_user.connect();
+        self.s_wc.connect();
+    }
+}
+
 impl Logic for AxisSlice {
     // Verilog only: see the module documentation.
     fn update(&mut self) {}

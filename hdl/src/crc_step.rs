@@ -246,9 +246,7 @@ impl CrcSplit {
         v += &format!("    default: {p}_next = {p}_s;\n  endcase\nend\n");
         v
     }
-}
 
-impl CrcSplit {
     /// Both halves with the register between, as a stage of a block
     /// (module-body items). Every cycle `{p}_mr` and `{p}_kr` take the
     /// network and the count of `data` and `count`, `{p}_v` takes `take`

@@ -177,20 +177,7 @@ impl<A: AesCore, M: MacUnit> Logic for Rx<A, M> {
         self.alarm.connect();
         self.aes.claim_inputs();
         self.gh.claim_inputs();
-        for s in [
-            &mut self.in_slice.reset,
-            &mut self.in_slice.s_last,
-            &mut self.in_slice.s_valid,
-            &mut self.in_slice.m_ready,
-        ] {
-            s.connect();
-        }
-        self.in_slice.clock.connect();
-        self.in_slice.s_data.connect();
-        self.in_slice.s_keep.connect();
-        self.in_slice.s_user.connect();
-        self.in_slice.s_wc.connect();
-        self.in_slice.s_long.connect();
+        self.in_slice.claim_inputs();
         self.hin_s.header.connect();
         self.hin_s.vcx_on.connect();
         crate::link_glue::connect_children(&mut self.pk, [&mut self.hin, &mut self.hout]);

@@ -189,21 +189,7 @@ impl<A: AesCore, M: MacUnit> Logic for Tx<A, M> {
         self.prdata.connect();
         self.aes.claim_inputs();
         self.gh.claim_inputs();
-        let i = &mut self.in_slice;
-        for s in [
-            &mut i.reset,
-            &mut i.s_last,
-            &mut i.s_valid,
-            &mut i.m_ready,
-            &mut i.s_long,
-        ] {
-            s.connect();
-        }
-        i.clock.connect();
-        i.s_data.connect();
-        i.s_keep.connect();
-        i.s_user.connect();
-        i.s_wc.connect();
+        self.in_slice.claim_inputs();
         let a = &mut self.al;
         for s in [&mut a.reset, &mut a.s_last, &mut a.s_valid, &mut a.m_ready] {
             s.connect();
