@@ -28,8 +28,8 @@
 //! extra types go into no scope (the TX counts `dt_scope_overflow`; the
 //! receiver's tags then fail).
 //!
-//! Names the fragments use from the tops: `h_dt`, `wn_len` (the covered
-//! bytes of the packet at its header), `stream8`, `kid`, `fc`, `fnum`,
+//! Names the fragments use from the tops: `h_dt`, `wn_len` and `wn_len_q`
+//! (the covered bytes of the packet at its header, and a cycle later), `stream8`, `kid`, `fc`, `fnum`,
 //! `aes_idle`, the J0 request registers and the states `DTJ`, `TRAIL`.
 
 /// The most data-type scopes an instance can hold.
@@ -72,9 +72,14 @@ reg [127:0] sc_tag [0:{m}];
 reg [3:0] sc_n, sc_k;
 reg [DT_IDX-1:0] p_sc, y_sc;
 reg dt_wait;
+// A record joined its scope last cycle (sc_up): its counts are added
+// this cycle, from registers (the scope p_sc, a new scope or not, the
+// record's bytes wn_len_q and its blocks p_rb), not in the header's cycle.
+reg sc_up, sc_up_new;
 integer sc_init;
 initial begin
   sc_n = 4'd0; sc_k = 4'd0; p_sc = {a}'d0; y_sc = {a}'d0; dt_wait = 1'b0;
+  sc_up = 1'b0; sc_up_new = 1'b0;
   for (sc_init = 0; sc_init < {size}; sc_init = sc_init + 1) begin
     sc_dt[sc_init] = 6'd0; sc_s[sc_init] = 128'd0; sc_recs[sc_init] = 32'd0; sc_bytes[sc_init] = 32'd0;
     sc_blocks[sc_init] = 32'd0; sc_tag[sc_init] = 128'd0;
@@ -124,19 +129,30 @@ pub const RECORD_BLOCKS: &str = "wire [12:0] sc_rb = 13'((wn_len + 17'd15) >> 4)
 
 /// A covered packet's record joins its scope (inside `always @(posedge
 /// clock)`, under the top's condition for a covered packet at its
-/// header; `sc_room` checked by the caller).
+/// header, where the top also writes `p_sc <= sc_idx` and `p_rb <=
+/// sc_rb`; `sc_room` checked by the caller). The scope's counts follow a
+/// cycle later ([`CAPTURE`]), so the header's decode does not run into
+/// the tables' adders and writes; the next join reads them no earlier
+/// than that.
 pub const JOIN: &str = r#"sc_dt[sc_idx] <= h_dt;
           if (~sc_hit) begin
             sc_s[sc_idx] <= 128'd0;
             sc_n <= sc_n + 4'd1;
           end
-          sc_recs[sc_idx] <= (sc_hit ? sc_recs[sc_idx] : 32'd0) + 32'd1;
-          sc_bytes[sc_idx] <= (sc_hit ? sc_bytes[sc_idx] : 32'd0) + {15'd0, wn_len};
-          sc_blocks[sc_idx] <= (sc_hit ? sc_blocks[sc_idx] : 32'd0) + 32'd1 + {19'd0, sc_rb};"#;
+          sc_up <= 1'b1;
+          sc_up_new <= ~sc_hit;"#;
 
-/// The scope's value after a record, from the MAC unit (inside `always
-/// @(posedge clock)`).
-pub const CAPTURE: &str = r#"  if (dt_wait & gh$y_valid) begin
+/// The counts of the record that joined its scope last cycle, and the
+/// scope's value after a record, from the MAC unit (inside `always
+/// @(posedge clock)`, before the state machine, whose [`JOIN`] sets
+/// `sc_up` again).
+pub const CAPTURE: &str = r#"  sc_up <= 1'b0;
+  if (sc_up) begin
+    sc_recs[p_sc] <= (sc_up_new ? 32'd0 : sc_recs[p_sc]) + 32'd1;
+    sc_bytes[p_sc] <= (sc_up_new ? 32'd0 : sc_bytes[p_sc]) + {15'd0, wn_len_q};
+    sc_blocks[p_sc] <= (sc_up_new ? 32'd0 : sc_blocks[p_sc]) + 32'd1 + {19'd0, p_rb};
+  end
+  if (dt_wait & gh$y_valid) begin
     sc_s[y_sc] <= gh$y;
     dt_wait <= 1'b0;
   end

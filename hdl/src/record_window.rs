@@ -26,7 +26,8 @@
 //! | `wn_n` | 5 | the number of its payload bytes |
 //!
 //! Given back: `wn_len` (covered bytes of the packet being loaded, for the
-//! trailer), `wn_valid` and `wn_block` (the block this beat gives GHASH),
+//! trailer; `wn_len_q`: the same a cycle later, so that the counts it
+//! goes into do not add in the header's cycle), `wn_valid` and `wn_block` (the block this beat gives GHASH),
 //! `wn_pend_after` (a flush block is due if the beat taken now is the
 //! packet's last) and `wn_tail` (that block, the cycle after).
 //!
@@ -42,8 +43,9 @@ reg [17:0] wn_rs, wn_re;
 reg [3:0] wn_s;
 reg [127:0] wn_carry;
 reg wn_pend;
+reg [16:0] wn_len_q;
 initial begin
-  wn_rs = 0; wn_re = 0; wn_s = 0; wn_carry = 0; wn_pend = 0;
+  wn_rs = 0; wn_re = 0; wn_s = 0; wn_carry = 0; wn_pend = 0; wn_len_q = 0;
 end
 wire [16:0] wn_wc17 = {1'b0, wn_wc};
 wire [16:0] wn_off = {1'b0, window_offset};
@@ -75,6 +77,7 @@ wire wn_pend_next = wn_s != 4'd0 & wn_ge(wn_rs, {1'b0, wn_s}) & wn_lt(wn_re, {1'
 // After the beat taken now, a flush block is due (if it is the last).
 wire wn_pend_after = wn_n != 5'd0 ? wn_pend_next : wn_pend;
 always @(posedge clock) begin
+  wn_len_q <= wn_len;
   if (wn_load) begin
     // (The packet's first payload beat is at position 0.)
     wn_rs <= {1'b0, wn_ws_h + wn_base};

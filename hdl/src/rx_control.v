@@ -14,6 +14,9 @@ reg [4:0] st;
 reg loaded, policy_error, frame_open, want_key, fc_known, seen_mid, closing, tp_seen;
 reg f_fmt, f_pol, f_auth, gh_open, h_got;
 reg [31:0] fc, mc, recs, cbytes, gh_blocks;
+// A covered record's header was taken last cycle: its bytes (wn_len_q)
+// go into cbytes now.
+reg cb_up;
 reg [15:0] fnum;
 reg [3:0] sv_top, sv_mid, sv_bot;
 reg [7:0] kid, ph_top, ph_mid, ph_bot;
@@ -74,7 +77,7 @@ reg spec, junk;
 initial begin
   st = HDR; loaded = 0; policy_error = 0; frame_open = 0; want_key = 0; fc_known = 0; seen_mid = 0; closing = 0;
   tp_seen = 0; f_fmt = 0; f_pol = 0; f_auth = 0; gh_open = 0; h_got = 0;
-  fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
+  fc = 0; mc = 0; recs = 0; cbytes = 0; cb_up = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0;
   acc_valid = 0; acc_fc0 = 0; acc_fc1 = 0; last_verdict = 0; verdict_valid = 0; alarm_r = 0;
   p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_fmt = 0; p_pol = 0; p_auth = 0; p_gh = 0; p_dt = 0; p_rb = 0;
@@ -547,6 +550,8 @@ always @(posedge clock) begin
     ks_ctr <= ks_ctr + 32'd1;
   end
 @AES_CAPTURE@
+  cb_up <= 1'b0;
+  if (cb_up) cbytes <= cbytes + {15'd0, wn_len_q};
   // Run-ahead: a guess at the next packet's keystream, as long as this
   // packet (at most 32 blocks); or the flush of a wrong one.
   if (spec_kill) begin
@@ -673,7 +678,7 @@ always @(posedge clock) begin
         if (FSED) tbytes <= tbytes + {16'd0, h_wc};
         if (h_cov) begin
           recs <= recs + 32'd1;
-          cbytes <= cbytes + {15'd0, wn_len};
+          cb_up <= 1'b1;
           gh_open <= 1'b1;
           gh_blocks <= gh_blocks + 32'd1;
         end
