@@ -539,6 +539,17 @@ fn synth_board(b: &Board, t: synth::Target, out: &Path, seeds: u32) -> Result<Ex
             r["directory"].as_str().unwrap_or("")
         )));
     }
+    // A bitstream that misses its clock is kept, but not passed as good.
+    if r["timing_met"] == false {
+        eprintln!(
+            "csi2sec: the {} self-test misses timing: Fmax {:.1} MHz against the board's {} MHz; the bitstream in {} may not work on the board",
+            b.name,
+            r["fmax_mhz"].as_f64().unwrap_or(0.0),
+            r["freq_mhz"],
+            r["directory"].as_str().unwrap_or("")
+        );
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

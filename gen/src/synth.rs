@@ -82,14 +82,14 @@ impl Target {
 }
 
 /// A tool: the YoWASP build in the workspace `.venv/` (installed by `make
-/// tools`), else one on PATH. `CSI2SEC_YOSYS` overrides Yosys (for
-/// instance `yosys`, a native build, several times faster).
+/// tools`), else one on PATH. `CSI2SEC_<NAME>` overrides it (the name in
+/// capitals, `-` as `_`: `CSI2SEC_YOSYS=/usr/bin/yosys`, a native build
+/// several times faster; `CSI2SEC_NEXTPNR_ECP5`, `CSI2SEC_ECPPACK`, ...).
 fn tool(name: &str) -> Result<(PathBuf, String), String> {
-    if name == "yosys" {
-        if let Some(t) = std::env::var_os("CSI2SEC_YOSYS") {
-            let t = PathBuf::from(t);
-            return Ok((t.clone(), t.display().to_string()));
-        }
+    let var = format!("CSI2SEC_{}", name.to_uppercase().replace('-', "_"));
+    if let Some(t) = std::env::var_os(&var) {
+        let t = PathBuf::from(t);
+        return Ok((t.clone(), t.display().to_string()));
     }
     let venv = csi2sec_testbench::model::workspace()
         .join(".venv/bin")
@@ -444,6 +444,9 @@ pub fn synth_modules(
         "bram": bram,
         "dsp": dsp,
         "fmax_mhz": fmax,
+        // Placed and routed: Fmax at or above the clock asked for.
+        "timing_met": fmax.as_f64().map(|f| f >= freq),
+        "freq_mhz": fmax.as_f64().map(|_| freq),
         "fits": fits,
         "place_and_route": placed,
         "seeds": seed_results,

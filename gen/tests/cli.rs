@@ -853,3 +853,107 @@ fn report_fpga_tables_every_report_json() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no report.json"), "{err}");
 }
+
+/// Stand-ins for Yosys, nextpnr-ecp5 and ecppack (`CSI2SEC_<TOOL>`): each
+/// writes the files the flow reads. nextpnr achieves `FAKE_FMAX` MHz, and
+/// fails whenever it is given `--tmg-ripup` while `FAKE_RIPUP_FAILS` is set.
+fn fake_tools(d: &Path) -> Vec<(&'static str, PathBuf)> {
+    use std::os::unix::fs::PermissionsExt;
+    let scripts = [
+        (
+            "CSI2SEC_YOSYS",
+            "yosys",
+            r#"while [ $# -gt 0 ]; do case "$1" in -l) log=$2; shift;; -p) script=$2; shift;; esac; shift; done
+name=$(printf '%s' "$script" | sed -n 's/.*keep_hierarchy 1 \([A-Za-z0-9_]*\).*/\1/p')
+[ -n "$name" ] || name=$(printf '%s' "$script" | sed -n 's/.*hierarchy -top \([A-Za-z0-9_]*\);.*/\1/p')
+printf '=== %s ===\n\n   Number of cells: 150\n     LUT4 100\n     TRELLIS_FF 50\n' "$name" > "$log"
+echo '{}' > netlist.json
+"#,
+        ),
+        (
+            "CSI2SEC_NEXTPNR_ECP5",
+            "nextpnr",
+            r#"ripup=0
+while [ $# -gt 0 ]; do case "$1" in --report) rep=$2; shift;; -l) log=$2; shift;; --textcfg) cfg=$2; shift;; --tmg-ripup) ripup=1;; esac; shift; done
+if [ $ripup = 1 ] && [ -n "$FAKE_RIPUP_FAILS" ]; then echo 'fake nextpnr: rip-up failed' >&2; exit 1; fi
+echo "fake nextpnr, ripup $ripup" > "$log"
+printf '{"fmax": {"clk": {"achieved": %s, "constraint": 25.0}}}\n' "$FAKE_FMAX" > "$rep"
+[ -z "$cfg" ] || echo config > "$cfg"
+"#,
+        ),
+        ("CSI2SEC_ECPPACK", "ecppack", "echo bitstream > \"$2\"\n"),
+    ];
+    scripts
+        .into_iter()
+        .map(|(var, name, body)| {
+            let p = d.join(name);
+            std::fs::write(&p, format!("#!/bin/sh\n{body}")).unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+            (var, p)
+        })
+        .collect()
+}
+
+#[test]
+fn synth_falls_back_without_ripup_and_bitstream_flags_a_timing_miss() {
+    let d = dir("synth_fake_tools");
+    let tools = fake_tools(&d);
+    let with_tools = |c: &mut Command| {
+        for (var, p) in &tools {
+            c.env(var, p);
+        }
+    };
+    let report = |path: PathBuf| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    // nextpnr fails with --tmg-ripup: each seed runs again without it.
+    let out = d.join("ripup");
+    let mut c = bin();
+    with_tools(&mut c);
+    let (code, _, err) = run(c
+        .args(["synth", "--target", "ecp5-85f", "--block", "ghash", "--arch", "pipelined"])
+        .args(["--seeds", "2", "--tmg-ripup"])
+        .env("FAKE_FMAX", "140.5")
+        .env("FAKE_RIPUP_FAILS", "1")
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("again without it").count(), 2, "{err}");
+    let dirs: Vec<_> = std::fs::read_dir(out.join("ecp5-85f")).unwrap().collect();
+    assert_eq!(dirs.len(), 1);
+    let r = report(dirs[0].as_ref().unwrap().path().join("report.json"));
+    assert_eq!(r["lut"], 100, "{r}");
+    assert_eq!(r["fmax_mhz"], 140.5, "{r}");
+    // The default clock asked is 150 MHz: a measurement, not an error.
+    assert_eq!(r["timing_met"], false, "{r}");
+    for s in r["seeds"].as_array().unwrap() {
+        assert_eq!(s["tmg_ripup"], false, "{r}");
+    }
+    let cmds: Vec<&str> = r["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .filter(|c| c.contains("--seed"))
+        .collect();
+    assert_eq!(cmds.len(), 4, "{cmds:?}");
+    assert_eq!(cmds.iter().filter(|c| c.contains("--tmg-ripup")).count(), 2);
+    // A board's bitstream below the board's clock (ULX3S) is written and
+    // reported, with exit code 1; at or above it, 0.
+    for (fmax, want_code, met) in [("11.0", 1, false), ("31.0", 0, true)] {
+        let out = d.join(format!("board{fmax}"));
+        let mut c = bin();
+        with_tools(&mut c);
+        let (code, _, err) = run(c
+            .args(["bitstream", "--board", "ulx3s"])
+            .env("FAKE_FMAX", fmax)
+            .arg("--out")
+            .arg(&out));
+        assert_eq!(code, want_code, "{fmax}: {err}");
+        assert_eq!(err.contains("misses timing"), !met, "{fmax}: {err}");
+        let dir = out.join("ecp5-85f/cmac-selftest");
+        assert!(dir.join("design.bit").exists(), "{fmax}");
+        let r = report(dir.join("report.json"));
+        assert_eq!(r["timing_met"], met, "{r}");
+    }
+}
