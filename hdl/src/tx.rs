@@ -686,6 +686,10 @@ always @(posedge clock) begin
     p_hdr <= {h_vcx, 6'd0, d_wc_out[15:0], hf[7:0]};
     p_rh <= record_header(hf[7:0], h_vcx, h_wc, d_cov, d_blk_sv, config_byte | {7'd0, d_enc}, kid, stream8, fc, mc);
     if (ks_left == 13'd0) ks_prefix <= ctr_prefix(stream8, kid, fc, mc);
+    // The packet's tag J0 likewise (line tags: the request below is the
+    // decision's), unless a J0 waits for the core or the frame's is
+    // written now (frame tags; the modes exclude each other).
+    if (~req_j0 & ~(want_j0 & key_ok)) j0 <= tag_j0(stream8, kid, 8'd1, fc, mc);
   end
   // Body walk: every packet's items (pass, drop and protect).
   if (is_hdr & hdr_take & st == HDR) begin
@@ -747,7 +751,7 @@ always @(posedge clock) begin
         else if (fe_safety) st <= SHDR;
         else if (ck_ready) frame_open <= 1'b0;
       end else if (prot) begin
-        // (p_hdr, p_rh and ks_prefix are written every cycle of HDR,
+        // (p_hdr, p_rh, ks_prefix and j0 are written every cycle of HDR,
         // below: the last write is this one.)
         p_enc <= d_enc;
         p_tag_here <= d_tag_here;
@@ -768,7 +772,6 @@ always @(posedge clock) begin
         end
         if (d_tag_here & ~MAC_CMAC) begin
           req_j0 <= 1'b1;
-          j0 <= tag_j0(stream8, kid, 8'd1, fc, mc);
           j0_wait <= 1'b1;
           j0_ok <= 1'b0;
         end
