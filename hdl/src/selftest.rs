@@ -50,7 +50,7 @@ pub struct Board {
     /// The board's oscillator.
     pub clk_hz: u32,
     /// The self-test's clock: the oscillator, or a PLL's output below the
-    /// TX and RX's Fmax (ECP5: 20 MHz measured; see the README).
+    /// TX and RX's Fmax (see the README's board self-test).
     pub core_hz: u32,
     /// Synthesis target (`csi2sec synth --target`).
     pub target: &'static str,
@@ -78,7 +78,7 @@ pub const BOARDS: [Board; 4] = [
     Board {
         name: "ulx3s",
         clk_hz: 25_000_000,
-        core_hz: 12_500_000,
+        core_hz: 25_000_000,
         target: "ecp5-85f",
         constraints: "constraints/ulx3s.lpf",
         tamper: ("btn_tamper", false),
