@@ -51,6 +51,9 @@ reg p_tp_single, p_tp_exp;
 // beat on (its data ends at 16 + its original WC; 0 once past), where the bytes after the data start (CRC-32, tag; a tag
 // packet's entry), and those bytes.
 reg [16:0] off, pl_end, dleft, tail_start;
+// tail_start - off (signed): where the bytes after the data start,
+// relative to the next beat.
+reg [17:0] tdiff;
 // The payload's end from the next beat's offset (pl_end - off; negative
 // once past it).
 reg [17:0] pdiff;
@@ -82,7 +85,7 @@ initial begin
   acc_valid = 0; acc_fc0 = 0; acc_fc1 = 0; last_verdict = 0; verdict_valid = 0; alarm_r = 0;
   p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_fmt = 0; p_pol = 0; p_auth = 0; p_gh = 0; p_dt = 0; p_rb = 0;
   p_tp_single = 0; p_tp_exp = 0;
-  off = 0; pl_end = 0; dleft = 0; pdiff = 0; tail_start = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
+  off = 0; pl_end = 0; dleft = 0; pdiff = 0; tail_start = 0; tdiff = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
   w_long = 0; w_chk = 0; w_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; j0 = 0; ej0 = 0; tag_r = 0;
   ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0; spec = 0; junk = 0;
@@ -304,7 +307,9 @@ wire [15:0] crc_rx_next = {cr1_in ? in_data[8*cr1 +: 8] : crc_rx[15:8],
 // The bytes after the data (CRC-32 and tag of a wrapped packet, the
 // first entry of a tag packet), up to 48 (data-type mode: an entry of at
 // most 32 bytes and what its last beat holds of the next).
-wire [16:0] cur_tail_start = st == HDR ? (hdr_ctl ? 17'd4 : 17'h10000) : tail_start;
+// Their start relative to this beat (HDR: a tag packet's first entry at
+// byte 4; none in another header's beat).
+wire [17:0] td = st == HDR ? (hdr_ctl ? 18'd4 : 18'h10000) : tdiff;
 wire [383:0] tail_base = st == HDR ? 384'd0 : tail;
 wire [383:0] tail_next;
 // The data of a wrapped packet in this beat (SEP: it starts on a beat;
@@ -318,15 +323,16 @@ wire [127:0] dmask;
 genvar g;
 generate
   for (g = 0; g < 48; g = g + 1) begin : tl
-    wire [16:0] at = cur_tail_start + 17'(g);
-    // The byte's place in the beat: in it when 0 <= at - b_off < the
-    // beat's count (no borrow, and small), which reads `b_off` and the
-    // count register, not the sum `b_end` (fanned out to the 96
-    // compares, that sum was the RX's worst path on ECP5).
-    wire [17:0] pos = {1'b0, at} - {1'b0, b_off};
-    wire here = ~pos[17] & pos[16:5] == 12'd0 & pos[4:0] < in_count;
-    assign tail_next[8*g+7:8*g] = (here & at < cur_pl_end) ? in_data[8*pos[3:0] +: 8]
-                                                          : tail_base[8*g+7:8*g];
+    // The byte's place in the beat: in it when 0 <= pos < the beat's
+    // count, and before the payload's end (pos < pd), from registers
+    // kept relative to the beat (`tdiff`, `pdiff`): no offset arithmetic
+    // from the state runs into the 96 compares (the sums `b_end`, then
+    // the start of the bytes from the state, were the RX's worst path
+    // on ECP5).
+    wire [17:0] pos = td + 18'(g);
+    wire here = ~pos[17] & pos[16:5] == 12'd0 & pos[4:0] < in_count
+              & ~pd[17] & (pd[16:5] != 12'd0 | pos[4:0] < pd[4:0]);
+    assign tail_next[8*g+7:8*g] = here ? in_data[8*pos[3:0] +: 8] : tail_base[8*g+7:8*g];
   end
   for (g = 0; g < 16; g = g + 1) begin : dm
     assign dmask[8*g+7:8*g] = {8{d_sh ? g >= 4 & 5'(g) < n_data + 5'd4 : 5'(g) < n_data}};
@@ -405,6 +411,12 @@ wire tp_auth_fail = ~p_tp_exp | ~p_tp_single
 // scope sc_k's rebuilt trailer and tag.
 wire ent_ready = dt_mode & p_tp_exp & sc_k < sc_n & off >= tail_start + {1'b0, tp_entry}
                & tail_start + {1'b0, tp_entry} <= pl_end;
+// tdiff follows tail_start and off: a header sets the start (a tag
+// packet's first entry at 4, else after the data, at 16 + WC0), an entry
+// judged moves it on, every beat walked moves the beat on.
+wire ent_fire = (st == TBODY | st == TEVAL) & ent_ready;
+wire [17:0] t_hdr = hdr_ctl ? 18'd4 : 18'd16 + {2'd0, w_wc0};
+wire [17:0] td_moved = st == HDR ? t_hdr : tdiff + (ent_fire ? {2'd0, tp_entry} : 18'd0);
 wire ent_bad = tail[127:0] != sc_trailer | ((tail[255:128] ^ sc_tag[sc_kk]) & tmask) != 128'd0;
 // FSED: the frame block the context expects (the wire's frame counter),
 // and the FSED-Safety payload from the RX's own counts.
@@ -574,6 +586,9 @@ always @(posedge clock) begin
   end
   // The walk of every packet.
   if (body_take & ks_need & n_data != 5'd0) ks_hold <= ks[127:96];
+  if (walk_take) tdiff <= td_moved - {13'd0, in_count};
+  else if (st == HDR & hdr_take) tdiff <= t_hdr;
+  else if (ent_fire) tdiff <= td_moved;
   if (walk_take) begin
     off <= b_end;
     pdiff <= pd - {13'd0, in_count};
