@@ -60,6 +60,7 @@ pub fn declarations(d: usize) -> String {
 // their first record; value, counts, blocks and tag of each.
 localparam [3:0] DT_SCOPES = 4'd{d};
 localparam DT_IDX = {a};
+localparam DT_SIZE = {size};
 wire dt_mode = {dt_mode}
 reg [5:0] sc_dt [0:{m}];
 reg [127:0] sc_s [0:{m}];
@@ -76,7 +77,7 @@ reg dt_wait;
 // this cycle, from registers (the scope p_sc, a new scope or not, the
 // record's bytes wn_len_q and its blocks p_rb), not in the header's cycle.
 reg sc_up, sc_up_new;
-integer sc_init;
+integer sc_init, sc_z;
 initial begin
   sc_n = 4'd0; sc_k = 4'd0; p_sc = {a}'d0; y_sc = {a}'d0; dt_wait = 1'b0;
   sc_up = 1'b0; sc_up_new = 1'b0;
@@ -134,13 +135,20 @@ pub const RECORD_BLOCKS: &str = "wire [12:0] sc_rb = 13'((wn_len + 17'd15) >> 4)
 /// cycle later ([`CAPTURE`]), so the header's decode does not run into
 /// the tables' adders and writes; the next join reads them no earlier
 /// than that.
+///
+/// A new scope's value is not cleared here: the first block of a record
+/// resumes the value only where the scope was open (`sc_hit`; the TX
+/// registers it as `p_hit`), so the header's decision reaches no enable
+/// of the 128-bit values (it was the TX's worst path, 21.7 ns, through
+/// their set/reset).
 pub const JOIN: &str = r#"sc_dt[sc_idx] <= h_dt;
-          if (~sc_hit) begin
-            sc_s[sc_idx] <= 128'd0;
-            sc_n <= sc_n + 4'd1;
-          end
+          if (~sc_hit) sc_n <= sc_n + 4'd1;
           sc_up <= 1'b1;
           sc_up_new <= ~sc_hit;"#;
+
+/// Reset and CTRL.clear clear the scopes' values, GHASH states under H
+/// as sensitive as the MAC unit's own (inside `if (reset | ctrl_clear)`).
+pub const CLEAR: &str = "    for (sc_z = 0; sc_z < DT_SIZE; sc_z = sc_z + 1) sc_s[sc_z] <= 128'd0;\n";
 
 /// The counts of the record that joined its scope last cycle, and the
 /// scope's value after a record, from the MAC unit (inside `always

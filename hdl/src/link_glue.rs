@@ -414,7 +414,10 @@ pub fn top_verilog(
         .replace("@DT_JOIN@", crate::dt_scopes::JOIN)
         .replace("@DT_RB@\n", crate::dt_scopes::RECORD_BLOCKS)
         .replace("@KEY_ABORT_STATES@\n", KEY_ABORT_STATES)
-        .replace("@ENGINE_RESET@\n", ENGINE_RESET)
+        .replace(
+            "@ENGINE_RESET@\n",
+            &format!("{ENGINE_RESET}{}", crate::dt_scopes::CLEAR),
+        )
         .replace("@RECORD_WINDOW@\n", crate::record_window::VERILOG)
         .replace("@OUT_DECL@\n", OUT_DECL)
         .replace("@OUT_STAGE@\n", &out_stage())

@@ -248,8 +248,9 @@ reg [31:0] p_hdr;
 reg p_enc, p_tag_here, p_over;
 // Its record goes into the MAC (p_gh: covered, and in data-type mode a
 // scope to hold it); data-type mode: the record blocks after the RH still
-// to go (the last one closes the record). Its scope: p_sc.
-reg p_gh, p_dt;
+// to go (the last one closes the record). Its scope: p_sc, open before
+// this record (p_hit: its value is resumed).
+reg p_gh, p_dt, p_hit;
 reg [12:0] p_rb;
 // Body walk (every packet): received CRC-16. (The payload bytes of each
 // item come counted from the aligner, `al$m_pay`: the byte selects and
@@ -281,7 +282,7 @@ initial begin
   st = HDR; loaded = 0; started = 0; exhausted = 0; frame_open = 0; seen_mid = 0; policy_error = 0;
   frame_sv1 = 0; fc = 0; mc = 0; tbytes = 0; recs = 0; cbytes = 0; cb_up = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
-  p_rh = 0; p_hdr = 0; p_enc = 0; p_tag_here = 0; p_over = 0; p_gh = 0; p_dt = 0; p_rb = 0;
+  p_rh = 0; p_hdr = 0; p_enc = 0; p_tag_here = 0; p_over = 0; p_gh = 0; p_dt = 0; p_hit = 0; p_rb = 0;
   crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
   j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
@@ -608,7 +609,7 @@ always @(*) begin
   // (Data-type mode: a record's last block closes it, and its first
   // resumes its scope's value; a scope's trailer resumes it too.)
   gh$s_last = st == PLEN | st == TLEN | st == ABORT | mac_part;
-  gh$s_data = st == PSEP ? rev16(p_rh) ^ (p_dt ? sc_s[p_sc] : 128'd0) : st == PBODY ? rev16(wn_block)
+  gh$s_data = st == PSEP ? rev16(p_rh) ^ (p_dt & p_hit ? sc_s[p_sc] : 128'd0) : st == PBODY ? rev16(wn_block)
             : st == PWFL ? rev16(wn_tail)
             : st == PFB ? rev16(fblock)
             : st == TRAIL ? (dt_mode ? dt_trail_q : rev16(trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes)))
@@ -759,6 +760,7 @@ always @(posedge clock) begin
         p_gh <= d_cov & (~dt_mode | sc_room);
         p_dt <= dt_mode & d_cov & sc_room;
         p_sc <= sc_idx;
+        p_hit <= sc_hit;
         p_rb <= sc_rb;
         if (dt_mode & d_cov & sc_room) begin
           @DT_JOIN@
