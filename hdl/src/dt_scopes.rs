@@ -29,7 +29,9 @@
 //! receiver's tags then fail).
 //!
 //! Names the fragments use from the tops: `h_dt`, `wn_len` and `wn_len_q`
-//! (the covered bytes of the packet at its header, and a cycle later), `stream8`, `kid`, `fc`, `fnum`,
+//! (the covered bytes of the packet at its header, and a cycle later),
+//! `p_dt` and `p_rb` (the packet's record joins a scope, its blocks),
+//! `cbytes` (the frame's covered bytes), `stream8`, `kid`, `fc`, `fnum`,
 //! `aes_idle`, the J0 request registers and the states `DTJ`, `TRAIL`.
 
 /// The most data-type scopes an instance can hold.
@@ -73,14 +75,15 @@ reg [127:0] sc_tag [0:{m}];
 reg [3:0] sc_n, sc_k;
 reg [DT_IDX-1:0] p_sc, y_sc;
 reg dt_wait;
-// A record joined its scope last cycle (sc_up): its counts are added
-// this cycle, from registers (the scope p_sc, a new scope or not, the
-// record's bytes wn_len_q and its blocks p_rb), not in the header's cycle.
-reg sc_up, sc_up_new;
+// A covered record's header was taken last cycle (rec_up, set by the
+// top): its bytes go into the frame's count, and in data-type mode (p_dt)
+// its counts into its scope p_sc (open before it: p_hit), this cycle,
+// from registers (wn_len_q, p_rb), not in the header's cycle.
+reg rec_up, p_hit;
 integer sc_init, sc_z;
 initial begin
   sc_n = 4'd0; sc_k = 4'd0; p_sc = {a}'d0; y_sc = {a}'d0; dt_wait = 1'b0;
-  sc_up = 1'b0; sc_up_new = 1'b0;
+  rec_up = 1'b0; p_hit = 1'b0;
   for (sc_init = 0; sc_init < {size}; sc_init = sc_init + 1) begin
     sc_dt[sc_init] = 6'd0; sc_s[sc_init] = 128'd0; sc_recs[sc_init] = 32'd0; sc_bytes[sc_init] = 32'd0;
     sc_blocks[sc_init] = 32'd0; sc_tag[sc_init] = 128'd0;
@@ -130,35 +133,35 @@ pub const RECORD_BLOCKS: &str = "wire [12:0] sc_rb = 13'((wn_len + 17'd15) >> 4)
 
 /// A covered packet's record joins its scope (inside `always @(posedge
 /// clock)`, under the top's condition for a covered packet at its
-/// header, where the top also writes `p_sc <= sc_idx` and `p_rb <=
-/// sc_rb`; `sc_room` checked by the caller). The scope's counts follow a
-/// cycle later ([`CAPTURE`]), so the header's decode does not run into
+/// header, where the top also writes `p_sc <= sc_idx`, `p_rb <= sc_rb`,
+/// `p_dt` and `rec_up`; `sc_room` checked by the caller). The scope's
+/// counts follow a cycle later ([`CAPTURE`]), so the header's decode does not run into
 /// the tables' adders and writes; the next join reads them no earlier
 /// than that.
 ///
 /// A new scope's value is not cleared here: the first block of a record
-/// resumes the value only where the scope was open (`sc_hit`; the TX
-/// registers it as `p_hit`), so the header's decision reaches no enable
+/// resumes the value only where the scope was open (`sc_hit`, in the RX
+/// at the header; `p_hit`, registered here, in the TX), so the header's decision reaches no enable
 /// of the 128-bit values (it was the TX's worst path, 21.7 ns, through
 /// their set/reset).
 pub const JOIN: &str = r#"sc_dt[sc_idx] <= h_dt;
           if (~sc_hit) sc_n <= sc_n + 4'd1;
-          sc_up <= 1'b1;
-          sc_up_new <= ~sc_hit;"#;
+          p_hit <= sc_hit;"#;
 
 /// Reset and CTRL.clear clear the scopes' values, GHASH states under H
 /// as sensitive as the MAC unit's own (inside `if (reset | ctrl_clear)`).
 pub const CLEAR: &str = "    for (sc_z = 0; sc_z < DT_SIZE; sc_z = sc_z + 1) sc_s[sc_z] <= 128'd0;\n";
 
-/// The counts of the record that joined its scope last cycle, and the
-/// scope's value after a record, from the MAC unit (inside `always
-/// @(posedge clock)`, before the state machine, whose [`JOIN`] sets
-/// `sc_up` again).
-pub const CAPTURE: &str = r#"  sc_up <= 1'b0;
-  if (sc_up) begin
-    sc_recs[p_sc] <= (sc_up_new ? 32'd0 : sc_recs[p_sc]) + 32'd1;
-    sc_bytes[p_sc] <= (sc_up_new ? 32'd0 : sc_bytes[p_sc]) + {15'd0, wn_len_q};
-    sc_blocks[p_sc] <= (sc_up_new ? 32'd0 : sc_blocks[p_sc]) + 32'd1 + {19'd0, p_rb};
+/// The counts of the covered record whose header was taken last cycle
+/// (the frame's; in data-type mode its scope's), and the scope's value
+/// after a record, from the MAC unit (inside `always @(posedge clock)`,
+/// before the state machine, which sets `rec_up` again).
+pub const CAPTURE: &str = r#"  rec_up <= 1'b0;
+  if (rec_up) cbytes <= cbytes + {15'd0, wn_len_q};
+  if (rec_up & p_dt) begin
+    sc_recs[p_sc] <= (p_hit ? sc_recs[p_sc] : 32'd0) + 32'd1;
+    sc_bytes[p_sc] <= (p_hit ? sc_bytes[p_sc] : 32'd0) + {15'd0, wn_len_q};
+    sc_blocks[p_sc] <= (p_hit ? sc_blocks[p_sc] : 32'd0) + 32'd1 + {19'd0, p_rb};
   end
   if (dt_wait & gh$y_valid) begin
     sc_s[y_sc] <= gh$y;

@@ -14,9 +14,6 @@ reg [4:0] st;
 reg loaded, policy_error, frame_open, want_key, fc_known, seen_mid, closing, tp_seen;
 reg f_fmt, f_pol, f_auth, gh_open, h_got;
 reg [31:0] fc, mc, recs, cbytes, gh_blocks;
-// A covered record's header was taken last cycle: its bytes (wn_len_q)
-// go into cbytes now.
-reg cb_up;
 reg [15:0] fnum;
 reg [3:0] sv_top, sv_mid, sv_bot;
 reg [7:0] kid, ph_top, ph_mid, ph_bot;
@@ -48,11 +45,11 @@ reg [12:0] p_rb;
 reg p_tp_single, p_tp_exp;
 // Walk of every packet: offset of the next beat, end of the payload as
 // received (4 + WC), the data bytes of a wrapped packet from the next
-// beat on (its data ends at 16 + its original WC; 0 once past), where the bytes after the data start (CRC-32, tag; a tag
-// packet's entry), and those bytes.
-reg [16:0] off, pl_end, dleft, tail_start;
-// tail_start - off (signed): where the bytes after the data start,
-// relative to the next beat.
+// beat on (its data ends at 16 + its original WC; 0 once past), and the
+// bytes after the data (CRC-32, tag; a tag packet's entry).
+reg [16:0] off, pl_end, dleft;
+// Where those bytes start, from the next beat's offset (signed; the
+// start minus off).
 reg [17:0] tdiff;
 // The payload's end from the next beat's offset (pl_end - off; negative
 // once past it).
@@ -80,12 +77,12 @@ reg spec, junk;
 initial begin
   st = HDR; loaded = 0; policy_error = 0; frame_open = 0; want_key = 0; fc_known = 0; seen_mid = 0; closing = 0;
   tp_seen = 0; f_fmt = 0; f_pol = 0; f_auth = 0; gh_open = 0; h_got = 0;
-  fc = 0; mc = 0; recs = 0; cbytes = 0; cb_up = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
+  fc = 0; mc = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0;
   acc_valid = 0; acc_fc0 = 0; acc_fc1 = 0; last_verdict = 0; verdict_valid = 0; alarm_r = 0;
   p_cov = 0; p_dec = 0; p_crc32 = 0; p_tag_chk = 0; p_fmt = 0; p_pol = 0; p_auth = 0; p_gh = 0; p_dt = 0; p_rb = 0;
   p_tp_single = 0; p_tp_exp = 0;
-  off = 0; pl_end = 0; dleft = 0; pdiff = 0; tail_start = 0; tdiff = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
+  off = 0; pl_end = 0; dleft = 0; pdiff = 0; tdiff = 0; tail = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0;
   w_long = 0; w_chk = 0; w_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; j0 = 0; ej0 = 0; tag_r = 0;
   ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0; spec = 0; junk = 0;
@@ -409,11 +406,16 @@ wire tp_auth_fail = ~p_tp_exp | ~p_tp_single
                   | (~dt_mode & (tail[127:0] != trailer | ((tail[255:128] ^ tag_r) & tmask) != 128'd0));
 // Data-type mode: the tag packet's entry sc_k is in (tail), and against
 // scope sc_k's rebuilt trailer and tag.
-wire ent_ready = dt_mode & p_tp_exp & sc_k < sc_n & off >= tail_start + {1'b0, tp_entry}
-               & tail_start + {1'b0, tp_entry} <= pl_end;
-// tdiff follows tail_start and off: a header sets the start (a tag
-// packet's first entry at 4, else after the data, at 16 + WC0), an entry
-// judged moves it on, every beat walked moves the beat on.
+// (Its end, from the next beat's offset: the entry is in when that is
+// not after the next beat, nor after the payload's end.)
+wire [17:0] ent_end = tdiff + {2'd0, tp_entry};
+// (ent_end <= pdiff as signed numbers: their sign bits flipped, compared
+// unsigned.)
+wire ent_in_pl = {~ent_end[17], ent_end[16:0]} <= {~pdiff[17], pdiff[16:0]};
+wire ent_ready = dt_mode & p_tp_exp & sc_k < sc_n & (ent_end[17] | ent_end == 18'd0) & ent_in_pl;
+// tdiff: a header sets the start (a tag packet's first entry at 4, else
+// after the data, at 16 + WC0), an entry judged moves it on, every beat
+// walked moves the beat on.
 wire ent_fire = (st == TBODY | st == TEVAL) & ent_ready;
 wire [17:0] t_hdr = hdr_ctl ? 18'd4 : 18'd16 + {2'd0, w_wc0};
 wire [17:0] td_moved = st == HDR ? t_hdr : tdiff + (ent_fire ? {2'd0, tp_entry} : 18'd0);
@@ -562,8 +564,6 @@ always @(posedge clock) begin
     ks_ctr <= ks_ctr + 32'd1;
   end
 @AES_CAPTURE@
-  cb_up <= 1'b0;
-  if (cb_up) cbytes <= cbytes + {15'd0, wn_len_q};
   // Run-ahead: a guess at the next packet's keystream, as long as this
   // packet (at most 32 blocks); or the flush of a wrong one.
   if (spec_kill) begin
@@ -611,7 +611,6 @@ always @(posedge clock) begin
         pl_end <= d_pl4;
         w_long <= h_long & ~h_bad;
         w_chk <= in_frame & h_long & ~hdr_wrap & ~hdr_ctl;
-        tail_start <= hdr_ctl ? 17'd4 : 17'd16 + {1'b0, w_wc0} ;
         // (SEP: the first beat, 16 bytes, is the header's; FSED: it is
         // walked again, from offset 0.)
         dleft <= ~hdr_wrap ? 17'd0 : FSED ? 17'd4 + {1'b0, w_wc0} : {1'b0, w_wc0};
@@ -693,7 +692,7 @@ always @(posedge clock) begin
         if (FSED) tbytes <= tbytes + {16'd0, h_wc};
         if (h_cov) begin
           recs <= recs + 32'd1;
-          cb_up <= 1'b1;
+          rec_up <= 1'b1;
           gh_open <= 1'b1;
           gh_blocks <= gh_blocks + 32'd1;
         end
@@ -842,7 +841,6 @@ always @(posedge clock) begin
   if ((st == TBODY | st == TEVAL) & ent_ready) begin
     if (ent_bad) f_auth <= 1'b1;
     tail <= tail >> {tp_entry, 3'd0};
-    tail_start <= tail_start + {1'b0, tp_entry};
     sc_k <= sc_k + 4'd1;
   end
   // Data-type mode: the record's last block is in; its scope's value

@@ -231,9 +231,6 @@ reg [4:0] st;
 // Context and frame state of the configured stream.
 reg loaded, started, exhausted, frame_open, seen_mid, policy_error, frame_sv1;
 reg [31:0] fc, mc, recs, cbytes, gh_blocks;
-// A covered record's header was taken last cycle: its bytes (wn_len_q)
-// go into cbytes now.
-reg cb_up;
 // FSED: payload bytes of the frame's classified packets (crc32 is then
 // the frame's FSED-Safety CRC-32).
 reg [31:0] tbytes;
@@ -249,8 +246,8 @@ reg p_enc, p_tag_here, p_over;
 // Its record goes into the MAC (p_gh: covered, and in data-type mode a
 // scope to hold it); data-type mode: the record blocks after the RH still
 // to go (the last one closes the record). Its scope: p_sc, open before
-// this record (p_hit: its value is resumed).
-reg p_gh, p_dt, p_hit;
+// this record or not (p_hit; dt_scopes.rs).
+reg p_gh, p_dt;
 reg [12:0] p_rb;
 // Body walk (every packet): received CRC-16. (The payload bytes of each
 // item come counted from the aligner, `al$m_pay`: the byte selects and
@@ -280,9 +277,9 @@ reg [5:0] spec_n;
 reg [6:0] ks_drop;
 initial begin
   st = HDR; loaded = 0; started = 0; exhausted = 0; frame_open = 0; seen_mid = 0; policy_error = 0;
-  frame_sv1 = 0; fc = 0; mc = 0; tbytes = 0; recs = 0; cbytes = 0; cb_up = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
+  frame_sv1 = 0; fc = 0; mc = 0; tbytes = 0; recs = 0; cbytes = 0; gh_blocks = 0; fnum = 0; sv_top = 0; sv_mid = 0; sv_bot = 0;
   kid = 0; ph_top = 0; ph_mid = 0; ph_bot = 0; kslot = 0; key_ok = 0; key_cur = 0; gh_open = 0; h_got = 0;
-  p_rh = 0; p_hdr = 0; p_enc = 0; p_tag_here = 0; p_over = 0; p_gh = 0; p_dt = 0; p_hit = 0; p_rb = 0;
+  p_rh = 0; p_hdr = 0; p_enc = 0; p_tag_here = 0; p_over = 0; p_gh = 0; p_dt = 0; p_rb = 0;
   crc_n = 0; crc_rx = 0; crc16i = 0; crc16o = 0; crc32 = 0; walk_long = 0; walk_mine = 0; walk_bad = 0; check = 0;
   req_h = 0; req_j0 = 0; h_wait = 0; j0_wait = 0; j0_ok = 0; want_j0 = 0;
   j0 = 0; ej0 = 0; tag_r = 0; ks_prefix = 0; ks_ctr = 0; ks_left = 0; outstanding = 0;
@@ -662,8 +659,6 @@ always @(posedge clock) begin
   if (drop_now) ks_drop <= ks_drop - 7'd1;
   if (body_take & p_enc & pay_n != 5'd0) ks_own <= ks_own - 13'd1;
 @AES_CAPTURE@
-  cb_up <= 1'b0;
-  if (cb_up) cbytes <= cbytes + {15'd0, wn_len_q};
   if (want_j0 & st == HDR & key_ok) begin
     want_j0 <= 1'b0;
     req_j0 <= 1'b1;
@@ -760,7 +755,6 @@ always @(posedge clock) begin
         p_gh <= d_cov & (~dt_mode | sc_room);
         p_dt <= dt_mode & d_cov & sc_room;
         p_sc <= sc_idx;
-        p_hit <= sc_hit;
         p_rb <= sc_rb;
         if (dt_mode & d_cov & sc_room) begin
           @DT_JOIN@
@@ -770,7 +764,7 @@ always @(posedge clock) begin
         @CLASSIFY_STEP@
         if (d_cov) begin
           recs <= recs + 32'd1;
-          cb_up <= 1'b1;
+          rec_up <= 1'b1;
         end
         if (d_tag_here & ~MAC_CMAC) begin
           req_j0 <= 1'b1;
