@@ -275,9 +275,10 @@ impl EngineConfig {
                 key_load_cycles: match self.block {
                     BlockKind::Aes | BlockKind::Ctr => expand,
                     // (GCM: the key reaches the core the cycle after it
-                    // is taken, the engine's KLD state.)
+                    // is taken, the engine's KLD state, and E_K(0) passes
+                    // the counter blocks' buffer.)
                     _ => {
-                        usize::from(matches!(self.block, BlockKind::Gcm | BlockKind::Gmac))
+                        2 * usize::from(matches!(self.block, BlockKind::Gcm | BlockKind::Gmac))
                             + expand
                             + AesPipelined::latency(self.key_bits, self.sbox, self.stages)
                             + 1
