@@ -6,9 +6,10 @@
 //! and its check on `tag_*`.
 //!
 //! Timing: on `start`, E_K(J0) and the keystream of J0+1, J0+2, ... enter
-//! the AES pipeline one per cycle; AAD beats are taken at once, one per
-//! cycle; text beats one per cycle as soon as their keystream is out of
-//! the pipeline (the first one AES-latency + 1 cycles after `start`). The
+//! the AES pipeline one per cycle, through a two-entry buffer (one cycle);
+//! AAD beats are taken at once, one per cycle; text beats one per cycle
+//! as soon as their keystream is out of the pipeline (the first one
+//! AES-latency + 2 cycles after `start`). The
 //! keystream computed beyond the message's end is dropped (`flush`). After
 //! the last beat, the length block enters GHASH (every block into GHASH
 //! passes a register first), and the tag follows after GHASH's tail. Back-to-back messages need only a new
