@@ -539,7 +539,7 @@ impl Logic for AesPipelined {
         }
         let lanes: Vec<String> = (0..LANES).rev().map(|k| format!("q{k}[qr{k}]")).collect();
         v += &format!("wire [127:0] qhead = {{{}}};\n", lanes.join(", "));
-        v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zfo", false);
+        v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zfo", None);
         v += "assign rd = ram_has & ~ob_full;\nassign pop = ob_valid & m_ready;\n";
         // `key_ready` from a register: what held at the last edge, when no
         // block and no key was taken then (either would end it). A cycle

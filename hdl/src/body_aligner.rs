@@ -75,7 +75,7 @@ impl Logic for BodyAligner {
     }
 
     fn hdl(&self) -> Verilog {
-        let buf = crate::buffer2::verilog("ab", 141, "ab_din", "ab_push", "ab_pop", "reset", false);
+        let buf = crate::buffer2::verilog("ab", 141, "ab_din", "ab_push", "ab_pop", "reset", None);
         Verilog::Custom(format!(
             r#"reg [95:0] hold;
 reg [4:0] hold_n;

@@ -20,7 +20,10 @@
 
 /// Verilog of a two-entry buffer `p` of `width` bits, written from `din`,
 /// with the expressions `push` and `pop`, on `clock`; `clear` (an
-/// expression) empties it, and with `wipe` also zeroes its entries.
+/// expression) empties it. `wipe`, if given, is an expression whose value
+/// at the last edge zeroes the entries (registered once per lane, so that
+/// no one register's route reaches every entry's reset: pass the input of
+/// the register that `clear` reads, for a wipe with the clear).
 pub fn verilog(
     p: &str,
     width: usize,
@@ -28,7 +31,7 @@ pub fn verilog(
     push: &str,
     pop: &str,
     clear: &str,
-    wipe: bool,
+    wipe: Option<&str>,
 ) -> String {
     let m = width - 1;
     assert!(
@@ -65,14 +68,19 @@ end
     let mut outs = Vec::new();
     for k in (0..lanes).rev() {
         let (hi, lo) = ((LANE * k + LANE - 1).min(m), LANE * k);
-        let zero = if wipe {
-            format!(
-                "\n  if ({clear}) begin\n    {p}_e0[{hi}:{lo}] <= {n}'d0;\n    {p}_e1[{hi}:{lo}] <= {n}'d0;\n  end",
-                n = hi - lo + 1
-            )
-        } else {
-            String::new()
+        let (wreg, zero) = match wipe {
+            Some(w) => (
+                format!(
+                    "reg {p}_w{k};\ninitial {p}_w{k} = 1'b0;\n(* keep *) always @(posedge clock) {p}_w{k} <= {w};\n"
+                ),
+                format!(
+                    "\n  if ({p}_w{k}) begin\n    {p}_e0[{hi}:{lo}] <= {n}'d0;\n    {p}_e1[{hi}:{lo}] <= {n}'d0;\n  end",
+                    n = hi - lo + 1
+                ),
+            ),
+            None => (String::new(), String::new()),
         };
+        v += &wreg;
         v += &format!(
             "reg {p}_h{k};
 reg [1:0] {p}_c{k};
@@ -105,7 +113,7 @@ mod tests {
 
     #[test]
     fn the_entries_are_written_by_the_buffer_state_alone() {
-        let v = verilog("b", 8, "din", "push", "pop", "clr", false);
+        let v = verilog("b", 8, "din", "push", "pop", "clr", None);
         // No handshake term in a data enable.
         for line in v.lines().filter(|l| {
             l.contains("b_e0[") && l.contains("<=") || l.contains("b_e1[") && l.contains("<=")

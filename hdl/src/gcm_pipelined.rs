@@ -164,7 +164,7 @@ impl Logic for GcmPipelined {
         // ([`crate::buffer2`]): whether a beat is consumed depends on
         // registers only, and no handshake reaches the enables of the
         // wide registers.
-        let ib = crate::buffer2::verilog("ib", IB_WIDTH, "ib_din", "take", "consume", "zq", true);
+        let ib = crate::buffer2::verilog("ib", IB_WIDTH, "ib_din", "take", "consume", "zq", Some("zeroize"));
         let cb = crate::buffer2::verilog(
             "cb",
             128,
@@ -172,7 +172,7 @@ impl Logic for GcmPipelined {
             "cb_push",
             "cb_valid & aes$s_ready",
             "zq | flq",
-            true,
+            Some("zeroize | done"),
         );
         let ob = crate::buffer2::verilog(
             "ob",
@@ -181,7 +181,7 @@ impl Logic for GcmPipelined {
             "opush",
             "m_valid & m_ready",
             "zq",
-            true,
+            Some("zeroize"),
         );
         let ej0_lanes = lane_writes("ej0", 128, "cap_ej0", "zeroize", "mq");
         let tag_lanes = lane_writes(

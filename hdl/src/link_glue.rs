@@ -282,7 +282,7 @@ pub fn out_stage() -> String {
         "cx_valid & ck_ready",
         "cb_valid & pk$s_ready",
         "reset",
-        false,
+        None,
     );
     let crc = crate::crc_step::CrcSplit {
         crc: crate::crc_step::CRC16,
