@@ -662,9 +662,9 @@ impl Logic for AesPipelined {
             };
             for c in 0..4 {
                 let (hi, lo) = (32 * c + 31, 32 * c);
+                v += &crate::kept_reg::kept_bit(&format!("rke{i}_{c}"), &dec);
                 v += &format!(
-                    "reg rke{i}_{c};\ninitial rke{i}_{c} = 1'b0;\n(* keep *) always @(posedge clock) rke{i}_{c} <= {dec};\n\
-                     always @(posedge clock) if (rke{i}_{c}) rk{i}[{hi}:{lo}] <= rkc_d{i}[{hi}:{lo}];\n"
+                    "always @(posedge clock) if (rke{i}_{c}) rk{i}[{hi}:{lo}] <= rkc_d{i}[{hi}:{lo}];\n"
                 );
             }
         }

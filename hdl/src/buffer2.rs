@@ -70,9 +70,7 @@ end
         let (hi, lo) = ((LANE * k + LANE - 1).min(m), LANE * k);
         let (wreg, zero) = match wipe {
             Some(w) => (
-                format!(
-                    "reg {p}_w{k};\ninitial {p}_w{k} = 1'b0;\n(* keep *) always @(posedge clock) {p}_w{k} <= {w};\n"
-                ),
+                crate::kept_reg::kept_bit(&format!("{p}_w{k}"), w),
                 format!(
                     "\n  if ({p}_w{k}) begin\n    {p}_e0[{hi}:{lo}] <= {n}'d0;\n    {p}_e1[{hi}:{lo}] <= {n}'d0;\n  end",
                     n = hi - lo + 1

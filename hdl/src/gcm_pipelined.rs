@@ -27,6 +27,7 @@ use crate::aes_iterative::AesCore;
 use crate::aes_pipelined::AesPipelined;
 use crate::byte_mask::ByteMask;
 use crate::ghash::Ghash;
+use crate::kept_reg::kept_bit;
 use crate::sub_bytes::SboxForm;
 use rust_hdl::prelude::*;
 
@@ -228,12 +229,11 @@ impl Logic for GcmPipelined {
         let (mut gl_regs, mut gq_lanes) = (String::new(), String::new());
         for k in 0..4 {
             let (hi, lo) = (32 * k + 31, 32 * k);
-            gl_regs += &format!(
-                "reg gl{k};\ninitial gl{k} = 1'b0;\n(* keep *) always @(posedge clock) gl{k} <= len_next;\n"
-            );
+            gl_regs += &kept_bit(&format!("gl{k}"), "len_next");
             gq_lanes +=
                 &format!("  gq_d[{hi}:{lo}] <= gl{k} ? gq_len[{hi}:{lo}] : gq_txt[{hi}:{lo}];\n");
         }
+        let fedq = kept_bit("fedq", "fed & ~stc");
         let (ibm, kl, ch, cl, fl) = (IB_WIDTH - 1, IB_WIDTH - 16, IB_WIDTH - 17, IB_WIDTH - 21, IB_WIDTH - 22);
         Verilog::Custom(format!(
             r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6, KLD = 3'd7;
@@ -281,10 +281,7 @@ wire [144:0] ob_din = {{text, hb_keep, hb_last}};
 // beside the consume decision: `fed` is set from the AES core's
 // `s_ready`, which pulls it towards the core; read directly, its route
 // across the device was the GCM's worst path on ECP5, 3.3 of 9.3 ns.)
-reg fedq;
-initial fedq = 1'b0;
-(* keep *) always @(posedge clock) fedq <= fed & ~stc;
-assign consume = ib_valid & state == DATA & fedq & (hb_aad | hb_empty | (ks_ok & ~ob_full));
+{fedq}assign consume = ib_valid & state == DATA & fedq & (hb_aad | hb_empty | (ks_ok & ~ob_full));
 // E_K(J0) is the first block out of the pipeline after start.
 wire cap_ej0 = ~ej0_ok & aes$m_valid & (state == DATA | state == LEN | state == WAITY);
 wire kr = (state == NOKEY | state == IDLE) & aes$key_ready & gh$h_ready & ~zeroize;

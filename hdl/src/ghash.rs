@@ -35,6 +35,7 @@
 //! and the ring: `h_ready` returns after [`Ghash::zeroize_cycles`].
 
 use crate::gf_mul_pipelined::GfMulPipelined;
+use crate::kept_reg::kept_bit;
 use rust_hdl::prelude::*;
 
 /// GHASH, one block per cycle.
@@ -317,9 +318,7 @@ impl Logic for Ghash {
             Ghash::zeroize_cycles(p) - 1
         );
         for c in 0..8 {
-            v += &format!(
-                "reg drop{c};\ninitial drop{c} = 1'b0;\n(* keep *) always @(posedge clock) drop{c} <= drop_nx;\n"
-            );
+            v += &kept_bit(&format!("drop{c}"), "drop_nx");
         }
         // H^(k-1) for the power being computed: H, then each power as it
         // is written (a register, not a select of the powers by k).
@@ -347,9 +346,7 @@ impl Logic for Ghash {
             "1'b0"
         };
         for c in 0..8 {
-            v += &format!(
-                "reg inp{c};\ninitial inp{c} = 1'b0;\n(* keep *) always @(posedge clock) inp{c} <= {in_pow_d};\n"
-            );
+            v += &kept_bit(&format!("inp{c}"), in_pow_d);
         }
         v += "wire push = s_valid & s_ready;\n";
         // The count's shift: up when the newest entry is valid and entry 2
@@ -362,9 +359,7 @@ impl Logic for Ghash {
         // `dvc`: copies of the newest entry's valid, one per 16 bits of
         // the entry after it (which it zeroes unless valid).
         for c in 0..8 {
-            v += &format!(
-                "reg dvc{c};\ninitial dvc{c} = 1'b0;\n(* keep *) always @(posedge clock) dvc{c} <= feed | push;\n"
-            );
+            v += &kept_bit(&format!("dvc{c}"), "feed | push");
         }
         v += "always @(*) begin\n";
         // (Not masked by `zeroize` itself: a key taken in that cycle is

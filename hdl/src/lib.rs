@@ -27,6 +27,7 @@ pub mod gf_mul_serial;
 pub mod ghash;
 pub mod header_ecc;
 pub mod karatsuba;
+pub mod kept_reg;
 pub mod key_expansion;
 pub mod link_config;
 pub mod link_glue;
