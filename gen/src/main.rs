@@ -94,6 +94,10 @@ enum Cmd {
         /// With --rtl: S-box form (rom, logic, bram).
         #[arg(long, default_value = "rom")]
         sbox: String,
+        /// With --rtl --arch pipelined: AES register stages per round of
+        /// the GCM engine (1, 2, or 3 with rom S-boxes).
+        #[arg(long, default_value_t = 1)]
+        stages: usize,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -222,7 +226,8 @@ enum Cmd {
         /// TX: gmac, cmac or both.
         #[arg(long, default_value = "gmac")]
         suites: String,
-        /// Pipelined: register stages per AES round (1 or 2).
+        /// Pipelined: register stages per AES round (1 or 2; engines with
+        /// `rom` S-boxes: 3).
         #[arg(long, default_value_t = 1)]
         stages: usize,
         /// rom, logic or bram.
@@ -884,9 +889,12 @@ fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
             if block != BlockKind::Cmac {
                 cfgs.push(EngineConfig::new(block, kb, Arch::Pipelined, SboxForm::Rom));
                 if block != BlockKind::Ctr {
-                    cfgs.push(
-                        EngineConfig::new(block, kb, Arch::Pipelined, SboxForm::Rom).with_stages(2),
-                    );
+                    for stages in [2, 3] {
+                        cfgs.push(
+                            EngineConfig::new(block, kb, Arch::Pipelined, SboxForm::Rom)
+                                .with_stages(stages),
+                        );
+                    }
                 }
             }
             for cfg in cfgs {
@@ -904,13 +912,19 @@ fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitCode, Fail> {
+fn run_kat(
+    rtl: bool,
+    arch: &str,
+    sbox: &str,
+    stages: usize,
+    files: &[PathBuf],
+) -> Result<ExitCode, Fail> {
     let mut total = Tally::default();
     let mut rtl_engine = if rtl {
         // Checked here so a bad option fails before any build.
-        let cfg = parse_engine("gcm", 128, arch, 1, sbox, None)?;
+        let cfg = parse_engine("gcm", 128, arch, stages, sbox, None)?;
         csi2sec_testbench::model::verilator().map_err(|e| Fail(format!("kat --rtl: {e}")))?;
-        Some(RtlKat::new(cfg.arch, cfg.sbox, Stalls::None))
+        Some(RtlKat::new(cfg.arch, cfg.sbox, Stalls::None).with_stages(stages))
     } else {
         None
     };
@@ -943,10 +957,11 @@ fn run_kat(rtl: bool, arch: &str, sbox: &str, files: &[PathBuf]) -> Result<ExitC
     );
     match &rtl_engine {
         Some(e) => eprintln!(
-            "kat: {:.2} s through the RTL ({} {} S-boxes, Verilator), {} cycles simulated, builds included",
+            "kat: {:.2} s through the RTL ({} {} S-boxes, {} stages per round, Verilator), {} cycles simulated, builds included",
             t.elapsed().as_secs_f64(),
             arch,
             sbox,
+            stages,
             e.cycles
         ),
         None => eprintln!("kat: {:.2} s (golden model)", t.elapsed().as_secs_f64()),
@@ -1023,8 +1038,9 @@ fn main() -> ExitCode {
             rtl,
             arch,
             sbox,
+            stages,
             files,
-        } => run_kat(rtl, &arch, &sbox, &files),
+        } => run_kat(rtl, &arch, &sbox, stages, &files),
         Cmd::Report { what, synth, fresh } => report(&what, synth, fresh),
         Cmd::Synth {
             target,

@@ -497,8 +497,25 @@ fn generate_writes_the_ip_directory() {
             (vec!["--block", "cmac", "--arch", "pipelined"], "CBC-MAC"),
             (vec!["--block", "aes", "--stages", "2"], "--stages 2"),
             (
-                vec!["--block", "aes", "--arch", "pipelined", "--stages", "3"],
-                "--stages 3",
+                vec!["--block", "aes", "--arch", "pipelined", "--stages", "4"],
+                "--stages 4",
+            ),
+            (
+                vec![
+                    "--block",
+                    "gcm",
+                    "--arch",
+                    "pipelined",
+                    "--stages",
+                    "3",
+                    "--sbox",
+                    "bram",
+                ],
+                "--stages 3 --sbox bram",
+            ),
+            (
+                vec!["--block", "tx", "--arch", "pipelined", "--stages", "3"],
+                "--stages 3: for the engines",
             ),
         ],
     );
@@ -911,7 +928,15 @@ fn synth_falls_back_without_ripup_and_bitstream_flags_a_timing_miss() {
     let mut c = bin();
     with_tools(&mut c);
     let (code, _, err) = run(c
-        .args(["synth", "--target", "ecp5-85f", "--block", "ghash", "--arch", "pipelined"])
+        .args([
+            "synth",
+            "--target",
+            "ecp5-85f",
+            "--block",
+            "ghash",
+            "--arch",
+            "pipelined",
+        ])
         .args(["--seeds", "2", "--tmg-ripup"])
         .env("FAKE_FMAX", "140.5")
         .env("FAKE_RIPUP_FAILS", "1")

@@ -12,7 +12,12 @@
 //!
 //! With `bram` S-boxes the lookup has an output register of its own (the
 //! block RAM's clock-to-output is slow: ECP5 DP16KD), so the S-box takes
-//! two cycles. Latency = Nr·(S-box registers) + (stages − 1)·Nr + 1:
+//! two cycles. `stages_per_round = 3` (`rom` S-boxes only) is the two
+//! stages above with the lookup itself split across two registers: two
+//! 128-entry half tables, then the select by the byte's bit 7
+//! ([`SubBytes::with_output_register`]), so that no stage holds more than
+//! a 7-input function or a round function. Latency = Nr·(S-box registers)
+//! + Nr·(a round register: stages ≥ 2) + 3:
 //!
 //! | stages per round | S-box | latency (cycles) | AES-128 | AES-256 | queue |
 //! |---|---|---|---|---|---|
@@ -20,6 +25,7 @@
 //! | 2 | rom, logic | 2·Nr + 3 | 23 | 31 | 32, 64 |
 //! | 1 | bram       | 2·Nr + 3 | 23 | 31 | 32, 64 |
 //! | 2 | bram       | 3·Nr + 3 | 33 | 45 | 64 |
+//! | 3 | rom        | 3·Nr + 3 | 33 | 45 | 64 |
 //!
 //! (The last two cycles are the queue's: the last round's block is
 //! registered before it is written into the queue, so the queue's write
@@ -140,11 +146,11 @@ pub struct AesPipelined {
 }
 
 impl AesPipelined {
-    /// `stages_per_round`: 1 or 2.
+    /// `stages_per_round`: 1 or 2, or 3 with `rom` S-boxes.
     pub fn new(key_bits: usize, form: SboxForm, stages_per_round: usize) -> Self {
         assert!(
-            stages_per_round == 1 || stages_per_round == 2,
-            "1 or 2 register stages per round"
+            (1..=3).contains(&stages_per_round) && (stages_per_round < 3 || form == SboxForm::Rom),
+            "1 or 2 register stages per round, or 3 with rom S-boxes"
         );
         let nr = key_bits / 32 + 6;
         let copies = Self::copies(form, stages_per_round);
@@ -173,7 +179,7 @@ impl AesPipelined {
             .with_early_load(),
             sub: (0..nr * copies)
                 .map(|_| {
-                    if form == SboxForm::Bram {
+                    if Self::sbox_latency(form, stages_per_round) == 2 {
                         SubBytes::with_output_register(form)
                     } else {
                         SubBytes::new(form)
@@ -186,8 +192,12 @@ impl AesPipelined {
             _rk: vec![0; nr + 1],
             _rkw: vec![None; nr + 2],
             _kv: vec![false; nr + 3],
-            _v: vec![false; nr * Self::sbox_latency(form) + (stages_per_round - 1) * nr],
-            _mid: vec![0; (stages_per_round - 1) * nr],
+            _v: vec![
+                false;
+                nr * Self::sbox_latency(form, stages_per_round)
+                    + Self::round_regs(stages_per_round) * nr
+            ],
+            _mid: vec![0; Self::round_regs(stages_per_round) * nr],
             _q: vec![0; Self::queue_depth(key_bits, form, stages_per_round)],
             _wp: 0,
             _wpv: 0,
@@ -220,23 +230,38 @@ impl AesPipelined {
     /// 121.6, 122.0 MHz; two 123.5, 129.4, 130.1; four (two bits each)
     /// 112.1, 109.9, 115.2, as the S-box output registers spread with
     /// their copies and the route from them into MixColumns grew.
+    /// (Three stages: the same two copies, each now read by the half
+    /// tables of four output bits.)
     fn copies(form: SboxForm, stages_per_round: usize) -> usize {
-        if form == SboxForm::Rom && stages_per_round == 2 {
+        if form == SboxForm::Rom && stages_per_round >= 2 {
             2
         } else {
             1
         }
     }
 
-    /// S-box register stages: block RAM reads get an output register.
-    fn sbox_latency(form: SboxForm) -> usize {
-        if form == SboxForm::Bram { 2 } else { 1 }
+    /// S-box register stages: block RAM reads get an output register, and
+    /// three stages per round split the `rom` lookup across two.
+    fn sbox_latency(form: SboxForm, stages_per_round: usize) -> usize {
+        if form == SboxForm::Bram || stages_per_round == 3 {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Round registers per round (after the round function): one with two
+    /// or three stages per round.
+    fn round_regs(stages_per_round: usize) -> usize {
+        usize::from(stages_per_round >= 2)
     }
 
     /// Cycles from a block's accepting edge to its result on `m_data`.
     pub fn latency(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
         let nr = key_bits / 32 + 6;
-        nr * Self::sbox_latency(form) + (stages_per_round - 1) * nr + 3
+        nr * Self::sbox_latency(form, stages_per_round)
+            + Self::round_regs(stages_per_round) * nr
+            + 3
     }
 
     /// Cycles from `key_valid` accepted to `key_loaded`: the key's
@@ -267,7 +292,7 @@ impl AesPipelined {
 impl Logic for AesPipelined {
     fn update(&mut self) {
         let nr = self.nr();
-        let two = self._stages == 2;
+        let two = self._stages >= 2;
         let depth = self._q.len();
         let empty = !self._v.iter().any(|&v| v);
         let kidle = !self.kexp.busy.val();
@@ -423,7 +448,7 @@ impl Logic for AesPipelined {
 
     fn hdl(&self) -> Verilog {
         let nr = self.nr();
-        let two = self._stages == 2;
+        let two = self._stages >= 2;
         let nv = self._v.len();
         let depth = self._q.len();
         let a = depth.trailing_zeros() as usize;

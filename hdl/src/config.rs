@@ -83,7 +83,8 @@ pub struct EngineConfig {
     pub key_bits: usize,
     pub arch: Arch,
     pub sbox: SboxForm,
-    /// Register stages per AES round in the pipelined architecture (1 or 2).
+    /// Register stages per AES round in the pipelined architecture (1 or 2;
+    /// 3 with `rom` S-boxes).
     pub stages: usize,
     /// Module name prefix: the top is `csi2sec_<name>`.
     pub name: String,
@@ -125,8 +126,8 @@ impl EngineConfig {
         self
     }
 
-    /// `<block><key bits>_<arch>_<sbox>`, the arch `pipelined2` for two
-    /// register stages per round.
+    /// `<block><key bits>_<arch>_<sbox>`, the arch `pipelined2` or
+    /// `pipelined3` for two or three register stages per round.
     pub fn default_name(&self) -> String {
         format!(
             "{}{}_{}_{}",
@@ -158,7 +159,7 @@ impl EngineConfig {
     }
 
     /// Every distinct design this version emits: blocks × key sizes ×
-    /// architectures (pipelined with 1 and 2 stages per round) × S-box
+    /// architectures (pipelined with 1, 2 and 3 stages per round) × S-box
     /// forms, without the names that give the same Verilog.
     pub fn all() -> Vec<EngineConfig> {
         let mut out = Vec::new();
@@ -168,6 +169,7 @@ impl EngineConfig {
                     (Arch::Iterative, 1),
                     (Arch::Pipelined, 1),
                     (Arch::Pipelined, 2),
+                    (Arch::Pipelined, 3),
                 ] {
                     for form in SboxForm::ALL {
                         let c = EngineConfig::new(block, kb, arch, form).with_stages(stages);
@@ -187,7 +189,7 @@ impl EngineConfig {
 
     /// Whether this version can emit it; if not, why.
     pub fn check(&self) -> Result<(), String> {
-        check_common(self.key_bits, self.arch, self.stages, &self.name)?;
+        check_common(self.key_bits, self.arch, self.stages, self.sbox, &self.name)?;
         if self.stages != 1 && self.block == BlockKind::Ghash {
             return Err(
                 "--stages: GHASH has no AES rounds; its pipeline depth is fixed by --arch".into(),
@@ -298,20 +300,33 @@ impl EngineConfig {
 
 /// The checks every generated block shares: key size, AES register
 /// stages, module name.
-pub fn check_common(key_bits: usize, arch: Arch, stages: usize, name: &str) -> Result<(), String> {
+pub fn check_common(
+    key_bits: usize,
+    arch: Arch,
+    stages: usize,
+    sbox: SboxForm,
+    name: &str,
+) -> Result<(), String> {
     if key_bits != 128 && key_bits != 256 {
         return Err(format!("--key-bits {key_bits}: expected 128 or 256"));
     }
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(format!("--name {name:?}: letters, digits and _ only"));
     }
-    if stages != 1 && stages != 2 {
+    if !(1..=3).contains(&stages) {
         return Err(format!(
-            "--stages {stages}: expected 1 or 2 register stages per round"
+            "--stages {stages}: expected 1, 2 or 3 register stages per round"
         ));
     }
     if stages != 1 && arch != Arch::Pipelined {
-        return Err("--stages 2: only with --arch pipelined".into());
+        return Err(format!("--stages {stages}: only with --arch pipelined"));
+    }
+    if stages == 3 && sbox != SboxForm::Rom {
+        return Err(format!(
+            "--stages 3 --sbox {}: three stages split the rom S-box's lookup in two; \
+             use --sbox rom (bram already reads in two cycles at --stages 2)",
+            sbox.name()
+        ));
     }
     Ok(())
 }

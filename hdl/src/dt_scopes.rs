@@ -150,7 +150,8 @@ pub const JOIN: &str = r#"sc_dt[sc_idx] <= h_dt;
 
 /// Reset and CTRL.clear clear the scopes' values, GHASH states under H
 /// as sensitive as the MAC unit's own (inside `if (reset | ctrl_clear)`).
-pub const CLEAR: &str = "    for (sc_z = 0; sc_z < DT_SIZE; sc_z = sc_z + 1) sc_s[sc_z] <= 128'd0;\n";
+pub const CLEAR: &str =
+    "    for (sc_z = 0; sc_z < DT_SIZE; sc_z = sc_z + 1) sc_s[sc_z] <= 128'd0;\n";
 
 /// The counts of the covered record whose header was taken last cycle
 /// (the frame's; in data-type mode its scope's), and the scope's value

@@ -165,7 +165,15 @@ impl Logic for GcmPipelined {
         // ([`crate::buffer2`]): whether a beat is consumed depends on
         // registers only, and no handshake reaches the enables of the
         // wide registers.
-        let ib = crate::buffer2::verilog("ib", IB_WIDTH, "ib_din", "take", "consume", "zq", Some("zeroize"));
+        let ib = crate::buffer2::verilog(
+            "ib",
+            IB_WIDTH,
+            "ib_din",
+            "take",
+            "consume",
+            "zq",
+            Some("zeroize"),
+        );
         let cb = crate::buffer2::verilog(
             "cb",
             128,
@@ -208,7 +216,9 @@ impl Logic for GcmPipelined {
         // aad, last, empty.
         let word = |j: usize| format!("{}:{}", 32 * j + 31, 32 * j);
         // Part `k` (0 data, 1 mask, 2 GHASH mask) of word `j` in the entry.
-        let part = |k: usize, j: usize| format!("ib_out[{}:{}]", 96 * j + 95 - 32 * k, 96 * j + 64 - 32 * k);
+        let part = |k: usize, j: usize| {
+            format!("ib_out[{}:{}]", 96 * j + 95 - 32 * k, 96 * j + 64 - 32 * k)
+        };
         let mut ib_words = Vec::new();
         let (mut hb_words, mut hb_mask, mut hb_gmask) = (Vec::new(), Vec::new(), Vec::new());
         for j in (0..4).rev() {
@@ -234,7 +244,13 @@ impl Logic for GcmPipelined {
                 &format!("  gq_d[{hi}:{lo}] <= gl{k} ? gq_len[{hi}:{lo}] : gq_txt[{hi}:{lo}];\n");
         }
         let fedq = kept_bit("fedq", "fed & ~stc");
-        let (ibm, kl, ch, cl, fl) = (IB_WIDTH - 1, IB_WIDTH - 16, IB_WIDTH - 17, IB_WIDTH - 21, IB_WIDTH - 22);
+        let (ibm, kl, ch, cl, fl) = (
+            IB_WIDTH - 1,
+            IB_WIDTH - 16,
+            IB_WIDTH - 17,
+            IB_WIDTH - 21,
+            IB_WIDTH - 22,
+        );
         Verilog::Custom(format!(
             r#"localparam NOKEY = 3'd0, HKEY = 3'd1, IDLE = 3'd2, DATA = 3'd3, LEN = 3'd4, WAITY = 3'd5, TAG = 3'd6, KLD = 3'd7;
 reg [2:0] state;

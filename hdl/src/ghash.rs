@@ -280,7 +280,9 @@ impl Logic for Ghash {
         // per bit: 8.1 ns); the shift's inputs in four copies, one per
         // four copies of `mq`.
         for q in 0..4 {
-            v += &format!("reg mup{q}, mdn{q};\ninitial begin\n  mup{q} = 1'b0;\n  mdn{q} = 1'b0;\nend\n");
+            v += &format!(
+                "reg mup{q}, mdn{q};\ninitial begin\n  mup{q} = 1'b0;\n  mdn{q} = 1'b0;\nend\n"
+            );
         }
         let mut chunks = Vec::new();
         for c in (0..16).rev() {

@@ -8,5 +8,7 @@
 /// Verilog of the kept register `name`, zero at power-up, taking `d` at
 /// every clock edge.
 pub fn kept_bit(name: &str, d: &str) -> String {
-    format!("reg {name};\ninitial {name} = 1'b0;\n(* keep *) always @(posedge clock) {name} <= {d};\n")
+    format!(
+        "reg {name};\ninitial {name} = 1'b0;\n(* keep *) always @(posedge clock) {name} <= {d};\n"
+    )
 }

@@ -215,7 +215,14 @@ impl LinkConfig {
 
     /// Whether this version can emit it; if not, why.
     pub fn check(&self) -> Result<(), String> {
-        crate::config::check_common(self.key_bits, self.arch, self.stages, &self.name)?;
+        crate::config::check_common(self.key_bits, self.arch, self.stages, self.sbox, &self.name)?;
+        if self.stages == 3 {
+            return Err(
+                "--stages 3: for the engines (generate --block); the TX and RX \
+                        take 1 or 2 register stages per round"
+                    .into(),
+            );
+        }
         if ![4, 8, 16].contains(&self.width) {
             return Err(format!("--width {}: expected 4, 8 or 16 bytes", self.width));
         }

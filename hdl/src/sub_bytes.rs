@@ -75,7 +75,12 @@ impl<const W: usize> SubBytes<W> {
 
     /// The same with a second register after the lookup: `y` is two `en`
     /// edges after `x`. For block RAM, whose clock-to-output is slow
-    /// (ECP5 DP16KD), this gives the read a cycle of its own.
+    /// (ECP5 DP16KD), this gives the read a cycle of its own. For `rom`,
+    /// the lookup itself is split across the two registers: the first
+    /// cycle reads two 128-entry half tables (x[7] = 0 and x[7] = 1, each
+    /// output bit a 7-input function: one ECP5 PFU, LUT4s and their wide
+    /// multiplexers, where the 256-entry table's 8-input functions took
+    /// two PFUs and a LUT after them), the second selects with x[7].
     pub fn with_output_register(form: SboxForm) -> Self {
         SubBytes {
             _out_reg: true,
@@ -86,6 +91,54 @@ impl<const W: usize> SubBytes<W> {
     /// Cycles from `x` to `y`.
     pub fn latency(&self) -> usize {
         1 + usize::from(self._out_reg)
+    }
+
+    /// The `rom` lookup in two registered halves (see
+    /// [`SubBytes::with_output_register`]): `lo` and `hi` hold every byte's
+    /// two half-table reads, `b7` its bit 7, and `y` the one `b7` selects.
+    fn split_rom(table: &[u8; 256]) -> String {
+        let n = W / 8;
+        let mut v = String::new();
+        for (half, t) in [("SBOX_L", &table[..128]), ("SBOX_H", &table[128..])] {
+            v += &format!("(* rom_style = \"logic\" *)\nreg [7:0] {half} [0:127];\n");
+            v += "initial begin\n";
+            for (i, s) in t.iter().enumerate() {
+                v += &format!("  {half}[{i}] = 8'h{s:02x};\n");
+            }
+            v += "end\n";
+        }
+        v += &format!(
+            "reg [{m}:0] lo, hi;\nreg [{}:0] b7;\ninitial begin\n  lo = 0;\n  hi = 0;\n  b7 = 0;\nend\n",
+            n - 1,
+            m = W - 1
+        );
+        v += "always @(posedge clock) if (en) begin\n";
+        for k in 0..n {
+            let (h, l) = (W - 1 - 8 * k, W - 8 - 8 * k);
+            let idx = format!("x[{}:{l}]", h - 1);
+            v += &format!(
+                "  lo[{h}:{l}] <= SBOX_L[{idx}];\n  hi[{h}:{l}] <= SBOX_H[{idx}];\n  b7[{}] <= x[{h}];\n",
+                n - 1 - k
+            );
+        }
+        // (One assignment per 32-bit word, as below.)
+        v += "end\nalways @(posedge clock) if (en) begin\n";
+        for j in 0..n.div_ceil(4) {
+            let bytes: Vec<String> = (4 * j..(4 * j + 4).min(n))
+                .map(|k| {
+                    let (h, l) = (W - 1 - 8 * k, W - 8 - 8 * k);
+                    format!("b7[{}] ? hi[{h}:{l}] : lo[{h}:{l}]", n - 1 - k)
+                })
+                .collect();
+            v += &format!(
+                "  y[{}:{}] <= {{{}}};\n",
+                W - 1 - 32 * j,
+                W - 32 * j - 8 * bytes.len(),
+                bytes.join(", ")
+            );
+        }
+        v += "end\n";
+        v
     }
 
     /// Verilog slice of byte `k` of a `W`-bit signal.
@@ -116,6 +169,9 @@ impl<const W: usize> Logic for SubBytes<W> {
     }
 
     fn hdl(&self) -> Verilog {
+        if self._out_reg && self._form == SboxForm::Rom {
+            return Verilog::Custom(Self::split_rom(&self._table));
+        }
         let n = W / 8;
         let mut v = String::new();
         let outs: Vec<String>;

@@ -22,8 +22,20 @@ pub fn build_engine(
     arch: Arch,
     form: SboxForm,
 ) -> Result<Built, BuildError> {
+    build_engine_staged(block, key_bits, arch, form, 1)
+}
+
+/// [`build_engine`] with `stages` register stages per AES round.
+pub fn build_engine_staged(
+    block: BlockKind,
+    key_bits: usize,
+    arch: Arch,
+    form: SboxForm,
+    stages: usize,
+) -> Result<Built, BuildError> {
     build(
         &EngineConfig::new(block, key_bits, arch, form)
+            .with_stages(stages)
             .emit()
             .map_err(BuildError)?,
     )
@@ -396,6 +408,8 @@ fn tag_word(tag: &[u8]) -> (u128, u128) {
 pub struct RtlKat {
     arch: Arch,
     form: SboxForm,
+    /// AES register stages per round of the pipelined GCM.
+    stages: usize,
     stalls: Stalls,
     built: std::collections::HashMap<(BlockKind, usize), Box<Built>>,
     engines: std::collections::HashMap<(BlockKind, usize), Engine<'static>>,
@@ -409,11 +423,18 @@ impl RtlKat {
         RtlKat {
             arch,
             form,
+            stages: 1,
             stalls,
             built: Default::default(),
             engines: Default::default(),
             cycles: 0,
         }
+    }
+
+    /// The pipelined GCM with `stages` AES register stages per round.
+    pub fn with_stages(mut self, stages: usize) -> RtlKat {
+        self.stages = stages;
+        self
     }
 
     fn engine(
@@ -422,12 +443,14 @@ impl RtlKat {
         key_bits: usize,
     ) -> Result<&mut Engine<'static>, BuildError> {
         if !self.engines.contains_key(&(block, key_bits)) {
-            let arch = if block == BlockKind::Cmac {
-                Arch::Iterative
+            let (arch, stages) = if block == BlockKind::Cmac || self.arch == Arch::Iterative {
+                (Arch::Iterative, 1)
             } else {
-                self.arch
+                (self.arch, self.stages)
             };
-            let built = Box::new(build_engine(block, key_bits, arch, self.form)?);
+            let built = Box::new(build_engine_staged(
+                block, key_bits, arch, self.form, stages,
+            )?);
             // SAFETY: the Built is boxed and kept in `self.built` for as long
             // as `self.engines` (dropped first, see Drop) holds its instance.
             let r: &'static Built = unsafe { &*(built.as_ref() as *const Built) };
