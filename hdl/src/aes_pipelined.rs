@@ -550,15 +550,21 @@ impl Logic for AesPipelined {
         // `ram_has` (the queue holds a block not yet read: the write
         // pointer a cycle late != rp) is a register, computed from the
         // next values.
+        // (`rp1` = `rp` + 1, a register: the next read pointer is a
+        // select between the two, with no adder after `rd`; from `rd`
+        // through `rp + rd`'s carry chain into the compare was the AES's
+        // worst path on ECP5 with three stages per round, 7.3 ns.)
         v += &format!(
-            "reg ram_has;\ninitial ram_has = 1'b0;\nwire rd;\n\
-             always @(posedge clock) begin\n  ram_has <= wp != rp + {{{a}'d0, rd}};\n  if (zfo) ram_has <= 1'b0;\nend\n"
+            "reg ram_has;\nreg [{a}:0] rp1;\ninitial begin\n  ram_has = 1'b0;\n  rp1 = {w}'d1;\nend\nwire rd;\n\
+             wire [{a}:0] rp_next = rd ? rp1 : rp;\n\
+             always @(posedge clock) begin\n  ram_has <= wp != rp_next;\n  if (zfo) ram_has <= 1'b0;\nend\n",
+            w = a + 1
         );
         for k in 0..LANES {
             v += &format!(
                 "reg [{am}:0] qr{k};\nreg zf{k};\ninitial begin\n  qr{k} = {a}'d0;\n  zf{k} = 1'b0;\nend\n\
                  (* keep *) always @(posedge clock) zf{k} <= zeroize | flush;\n\
-                 (* keep *) always @(posedge clock) qr{k} <= zf{k} ? {a}'d0 : rp[{am}:0] + {{{am}'d0, rd}};\n",
+                 (* keep *) always @(posedge clock) qr{k} <= zf{k} ? {a}'d0 : rp_next[{am}:0];\n",
                 am = a - 1,
             );
         }
@@ -744,7 +750,7 @@ impl Logic for AesPipelined {
             }
         }
         v += &format!(
-            "  wp <= wp + {{{a}'d0, push}};\n  rp <= rp + {{{a}'d0, rd}};\n  \
+            "  wp <= wp + {{{a}'d0, push}};\n  if (rd) begin\n    rp <= rp1;\n    rp1 <= rp1 + {{{a}'d0, 1'b1}};\n  end\n  \
              cnt <= cnt + {{{a}'d0, take}} - {{{a}'d0, pop_q}};\n  \
              pop_q <= pop & ~zq & ~fq;\n  \
              if (sweeping) zc <= zc - {{{a}'d0, 1'b1}};\n  \
@@ -752,7 +758,7 @@ impl Logic for AesPipelined {
             w = a + 1
         );
         v += &format!(
-            "  if (zq | fq) begin\n    v <= {nv}'d0;\n    wp <= {w}'d0;\n    rp <= {w}'d0;\n    cnt <= {w}'d0;\n  end\n",
+            "  if (zq | fq) begin\n    v <= {nv}'d0;\n    wp <= {w}'d0;\n    rp <= {w}'d0;\n    rp1 <= {w}'d1;\n    cnt <= {w}'d0;\n  end\n",
             w = a + 1
         );
         v += &format!(
