@@ -957,7 +957,7 @@ fn run_kat(
     );
     match &rtl_engine {
         Some(e) => eprintln!(
-            "kat: {:.2} s through the RTL ({} {} S-boxes, {} stages per round, Verilator), {} cycles simulated, builds included",
+            "kat: {:.2} s through the RTL ({} {} S-boxes, {}-stage rounds, Verilator), {} cycles simulated, builds included",
             t.elapsed().as_secs_f64(),
             arch,
             sbox,
