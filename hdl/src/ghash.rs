@@ -58,7 +58,7 @@ pub struct Ghash {
     pub s_valid: Signal<In, Bit>,
     pub s_ready: Signal<Out, Bit>,
     /// GHASH of the message, held until `y_ready` (zero otherwise, but
-    /// for the cycle after it is taken).
+    /// for the two cycles after it is taken).
     pub y: Signal<Out, Bits<128>>,
     pub y_valid: Signal<Out, Bit>,
     pub y_ready: Signal<In, Bit>,
@@ -329,7 +329,7 @@ impl Logic for Ghash {
         // a mask by `h_valid` put that port's fan-out to 128 resets on
         // the path, 6.5 ns of route on ECP5; `hq` holds no more than the
         // port does) and is written by registered enables (two copies); `zeroize` clears the key registers a cycle late, from
-        // `zq`; `yout` is cleared a cycle after it is taken: no
+        // `zq`; `yout` is cleared two cycles after it is taken: no
         // input port reaches the enables of the wide registers.
         // `zq` in five copies: the control's (`zqc`) and one per 32-bit
         // quarter of `hprev`'s clear (`zq0`..`zq3`, below), each placed
@@ -371,7 +371,7 @@ impl Logic for Ghash {
         v += "  h_loaded = (state == RUN & ~in_pow) | state == WAIT | state == OUT;\n";
         v += "  s_ready = state == RUN & ~in_pow & ~zeroize;\n";
         // `y` is `yout` itself: written when the result is ready, zeroed
-        // the cycle after it is taken (no select on the 128 outputs).
+        // two cycles after it is taken (no select on the 128 outputs).
         v += "  y_valid = state == OUT;\n  y = yout;\n";
         v += "  mul$clock = clock;\n  mul$clear = 1'b0;\n  mul$en = 1'b1;\n";
         let lanes: Vec<String> = (0..8)
@@ -508,12 +508,17 @@ impl Logic for Ghash {
         // multiplier routed in 6 to 8 ns on ECP5). Quarter c of register
         // R: `R_w{c}` writes, `R_s{c}` selects the first source (else
         // zero, or the second).
+        // (`ytk`: the result was taken at the last edge. The clear of
+        // `yout` waits a cycle in it, so the consumer's `y_ready`, which in
+        // the GCM comes from its state across the device, reaches one
+        // register here, not the four quarters' enables: 10.7 ns on ECP5.)
+        v += &crate::kept_reg::kept_bit("ytk", "state == OUT & y_ready");
         let accept = "h_valid & h_ready & ~zeroize";
         let powr = |i: usize| format!("state == POW & fl & k == 4'd{i} & ~zeroize");
         let mut wide = vec![
             (
                 "yout".to_string(),
-                "(state == WAIT & fl & ~zeroize) | (state == OUT & y_ready) | zeroize".to_string(),
+                "(state == WAIT & fl & ~zeroize) | ytk | zeroize".to_string(),
                 "state == WAIT & fl & ~zeroize".to_string(),
                 "pres".to_string(),
                 None,
