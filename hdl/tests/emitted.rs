@@ -6,6 +6,7 @@ use csi2sec_hdl::emit::{Module, emit, waivers};
 use csi2sec_hdl::sbox_bram::SboxBram;
 use csi2sec_hdl::sbox_logic::SboxLogic;
 use csi2sec_hdl::sbox_rom::SboxRom;
+use csi2sec_hdl::sub_bytes::{SboxForm, SubBytes};
 use rust_hdl::prelude::*;
 mod common;
 use common::{run_tb, verilator, write};
@@ -14,13 +15,18 @@ use std::process::Command;
 
 /// A testbench that drives every input byte and prints `x y` lines; for a
 /// registered S-box the output is read one clock later.
-fn sbox_testbench(top: &str, registered: bool) -> String {
+fn sbox_testbench(top: &str, latency: usize, with_en: bool) -> String {
+    let registered = latency > 0;
     let clock = if registered { "reg clock = 0;\n  " } else { "" };
-    let port = if registered { ".clock(clock), " } else { "" };
+    let port = match (registered, with_en) {
+        (false, _) => "",
+        (true, false) => ".clock(clock), ",
+        (true, true) => ".clock(clock), .en(1'b1), ",
+    };
     let step = if registered {
-        "clock = 1; #1; clock = 0; #1;"
+        "clock = 1; #1; clock = 0; #1; ".repeat(latency)
     } else {
-        "#1;"
+        "#1;".to_string()
     };
     format!(
         "`timescale 1ns/1ps\nmodule tb;\n  {clock}reg [7:0] x;\n  wire [7:0] y;\n  integer i;\n  {top} dut({port}.x(x), .y(y));\n  initial begin\n    for (i = 0; i < 256; i = i + 1) begin\n      x = i[7:0]; {step}\n      $display(\"%02x %02x\", x, y);\n    end\n    $finish;\n  end\nendmodule\n"
@@ -43,7 +49,7 @@ fn check_sbox_run(who: &str, stdout: &[u8]) {
 }
 
 /// Run the emitted S-box in Icarus (if present) and in Verilator.
-fn simulate_sbox(name: &str, mods: &[Module], registered: bool) {
+fn simulate_sbox(name: &str, mods: &[Module], latency: usize, with_en: bool) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("emitted")
         .join(name);
@@ -54,7 +60,7 @@ fn simulate_sbox(name: &str, mods: &[Module], registered: bool) {
     for (who, stdout) in run_tb(
         name,
         &dir,
-        &sbox_testbench(&mods[0].name, registered),
+        &sbox_testbench(&mods[0].name, latency, with_en),
         &files,
     ) {
         check_sbox_run(&who, &stdout);
@@ -135,7 +141,7 @@ fn sboxes_lint_compile_and_simulate() {
     )
     .unwrap();
     check("sbox_rom", rom.clone());
-    simulate_sbox("sbox_rom", &rom, false);
+    simulate_sbox("sbox_rom", &rom, 0, false);
     let logic = emit(
         &{
             let mut u = SboxLogic::default();
@@ -147,7 +153,7 @@ fn sboxes_lint_compile_and_simulate() {
     )
     .unwrap();
     check("sbox_logic", logic.clone());
-    simulate_sbox("sbox_logic", &logic, false);
+    simulate_sbox("sbox_logic", &logic, 0, false);
     let bram = emit(
         &{
             let mut u = SboxBram::default();
@@ -159,7 +165,21 @@ fn sboxes_lint_compile_and_simulate() {
     )
     .unwrap();
     check("sbox_bram", bram.clone());
-    simulate_sbox("sbox_bram", &bram, true);
+    simulate_sbox("sbox_bram", &bram, 1, false);
+    // The `rom` lookup split across two registers (three stages per
+    // round): half tables, then the select by bit 7.
+    let split = emit(
+        &{
+            let mut u = SubBytes::<8>::with_output_register(SboxForm::Rom);
+            u.connect_all();
+            u
+        },
+        "sbox_rom_split",
+        "sbox rom split",
+    )
+    .unwrap();
+    check("sbox_rom_split", split.clone());
+    simulate_sbox("sbox_rom_split", &split, 2, true);
 }
 
 /// Every configuration `csi2sec generate` accepts: emitted, linted with
@@ -223,7 +243,6 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
     use csi2sec_hdl::config::{Arch, BlockKind, EngineConfig};
     use csi2sec_hdl::ghash::Ghash;
     use csi2sec_hdl::ports::ports;
-    use csi2sec_hdl::sub_bytes::SboxForm;
     use csi2sec_hdl::synth_wrap::{WRAPPER, fmax_wrapper};
     let mut g = Ghash::new(3);
     g.connect_all();
