@@ -542,7 +542,13 @@ impl Logic for AesPipelined {
         v += &format!("wire push = v[{}];\n", nv - 1);
         // (`pop` reads the buffer's own valid: while `zq` or `fq` holds
         // `m_valid` low, the state it counts is being cleared anyway.)
-        v += "wire pop;\nwire take = s_valid & s_ready;\n";
+        // (`take` counts a block without the `zeroize` and `flush` ports'
+        // terms of `s_ready`: in a cycle where either is high, whatever
+        // `take` says is cleared at the next edge, by `zq` or `fq`, with
+        // the valid bits and the credits. The ports then reach only
+        // `s_ready`, not the credit count's adder: from the GCM's flush
+        // through `take` into `cnt` was 9.2 ns on ECP5.)
+        v += "wire pop, s_open;\nwire take = s_valid & s_open;\n";
         // The output: the queue's head moves into a two-entry buffer
         // ([`crate::buffer2`]) when that has room, so `m_data` comes from
         // registers (not through the distributed RAM's read multiplexers
@@ -614,7 +620,7 @@ impl Logic for AesPipelined {
         v += "  kexp$load = key_valid & kr_q;\n";
         v += "  key_ready = kr;\n  key_loaded = keys_ok & ~zq;\n";
         v += &format!(
-            "  s_ready = ~cnt[{a}] & keys_ok & ~key_valid & ~zeroize & ~flush & ~zq & ~fq;\n"
+            "  s_ready = s_open & ~zeroize & ~flush;\n"
         );
         v += "  m_data = ob_out;\n  m_valid = ob_valid & ~zfo;\n";
         for r in 0..nr {
@@ -703,7 +709,8 @@ impl Logic for AesPipelined {
         // expansion's last write: `keys_ok` waits for that.
         v += &format!(
             "reg [{m}:0] kv;\ninitial kv = {w}'d0;\nalways @(posedge clock) kv <= {{kv[{l}:0], kexp$valid}};\n\
-             wire keys_ok = kexp$valid & kv[{m}] & ~load_q;\n",
+             wire keys_ok = kexp$valid & kv[{m}] & ~load_q;\n\
+             assign s_open = ~cnt[{a}] & keys_ok & ~key_valid & ~zq & ~fq;\n",
             m = nr + 2,
             w = nr + 3,
             l = nr + 1
