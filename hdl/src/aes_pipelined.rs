@@ -128,6 +128,9 @@ pub struct AesPipelined {
     _rp: usize,
     /// The output buffer (its head on `m_data`).
     _ob: std::collections::VecDeque<u128>,
+    /// With a 64-entry queue, the two-entry buffer between the queue's
+    /// head and `_ob` (`None` otherwise).
+    _ob0: Option<std::collections::VecDeque<u128>>,
     _cnt: usize,
     /// A block left the output at the last edge (the credit returns then).
     _pop_q: bool,
@@ -204,6 +207,7 @@ impl AesPipelined {
             _qw: None,
             _rp: 0,
             _ob: Default::default(),
+            _ob0: Self::head_buffer(key_bits, form, stages_per_round).then(Default::default),
             _cnt: 0,
             _pop_q: false,
             _zc: 0,
@@ -258,10 +262,27 @@ impl AesPipelined {
 
     /// Cycles from a block's accepting edge to its result on `m_data`.
     pub fn latency(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
+        Self::base_latency(key_bits, form, stages_per_round)
+            + usize::from(Self::head_buffer(key_bits, form, stages_per_round))
+    }
+
+    /// The latency without the head buffer.
+    fn base_latency(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
         let nr = key_bits / 32 + 6;
         nr * Self::sbox_latency(form, stages_per_round)
             + Self::round_regs(stages_per_round) * nr
             + 3
+    }
+
+    /// Whether the queue's head passes a second two-entry buffer before
+    /// the output buffer (one cycle more): with a 64-entry queue, whose
+    /// read is four banks of distributed RAM and their select, from the
+    /// read address through the RAM into the output buffer was the
+    /// three-stage GCM's most common failing path on ECP5 (157 endpoints,
+    /// up to 9.0 ns). The buffer is a stage of registers between them,
+    /// with handshakes from registers on both sides.
+    fn head_buffer(key_bits: usize, form: SboxForm, stages_per_round: usize) -> bool {
+        (Self::base_latency(key_bits, form, stages_per_round) + 2).next_power_of_two() >= 64
     }
 
     /// Cycles from `key_valid` accepted to `key_loaded`: the key's
@@ -317,7 +338,14 @@ impl Logic for AesPipelined {
         self.m_valid.next = m_valid;
         // The queue's head moves into the two-entry output buffer when
         // that has room.
-        let rd = self._wpv != self._rp && self._ob.len() < 2;
+        // (With the head buffer `_ob0`, the queue's head moves into it,
+        // and from it into `_ob`.)
+        let mv = self._ob0.as_ref().is_some_and(|b| !b.is_empty()) && self._ob.len() < 2;
+        let rd = self._wpv != self._rp
+            && match &self._ob0 {
+                Some(b) => b.len() < 2,
+                None => self._ob.len() < 2,
+            };
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
         for r in 0..nr {
             let x = if two {
@@ -402,8 +430,21 @@ impl Logic for AesPipelined {
             if pop {
                 self._ob.pop_front();
             }
-            if rd {
-                self._ob.push_back(self._q[self._rp % depth]);
+            let head = self._q[self._rp % depth];
+            match self._ob0.as_mut() {
+                Some(b) => {
+                    if mv {
+                        self._ob.push_back(b.pop_front().expect("mv: not empty"));
+                    }
+                    if rd {
+                        b.push_back(head);
+                    }
+                }
+                None => {
+                    if rd {
+                        self._ob.push_back(head);
+                    }
+                }
             }
             self._rp = (self._rp + usize::from(rd)) % (2 * depth);
             self._cnt = self._cnt + usize::from(take) - usize::from(self._pop_q);
@@ -412,6 +453,9 @@ impl Logic for AesPipelined {
                 self._v.iter_mut().for_each(|v| *v = false);
                 (self._wp, self._wpv, self._rp, self._cnt) = (0, 0, 0, 0);
                 self._ob.clear();
+                if let Some(b) = self._ob0.as_mut() {
+                    b.clear();
+                }
             }
             if zq {
                 self._zc = self._sweep;
@@ -576,8 +620,16 @@ impl Logic for AesPipelined {
         }
         let lanes: Vec<String> = (0..LANES).rev().map(|k| format!("q{k}[qr{k}]")).collect();
         v += &format!("wire [127:0] qhead = {{{}}};\n", lanes.join(", "));
-        v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zfo", None);
-        v += "assign rd = ram_has & ~ob_full;\nassign pop = ob_valid & m_ready;\n";
+        if self._ob0.is_some() {
+            v += "wire ob0_mv;\n";
+            v += &crate::buffer2::verilog("ob0", 128, "qhead", "rd", "ob0_mv", "zfo", None);
+            v += &crate::buffer2::verilog("ob", 128, "ob0_out", "ob0_mv", "pop", "zfo", None);
+            v += "assign ob0_mv = ob0_valid & ~ob_full;\n\
+                  assign rd = ram_has & ~ob0_full;\nassign pop = ob_valid & m_ready;\n";
+        } else {
+            v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zfo", None);
+            v += "assign rd = ram_has & ~ob_full;\nassign pop = ob_valid & m_ready;\n";
+        }
         // `key_ready` from a register: what held at the last edge, when no
         // block and no key was taken then (either would end it). A cycle
         // late where the pipeline empties, but no control path runs from
@@ -619,9 +671,7 @@ impl Logic for AesPipelined {
         // by `zq`.)
         v += "  kexp$load = key_valid & kr_q;\n";
         v += "  key_ready = kr;\n  key_loaded = keys_ok & ~zq;\n";
-        v += &format!(
-            "  s_ready = s_open & ~zeroize & ~flush;\n"
-        );
+        v += &format!("  s_ready = s_open & ~zeroize & ~flush;\n");
         v += "  m_data = ob_out;\n  m_valid = ob_valid & ~zfo;\n";
         for r in 0..nr {
             for c in 0..cs {

@@ -210,11 +210,12 @@ fn pipelined_flush_drops_blocks_in_flight() {
 /// Pipelined: a sink that stops for long fills the output queue; `s_ready`
 /// falls after exactly the documented queue depth of blocks (credits),
 /// and when the sink takes again every block comes out once, in order,
-/// equal to the model's. Two S-box forms (queues of 16 and 32).
+/// equal to the model's. Two S-box forms (queues of 16 and 32), and three
+/// stages per round (a queue of 64, whose head passes a second buffer).
 #[test]
 fn pipelined_queue_fills_and_loses_nothing() {
     use csi2sec_hdl::aes_pipelined::AesPipelined;
-    for (stages, form) in [(1, SboxForm::Rom), (1, SboxForm::Bram)] {
+    for (stages, form) in [(1, SboxForm::Rom), (1, SboxForm::Bram), (3, SboxForm::Rom)] {
         let c = config(128, Arch::Pipelined, stages, form);
         let depth = AesPipelined::queue_depth(128, form, stages);
         let b = model(&c);
