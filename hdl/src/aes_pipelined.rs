@@ -17,15 +17,16 @@
 //! 128-entry half tables, then the select by the byte's bit 7
 //! ([`SubBytes::with_output_register`]), so that no stage holds more than
 //! a 7-input function or a round function. Latency = Nr·(S-box registers)
-//! + Nr·(a round register: stages ≥ 2) + 3:
+//! + Nr·(a round register: stages ≥ 2) + 3, and one more where the queue
+//! has 64 entries (its head passes a second two-entry buffer, below):
 //!
 //! | stages per round | S-box | latency (cycles) | AES-128 | AES-256 | queue |
 //! |---|---|---|---|---|---|
 //! | 1 | rom, logic | Nr + 3   | 13 | 17 | 16, 32 |
-//! | 2 | rom, logic | 2·Nr + 3 | 23 | 31 | 32, 64 |
-//! | 1 | bram       | 2·Nr + 3 | 23 | 31 | 32, 64 |
-//! | 2 | bram       | 3·Nr + 3 | 33 | 45 | 64 |
-//! | 3 | rom        | 3·Nr + 3 | 33 | 45 | 64 |
+//! | 2 | rom, logic | 2·Nr + 3 (+1) | 23 | 32 | 32, 64 |
+//! | 1 | bram       | 2·Nr + 3 (+1) | 23 | 32 | 32, 64 |
+//! | 2 | bram       | 3·Nr + 4 | 34 | 46 | 64 |
+//! | 3 | rom        | 3·Nr + 4 | 34 | 46 | 64 |
 //!
 //! (The last two cycles are the queue's: the last round's block is
 //! registered before it is written into the queue, so the queue's write
