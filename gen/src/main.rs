@@ -157,6 +157,10 @@ enum Cmd {
         /// nextpnr fails with it runs again without it.
         #[arg(long)]
         tmg_ripup: bool,
+        /// nextpnr's placer: heap (analytic, with a heavier timing weight
+        /// on ECP5) or static (electrostatic).
+        #[arg(long, default_value = "heap")]
+        placer: String,
     },
     /// Pack a bitstream of a board's self-test (synthesis, place and
     /// route with the board's constraints, icepack or ecppack).
@@ -528,6 +532,7 @@ fn synth_board(b: &Board, t: synth::Target, out: &Path, seeds: u32) -> Result<Ex
         freq: b.core_hz as f64 / 1e6,
         seeds,
         tmg_ripup: false,
+        static_placer: false,
     };
     let r = synth::synth_modules(SELFTEST, &description, &modules, t, out, pnr, Some(b))
         .map_err(Fail)?;
@@ -812,6 +817,7 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
                         freq: 150.0,
                         seeds: u32::from(pnr),
                         tmg_ripup: false,
+                        static_placer: false,
                     };
                     synth::synth(&cfg, t, &root, p).map_err(Fail)?
                 }
@@ -1067,7 +1073,13 @@ fn main() -> ExitCode {
             no_pnr,
             seeds,
             tmg_ripup,
+            placer,
         } => (|| {
+            let static_placer = match placer.as_str() {
+                "heap" => false,
+                "static" => true,
+                p => return Err(Fail(format!("--placer {p}: expected heap or static"))),
+            };
             let seeds = if no_pnr { 0 } else { seeds };
             let t = synth::Target::parse(&target).ok_or_else(|| {
                 Fail(format!(
@@ -1094,6 +1106,7 @@ fn main() -> ExitCode {
                 freq,
                 seeds,
                 tmg_ripup,
+                static_placer,
             };
             let r = synth::synth_modules(&name, &description, &modules, t, &out, pnr, None)
                 .map_err(Fail)?;

@@ -810,6 +810,10 @@ fn synth_refuses_unknown_targets_and_configurations_before_any_tool_runs() {
             vec!["--config", "cmac-selftest", "--target", "ice40-hx8k"],
             "no board of this version has it",
         ),
+        (
+            vec!["--target", "ecp5-85f", "--placer", "sa"],
+            "--placer sa: expected heap or static",
+        ),
     ] {
         let (code, _, err) = run(bin().arg("synth").args(&args).arg("--out").arg(&d));
         assert_eq!(code, 2, "{args:?}: {err}");
