@@ -314,7 +314,8 @@ impl AesPipelined {
 impl Logic for AesPipelined {
     fn update(&mut self) {
         let nr = self.nr();
-        let two = self._stages >= 2;
+        let round_reg = self._stages >= 2;
+        // (A round register after the round function: two or three stages.)
         let depth = self._q.len();
         let empty = !self._v.iter().any(|&v| v);
         let kidle = !self.kexp.busy.val();
@@ -349,7 +350,7 @@ impl Logic for AesPipelined {
             };
         let rk = |i: usize| crate::bits::from_u128::<128>(self._rk[i]);
         for r in 0..nr {
-            let x = if two {
+            let x = if round_reg {
                 self._mid[r]
             } else if r == 0 {
                 if sweeping {
@@ -405,7 +406,7 @@ impl Logic for AesPipelined {
             let push = *self._v.last().unwrap();
             self._v.rotate_right(1);
             self._v[0] = take;
-            if two {
+            if round_reg {
                 self._mid[0] = if sweeping {
                     0
                 } else {
@@ -493,7 +494,7 @@ impl Logic for AesPipelined {
 
     fn hdl(&self) -> Verilog {
         let nr = self.nr();
-        let two = self._stages >= 2;
+        let round_reg = self._stages >= 2;
         let nv = self._v.len();
         let depth = self._q.len();
         let a = depth.trailing_zeros() as usize;
@@ -511,7 +512,7 @@ impl Logic for AesPipelined {
                 format!("mid{r}_{c}")
             }
         };
-        if two {
+        if round_reg {
             for r in 0..nr {
                 for c in 0..cs {
                     v += &format!("reg [127:0] {};\n", mid(r, c));
@@ -676,7 +677,7 @@ impl Logic for AesPipelined {
         v += "  m_data = ob_out;\n  m_valid = ob_valid & ~zfo;\n";
         for r in 0..nr {
             for c in 0..cs {
-                let x = if two {
+                let x = if round_reg {
                     mid(r, c)
                 } else if r == 0 {
                     first_in.clone()
@@ -801,7 +802,7 @@ impl Logic for AesPipelined {
         // pointers and credits.
         v += "always @(posedge clock) begin\n";
         v += &format!("  v <= {{v[{}:0], take}};\n", nv - 2);
-        if two && cs == 1 {
+        if round_reg && cs == 1 {
             v += &format!("  mid0 <= {first_in};\n");
             for r in 1..nr {
                 v += &format!("  mid{r} <= rf${}$y;\n", r - 1);
@@ -827,7 +828,7 @@ impl Logic for AesPipelined {
         v += "end\n";
         // The round registers' copies, each in an always block of its own
         // with `keep` (else Yosys's opt_merge makes them one again).
-        if two && cs > 1 {
+        if round_reg && cs > 1 {
             for c in 0..cs {
                 v += &format!(
                     "(* keep *) always @(posedge clock) {} <= {first_in};\n",
