@@ -975,11 +975,13 @@ fn run_kat(
     );
     match &rtl_engine {
         Some(e) => eprintln!(
-            "kat: {:.2} s through the RTL ({} {} S-boxes, {}-stage rounds, Verilator), {} cycles simulated, builds included",
+            "kat: {:.2} s through the RTL ({arch}{} {sbox} S-boxes, Verilator), {} cycles simulated, builds included",
             t.elapsed().as_secs_f64(),
-            arch,
-            sbox,
-            stages,
+            if arch == "pipelined" {
+                format!(" with {stages}-stage rounds,")
+            } else {
+                String::new()
+            },
             e.cycles
         ),
         None => eprintln!("kat: {:.2} s (golden model)", t.elapsed().as_secs_f64()),
