@@ -243,7 +243,19 @@ fn pipelined_queue_fills_and_loses_nothing() {
         // Drain and go on streaming the rest, the sink always ready.
         let mut out = Vec::new();
         dut.set(p.m_ready, 1);
-        while out.len() < blocks.len() {
+        // (Bounded: a block lost inside must fail the test, not hang it.)
+        let limit = 2 * blocks.len() + 4 * depth;
+        for cycle in 0.. {
+            if out.len() == blocks.len() {
+                break;
+            }
+            assert!(
+                cycle < limit,
+                "{}: {} of {} blocks out after {limit} cycles",
+                c.name,
+                out.len(),
+                blocks.len()
+            );
             dut.set(p.s_valid, u128::from(taken < blocks.len()));
             dut.set(p.s_data, *blocks.get(taken).unwrap_or(&0));
             dut.eval();
