@@ -130,56 +130,46 @@ fn lint_and_compile(name: &str, mods: &[Module], define: Option<(&str, &str)>) {
 /// rust-hdl's model of it) run on all 256 inputs in two simulators.
 #[test]
 fn sboxes_lint_compile_and_simulate() {
-    let rom = emit(
-        &{
-            let mut u = SboxRom::default();
-            u.connect_all();
-            u
-        },
-        "sbox_rom",
-        "sbox rom",
-    )
-    .unwrap();
-    check("sbox_rom", rom.clone());
-    simulate_sbox("sbox_rom", &rom, 0, false);
-    let logic = emit(
-        &{
-            let mut u = SboxLogic::default();
-            u.connect_all();
-            u
-        },
-        "sbox_logic",
-        "sbox logic",
-    )
-    .unwrap();
-    check("sbox_logic", logic.clone());
-    simulate_sbox("sbox_logic", &logic, 0, false);
-    let bram = emit(
-        &{
-            let mut u = SboxBram::default();
-            u.connect_all();
-            u
-        },
-        "sbox_bram",
-        "sbox bram",
-    )
-    .unwrap();
-    check("sbox_bram", bram.clone());
-    simulate_sbox("sbox_bram", &bram, 1, false);
-    // The `rom` lookup split across two registers (three stages per
-    // round): half tables, then the select by bit 7.
-    let split = emit(
-        &{
-            let mut u = SubBytes::<8>::with_output_register(SboxForm::Rom);
-            u.connect_all();
-            u
-        },
-        "sbox_rom_split",
-        "sbox rom split",
-    )
-    .unwrap();
-    check("sbox_rom_split", split.clone());
-    simulate_sbox("sbox_rom_split", &split, 2, true);
+    /// `u` emitted as `name`.
+    fn emitted<U: Block>(mut u: U, name: &str) -> Vec<Module> {
+        u.connect_all();
+        emit(&u, name, &name.replace('_', " ")).unwrap()
+    }
+    // (name, modules, cycles from x to y, whether it has an `en` port)
+    for (name, mods, latency, with_en) in [
+        (
+            "sbox_rom",
+            emitted(SboxRom::default(), "sbox_rom"),
+            0,
+            false,
+        ),
+        (
+            "sbox_logic",
+            emitted(SboxLogic::default(), "sbox_logic"),
+            0,
+            false,
+        ),
+        (
+            "sbox_bram",
+            emitted(SboxBram::default(), "sbox_bram"),
+            1,
+            false,
+        ),
+        // The `rom` lookup split across two registers (three stages per
+        // round): half tables, then the select by bit 7.
+        (
+            "sbox_rom_split",
+            emitted(
+                SubBytes::<8>::with_output_register(SboxForm::Rom),
+                "sbox_rom_split",
+            ),
+            2,
+            true,
+        ),
+    ] {
+        check(name, mods.clone());
+        simulate_sbox(name, &mods, latency, with_en);
+    }
 }
 
 /// Every configuration `csi2sec generate` accepts: emitted, linted with
