@@ -941,7 +941,7 @@ fn synth_falls_back_without_ripup_and_bitstream_flags_a_timing_miss() {
             "--arch",
             "pipelined",
         ])
-        .args(["--seeds", "2", "--tmg-ripup"])
+        .args(["--seeds", "2", "--tmg-ripup", "--placer", "static"])
         .env("FAKE_FMAX", "140.5")
         .env("FAKE_RIPUP_FAILS", "1")
         .arg("--out")
@@ -957,6 +957,7 @@ fn synth_falls_back_without_ripup_and_bitstream_flags_a_timing_miss() {
     assert_eq!(r["timing_met"], false, "{r}");
     for s in r["seeds"].as_array().unwrap() {
         assert_eq!(s["tmg_ripup"], false, "{r}");
+        assert_eq!(s["placer"], "static", "{r}");
     }
     let cmds: Vec<&str> = r["commands"]
         .as_array()
@@ -967,6 +968,12 @@ fn synth_falls_back_without_ripup_and_bitstream_flags_a_timing_miss() {
         .collect();
     assert_eq!(cmds.len(), 4, "{cmds:?}");
     assert_eq!(cmds.iter().filter(|c| c.contains("--tmg-ripup")).count(), 2);
+    // `--placer static` replaces the heap placer's weights.
+    assert!(
+        cmds.iter()
+            .all(|c| c.contains("--placer static") && !c.contains("--placer-heap")),
+        "{cmds:?}"
+    );
     // A board's bitstream below the board's clock (ULX3S) is written and
     // reported, with exit code 1; at or above it, 0.
     for (fmax, want_code, met) in [("11.0", 1, false), ("31.0", 0, true)] {
