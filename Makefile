@@ -14,6 +14,7 @@ KAT_FILES := vectors/nist/gcmEncryptExtIV128.rsp vectors/nist/gcmDecrypt128.rsp 
 # The GCM and GMAC files alone (make test also runs them through the
 # pipelined GCM with three AES register stages per round).
 GCM_KAT_FILES := $(filter-out %CMACVerAES-SP800-38B-examples.rsp %aes_cmac_test.json,$(KAT_FILES))
+CMAC_KAT_FILES := $(filter-out $(GCM_KAT_FILES),$(KAT_FILES))
 
 .PHONY: all build demo test kat kat-rtl regress bench fuzz clean tools synth-tools synth report-synth bitstream report-fpga
 all: build
@@ -87,6 +88,7 @@ test: build tools
 	$(BIN) kat $(KAT_FILES)
 	VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl $(KAT_FILES)
 	VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl --arch pipelined --stages 3 $(GCM_KAT_FILES)
+	VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl --arch serial --sbox bram $(CMAC_KAT_FILES)
 
 kat: build
 	$(BIN) kat $(KAT_FILES)
@@ -101,7 +103,7 @@ kat-rtl: build tools
 ## pipelined engines).
 regress: build tools
 	CSI2SEC_SPEC_DIR=$(SPEC) VERILATOR_ROOT=$(VERILATOR_ROOT) $(CARGO) test --locked --release -p csi2sec-hdl -p csi2sec-testbench -- --ignored
-	for a in iterative pipelined; do for s in rom logic bram; do \
+	for a in iterative pipelined serial; do for s in rom logic bram; do \
 	  VERILATOR_ROOT=$(VERILATOR_ROOT) $(BIN) kat --rtl --arch $$a --sbox $$s $(KAT_FILES) || exit 1; done; done
 
 ## synth: one configuration through Yosys (and nextpnr on Lattice parts);

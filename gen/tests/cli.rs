@@ -517,6 +517,18 @@ fn generate_writes_the_ip_directory() {
                 vec!["--block", "tx", "--arch", "pipelined", "--stages", "3"],
                 "--stages 3: for the engines",
             ),
+            (
+                vec!["--block", "gcm", "--arch", "serial"],
+                "--block gcm --arch serial",
+            ),
+            (
+                vec!["--block", "rx", "--arch", "serial", "--suites", "cmac"],
+                "--arch serial: for the engines",
+            ),
+            (
+                vec!["--block", "aes", "--arch", "serial", "--stages", "2"],
+                "--stages 2: only with --arch pipelined",
+            ),
         ],
     );
 }

@@ -194,3 +194,4 @@ macro_rules! aes_core {
 }
 aes_core!(AesIterative);
 aes_core!(crate::aes_pipelined::AesPipelined);
+aes_core!(crate::aes_serial::AesSerial);

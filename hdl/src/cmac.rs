@@ -1,4 +1,5 @@
-//! AES-CMAC (SP 800-38B) on the iterative AES core: subkeys K1 and K2
+//! AES-CMAC (SP 800-38B) on the iterative or the column-serial AES core
+//! ([`AesSerial`], for the smallest parts): subkeys K1 and K2
 //! computed in hardware at key load (L = E_K(0), K1 = dbl(L), K2 =
 //! dbl(K1)), the last block XORed with K1 when whole, or padded with
 //! 10* and XORed with K2 when partial or empty; tags truncated to
@@ -10,11 +11,14 @@
 //! `tag_valid` until `tag_ready`; `tag_pass` is high when the `tag_keep`
 //! bytes equal `tag_in`'s (read while `tag_valid`).
 //!
-//! Throughput: one block per Nr + 1 cycles (the next block is taken in
-//! the cycle the previous block's cipher output appears). `zeroize`
+//! Throughput: iterative, one block per Nr + 1 cycles (the next block is
+//! taken in the cycle the previous block's cipher output appears);
+//! serial, one per 5·(Nr + 1) + 1 (the core takes the next block the cycle
+//! after its output). `zeroize`
 //! clears keys, subkeys, the chaining value and the tag.
 
 use crate::aes_iterative::AesIterative;
+use crate::aes_serial::AesSerial;
 use crate::byte_mask::ByteMask;
 use crate::sub_bytes::SboxForm;
 use rust_hdl::prelude::*;
@@ -31,9 +35,14 @@ pub enum CmacState {
     Tag,
 }
 
-/// AES-CMAC engine (iterative AES).
+// One description for both cores: a type per core (rust-hdl's derive and
+// `hdl_gen` need the concrete child type; the two cores' ports have the
+// same names).
+macro_rules! cmac_engine {
+    ($(#[$doc:meta])* $name:ident, $core:ty) => {
+$(#[$doc])*
 #[derive(LogicBlock)]
-pub struct Cmac {
+pub struct $name {
     pub clock: Signal<In, Clock>,
     /// Clear keys, subkeys and state.
     pub zeroize: Signal<In, Bit>,
@@ -59,7 +68,7 @@ pub struct Cmac {
     pub tag_ready: Signal<In, Bit>,
     /// Expected tag, read while `tag_valid`.
     pub tag_in: Signal<In, Bits<128>>,
-    aes: AesIterative,
+    aes: $core,
     inmask: ByteMask,
     tagmask: ByteMask,
     state: DFF<CmacState>,
@@ -76,9 +85,9 @@ pub struct Cmac {
     poly: Constant<Bits<128>>,
 }
 
-impl Cmac {
-    pub fn new(key_bits: usize, form: SboxForm) -> Self {
-        Cmac {
+impl $name {
+    fn with(aes: $core) -> Self {
+        $name {
             clock: Default::default(),
             zeroize: Default::default(),
             key: Default::default(),
@@ -96,7 +105,7 @@ impl Cmac {
             tag_valid: Default::default(),
             tag_ready: Default::default(),
             tag_in: Default::default(),
-            aes: AesIterative::new(key_bits, form),
+            aes,
             inmask: Default::default(),
             tagmask: Default::default(),
             state: Default::default(),
@@ -115,7 +124,7 @@ impl Cmac {
     }
 }
 
-impl Logic for Cmac {
+impl Logic for $name {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, state, k1, req, busy, last, chain, full_tag);
@@ -219,5 +228,29 @@ impl Logic for Cmac {
             self.busy.d.next = false;
             self.last.d.next = false;
         }
+    }
+}
+    };
+}
+cmac_engine!(
+    /// AES-CMAC engine on the iterative AES core.
+    Cmac,
+    AesIterative
+);
+cmac_engine!(
+    /// AES-CMAC engine on the column-serial AES core (the smallest parts).
+    CmacSerial,
+    AesSerial
+);
+
+impl Cmac {
+    pub fn new(key_bits: usize, form: SboxForm) -> Self {
+        Cmac::with(AesIterative::new(key_bits, form))
+    }
+}
+
+impl CmacSerial {
+    pub fn new(key_bits: usize, form: SboxForm) -> Self {
+        CmacSerial::with(AesSerial::new(key_bits, form))
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::aes_iterative::AesIterative;
 use crate::aes_pipelined::AesPipelined;
-use crate::cmac::Cmac;
+use crate::aes_serial::AesSerial;
+use crate::cmac::{Cmac, CmacSerial};
 use crate::ctr::Ctr;
 use crate::emit::{Module, emit};
 use crate::gcm::Gcm;
@@ -57,8 +58,12 @@ impl BlockKind {
 /// AES architecture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Arch {
+    /// One round per cycle on a 128-bit state.
     Iterative,
+    /// Fully unrolled, one block per cycle.
     Pipelined,
+    /// Column-serial: four S-boxes, a round in 5 cycles (the smallest).
+    Serial,
 }
 
 impl Arch {
@@ -66,11 +71,12 @@ impl Arch {
         match self {
             Arch::Iterative => "iterative",
             Arch::Pipelined => "pipelined",
+            Arch::Serial => "serial",
         }
     }
 
     pub fn parse(s: &str) -> Option<Arch> {
-        [Arch::Iterative, Arch::Pipelined]
+        [Arch::Iterative, Arch::Pipelined, Arch::Serial]
             .into_iter()
             .find(|a| a.name() == s)
     }
@@ -170,6 +176,7 @@ impl EngineConfig {
                     (Arch::Pipelined, 1),
                     (Arch::Pipelined, 2),
                     (Arch::Pipelined, 3),
+                    (Arch::Serial, 1),
                 ] {
                     for form in SboxForm::ALL {
                         let c = EngineConfig::new(block, kb, arch, form).with_stages(stages);
@@ -200,6 +207,15 @@ impl EngineConfig {
                         cannot fill a pipeline; use --arch iterative (one block per Nr + 1 cycles)"
                 .into());
         }
+        if self.arch == Arch::Serial
+            && !matches!(self.block, BlockKind::Aes | BlockKind::Ctr | BlockKind::Cmac)
+        {
+            return Err(format!(
+                "--block {} --arch serial: the column-serial core serves aes, ctr and cmac (the \
+                 small parts' suites); GCM/GMAC and GHASH are iterative or pipelined",
+                self.block.name()
+            ));
+        }
         Ok(())
     }
 
@@ -216,7 +232,11 @@ impl EngineConfig {
             self.stages,
             self.arch == Arch::Pipelined,
         );
+        let serial = self.arch == Arch::Serial;
         match self.block {
+            BlockKind::Aes if serial => go(AesSerial::new(kb, sbox), self),
+            BlockKind::Ctr if serial => go(Ctr::serial(kb, sbox), self),
+            BlockKind::Cmac if serial => go(CmacSerial::new(kb, sbox), self),
             BlockKind::Aes if piped => go(AesPipelined::new(kb, sbox, stages), self),
             BlockKind::Aes => go(AesIterative::new(kb, sbox), self),
             // GMAC is GCM with AAD only; the engine is the same.
@@ -235,7 +255,7 @@ impl EngineConfig {
     /// [`GHASH_PIPELINE`].
     pub fn ghash_stages(&self) -> usize {
         match self.arch {
-            Arch::Iterative => 1,
+            Arch::Iterative | Arch::Serial => 1,
             Arch::Pipelined => GHASH_PIPELINE,
         }
     }
@@ -256,14 +276,21 @@ impl EngineConfig {
         let expand = match self.arch {
             Arch::Pipelined => AesPipelined::key_load_cycles(self.key_bits, self.sbox),
             Arch::Iterative => KeyExpansion::load_cycles(self.key_bits, false),
+            Arch::Serial => AesSerial::key_load_cycles(self.key_bits),
         };
         // GCM and CMAC add E_K(0) (H or L) after the expansion.
-        let key_load_cycles = if matches!(self.block, BlockKind::Aes | BlockKind::Ctr) {
-            expand
-        } else {
-            expand + nr + 2
+        let key_load_cycles = match (self.block, self.arch) {
+            (BlockKind::Aes | BlockKind::Ctr, _) => expand,
+            (_, Arch::Serial) => expand + AesSerial::latency(self.key_bits) + 1,
+            _ => expand + nr + 2,
         };
         match self.arch {
+            Arch::Serial => Figures {
+                cycles_per_block: AesSerial::cycles_per_block(self.key_bits),
+                key_load_cycles,
+                latency: AesSerial::latency(self.key_bits),
+                zeroize_cycles: AesSerial::zeroize_cycles(self.key_bits),
+            },
             Arch::Iterative => Figures {
                 cycles_per_block: nr + 1,
                 key_load_cycles,

@@ -23,11 +23,13 @@
 
 use crate::aes_iterative::{AesCore, AesIterative};
 use crate::aes_pipelined::AesPipelined;
+use crate::aes_serial::AesSerial;
 use crate::byte_mask::ByteMask;
 use crate::sub_bytes::SboxForm;
 use rust_hdl::prelude::*;
 
-/// AES-CTR on the AES core `A` ([`AesIterative`] or [`AesPipelined`]).
+/// AES-CTR on the AES core `A` ([`AesIterative`], [`AesPipelined`] or
+/// [`AesSerial`]).
 #[derive(LogicBlock)]
 pub struct Ctr<A: AesCore> {
     pub clock: Signal<In, Clock>,
@@ -68,6 +70,12 @@ impl Ctr<AesIterative> {
 impl Ctr<AesPipelined> {
     pub fn pipelined(key_bits: usize, form: SboxForm, stages_per_round: usize) -> Self {
         Ctr::with(AesPipelined::new(key_bits, form, stages_per_round))
+    }
+}
+
+impl Ctr<AesSerial> {
+    pub fn serial(key_bits: usize, form: SboxForm) -> Self {
+        Ctr::with(AesSerial::new(key_bits, form))
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod aes_iterative;
 pub mod aes_pipelined;
+pub mod aes_serial;
 pub mod axis_slice;
 pub mod bits;
 pub mod body_aligner;

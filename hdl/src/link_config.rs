@@ -209,7 +209,7 @@ impl LinkConfig {
         match (self.suites, self.arch) {
             (Suites::Cmac, _) => nr + 2,
             (_, Arch::Pipelined) => 1,
-            (_, Arch::Iterative) => nr + 1,
+            (_, Arch::Iterative | Arch::Serial) => nr + 1,
         }
     }
 
@@ -220,6 +220,13 @@ impl LinkConfig {
             return Err(
                 "--stages 3: for the engines (generate --block); the TX and RX \
                         take 1 or 2 register stages per round"
+                    .into(),
+            );
+        }
+        if self.arch == Arch::Serial {
+            return Err(
+                "--arch serial: for the engines (generate --block aes|ctr|cmac); the TX and RX \
+                 take iterative or pipelined"
                     .into(),
             );
         }
@@ -300,7 +307,8 @@ impl LinkConfig {
         let (k, s, n) = (self.key_bits, self.sbox, self.stages);
         match self.arch {
             Arch::Pipelined => with_core(AesPipelined::new(k, s, n), self),
-            Arch::Iterative => with_core(AesIterative::new(k, s), self),
+            // (`check` refuses the serial core.)
+            Arch::Iterative | Arch::Serial => with_core(AesIterative::new(k, s), self),
         }
     }
 }

@@ -418,7 +418,9 @@ pub struct RtlKat {
 }
 
 impl RtlKat {
-    /// GCM files run on `arch`; CMAC has an iterative engine only.
+    /// GCM files run on `arch` (iterative or pipelined; serial: the
+    /// iterative GCM); CMAC files on the iterative engine, or the serial
+    /// one with `arch` serial.
     pub fn new(arch: Arch, form: SboxForm, stalls: Stalls) -> RtlKat {
         RtlKat {
             arch,
@@ -443,10 +445,12 @@ impl RtlKat {
         key_bits: usize,
     ) -> Result<&mut Engine<'static>, BuildError> {
         if !self.engines.contains_key(&(block, key_bits)) {
-            let (arch, stages) = if block == BlockKind::Cmac || self.arch == Arch::Iterative {
-                (Arch::Iterative, 1)
-            } else {
-                (self.arch, self.stages)
+            // CMAC: iterative or serial; GCM: iterative or pipelined (the
+            // serial core has no GCM: its GCM files run on the iterative).
+            let (arch, stages) = match (block, self.arch) {
+                (BlockKind::Cmac, Arch::Serial) => (Arch::Serial, 1),
+                (BlockKind::Cmac, _) | (_, Arch::Iterative | Arch::Serial) => (Arch::Iterative, 1),
+                (_, arch) => (arch, self.stages),
             };
             let built = Box::new(build_engine_staged(
                 block, key_bits, arch, self.form, stages,

@@ -32,6 +32,8 @@ fn ctr_matches_the_model_four_ways() {
         (256, Arch::Iterative, SboxForm::Bram),
         (128, Arch::Pipelined, SboxForm::Rom),
         (256, Arch::Pipelined, SboxForm::Rom),
+        (128, Arch::Serial, SboxForm::Bram),
+        (256, Arch::Serial, SboxForm::Logic),
     ] {
         let cfg = EngineConfig::new(BlockKind::Ctr, kb, arch, form);
         let b = build(&cfg.emit().unwrap()).unwrap();

@@ -90,8 +90,13 @@ fn gcm_back_to_back(arch: Arch) {
 
 #[test]
 fn cmac_matches_the_model_four_ways() {
-    for kb in [128, 256] {
-        let built = build_engine(BlockKind::Cmac, kb, Arch::Iterative, SboxForm::Logic).unwrap();
+    for (kb, arch, form) in [
+        (128, Arch::Iterative, SboxForm::Logic),
+        (256, Arch::Iterative, SboxForm::Logic),
+        (128, Arch::Serial, SboxForm::Bram),
+        (256, Arch::Serial, SboxForm::Rom),
+    ] {
+        let built = build_engine(BlockKind::Cmac, kb, arch, form).unwrap();
         for stalls in Stalls::ALL {
             let mut e = Engine::new(&built, stalls, 9);
             let mut rng = Rng::new(kb as u64 + 2);
@@ -100,7 +105,10 @@ fn cmac_matches_the_model_four_ways() {
                 let msg = rng.bytes(len);
                 let want = cmac(&Aes::new(&key).unwrap(), &msg);
                 let (tag, pass) = e.cmac(&key, &msg, &want);
-                assert!(pass && tag == want, "AES-{kb} {stalls:?} length {len}");
+                assert!(
+                    pass && tag == want,
+                    "AES-{kb} {arch:?} {stalls:?} length {len}"
+                );
                 // Truncated to 8 bytes: the rest reads zero, the check passes.
                 let (t8, pass8) = e.cmac(&key, &msg, &want[..8]);
                 assert!(
@@ -154,6 +162,31 @@ fn cycles_per_block_iterative() {
         assert!(
             per <= nr as f64 + 1.2,
             "GCM AES-{kb}: {per:.2} cycles per block"
+        );
+    }
+}
+
+#[test]
+fn cycles_per_block_serial_cmac() {
+    // The column-serial CMAC: the documented key load (expansion, then L =
+    // E_K(0)) and, over a 4 KiB message, the documented cycles per block.
+    for kb in [128, 256] {
+        let built = build_engine(BlockKind::Cmac, kb, Arch::Serial, SboxForm::Bram).unwrap();
+        let mut e = Engine::new(&built, Stalls::None, 1);
+        let key = vec![3u8; kb / 8];
+        e.key(&key);
+        let fig = EngineConfig::new(BlockKind::Cmac, kb, Arch::Serial, SboxForm::Bram).figures();
+        assert_eq!(
+            e.key_cycles as usize, fig.key_load_cycles,
+            "serial CMAC AES-{kb} key load"
+        );
+        let c0 = e.dut.cycles;
+        e.cmac(&key, &[0u8; 4096], &[0; 16]);
+        let per = (e.dut.cycles - c0) as f64 / 256.0;
+        assert!(
+            per <= fig.cycles_per_block as f64 + 0.05,
+            "serial CMAC AES-{kb}: {per:.2} cycles per block, documented {}",
+            fig.cycles_per_block
         );
     }
 }
