@@ -419,8 +419,7 @@ fn parse_engine(
             "--block {block}: expected aes, ctr, ghash, gmac, gcm or cmac"
         ))
     })?;
-    let arch = Arch::parse(arch)
-        .ok_or_else(|| Fail(format!("--arch {arch}: expected iterative, pipelined or serial")))?;
+    let arch = parse_arch(arch)?;
     let sbox = SboxForm::parse(sbox)
         .ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
     let mut cfg = EngineConfig::new(block, key_bits, arch, sbox).with_stages(stages);
@@ -470,8 +469,7 @@ fn parse_link(
         .ok_or_else(|| Fail(format!("--protocol {protocol}: expected sep or fsed")))?;
     cfg.suites = Suites::parse(suites)
         .ok_or_else(|| Fail(format!("--suites {suites}: expected gmac, cmac or both")))?;
-    cfg.arch = Arch::parse(arch)
-        .ok_or_else(|| Fail(format!("--arch {arch}: expected iterative, pipelined or serial")))?;
+    cfg.arch = parse_arch(arch)?;
     cfg.sbox = SboxForm::parse(sbox)
         .ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
     cfg.width = width;
@@ -611,8 +609,7 @@ fn cosim(
             "--stall {stall}: expected a probability in [0, 1)"
         )));
     }
-    let arch = Arch::parse(arch)
-        .ok_or_else(|| Fail(format!("--arch {arch}: expected iterative, pipelined or serial")))?;
+    let arch = parse_arch(arch)?;
     let side = if rx { Side::Rx } else { Side::Tx };
     let ctx = load_context(context)?;
     let data = read(input)?;
@@ -930,6 +927,15 @@ fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
         "\nCycles measured in Verilator cosimulation, no stalls, 4 KiB messages (AES: 256 blocks); AES latency from the accepting edge to a valid result; CTR/GHASH/GCM/CMAC overhead: the cycles a message takes beyond its blocks (start, pipeline fill, E_K(J0), length block, GHASH tail, tag). Verilator cycles/s depend on the machine."
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--arch`.
+fn parse_arch(arch: &str) -> Result<Arch, Fail> {
+    Arch::parse(arch).ok_or_else(|| {
+        Fail(format!(
+            "--arch {arch}: expected iterative, pipelined or serial"
+        ))
+    })
 }
 
 fn run_kat(

@@ -208,7 +208,10 @@ impl EngineConfig {
                 .into());
         }
         if self.arch == Arch::Serial
-            && !matches!(self.block, BlockKind::Aes | BlockKind::Ctr | BlockKind::Cmac)
+            && !matches!(
+                self.block,
+                BlockKind::Aes | BlockKind::Ctr | BlockKind::Cmac
+            )
         {
             return Err(format!(
                 "--block {} --arch serial: the column-serial core serves aes, ctr and cmac (the \
