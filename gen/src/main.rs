@@ -785,6 +785,17 @@ fn synth_matrix() -> Vec<(EngineConfig, Vec<synth::Target>, bool)> {
             vec![Ecp5_85f],
             true,
         ),
+        // The column-serial AES and CMAC: the smallest, for the UP5K.
+        (
+            c(BlockKind::Cmac, Arch::Serial, SboxForm::Bram),
+            vec![Ice40Up5k, Ecp5_85f],
+            true,
+        ),
+        (
+            c(BlockKind::Aes, Arch::Serial, SboxForm::Bram),
+            vec![Ice40Up5k],
+            true,
+        ),
         // The pipelined GCM with `bram` S-boxes (false): router2 had 14,556
         // overused wires after 50 minutes (2026-11-22); see the README.
         (
@@ -913,6 +924,9 @@ fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
                         );
                     }
                 }
+            }
+            if matches!(block, BlockKind::Aes | BlockKind::Ctr | BlockKind::Cmac) {
+                cfgs.push(EngineConfig::new(block, kb, Arch::Serial, SboxForm::Bram));
             }
             for cfg in cfgs {
                 eprintln!("report: {}", cfg.name);

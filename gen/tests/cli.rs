@@ -522,8 +522,8 @@ fn generate_writes_the_ip_directory() {
                 "--block gcm --arch serial",
             ),
             (
-                vec!["--block", "rx", "--arch", "serial", "--suites", "cmac"],
-                "--arch serial: for the engines",
+                vec!["--block", "tx", "--arch", "serial"],
+                "--arch serial --suites gmac",
             ),
             (
                 vec!["--block", "aes", "--arch", "serial", "--stages", "2"],

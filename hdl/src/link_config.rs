@@ -2,6 +2,7 @@
 //! emit.
 
 use crate::aes_iterative::{AesCore, AesIterative};
+use crate::aes_serial::AesSerial;
 use crate::aes_pipelined::AesPipelined;
 use crate::config::{Arch, GHASH_PIPELINE};
 use crate::emit::{Module, emit};
@@ -157,8 +158,8 @@ impl LinkConfig {
 
     /// Every design of a side this version emits: GMAC with key sizes ×
     /// AES architectures (pipelined with 1 and 2 stages per round) ×
-    /// S-box forms; CMAC with key sizes × iterative and pipelined (1
-    /// stage) × S-box forms; each in SEP and FSED.
+    /// S-box forms; CMAC with key sizes × iterative, pipelined (1
+    /// stage) and serial × S-box forms; each in SEP and FSED.
     pub fn all(side: Side) -> Vec<LinkConfig> {
         let mut out = Vec::new();
         for protocol in [Protocol::Sep, Protocol::Fsed] {
@@ -175,8 +176,13 @@ impl LinkConfig {
                     (Arch::Iterative, 1),
                     (Arch::Pipelined, 1),
                     (Arch::Pipelined, 2),
+                    (Arch::Serial, 1),
                 ] {
-                    if suites == Suites::Cmac && stages == 2 {
+                    // CMAC: no two-stage rounds (its chain cannot fill
+                    // them); the serial core: CMAC only.
+                    if (suites == Suites::Cmac && stages == 2)
+                        || (suites != Suites::Cmac && arch == Arch::Serial)
+                    {
                         continue;
                     }
                     for sbox in SboxForm::ALL {
@@ -202,11 +208,15 @@ impl LinkConfig {
     /// measured in cosimulation: GMAC on the pipelined core 1 (SV-1 on
     /// 1920-byte lines: 0.95+ input beats per cycle); GMAC on the
     /// iterative core Nr + 1 (SV-1: the keystream bounds it); CMAC
-    /// Nr + 2 on either core (the chain through the core: 12 cycles for
-    /// AES-128, 16 for AES-256).
+    /// Nr + 2 on the iterative or pipelined core (the chain through the
+    /// core: 12 cycles for AES-128, 16 for AES-256), 5·(Nr + 1) + 2 on
+    /// the serial one (57 and 77).
     pub fn cycles_per_block(&self) -> usize {
         let nr = if self.key_bits == 256 { 14 } else { 10 };
         match (self.suites, self.arch) {
+            // (The serial core's own bubble, the cycle its output is
+            // taken, is the one the chain costs the iterative core.)
+            (Suites::Cmac, Arch::Serial) => AesSerial::cycles_per_block(self.key_bits),
             (Suites::Cmac, _) => nr + 2,
             (_, Arch::Pipelined) => 1,
             (_, Arch::Iterative | Arch::Serial) => nr + 1,
@@ -223,12 +233,12 @@ impl LinkConfig {
                     .into(),
             );
         }
-        if self.arch == Arch::Serial {
-            return Err(
-                "--arch serial: for the engines (generate --block aes|ctr|cmac); the TX and RX \
-                 take iterative or pipelined"
-                    .into(),
-            );
+        if self.arch == Arch::Serial && self.suites != Suites::Cmac {
+            return Err(format!(
+                "--arch serial --suites {}: the column-serial core serves the CMAC suites \
+                 (--suites cmac); GMAC's keystream and GHASH take iterative or pipelined",
+                self.suites.name()
+            ));
         }
         if ![4, 8, 16].contains(&self.width) {
             return Err(format!("--width {}: expected 4, 8 or 16 bytes", self.width));
@@ -307,8 +317,8 @@ impl LinkConfig {
         let (k, s, n) = (self.key_bits, self.sbox, self.stages);
         match self.arch {
             Arch::Pipelined => with_core(AesPipelined::new(k, s, n), self),
-            // (`check` refuses the serial core.)
-            Arch::Iterative | Arch::Serial => with_core(AesIterative::new(k, s), self),
+            Arch::Iterative => with_core(AesIterative::new(k, s), self),
+            Arch::Serial => with_core(AesSerial::new(k, s), self),
         }
     }
 }

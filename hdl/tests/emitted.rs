@@ -254,8 +254,8 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
 fn link_configurations(side: csi2sec_hdl::regs::Side, keep: impl Fn(&str) -> bool) {
     let all = csi2sec_hdl::link_config::LinkConfig::all(side);
     let fsed = all.iter().filter(|c| c.name.contains("_fsed_")).count();
-    assert_eq!(all.len() - fsed, 30, "SEP configurations");
-    assert_eq!(fsed, 30, "FSED configurations");
+    assert_eq!(all.len() - fsed, 36, "SEP configurations");
+    assert_eq!(fsed, 36, "FSED configurations");
     for c in all {
         if keep(&c.name) {
             check(&c.name.clone(), c.emit().expect("emit"));
@@ -265,12 +265,13 @@ fn link_configurations(side: csi2sec_hdl::regs::Side, keep: impl Fn(&str) -> boo
 
 /// FSED configurations in `make test` (each side): both MAC units, both
 /// AES cores, both key sizes, the three S-box forms (the control is the
-/// SEP one's with `FSED` set; `make regress` lints all 30 of each side).
+/// SEP one's with `FSED` set; `make regress` lints all 36 of each side).
 const FSED_SAMPLE: &[&str] = &[
     "fsed_gmac128_w16_pipelined_rom",
     "fsed_gmac256_w16_iterative_bram",
     "fsed_cmac128_w16_iterative_bram",
     "fsed_cmac256_w16_pipelined_logic",
+    "fsed_cmac128_w16_serial_bram",
 ];
 
 /// Every SEP configuration and the FSED sample.

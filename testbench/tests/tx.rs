@@ -430,6 +430,38 @@ fn cmac_on_full_lines_takes_the_documented_cycles_per_block() {
 }
 
 #[test]
+fn cmac_contexts_on_the_serial_core() {
+    // The column-serial AES under the CMAC unit: the same bytes as the
+    // model in every CMAC context, with stalls both ways; on 1920-byte
+    // lines, the documented cycles per block.
+    let input = frames(40, 5, 2, 4);
+    for (name, _, ctx) in cmac_contexts() {
+        check(&name, &ctx, &input, Arch::Serial, Stalls::Both, None);
+    }
+    let input = frames(1536, 2, 1, 6);
+    let (_, _, mut ctx) = cmac_contexts().remove(0);
+    ctx.streams[0].frames = context("frame", [2, 2, 2], false, 16).streams[0]
+        .frames
+        .clone();
+    let run = check(
+        "CMAC-128 full lines, serial",
+        &ctx,
+        &input,
+        Arch::Serial,
+        Stalls::None,
+        None,
+    );
+    let cpb = config_for(&ctx, Side::Tx, Arch::Serial)
+        .unwrap()
+        .cycles_per_block() as f64;
+    let rate = input.len() as f64 / run.cycles as f64;
+    assert!(
+        rate <= 16.0 / cpb && rate > 16.0 / (cpb + 1.0),
+        "{rate:.4} input bytes/cycle against {cpb} cycles per block"
+    );
+}
+
+#[test]
 fn full_lines_at_width_16() {
     // 1536 RAW10 pixels: 1920-byte lines, as in the throughput figure.
     let input = frames(1536, 8, 2, 3);
