@@ -2,8 +2,8 @@
 //! emit.
 
 use crate::aes_iterative::{AesCore, AesIterative};
-use crate::aes_serial::AesSerial;
 use crate::aes_pipelined::AesPipelined;
+use crate::aes_serial::AesSerial;
 use crate::config::{Arch, GHASH_PIPELINE};
 use crate::emit::{Module, emit};
 use crate::ghash::Ghash;

@@ -280,3 +280,86 @@ fn pipelined_queue_fills_and_loses_nothing() {
         assert_eq!(out, want, "{}", c.name);
     }
 }
+
+/// Serial: `flush` drops the block in flight and a waiting output, keeping
+/// the key; `zeroize` during the key expansion stops it and clears the
+/// key; a key loaded while an output waits leaves that output as it was
+/// and serves the blocks after it.
+#[test]
+fn serial_flush_zeroize_in_key_load_and_key_change_with_output_waiting() {
+    let c = config(128, Arch::Serial, 1, SboxForm::Bram);
+    let b = model(&c);
+    let p = BlockPorts::of(&b);
+    let flush = b.port("flush");
+    let mut dut = b.instance();
+    let (k1, k2) = ([0x11u8; 16], [0x22u8; 16]);
+    load_key(&mut dut, &p.k, &k1);
+    // A block in flight, flushed halfway: nothing comes out.
+    dut.set(p.m_ready, 1);
+    dut.set(p.s_data, 7);
+    dut.set(p.s_valid, 1);
+    dut.tick(1);
+    dut.set(p.s_valid, 0);
+    dut.tick(20);
+    dut.set(flush, 1);
+    dut.tick(1);
+    dut.set(flush, 0);
+    for _ in 0..100 {
+        dut.eval();
+        assert_eq!(dut.get(p.m_valid), 0, "a flushed block came out");
+        dut.tick(1);
+    }
+    // A finished block waiting for the sink, flushed: gone too.
+    dut.set(p.m_ready, 0);
+    dut.set(p.s_valid, 1);
+    dut.tick(1);
+    dut.set(p.s_valid, 0);
+    dut.tick(80);
+    dut.eval();
+    assert_eq!(dut.get(p.m_valid), 1);
+    assert_eq!(dut.get(p.m_data), aes(&k1, 7));
+    dut.set(flush, 1);
+    dut.tick(1);
+    dut.set(flush, 0);
+    dut.eval();
+    assert_eq!(dut.get(p.m_valid), 0, "flush keeps no output");
+    assert_eq!(dut.get(p.k.key_loaded), 1, "flush keeps the key");
+    // A key taken while an output waits: the output is the old key's, the
+    // next block the new key's.
+    dut.set(p.s_data, 9);
+    dut.set(p.s_valid, 1);
+    dut.tick(1);
+    dut.set(p.s_valid, 0);
+    dut.tick(80);
+    load_key(&mut dut, &p.k, &k2);
+    dut.eval();
+    assert_eq!(
+        dut.get(p.m_valid),
+        1,
+        "the waiting output survives a key load"
+    );
+    assert_eq!(dut.get(p.m_data), aes(&k1, 9));
+    dut.set(p.m_ready, 1);
+    dut.tick(1);
+    let (out, _) = stream(&mut dut, &p, &[9], Stalls::None, &mut Rng::new(2));
+    assert_eq!(out, vec![aes(&k2, 9)]);
+    // Zeroize halfway through an expansion: no key, and the next key works.
+    let mut key = vec![0u8; dut.width(p.k.key) / 8];
+    key[..16].copy_from_slice(&k1);
+    dut.set_bytes(p.k.key, &key);
+    dut.set(p.k.key_valid, 1);
+    dut.tick(1);
+    dut.set(p.k.key_valid, 0);
+    dut.tick(40);
+    dut.set(p.zeroize, 1);
+    dut.tick(1);
+    dut.set(p.zeroize, 0);
+    for _ in 0..200 {
+        dut.eval();
+        assert_eq!(dut.get(p.k.key_loaded), 0, "a key after zeroize");
+        dut.tick(1);
+    }
+    load_key(&mut dut, &p.k, &k2);
+    let (out, _) = stream(&mut dut, &p, &[1, 2], Stalls::Both, &mut Rng::new(4));
+    assert_eq!(out, vec![aes(&k2, 1), aes(&k2, 2)]);
+}
