@@ -2,6 +2,12 @@
 //! `doc/results.md` (a table per target: LUT, FF, BRAM, DSP, Fmax, bits
 //! per cycle, Gb/s at Fmax) and `doc/results.svg` (throughput against
 //! LUTs, log–log).
+//!
+//! The rows already in `doc/results.md` are kept (measured on other
+//! machines and days, they are the committed record) and its notes, the
+//! text between the chart and the first table; a `report.json` replaces
+//! the row of its target and configuration. So the chart always shows
+//! every row of the tables.
 
 use csi2sec_hdl::config::EngineConfig;
 use csi2sec_hdl::link_config::LinkConfig;
@@ -103,6 +109,61 @@ fn rows(root: &Path) -> Vec<Row> {
     out
 }
 
+/// The rows and the notes of an existing `results.md`.
+fn from_markdown(md: &str) -> (Vec<Row>, String) {
+    let mut rows = Vec::new();
+    let mut target = String::new();
+    for line in md.lines() {
+        if let Some(t) = line.strip_prefix("## ") {
+            target = t.trim().to_string();
+            continue;
+        }
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // "| a | … | j |": 10 cells between the outer bars.
+        if target.is_empty() || cells.len() != 12 || cells[1] == "configuration" {
+            continue;
+        }
+        let n = |k: usize| cells[k].parse::<u64>().ok();
+        let (Some(lut), Some(ff), Some(bram), Some(dsp)) = (n(2), n(3), n(4), n(5)) else {
+            continue;
+        };
+        let config = cells[1].to_string();
+        rows.push(Row {
+            target: target.clone(),
+            bits: bits_per_cycle(&config).or_else(|| cells[7].parse().ok()),
+            config,
+            lut,
+            ff,
+            bram,
+            dsp,
+            fmax: cells[6].parse().ok(),
+            fits: cells[9] == "yes",
+            date: cells[10].to_string(),
+        });
+    }
+    let notes = md
+        .split_once(CHART)
+        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or("").trim().to_string())
+        .unwrap_or_default();
+    (rows, notes)
+}
+
+/// `rows` with `newer` in place of the rows of the same target and
+/// configuration, sorted by target and LUTs.
+fn merge(mut rows: Vec<Row>, newer: Vec<Row>) -> Vec<Row> {
+    rows.retain(|r| {
+        !newer
+            .iter()
+            .any(|n| n.target == r.target && n.config == r.config)
+    });
+    rows.extend(newer);
+    rows.sort_by(|a, b| (&a.target, a.lut).cmp(&(&b.target, b.lut)));
+    rows
+}
+
+/// The chart's line in the Markdown page.
+const CHART: &str = "![Throughput against LUTs](results.svg)";
+
 /// Today's date (UTC), for the reports.
 pub fn today() -> String {
     let d = std::time::SystemTime::now()
@@ -132,8 +193,8 @@ fn opt(v: Option<f64>, digits: usize) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// The Markdown page.
-fn markdown(rows: &[Row]) -> String {
+/// The Markdown page, with `notes` under the chart.
+fn markdown(rows: &[Row], notes: &str) -> String {
     let mut md = String::from(
         "# FPGA results\n\n\
          Written by `csi2sec report fpga` from every `build/synth/<target>/<config>/report.json` \
@@ -143,9 +204,15 @@ fn markdown(rows: &[Row]) -> String {
          place and route for the 7 series is packaged; the Xilinx rows are Yosys estimates for \
          a netlist that Vivado can take). Bits per cycle: 128 over the configuration's \
          steady-state cycles per 16-byte block, measured in cosimulation. Gb/s: at Fmax. \
-         Each report.json names its commands; the date is the report's.\n\n\
-         ![Throughput against LUTs](results.svg)\n",
+         Each report.json names its commands; the date is the report's. Rows already in this \
+         page are kept until a report.json of the same target and configuration replaces \
+         them.\n\n",
     );
+    md += CHART;
+    md += "\n";
+    if !notes.is_empty() {
+        md += &format!("\n{notes}\n");
+    }
     let mut targets: Vec<&str> = rows.iter().map(|r| r.target.as_str()).collect();
     targets.dedup();
     for t in targets {
@@ -247,15 +314,22 @@ fn svg(rows: &[Row]) -> String {
 /// Write `doc/results.md` and `doc/results.svg` under `doc`; the number
 /// of rows.
 pub fn write(root: &Path, doc: &Path) -> Result<usize, String> {
-    let rows = rows(root);
+    let (kept, notes) = std::fs::read_to_string(doc.join("results.md"))
+        .map(|md| from_markdown(&md))
+        .unwrap_or_default();
+    let rows = merge(kept, rows(root));
     if rows.is_empty() {
         return Err(format!(
-            "{}: no report.json (run `make synth` first)",
-            root.display()
+            "{}: no report.json (run `make synth` first) and no rows in {}",
+            root.display(),
+            doc.join("results.md").display()
         ));
     }
     std::fs::create_dir_all(doc).map_err(|e| format!("{}: {e}", doc.display()))?;
-    for (f, text) in [("results.md", markdown(&rows)), ("results.svg", svg(&rows))] {
+    for (f, text) in [
+        ("results.md", markdown(&rows, &notes)),
+        ("results.svg", svg(&rows)),
+    ] {
         let p = doc.join(f);
         std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display()))?;
     }

@@ -867,9 +867,29 @@ fn report_fpga_tables_every_report_json() {
             "bram": 28, "dsp": 0, "fmax_mhz": 27.2, "fits": true, "date": "2026-11-21"}"#,
     )
     .unwrap();
+    // The committed page: a row the report replaces, a row it keeps, and
+    // notes under the chart.
+    std::fs::create_dir_all(d.join("doc")).unwrap();
+    std::fs::write(
+        d.join("doc/results.md"),
+        "# FPGA results\n\nintro\n\n![Throughput against LUTs](results.svg)\n\nNotes kept.\n\n\
+         ## ecp5-85f\n\n| configuration | LUT | FF | BRAM | DSP | Fmax (MHz) | bits/cycle | Gb/s at Fmax | fits | measured |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---|---|\n\
+         | aes128_iterative_bram | 1718 | 406 | 20 | 0 | 67.7 | 11.6 | 0.79 | yes | 2026-11-21 |\n\n\
+         ## ice40-up5k\n\n| configuration | LUT | FF | BRAM | DSP | Fmax (MHz) | bits/cycle | Gb/s at Fmax | fits | measured |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---|---|\n\
+         | cmac128_iterative_bram | 9999 | 1 | 1 | 0 | 1.0 | 11.6 | 0.01 | yes | 2026-01-01 |\n",
+    )
+    .unwrap();
     let (code, _, err) = run(bin().args(["report", "fpga"]).current_dir(&d));
     assert_eq!(code, 0, "{err}");
     let md = std::fs::read_to_string(d.join("doc/results.md")).unwrap();
+    assert!(
+        md.contains("| aes128_iterative_bram | 1718 | 406 | 20 | 0 | 67.7 | 11.6 | 0.79 | yes | 2026-11-21 |")
+            && md.contains("Notes kept.")
+            && !md.contains("9999"),
+        "{md}"
+    );
     // 128 bits per 11 cycles (the iterative CMAC engine), at 27.2 MHz.
     assert!(
         md.contains("| cmac128_iterative_bram | 2478 | 929 | 28 | 0 | 27.2 | 11.6 | 0.32 | yes | 2026-11-21 |"),
@@ -877,7 +897,9 @@ fn report_fpga_tables_every_report_json() {
     );
     let svg = std::fs::read_to_string(d.join("doc/results.svg")).unwrap();
     assert!(
-        svg.contains("<circle") && svg.contains("cmac128_iterative_bram"),
+        svg.contains("<circle")
+            && svg.contains("cmac128_iterative_bram")
+            && svg.contains("aes128_iterative_bram"),
         "{svg}"
     );
     // Nothing to report: an error, no files.
@@ -885,6 +907,7 @@ fn report_fpga_tables_every_report_json() {
     let (code, _, err) = run(bin().args(["report", "fpga"]).current_dir(&e));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no report.json"), "{err}");
+    assert!(!e.join("doc").exists());
 }
 
 /// Stand-ins for Yosys, nextpnr-ecp5 and ecppack (`CSI2SEC_<TOOL>`): each
