@@ -116,12 +116,13 @@ regress: build tools
 ## the target's board, with its pins and a bitstream), or a name `generate`
 ## writes (engines: e.g. aes128_pipelined2_bram, about 3 minutes).
 ## NOPNR=1: area only. PLACER=static: nextpnr's electrostatic placer.
+## SPEED=7|8: the ECP5 speed grade (6 by default, the ULX3S's part).
 ## SEEDS=N: nextpnr once per seed 1..N, the best kept
 ## (placement varies with the seed: 97 to 122 MHz on the pipelined AES).
 TARGET ?= ecp5-85f
 CONFIG ?= tx
 synth: build synth-tools
-	$(BIN) synth --target $(TARGET) --config $(CONFIG) $(if $(NOPNR),--no-pnr) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(PLACER),--placer $(PLACER))
+	$(BIN) synth --target $(TARGET) --config $(CONFIG) $(if $(NOPNR),--no-pnr) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(PLACER),--placer $(PLACER)) $(if $(SPEED),--speed $(SPEED))
 
 ## bitstream: a board's self-test (frame source -> CMAC TX -> RX ->
 ## checker, UART lines at 115200, LEDs, tamper button) synthesised, placed

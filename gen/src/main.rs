@@ -163,6 +163,9 @@ enum Cmd {
         /// on ECP5) or static (electrostatic).
         #[arg(long, default_value = "heap")]
         placer: String,
+        /// ECP5 speed grade: 6 (the default, the ULX3S's part), 7 or 8.
+        #[arg(long)]
+        speed: Option<u8>,
     },
     /// Pack a bitstream of a board's self-test (synthesis, place and
     /// route with the board's constraints, icepack or ecppack).
@@ -528,12 +531,7 @@ fn synth_board(b: &Board, t: synth::Target, out: &Path, seeds: u32) -> Result<Ex
         b.name,
         t.name()
     );
-    let pnr = synth::Pnr {
-        freq: b.core_hz as f64 / 1e6,
-        seeds,
-        tmg_ripup: false,
-        static_placer: false,
-    };
+    let pnr = synth::Pnr::new(b.core_hz as f64 / 1e6, seeds);
     let r = synth::synth_modules(SELFTEST, &description, &modules, t, out, pnr, Some(b))
         .map_err(Fail)?;
     println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
@@ -823,12 +821,7 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
                         cfg.name,
                         t.name()
                     );
-                    let p = synth::Pnr {
-                        freq: 150.0,
-                        seeds: u32::from(pnr),
-                        tmg_ripup: false,
-                        static_placer: false,
-                    };
+                    let p = synth::Pnr::new(150.0, u32::from(pnr));
                     synth::synth(&cfg, t, &root, p).map_err(Fail)?
                 }
             };
@@ -1101,6 +1094,7 @@ fn main() -> ExitCode {
             seeds,
             tmg_ripup,
             placer,
+            speed,
         } => (|| {
             let static_placer = match placer.as_str() {
                 "heap" => false,
@@ -1114,6 +1108,13 @@ fn main() -> ExitCode {
                     synth::Target::names()
                 ))
             })?;
+            if let Some(g) = speed {
+                if !t.name().starts_with("ecp5") || !(6..=8).contains(&g) {
+                    return Err(Fail(format!(
+                        "--speed {g}: an ECP5 speed grade (6, 7 or 8), for an ecp5 target"
+                    )));
+                }
+            }
             if config.as_deref() == Some(SELFTEST) {
                 let b = board_for(t)?;
                 return synth_board(&b, t, &out, seeds);
@@ -1130,10 +1131,10 @@ fn main() -> ExitCode {
                 t.name()
             );
             let pnr = synth::Pnr {
-                freq,
-                seeds,
                 tmg_ripup,
                 static_placer,
+                speed,
+                ..synth::Pnr::new(freq, seeds)
             };
             let r = synth::synth_modules(&name, &description, &modules, t, &out, pnr, None)
                 .map_err(Fail)?;

@@ -234,6 +234,22 @@ pub struct Pnr {
     pub tmg_ripup: bool,
     /// nextpnr's `static` (electrostatic) placer instead of `heap`.
     pub static_placer: bool,
+    /// ECP5 speed grade (6, 7 or 8; nextpnr's `--speed`); `None`: 6, the
+    /// ULX3S's part.
+    pub speed: Option<u8>,
+}
+
+impl Pnr {
+    /// `freq` MHz, `seeds` seeds, the heap placer, no rip-up, speed grade 6.
+    pub fn new(freq: f64, seeds: u32) -> Pnr {
+        Pnr {
+            freq,
+            seeds,
+            tmg_ripup: false,
+            static_placer: false,
+            speed: None,
+        }
+    }
 }
 
 /// As [`synth`], for any emitted design: `modules` (the top first), named
@@ -348,6 +364,9 @@ pub fn synth_modules(
             ]
             .map(String::from),
         );
+        if let Some(g) = pnr.speed {
+            base.extend(["--speed".to_string(), g.to_string()]);
+        }
         if pnr.static_placer {
             // The electrostatic placer: on the three-stage pipelined GCM
             // (2026-12-07, the same netlist) 109.5 MHz against the heap
@@ -459,6 +478,8 @@ pub fn synth_modules(
         // Placed and routed: Fmax at or above the clock asked for.
         "timing_met": fmax.as_f64().map(|f| f >= freq),
         "freq_mhz": fmax.as_f64().map(|_| freq),
+        // (ECP5: nextpnr's speed grade; 6 unless `--speed`.)
+        "speed_grade": t.name().starts_with("ecp5").then(|| pnr.speed.unwrap_or(6)),
         "fits": fits,
         "place_and_route": placed,
         "seeds": seed_results,

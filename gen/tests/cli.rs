@@ -977,6 +977,7 @@ fn synth_falls_back_without_ripup_and_bitstream_flags_a_timing_miss() {
             "pipelined",
         ])
         .args(["--seeds", "2", "--tmg-ripup", "--placer", "static"])
+        .args(["--speed", "8"])
         .env("FAKE_FMAX", "140.5")
         .env("FAKE_RIPUP_FAILS", "1")
         .arg("--out")
@@ -1003,12 +1004,33 @@ fn synth_falls_back_without_ripup_and_bitstream_flags_a_timing_miss() {
         .collect();
     assert_eq!(cmds.len(), 4, "{cmds:?}");
     assert_eq!(cmds.iter().filter(|c| c.contains("--tmg-ripup")).count(), 2);
-    // `--placer static` replaces the heap placer's weights.
+    // `--placer static` replaces the heap placer's weights; `--speed 8`
+    // reaches every run and the report.
     assert!(
-        cmds.iter()
-            .all(|c| c.contains("--placer static") && !c.contains("--placer-heap")),
+        cmds.iter().all(|c| c.contains("--placer static")
+            && !c.contains("--placer-heap")
+            && c.contains("--speed 8")),
         "{cmds:?}"
     );
+    assert_eq!(r["speed_grade"], 8, "{r}");
+    // A speed grade is ECP5's alone.
+    let mut c = bin();
+    with_tools(&mut c);
+    let (code, _, err) = run(c
+        .args([
+            "synth",
+            "--target",
+            "ice40-up5k",
+            "--block",
+            "aes",
+            "--speed",
+            "8",
+        ])
+        .arg("--out")
+        .arg(d.join("speed")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--speed 8"), "{err}");
+    assert!(!d.join("speed").exists());
     // A board's bitstream below the board's clock (ULX3S) is written and
     // reported, with exit code 1; at or above it, 0.
     for (fmax, want_code, met) in [("11.0", 1, false), ("31.0", 0, true)] {
