@@ -91,8 +91,15 @@ fn rows(root: &Path) -> Vec<Row> {
                 .unwrap_or_default();
             let n = |k: &str| r[k].as_u64().unwrap_or(0);
             let config = r["config"].as_str().unwrap_or("?").to_string();
+            // (An ECP5 speed grade other than 6, the default, is a
+            // target of its own: `ecp5-85f (speed 8)`.)
+            let target = r["target"].as_str().unwrap_or("?");
+            let target = match r["speed_grade"].as_u64() {
+                Some(g) if g != 6 => format!("{target} (speed {g})"),
+                _ => target.to_string(),
+            };
             out.push(Row {
-                target: r["target"].as_str().unwrap_or("?").to_string(),
+                target,
                 bits: bits_per_cycle(&config),
                 config,
                 lut: n("lut"),
@@ -284,6 +291,7 @@ fn svg(rows: &[Row]) -> String {
     );
     let colour = |t: &str| match t {
         "ecp5-85f" => "#1f77b4",
+        "ecp5-85f (speed 8)" => "#17becf",
         "ecp5-25f" => "#2ca02c",
         "ice40-up5k" => "#d62728",
         "ice40-hx8k" => "#9467bd",

@@ -881,9 +881,24 @@ fn report_fpga_tables_every_report_json() {
          | cmac128_iterative_bram | 9999 | 1 | 1 | 0 | 1.0 | 11.6 | 0.01 | yes | 2026-01-01 |\n",
     )
     .unwrap();
+    // The same configuration on speed grade 8: a target of its own.
+    let fast = d.join("build/synth/ecp5-85f/aes128_iterative_bram");
+    std::fs::create_dir_all(&fast).unwrap();
+    std::fs::write(
+        fast.join("report.json"),
+        r#"{"target": "ecp5-85f", "config": "aes128_iterative_bram", "lut": 1718, "ff": 406,
+            "bram": 20, "dsp": 0, "fmax_mhz": 80.0, "fits": true, "date": "2026-12-07",
+            "speed_grade": 8}"#,
+    )
+    .unwrap();
     let (code, _, err) = run(bin().args(["report", "fpga"]).current_dir(&d));
     assert_eq!(code, 0, "{err}");
     let md = std::fs::read_to_string(d.join("doc/results.md")).unwrap();
+    assert!(
+        md.contains("## ecp5-85f (speed 8)\n")
+            && md.contains("| aes128_iterative_bram | 1718 | 406 | 20 | 0 | 80.0 |"),
+        "{md}"
+    );
     assert!(
         md.contains("| aes128_iterative_bram | 1718 | 406 | 20 | 0 | 67.7 | 11.6 | 0.79 | yes | 2026-11-21 |")
             && md.contains("Notes kept.")
