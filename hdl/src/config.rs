@@ -281,23 +281,29 @@ impl EngineConfig {
             Arch::Iterative => KeyExpansion::load_cycles(self.key_bits, false),
             Arch::Serial => AesSerial::key_load_cycles(self.key_bits),
         };
-        // GCM and CMAC add E_K(0) (H or L) after the expansion.
-        let key_load_cycles = match (self.block, self.arch) {
-            (BlockKind::Aes | BlockKind::Ctr, _) => expand,
-            (_, Arch::Serial) => expand + AesSerial::latency(self.key_bits) + 1,
-            _ => expand + nr + 2,
+        let latency = match self.arch {
+            Arch::Pipelined => AesPipelined::latency(self.key_bits, self.sbox, self.stages),
+            Arch::Iterative => nr + 1,
+            Arch::Serial => AesSerial::latency(self.key_bits),
+        };
+        // GCM and CMAC on the iterative and serial cores add E_K(0) (H or
+        // L) after the expansion: the core's latency and the cycle its
+        // output is taken.
+        let key_load_cycles = match self.block {
+            BlockKind::Aes | BlockKind::Ctr => expand,
+            _ => expand + latency + 1,
         };
         match self.arch {
             Arch::Serial => Figures {
                 cycles_per_block: AesSerial::cycles_per_block(self.key_bits),
                 key_load_cycles,
-                latency: AesSerial::latency(self.key_bits),
+                latency,
                 zeroize_cycles: AesSerial::zeroize_cycles(self.key_bits),
             },
             Arch::Iterative => Figures {
                 cycles_per_block: nr + 1,
                 key_load_cycles,
-                latency: nr + 1,
+                latency,
                 zeroize_cycles: nr + 2,
             },
             Arch::Pipelined => Figures {
@@ -311,13 +317,11 @@ impl EngineConfig {
                     // the counter blocks' buffer.)
                     _ => {
                         2 * usize::from(matches!(self.block, BlockKind::Gcm | BlockKind::Gmac))
-                            + expand
-                            + AesPipelined::latency(self.key_bits, self.sbox, self.stages)
-                            + 1
+                            + key_load_cycles
                             + Ghash::key_cycles(self.ghash_stages())
                     }
                 },
-                latency: AesPipelined::latency(self.key_bits, self.sbox, self.stages),
+                latency,
                 // `zeroize`'s register, the sweep through the pipeline and
                 // its queue (whose ends act two cycles late), then
                 // `key_ready`'s register.
