@@ -10,8 +10,10 @@ use crate::ghash::Ghash;
 use crate::mac_both::MacBoth;
 use crate::regs::Side;
 use crate::rx::Rx;
+use crate::rx_byte::RxByte;
 use crate::sub_bytes::SboxForm;
 use crate::tx::Tx;
+use crate::tx_byte::TxByte;
 use rust_hdl::prelude::*;
 
 /// Security protocol of an instance (spec §5).
@@ -66,7 +68,8 @@ pub struct LinkConfig {
     /// TX (sensor side) or RX (SoC side).
     pub side: Side,
     pub protocol: Protocol,
-    /// Stream width in bytes (4, 8 or 16).
+    /// Stream width in bytes (4, 8 or 16; 1: the byte-serial TX and RX,
+    /// [`crate::byte_link`]).
     pub width: usize,
     /// Streams with a security context (1..16).
     pub streams: usize,
@@ -240,8 +243,37 @@ impl LinkConfig {
                 self.suites.name()
             ));
         }
-        if ![4, 8, 16].contains(&self.width) {
-            return Err(format!("--width {}: expected 4, 8 or 16 bytes", self.width));
+        if ![1, 4, 8, 16].contains(&self.width) {
+            return Err(format!(
+                "--width {}: expected 1 (byte-serial), 4, 8 or 16 bytes",
+                self.width
+            ));
+        }
+        if self.width == 1 {
+            // The byte-serial TX and RX (byte_link.rs).
+            let mut why = Vec::new();
+            if self.protocol != Protocol::Sep {
+                why.push("--protocol sep");
+            }
+            if self.suites != Suites::Cmac {
+                why.push("--suites cmac");
+            }
+            if self.arch != Arch::Serial {
+                why.push("--arch serial");
+            }
+            if self.streams != 1 {
+                why.push("--streams 1");
+            }
+            if self.dt_scopes != 0 {
+                why.push("--dt-scopes 0");
+            }
+            if !why.is_empty() {
+                return Err(format!(
+                    "--width 1: the byte-serial TX and RX take {} (frame tags on the \
+                     column-serial CMAC core)",
+                    why.join(" ")
+                ));
+            }
         }
         if self.dt_scopes > crate::dt_scopes::MAX_SCOPES {
             return Err(format!(
@@ -262,6 +294,13 @@ impl LinkConfig {
     /// ([`crate::stream_width`]).
     pub fn emit(&self) -> Result<Vec<Module>, String> {
         self.check()?;
+        if self.width == 1 {
+            let (k, aes) = (self.key_bits, AesSerial::new(self.key_bits, self.sbox));
+            return match self.side {
+                Side::Tx => go(TxByte::new(aes, k), self),
+                Side::Rx => go(RxByte::new(aes, k), self),
+            };
+        }
         if self.width != 16 {
             let core = LinkConfig {
                 width: 16,
@@ -287,10 +326,6 @@ impl LinkConfig {
                 &self.describe(),
                 self.streams,
             );
-        }
-        fn go<U: Block>(mut u: U, c: &LinkConfig) -> Result<Vec<Module>, String> {
-            u.connect_all();
-            emit(&u, &c.name, &c.describe())
         }
         // The side and MAC unit around an AES core.
         fn with_core<A: AesCore>(aes: A, c: &LinkConfig) -> Result<Vec<Module>, String> {
@@ -321,4 +356,10 @@ impl LinkConfig {
             Arch::Serial => with_core(AesSerial::new(k, s), self),
         }
     }
+}
+
+/// Emit a top block as configuration `c`.
+fn go<U: Block>(mut u: U, c: &LinkConfig) -> Result<Vec<Module>, String> {
+    u.connect_all();
+    emit(&u, &c.name, &c.describe())
 }

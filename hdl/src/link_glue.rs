@@ -39,6 +39,11 @@ pub fn connect_children(pk: &mut BytePacker, headers: [&mut HeaderEcc; 2]) {
     pk.s_data.connect();
     pk.s_count.connect();
     pk.s_user.connect();
+    connect_headers(headers);
+}
+
+/// Claim the inputs of a top's header ECC checker and builder.
+pub fn connect_headers(headers: [&mut HeaderEcc; 2]) {
     for h in headers {
         h.header.connect();
         h.vcx_on.connect();

@@ -161,6 +161,8 @@ pub fn link_config(side: Side) -> LinkConfig {
     // Frame tags only: no data-type scopes (their tables cost LUTs the
     // iCE40 does not have).
     c.dt_scopes = 0;
+    // A byte a beat (byte_link.rs): the UP5K's LUTs.
+    c.width = 1;
     c.name = c.default_name();
     c
 }

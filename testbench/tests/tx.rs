@@ -540,3 +540,16 @@ fn the_icarus_replay_sees_a_changed_input() {
     let r = csi2sec_testbench::link::replay_in_icarus(&b, &run);
     assert!(r.is_err(), "{r:?}");
 }
+
+/// The byte-serial TX (`--width 1`, the self-tests') against the model:
+/// its contexts, four ways, two frames each (the second switches SVs).
+#[test]
+fn byte_serial_tx_matches_the_model() {
+    let cfg = common::byte_config(Side::Tx);
+    for (name, ctx) in common::byte_contexts() {
+        let input = frames(40, 3, 2, 5);
+        for stalls in Stalls::ALL {
+            check_on(&name, &ctx, &input, &cfg, stalls, None);
+        }
+    }
+}

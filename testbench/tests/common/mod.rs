@@ -387,3 +387,31 @@ pub fn fsed_contexts() -> Vec<(String, Context, &'static [Stalls])> {
 pub fn fsed_input() -> Vec<u8> {
     frames(40, 5, 2, 8)
 }
+
+/// Contexts the byte-serial TX and RX (`--width 1`) apply, for their
+/// tests: CMAC-128 frame tags without CRC-32, tag lengths 16/12/8, SV-2
+/// to SV-5 (stride 2; windows mid-block and past the end), VCX on and off.
+pub fn byte_contexts() -> Vec<(String, Context)> {
+    [
+        ([2, 2, 2], 16, (0, 0), true),
+        ([3, 4, 2], 12, (5, 37), true),
+        ([4, 5, 3], 8, (60, 10), false),
+    ]
+    .into_iter()
+    .map(|(sv, t, window, vcx)| {
+        let mut ctx = context("frame", sv, false, t);
+        ctx.streams[0].suite = csi2sec_sim::crypto::Suite::Cmac128;
+        ctx.streams[0].window = window;
+        ctx.vcx = vcx;
+        (
+            format!("byte-serial CMAC-128 frame {sv:?} T={t} window={window:?} vcx={vcx}"),
+            ctx,
+        )
+    })
+    .collect()
+}
+
+/// The byte-serial configuration of `side` (the board self-tests').
+pub fn byte_config(side: Side) -> csi2sec_hdl::link_config::LinkConfig {
+    csi2sec_hdl::selftest::link_config(side)
+}

@@ -1,0 +1,216 @@
+//! What the byte-serial TX and RX ([`crate::tx_byte`], [`crate::rx_byte`])
+//! share, as Verilog: the top's frame (register file, wire layouts,
+//! context checks), and the engine fragment: the frame key into the
+//! column-serial AES core, the CMAC absorber, and the output queue.
+//!
+//! The byte-serial blocks are the smallest configuration (`--width 1`),
+//! made for the iCE40 UP5K: one byte per beat, so every layout is a byte
+//! select and every check a byte compare, one per cycle. They apply the
+//! efficiency suite in its frame tag mode only: SEP, CMAC-128 or
+//! CMAC-256, frame tags of 16, 12 or 8 bytes, SV-2 to SV-5 (stride and
+//! window included), VCX on or off, no CRC-32, one stream. A context
+//! outside that sets `STATUS.config_error` and the stream passes through.
+//!
+//! CMAC over byte records: every scope's message in frame mode is whole
+//! blocks (records are zero-padded to 16 bytes, the trailer is 16), so
+//! only K1 is ever needed: L = E_K(0) on each key load, K1 = dbl(L),
+//! XORed into the trailer, the last block, a byte at a time. The chain
+//! value and the block being absorbed share one register (`mx`): each
+//! byte is XORed into its place, and the sixteenth starts the core.
+//!
+//! Signals of the engine fragment (the control drives the first group):
+//!
+//! | signal | dir | meaning |
+//! |---|---|---|
+//! | `kl_go`, `kl_slot` | in | load key slot `kl_slot` into the core (then L, K1) |
+//! | `mac_clear` | in | start a new scope (drops a block in flight) |
+//! | `mac_v`, `mac_d`, `mac_fin` | in | a byte of the scope; `mac_fin`: of its last block |
+//! | `mac_rdy` | out | the byte is taken this cycle if `mac_v` |
+//! | `tag_v`, `mx` | out | the scope's CMAC is in `mx` (AES byte order: byte 0 in `[127:120]`) |
+//! | `key_ok`, `key_cur` | out | the core holds slot `key_cur`'s key, and K1 |
+//! | `o_push`, `o_data`, `o_last`, `o_user` | in | a byte for the output (only when `o_free`) |
+//! | `o_free` | out | the output queue has room (from registers only) |
+
+use crate::link_config::Suites;
+use crate::regs::{RegisterMap, Side};
+
+/// The module body of a byte-serial TX or RX top: wire layouts, the
+/// register file of `side` with its hooks, the context checks (and
+/// `cfg_bad`: those, or what the byte-serial blocks do not apply), the
+/// engine fragment, then `control` (and its signals read in part:
+/// `unused`, a list that starts with a comma).
+pub fn top_verilog(side: Side, key_bits: usize, control: &str, unused: &str) -> String {
+    let map = RegisterMap::of(side);
+    let incs: Vec<String> = side
+        .counters()
+        .iter()
+        .map(|(n, _)| format!("inc_{n}"))
+        .collect();
+    let mut v = crate::wire_layout::verilog();
+    v += &format!(
+        "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
+        incs.join(", ")
+    );
+    v += &map.verilog();
+    v += &crate::policy::context_checks(key_bits, Suites::Cmac, false, false);
+    v += "// The byte-serial blocks: frame tags, no CRC-32.\n";
+    v += "wire cfg_bad = config_error | config_tag_mode != 2'd0 | config_crc32;\n";
+    let uw = match side {
+        Side::Tx => 1,
+        Side::Rx => 8,
+    };
+    v += &format!("localparam UW = {uw};\n");
+    v += ENGINE;
+
+    v += &control
+        .replace("@CLASSIFY@", crate::policy::classification())
+        .replace("@CLASSIFY_STEP@", crate::policy::classification_step());
+    v += &format!(
+        "/* verilator lint_off UNUSEDSIGNAL */\nwire byte_unused = &{{1'b0, s_axis_tkeep, paddr[1:0], hin$ecc, \
+         hout$fixed, hout$corrected, hout$uncorrectable, h_enc{unused}}};\n/* verilator lint_on UNUSEDSIGNAL */\n"
+    );
+    v
+}
+
+/// The engine fragment (see the module documentation).
+const ENGINE: &str = r#"// ---- Byte-serial engine (byte_link.rs).
+// CRC-16/MCRF4XX (spec §1), one byte.
+function [15:0] crc16_byte(input [15:0] c, input [7:0] b);
+  integer i;
+  reg [15:0] x;
+  begin
+    x = c ^ {8'd0, b};
+    for (i = 0; i < 8; i = i + 1) x = x[0] ? ((x >> 1) ^ 16'h8408) : (x >> 1);
+    crc16_byte = x;
+  end
+endfunction
+// Byte i of a 16-byte value in AXI byte order.
+function [7:0] byte_of(input [127:0] x, input [3:0] i);
+  byte_of = x[{i, 3'd0} +: 8];
+endfunction
+// The key: slot kl_slot into the core, then L = E_K(0), K1 = dbl(L).
+// ks: 0 idle, 1 key handshake, 2 expansion, 3 E_K(0) in, 4 E_K(0) out.
+reg [2:0] ks;
+reg key_ok, key_cur;
+reg [127:0] k1;
+// CMAC: chain value XOR the block being absorbed (AES byte order), the
+// bytes of the block so far, a block waiting for the core, in the core,
+// the last block's, the tag is in mx.
+reg [127:0] mx;
+reg [3:0] mb;
+reg m_go, m_busy, m_fin, tag_v;
+initial begin
+  ks = 3'd0; key_ok = 1'b0; key_cur = 1'b0; k1 = 128'd0; mx = 128'd0; mb = 4'd0;
+  m_go = 1'b0; m_busy = 1'b0; m_fin = 1'b0; tag_v = 1'b0;
+end
+reg kl_go, kl_slot, mac_clear, mac_v, mac_fin;
+reg [7:0] mac_d;
+wire zero_keys = reset | ctrl_clear;
+// (A byte taken with mac_clear is lost with the scope: the clear wins.)
+wire mac_rdy = key_ok & ks == 3'd0 & ~m_go & ~m_busy;
+wire mac_take = mac_v & mac_rdy;
+wire [6:0] mx_at = {~mb, 3'd0};
+wire [7:0] k1_byte = k1[mx_at +: 8];
+always @(*) begin
+  aes$clock = clock;
+  aes$zeroize = zero_keys;
+  aes$flush = mac_clear & m_busy;
+  aes$key = key_cur ? key1 : key0;
+  aes$key_valid = ks == 3'd1;
+  aes$s_valid = (ks == 3'd3) | (ks == 3'd0 & m_go);
+  aes$s_data = ks == 3'd3 ? 128'd0 : mx;
+  aes$m_ready = ks == 3'd4 | m_busy;
+end
+always @(posedge clock) begin
+  case (ks)
+    3'd1: if (aes$key_ready) ks <= 3'd2;
+    3'd2: if (aes$key_loaded) ks <= 3'd3;
+    3'd3: if (aes$s_ready) ks <= 3'd4;
+    3'd4: if (aes$m_valid) begin
+      k1 <= {aes$m_data[126:0], 1'b0} ^ (aes$m_data[127] ? 128'h87 : 128'd0);
+      key_ok <= 1'b1;
+      ks <= 3'd0;
+    end
+    default: if (kl_go) begin
+      ks <= 3'd1;
+      key_cur <= kl_slot;
+      key_ok <= 1'b0;
+    end
+  endcase
+  if (mac_take) begin
+    mx[mx_at +: 8] <= mx[mx_at +: 8] ^ mac_d ^ (mac_fin ? k1_byte : 8'd0);
+    mb <= mb + 4'd1;
+    if (mb == 4'd15) begin
+      m_go <= 1'b1;
+      m_fin <= mac_fin;
+    end
+  end
+  if (ks == 3'd0 & m_go & aes$s_ready) begin
+    m_go <= 1'b0;
+    m_busy <= 1'b1;
+  end
+  if (m_busy & aes$m_valid) begin
+    mx <= aes$m_data;
+    m_busy <= 1'b0;
+    tag_v <= m_fin;
+  end
+  if (mac_clear) begin
+    mx <= 128'd0;
+    mb <= 4'd0;
+    m_go <= 1'b0;
+    m_busy <= 1'b0;
+    tag_v <= 1'b0;
+  end
+  if (zero_keys | ctrl_load) begin
+    key_ok <= 1'b0;
+    ks <= 3'd0;
+    k1 <= 128'd0;
+    mx <= 128'd0;
+    mb <= 4'd0;
+    m_go <= 1'b0;
+    m_busy <= 1'b0;
+    tag_v <= 1'b0;
+  end
+end
+// Output queue: two bytes, so that the control pushes on a registered
+// `o_free` and nothing runs from m_axis_tready back into the control.
+reg o_push, o_last;
+reg [7:0] o_data;
+reg [UW-1:0] o_user;
+reg [7:0] oq_d0, oq_d1;
+reg oq_l0, oq_l1;
+reg [UW-1:0] oq_u0, oq_u1;
+reg [1:0] oq_n;
+initial begin
+  oq_d0 = 8'd0; oq_d1 = 8'd0; oq_l0 = 1'b0; oq_l1 = 1'b0; oq_u0 = 0; oq_u1 = 0; oq_n = 2'd0;
+end
+wire o_free = oq_n != 2'd2;
+wire o_pop = m_axis_tready & oq_n != 2'd0;
+always @(*) begin
+  m_axis_tdata = oq_d0;
+  m_axis_tkeep = 1'b1;
+  m_axis_tlast = oq_l0;
+  m_axis_tuser = oq_u0;
+  m_axis_tvalid = oq_n != 2'd0;
+end
+always @(posedge clock) begin
+  if (o_pop) begin
+    oq_d0 <= oq_d1;
+    oq_l0 <= oq_l1;
+    oq_u0 <= oq_u1;
+  end
+  if (o_push) begin
+    if (oq_n == 2'd0 | (oq_n == 2'd1 & o_pop)) begin
+      oq_d0 <= o_data;
+      oq_l0 <= o_last;
+      oq_u0 <= o_user;
+    end else begin
+      oq_d1 <= o_data;
+      oq_l1 <= o_last;
+      oq_u1 <= o_user;
+    end
+  end
+  oq_n <= oq_n + {1'b0, o_push} - {1'b0, o_pop};
+  if (reset) oq_n <= 2'd0;
+end
+"#;

@@ -1,0 +1,469 @@
+//! `csi2sec_tx`, byte-serial (`--width 1`): the TX for the smallest parts.
+//! One byte per AXI4-Stream beat (spec §7 with a width of 1), one packet
+//! per `tlast` burst, the ports and register map of the 16-byte TX
+//! ([`crate::tx::Tx`]). What it applies, and how the CMAC runs over bytes:
+//! [`crate::byte_link`].
+//!
+//! Each input packet's header is taken (4 cycles) and decided in one
+//! cycle; then the packet is walked a byte per cycle:
+//! - pass-through and FS/FE: the header (corrected, fresh ECC), then the
+//!   rest as received;
+//! - classified, in a frame: the new header (WC + 12) while the record
+//!   header's first four bytes enter the CMAC, the SEP header (to the
+//!   output and the CMAC), the payload (to the output; the covered bytes
+//!   to the CMAC), the CRC-16 (recomputed, the input's error propagated),
+//!   then the record's zero padding into the CMAC;
+//! - FE of a frame with records: first the SEP tag packet (header,
+//!   trailer into the CMAC with K1, the tag once the core gives it,
+//!   CRC-16), then the FE.
+//!
+//! The CMAC takes a block per 16 bytes and the core needs 57 cycles for
+//! it (AES-128), so a frame's covered bytes go in at 16/58 byte per
+//! cycle; the input waits (`s_axis_tready` low) meanwhile.
+//!
+//! Input checks as the 16-byte TX's: an uncorrectable header is dropped
+//! and counted; a control-DT packet of the stream is dropped; a packet
+//! whose wrapped WC would pass 65535 is dropped but its record still
+//! enters the CMAC. A packet cut short (its `tlast` before its CRC-16)
+//! goes out cut, with `m_axis_tuser` high on its last byte, and its
+//! frame gets no tag packet (the RX then says `missing_tag`); bytes past
+//! a packet's CRC-16 are dropped. Both are counted (`input_length_error`).
+
+use crate::aes_iterative::AesCore;
+use crate::aes_serial::AesSerial;
+use crate::header_ecc::HeaderEcc;
+use crate::regs::Side;
+use rust_hdl::prelude::*;
+
+/// The byte-serial TX, on the column-serial AES core.
+#[derive(LogicBlock)]
+pub struct TxByte {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: drops the packet in progress, zeroises the key
+    /// slots and the core, and sets every register to its reset value.
+    pub reset: Signal<In, Bit>,
+    /// Input CSI-2 packets (from the sensor), a byte per beat.
+    pub s_axis_tdata: Signal<In, Bits<8>>,
+    /// Always 1 at this width (ignored).
+    pub s_axis_tkeep: Signal<In, Bits<1>>,
+    pub s_axis_tlast: Signal<In, Bit>,
+    /// On a last byte: the packet is incomplete (upstream); kept on the
+    /// packets passed through.
+    pub s_axis_tuser: Signal<In, Bit>,
+    pub s_axis_tvalid: Signal<In, Bit>,
+    pub s_axis_tready: Signal<Out, Bit>,
+    /// Protected CSI-2 packets (to the PHY).
+    pub m_axis_tdata: Signal<Out, Bits<8>>,
+    /// Always 1.
+    pub m_axis_tkeep: Signal<Out, Bits<1>>,
+    pub m_axis_tlast: Signal<Out, Bit>,
+    /// On the last byte: the packet went out incomplete.
+    pub m_axis_tuser: Signal<Out, Bit>,
+    pub m_axis_tvalid: Signal<Out, Bit>,
+    pub m_axis_tready: Signal<In, Bit>,
+    /// APB3 register port (the TX register map).
+    pub psel: Signal<In, Bit>,
+    pub penable: Signal<In, Bit>,
+    pub pwrite: Signal<In, Bit>,
+    pub paddr: Signal<In, Bits<12>>,
+    pub pwdata: Signal<In, Bits<32>>,
+    pub prdata: Signal<Out, Bits<32>>,
+    pub pready: Signal<Out, Bit>,
+    pub pslverr: Signal<Out, Bit>,
+    /// The frame counter is exhausted (STATUS.rekey_needed).
+    pub rekey_needed: Signal<Out, Bit>,
+    hin: HeaderEcc,
+    hout: HeaderEcc,
+    aes: AesSerial,
+    _key_bits: usize,
+}
+
+impl TxByte {
+    pub fn new(aes: AesSerial, key_bits: usize) -> Self {
+        TxByte {
+            clock: Default::default(),
+            reset: Default::default(),
+            s_axis_tdata: Default::default(),
+            s_axis_tkeep: Default::default(),
+            s_axis_tlast: Default::default(),
+            s_axis_tuser: Default::default(),
+            s_axis_tvalid: Default::default(),
+            s_axis_tready: Default::default(),
+            m_axis_tdata: Default::default(),
+            m_axis_tkeep: Default::default(),
+            m_axis_tlast: Default::default(),
+            m_axis_tuser: Default::default(),
+            m_axis_tvalid: Default::default(),
+            m_axis_tready: Default::default(),
+            psel: Default::default(),
+            penable: Default::default(),
+            pwrite: Default::default(),
+            paddr: Default::default(),
+            pwdata: Default::default(),
+            prdata: Default::default(),
+            pready: Default::default(),
+            pslverr: Default::default(),
+            rekey_needed: Default::default(),
+            hin: Default::default(),
+            hout: Default::default(),
+            aes,
+            _key_bits: key_bits,
+        }
+    }
+}
+
+impl Logic for TxByte {
+    fn update(&mut self) {
+        self.aes.set_clock(self.clock.val());
+    }
+
+    fn connect(&mut self) {
+        for s in [
+            &mut self.s_axis_tready,
+            &mut self.m_axis_tlast,
+            &mut self.m_axis_tuser,
+            &mut self.m_axis_tvalid,
+            &mut self.pready,
+            &mut self.pslverr,
+            &mut self.rekey_needed,
+        ] {
+            s.connect();
+        }
+        self.m_axis_tdata.connect();
+        self.m_axis_tkeep.connect();
+        self.prdata.connect();
+        self.aes.claim_inputs();
+        crate::link_glue::connect_headers([&mut self.hin, &mut self.hout]);
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(crate::byte_link::top_verilog(
+            Side::Tx,
+            self._key_bits,
+            CONTROL,
+            "",
+        ))
+    }
+}
+
+/// The TX control.
+const CONTROL: &str = r#"// ---- Byte-serial TX control (tx_byte.rs).
+localparam T_HDR = 4'd0, T_DEC = 4'd1, T_KEY = 4'd2, T_PH = 4'd3, T_COPY = 4'd4, T_DROP = 4'd5,
+           T_WH = 4'd6, T_WP = 4'd7, T_WC = 4'd8, T_WO = 4'd9, T_PAD = 4'd10,
+           T_TH = 4'd11, T_TT = 4'd12, T_TW = 4'd13, T_TG = 4'd14, T_TC = 4'd15;
+reg [3:0] st;
+// The input packet's header (DI [7:0], WC [23:8], E [31:24]), its bytes
+// so far, and its tlast and tuser when the header was all of it.
+reg [31:0] hdr;
+reg [1:0] hb;
+reg hdr_last, hdr_user;
+// Context and frame state of the configured stream.
+reg loaded, started, exhausted, frame_open, seen_mid;
+reg [31:0] fc, mc, recs, cbytes;
+reg [15:0] fnum;
+reg [3:0] sv_top, sv_mid, sv_bot;
+reg [7:0] kid, ph_top, ph_mid, ph_bot;
+reg kslot;
+// A long packet of the stream passed through: its CRC-16 is checked.
+reg p_chk;
+// The packet being wrapped: SV, covered, oversize (not sent), input
+// bytes past its CRC-16 to drop; payload length, output WC, payload
+// bytes taken, covered window [p_ws, p_we).
+reg [3:0] p_sv;
+reg p_cov, p_over, p_extra;
+reg [15:0] p_wc, o_wc, pc;
+reg [16:0] p_ws, p_we;
+// Byte index in the header, SEP header, trailer, tag and CRC parts.
+reg [3:0] ob;
+reg [15:0] crc_i, crc_o, crc_rx;
+initial begin
+  st = T_HDR; hdr = 32'd0; hb = 2'd0; hdr_last = 1'b0; hdr_user = 1'b0;
+  loaded = 1'b0; started = 1'b0; exhausted = 1'b0; frame_open = 1'b0; seen_mid = 1'b0;
+  fc = 32'd0; mc = 32'd0; recs = 32'd0; cbytes = 32'd0; fnum = 16'd0;
+  kslot = 1'b0; p_chk = 1'b0; sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
+  p_sv = 4'd0; p_cov = 1'b0; p_over = 1'b0; p_extra = 1'b0; p_wc = 16'd0; o_wc = 16'd0; pc = 16'd0;
+  p_ws = 17'd0; p_we = 17'd0; ob = 4'd0; crc_i = 16'd0; crc_o = 16'd0; crc_rx = 16'd0;
+end
+wire active = config_enable & loaded & ~cfg_bad;
+// The header, corrected, with a fresh ECC.
+wire [31:0] hf = hin$fixed;
+wire [5:0] h_dt = hf[5:0];
+wire [15:0] h_wc = hf[23:8];
+wire [3:0] h_stream = {hf[31:30], hf[7:6]};
+wire h_long = h_dt >= 6'h10;
+wire h_mine = active & h_stream == config_stream;
+@CLASSIFY@// The frame's key slot: the one whose key_id is next_frame.key_id.
+wire slot_of_next = ~(key0_id_valid & key0_id_key_id == next_frame_key_id);
+// The frame counter of an FS, and whether it is past exhaustion.
+wire ex_next = exhausted | (started & fc == 32'hFFFFFFFF);
+// Covered window of the packet being decided (spec §3, SV-4).
+wire [16:0] wc17 = {1'b0, h_wc};
+wire [16:0] w_end = {1'b0, window_offset} + {1'b0, window_length};
+wire [16:0] ws_h = blk_sv == 4'd4 ? ({1'b0, window_offset} < wc17 ? {1'b0, window_offset} : wc17) : 17'd0;
+wire [16:0] we_h = blk_sv == 4'd4 ? (w_end < wc17 ? w_end : wc17) : wc17;
+wire [16:0] pc17 = {1'b0, pc};
+wire in_win = p_cov & pc17 >= p_ws & pc17 < p_we;
+// The record header (spec §4) of the packet being wrapped, and the
+// trailer (scope 0) of the frame.
+wire [127:0] rh = record_header(hf[7:0], hf[31:30], p_wc, p_cov, p_sv, config_byte, kid, stream8, fc, mc);
+wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
+wire [7:0] tag_byte = mx[{~ob, 3'd0} +: 8];
+// Headers built here: the wrapped packet's (WC + 12) and the tag
+// packet's (control DT, WC = 16 + T), with the stream's VCX.
+wire tag_pkt = st == T_TH;
+wire [31:0] hb_raw = tag_pkt ? {stream_vcx, 6'd0, 10'd0, {1'b0, tag_bytes} + 6'd16, config_stream[1:0], config_control_dt}
+                             : {hf[31:30], 6'd0, o_wc, hf[7:0]};
+always @(*) begin
+  hin$header = hdr;
+  hin$vcx_on = config_vcx;
+  hout$header = hb_raw;
+  hout$vcx_on = config_vcx;
+end
+wire [31:0] hbuilt = {hb_raw[31:30], hout$ecc, hb_raw[23:0]};
+wire [7:0] hf_byte = hf[{ob[1:0], 3'd0} +: 8];
+wire [7:0] hb_byte = hbuilt[{ob[1:0], 3'd0} +: 8];
+wire [15:0] crc_out = crc_o ^ crc_rx ^ crc_i;
+wire [7:0] crc_byte = ob[0] ? crc_out[15:8] : crc_out[7:0];
+wire [7:0] crc_o_byte = ob[0] ? crc_o[15:8] : crc_o[7:0];
+// A wrapped packet's output goes out unless it is oversize.
+wire w_out_ok = p_over | o_free;
+wire s_take = s_axis_tvalid & s_axis_tready;
+wire [7:0] s_byte = s_axis_tdata;
+always @(*) begin
+  s_axis_tready = 1'b0;
+  o_push = 1'b0; o_data = 8'd0; o_last = 1'b0; o_user = 1'b0;
+  mac_v = 1'b0; mac_d = 8'd0; mac_fin = 1'b0;
+  case (st)
+    T_HDR, T_DROP: s_axis_tready = 1'b1;
+    T_WC: begin
+      // (A packet cut at its CRC-16 still ends on the output.)
+      s_axis_tready = o_free;
+      o_push = cut & ~p_over; o_data = s_byte; o_last = 1'b1; o_user = 1'b1;
+    end
+    T_COPY: begin
+      s_axis_tready = o_free;
+      o_push = s_take; o_data = s_byte; o_last = s_axis_tlast; o_user = s_axis_tuser;
+    end
+    T_PH: begin
+      o_push = o_free; o_data = hf_byte; o_last = ob[1:0] == 2'd3 & hdr_last; o_user = hdr_user;
+    end
+    T_WH: begin
+      mac_v = p_cov & w_out_ok; mac_d = byte_of(rh, ob);
+      o_push = ~p_over & o_free & (~p_cov | mac_rdy);
+      o_data = ob < 4'd4 ? hb_byte : byte_of(rh, ob);
+    end
+    T_WP: begin
+      s_axis_tready = w_out_ok & (~in_win | mac_rdy);
+      o_push = s_take & ~p_over; o_data = s_byte;
+      o_last = s_axis_tlast; o_user = s_axis_tlast;
+      mac_v = s_take & in_win; mac_d = s_byte;
+    end
+    T_WO: begin
+      o_push = ~p_over & o_free; o_data = crc_byte; o_last = ob[0];
+    end
+    T_PAD: mac_v = p_cov & mb != 4'd0;
+    T_TH: begin
+      o_push = o_free; o_data = hb_byte;
+    end
+    T_TT: begin
+      mac_v = o_free; mac_d = byte_of(trailer, ob); mac_fin = 1'b1;
+      o_push = o_free & mac_rdy; o_data = byte_of(trailer, ob);
+    end
+    T_TG: begin
+      o_push = o_free; o_data = tag_byte;
+    end
+    T_TC: begin
+      o_push = o_free; o_data = crc_o_byte; o_last = ob[0];
+    end
+    default: ;
+  endcase
+end
+// The header decision (T_DEC).
+wire dec = st == T_DEC;
+wire bad_hdr = hin$uncorrectable;
+wire is_fs = dec & ~bad_hdr & h_mine & h_dt == 6'h00;
+wire is_fe = dec & ~bad_hdr & h_mine & h_dt == 6'h01 & frame_open;
+wire is_conflict = dec & ~bad_hdr & h_mine & h_long & h_dt == config_control_dt;
+wire is_wrap = dec & ~bad_hdr & h_mine & h_class & frame_open;
+// The packet's end: its CRC-16 out (or its padding in).
+wire w_end_now = st == T_PAD & (~p_cov | mb == 4'd0);
+wire cut = s_take & s_axis_tlast & (st == T_WP & pc != p_wc - 16'd1 | st == T_WC & ob[0] == 1'b0);
+always @(*) begin
+  inc_frames_protected = is_fe;
+  inc_frames_abandoned = is_fs & frame_open;
+  inc_frames_started = is_fs;
+  inc_packets_protected = w_end_now & ~p_over;
+  inc_oversize = w_end_now & p_over;
+  inc_dt_conflict = is_conflict;
+  inc_input_ecc_corrected = dec & hin$corrected;
+  inc_input_ecc_error = dec & bad_hdr;
+  inc_input_crc_error = st == T_WO & ob == 4'd0 & crc_rx != crc_i
+    | st == T_COPY & s_take & p_chk & pc == p_wc + 16'd1 & {s_byte, crc_rx[7:0]} != crc_i;
+  inc_input_length_error = cut | (st == T_HDR & s_take & s_axis_tlast & hb != 2'd3)
+    | (st == T_WO & ob == 4'd0 & p_extra);
+  inc_dt_scope_overflow = 1'b0;
+  kl_go = ks == 3'd0 & (is_fs & (~key_ok | key_cur != slot_of_next)
+                        | st == T_KEY & (~key_ok | key_cur != kslot));
+  kl_slot = slot_of_next;
+  mac_clear = is_fs | cut;
+  rekey_needed = exhausted;
+end
+assign ro_status = {26'd0, kslot, key_ok, frame_open, exhausted, cfg_bad, active};
+assign ro_frame_counter = fc;
+always @(posedge clock) begin
+  case (st)
+    T_HDR: if (s_take) begin
+      hdr[{hb, 3'd0} +: 8] <= s_byte;
+      hb <= hb + 2'd1;
+      if (hb == 2'd3) begin
+        hdr_last <= s_axis_tlast;
+        hdr_user <= s_axis_tuser;
+        st <= T_DEC;
+      end else if (s_axis_tlast) hb <= 2'd0;
+    end
+    T_DEC: begin
+      ob <= 4'd0;
+      crc_o <= 16'hFFFF;
+      crc_i <= 16'hFFFF;
+      if (bad_hdr | is_conflict) st <= hdr_last ? T_HDR : T_DROP;
+      else if (is_fs) begin
+        if (~started) fc <= fc_init_value;
+        else if (fc != 32'hFFFFFFFF) fc <= fc + 32'd1;
+        started <= 1'b1;
+        exhausted <= ex_next;
+        sv_top <= ex_next ? 4'd5 : next_frame_sv_top;
+        sv_mid <= ex_next ? 4'd5 : next_frame_sv_middle;
+        sv_bot <= ex_next ? 4'd5 : next_frame_sv_bottom;
+        kid <= next_frame_key_id;
+        kslot <= slot_of_next;
+        fnum <= h_wc;
+        frame_open <= 1'b1;
+        seen_mid <= 1'b0;
+        ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
+        mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0;
+        st <= kl_go | ks != 3'd0 ? T_KEY : T_PH;
+      end else if (is_fe) begin
+        frame_open <= 1'b0;
+        st <= recs != 32'd0 ? T_TH : T_PH;
+      end else if (is_wrap) begin
+        p_sv <= blk_sv;
+        p_cov <= h_cov;
+        p_wc <= h_wc;
+        o_wc <= h_wc + 16'd12;
+        p_over <= h_wc > 16'd65523;
+        p_ws <= ws_h;
+        p_we <= we_h;
+        pc <= 16'd0;
+        @CLASSIFY_STEP@
+        st <= T_WH;
+      end else begin
+        // Passed through: a long packet of the stream has its CRC-16 checked.
+        p_chk <= h_mine & h_long;
+        p_wc <= h_wc;
+        pc <= 16'd0;
+        st <= T_PH;
+      end
+    end
+    T_KEY: if (ks == 3'd0 & key_ok & key_cur == kslot) st <= T_PH;
+    T_PH: if (o_free) begin
+      ob <= ob + 4'd1;
+      if (ob[1:0] == 2'd3) begin
+        ob <= 4'd0;
+        st <= hdr_last ? T_HDR : T_COPY;
+      end
+    end
+    T_COPY: if (s_take) begin
+      pc <= pc + 16'd1;
+      if (pc < p_wc) crc_i <= crc16_byte(crc_i, s_byte);
+      if (pc == p_wc) crc_rx[7:0] <= s_byte;
+      if (s_axis_tlast) st <= T_HDR;
+    end
+    T_DROP: if (s_take & s_axis_tlast) st <= T_HDR;
+    T_WH: if (w_out_ok & (~p_cov | mac_rdy)) begin
+      if (ob >= 4'd4) crc_o <= crc16_byte(crc_o, byte_of(rh, ob));
+      ob <= ob + 4'd1;
+      if (ob == 4'd15) begin
+        ob <= 4'd0;
+        st <= p_wc == 16'd0 ? T_WC : T_WP;
+      end
+    end
+    T_WP: if (s_take) begin
+      crc_o <= crc16_byte(crc_o, s_byte);
+      crc_i <= crc16_byte(crc_i, s_byte);
+      if (in_win) cbytes <= cbytes + 32'd1;
+      pc <= pc + 16'd1;
+      if (cut) begin
+        frame_open <= 1'b0;
+        st <= T_HDR;
+      end else if (pc == p_wc - 16'd1) st <= T_WC;
+    end
+    T_WC: if (s_take) begin
+      crc_rx[{ob[0], 3'd0} +: 8] <= s_byte;
+      ob <= ob + 4'd1;
+      if (cut) begin
+        frame_open <= 1'b0;
+        st <= T_HDR;
+      end else if (ob[0]) begin
+        p_extra <= ~s_axis_tlast;
+        ob <= 4'd0;
+        st <= T_WO;
+      end
+    end
+    T_WO: if (w_out_ok) begin
+      ob <= ob + 4'd1;
+      if (ob[0]) begin
+        ob <= 4'd0;
+        st <= T_PAD;
+      end
+    end
+    T_PAD: if (w_end_now) begin
+      mc <= mc + 32'd1;
+      if (p_cov) recs <= recs + 32'd1;
+      st <= p_extra ? T_DROP : T_HDR;
+    end
+    T_TH: if (o_free) begin
+      ob <= ob + 4'd1;
+      if (ob[1:0] == 2'd3) begin
+        ob <= 4'd0;
+        st <= T_TT;
+      end
+    end
+    T_TT: if (o_free & mac_rdy) begin
+      crc_o <= crc16_byte(crc_o, byte_of(trailer, ob));
+      ob <= ob + 4'd1;
+      if (ob == 4'd15) begin
+        ob <= 4'd0;
+        st <= T_TW;
+      end
+    end
+    T_TW: if (tag_v) st <= T_TG;
+    T_TG: if (o_free) begin
+      crc_o <= crc16_byte(crc_o, tag_byte);
+      ob <= ob + 4'd1;
+      if ({1'b0, ob} == tag_bytes - 5'd1) begin
+        ob <= 4'd0;
+        st <= T_TC;
+      end
+    end
+    T_TC: if (o_free) begin
+      ob <= ob + 4'd1;
+      if (ob[0]) begin
+        ob <= 4'd0;
+        st <= T_PH;
+      end
+    end
+    default: st <= T_HDR;
+  endcase
+  if (ctrl_load) begin
+    loaded <= 1'b1;
+    started <= 1'b0;
+    exhausted <= 1'b0;
+    frame_open <= 1'b0;
+  end
+  if (reset | ctrl_clear) frame_open <= 1'b0;
+  if (reset) begin
+    st <= T_HDR; hb <= 2'd0; loaded <= 1'b0; started <= 1'b0; exhausted <= 1'b0;
+    fc <= 32'd0; mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0;
+  end
+end
+"#;
