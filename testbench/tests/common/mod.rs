@@ -395,7 +395,7 @@ pub fn byte_contexts() -> Vec<(String, Context)> {
     [
         ([2, 2, 2], 16, (0, 0), true),
         ([3, 4, 2], 12, (5, 37), true),
-        ([4, 5, 3], 8, (60, 10), false),
+        ([5, 3, 4], 8, (60, 10), false),
     ]
     .into_iter()
     .map(|(sv, t, window, vcx)| {
