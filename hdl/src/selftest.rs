@@ -200,12 +200,13 @@ fn packets(stream: &[u8]) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// AXI beats of packets: (data, byte 0 in bits 7:0; keep; last).
-fn beats(pkts: &[Vec<u8>]) -> Vec<(u128, u16, bool)> {
+/// AXI beats of packets, `w` bytes wide: (data, byte 0 in bits 7:0;
+/// keep; last).
+fn beats(pkts: &[Vec<u8>], w: usize) -> Vec<(u128, u16, bool)> {
     let mut out = Vec::new();
     for p in pkts {
-        let n = p.len().div_ceil(16);
-        for (i, c) in p.chunks(16).enumerate() {
+        let n = p.len().div_ceil(w);
+        for (i, c) in p.chunks(w).enumerate() {
             let d = c.iter().rev().fold(0u128, |a, &b| a << 8 | b as u128);
             out.push((d, ((1u32 << c.len()) - 1) as u16, i + 1 == n));
         }
@@ -215,8 +216,8 @@ fn beats(pkts: &[Vec<u8>]) -> Vec<(u128, u16, bool)> {
 
 /// The tamper: (link beat index in the frame, XOR mask) pairs that flip
 /// bit 0 of payload byte 5 of the first pixel line (covered) and repair
-/// its CRC-16; checked against the golden model.
-fn tamper_masks(ctx: &Context, frame: &[u8]) -> Result<Vec<(usize, u128)>, String> {
+/// its CRC-16; checked against the golden model. Beats `w` bytes wide.
+fn tamper_masks(ctx: &Context, frame: &[u8], w: usize) -> Result<Vec<(usize, u128)>, String> {
     let two = [frame, frame].concat();
     let (wire, _) = csi2sec_sim::tx::protect(ctx, &two).map_err(|e| e.to_string())?;
     let pkts = packets(&wire);
@@ -237,9 +238,9 @@ fn tamper_masks(ctx: &Context, frame: &[u8]) -> Result<Vec<(usize, u128)>, Strin
     let end = p.len() - 2;
     let crc = CRC16.update(CRC16.init(), &p[4..end]) as u16;
     p[end..].copy_from_slice(&crc.to_le_bytes());
-    let masks: Vec<(usize, u128)> = beats(f0)
+    let masks: Vec<(usize, u128)> = beats(f0, w)
         .iter()
-        .zip(beats(&bad))
+        .zip(beats(&bad, w))
         .enumerate()
         .filter(|(_, (a, b))| a.0 != b.0)
         .map(|(i, (a, b))| (i, a.0 ^ b.0))
@@ -321,8 +322,19 @@ pub fn emit_core(board: &Board, o: Options) -> Result<Vec<Module>, String> {
     let tx = txc.emit()?;
     let rx = rxc.emit()?;
     let frame = frame();
-    let src = beats(&packets(&frame));
-    let masks = tamper_masks(&ctx, &frame)?;
+    // The stream width: data, keep and ROM row widths.
+    let w = txc.width;
+    let (dw, row_w) = (8 * w, 1 + w + 8 * w);
+    let src = beats(&packets(&frame), w);
+    let masks = tamper_masks(&ctx, &frame, w)?;
+    // A packet's first beat that starts an FS (a 4-byte packet of DT 0).
+    let fs_beat = |data: &str, keep: &str| {
+        if w == 1 {
+            format!("{data}[5:0] == 6'd0")
+        } else {
+            format!("{keep} == {w}'h{:x} & {data}[5:0] == 6'd0", 0xf)
+        }
+    };
     // APB writes: {rx, addr[11:0], data}.
     let mut writes = Vec::new();
     for (side, bit) in [(Side::Tx, 0u128), (Side::Rx, 1)] {
@@ -337,7 +349,7 @@ pub fn emit_core(board: &Board, o: Options) -> Result<Vec<Module>, String> {
     let div = (board.core_hz + BAUD / 2) / BAUD;
     let hb = 32 - board.core_hz.leading_zeros() as usize - 1;
     let chars = line_chars(s.stream);
-    // {last, keep, data}: 145 bits, as a concatenation.
+    // {last, keep, data}, as a concatenation.
     let src_rows: Vec<(usize, String)> = src
         .iter()
         .enumerate()
@@ -345,14 +357,14 @@ pub fn emit_core(board: &Board, o: Options) -> Result<Vec<Module>, String> {
             let row = format!(
                 "{{1'b{}, {}, {}}}",
                 l as u8,
-                lit(16, k as u128),
-                lit(128, d)
+                lit(w, k as u128),
+                lit(dw, d)
             );
             (i, row)
         })
         .collect();
     let apb_rows: Vec<(usize, String)> = writes.iter().map(|&w| lit(45, w)).enumerate().collect();
-    let mask_rows: Vec<(usize, String)> = masks.iter().map(|&(i, m)| (i, lit(128, m))).collect();
+    let mask_rows: Vec<(usize, String)> = masks.iter().map(|&(i, m)| (i, lit(dw, m))).collect();
     let char_rows: Vec<(usize, String)> = chars.iter().cloned().enumerate().collect();
     let name = format!("{}_core", board.top());
     let mut v = format!(
@@ -370,7 +382,7 @@ module {name}(clock, tamper, uart_tx, led_heartbeat, led_ok, led_fail);
   output reg led_ok;
   /// The last frame failed.
   output reg led_fail;
-localparam [7:0] N_SRC = 8'd{n_src};
+localparam [9:0] N_SRC = 10'd{n_src};
 localparam [5:0] N_APB = 6'd{n_apb}, LINE = 6'd{line};
 localparam [15:0] DIV = 16'd{div};
 localparam [31:0] GAP = 32'd{gap}, FC_INIT = 32'd{fc_init};
@@ -393,19 +405,19 @@ reg [4:0] por;
 wire rst = ~por[4];
 always @(posedge clock) if (rst) por <= por + 5'd1;
 // The TX and RX.
-wire [127:0] tx_m_tdata, rx_m_tdata;
-wire [15:0] tx_m_tkeep, rx_m_tkeep;
+wire [{dw1}:0] tx_m_tdata, rx_m_tdata;
+wire [{w1}:0] tx_m_tkeep, rx_m_tkeep;
 wire [7:0] rx_m_tuser;
 wire tx_s_tready, tx_m_tlast, tx_m_tuser, tx_m_tvalid, rx_s_tready, rx_m_tlast, rx_m_tvalid;
 wire [31:0] tx_prdata, rx_prdata;
 wire tx_pready, tx_pslverr, rx_pready, rx_pslverr, rekey_needed, alarm;
-reg [127:0] src_data;
-reg [15:0] src_keep;
+reg [{dw1}:0] src_data;
+reg [{w1}:0] src_keep;
 reg src_last, src_valid;
 reg psel_tx, psel_rx, penable;
 reg [11:0] paddr;
 reg [31:0] pwdata;
-wire [127:0] link_data;
+wire [{dw1}:0] link_data;
 {tx_inst}{rx_inst}// Sequencer: the context writes, through APB.
 reg [5:0] ai;
 reg aph;
@@ -433,36 +445,36 @@ end
 // Source: one frame, then its verdict and line, then GAP cycles.
 localparam S_PROG = 2'd0, S_SEND = 2'd1, S_WAIT = 2'd2, S_GAP = 2'd3;
 reg [1:0] ss;
-reg [7:0] si;
+reg [9:0] si;
 reg [31:0] gap;
 reg [1:0] btn;
 reg btn_q, armed, tamper_frame;
-wire [144:0] sb = src_beat(si);
+wire [{row1}:0] sb = src_beat(si);
 always @(*) begin
-  src_data = sb[127:0];
-  src_keep = sb[143:128];
-  src_last = sb[144];
+  src_data = sb[{dw1}:0];
+  src_keep = sb[{k1}:{dw}];
+  src_last = sb[{row1}];
   src_valid = ss == S_SEND;
 end
 // Link: the TX's output into the RX, with the tamper masks on a tampered frame.
 reg l_first;
 reg [9:0] wb;
-wire l_fs = l_first & tx_m_tkeep == 16'h000f & tx_m_tdata[5:0] == 6'd0;
+wire l_fs = l_first & {l_fs};
 wire [9:0] wb_now = l_fs ? 10'd0 : wb;
-assign link_data = tx_m_tdata ^ (tamper_frame ? tamper_mask(wb_now) : 128'd0);
+assign link_data = tx_m_tdata ^ (tamper_frame ? tamper_mask(wb_now) : {dw}'d0);
 // Checker: the RX's output against the source ROM.
 reg c_first, mism;
-reg [7:0] rb;
-wire c_fs = c_first & rx_m_tkeep == 16'h000f & rx_m_tdata[5:0] == 6'd0;
-wire [7:0] rb_now = c_fs ? 8'd0 : rb;
-wire [144:0] eb = src_beat(rb_now);
-wire [127:0] kmask;
+reg [9:0] rb;
+wire c_fs = c_first & {c_fs};
+wire [9:0] rb_now = c_fs ? 10'd0 : rb;
+wire [{row1}:0] eb = src_beat(rb_now);
+wire [{dw1}:0] kmask;
 genvar g;
-generate for (g = 0; g < 16; g = g + 1) begin : km
+generate for (g = 0; g < {w}; g = g + 1) begin : km
   assign kmask[8*g+7:8*g] = {{8{{rx_m_tkeep[g]}}}};
 end endgenerate
-wire beat_bad = rb_now >= N_SRC | rx_m_tkeep != eb[143:128] | rx_m_tlast != eb[144]
-              | ((rx_m_tdata ^ eb[127:0]) & kmask) != 128'd0;
+wire beat_bad = rb_now >= N_SRC | rx_m_tkeep != eb[{k1}:{dw}] | rx_m_tlast != eb[{row1}]
+              | ((rx_m_tdata ^ eb[{dw1}:0]) & kmask) != {dw}'d0;
 wire frame_end = rx_m_tvalid & rx_m_tlast & rx_m_tuser[0];
 wire frame_ok = rx_m_tuser[4:2] == 3'd6 & ~(mism | beat_bad);
 // The line being printed.
@@ -495,10 +507,10 @@ always @(posedge clock) begin
       ss <= S_SEND;
     end
     S_SEND: if (tx_s_tready) begin
-      if (si == N_SRC - 8'd1) begin
-        si <= 8'd0;
+      if (si == N_SRC - 10'd1) begin
+        si <= 10'd0;
         ss <= S_WAIT;
-      end else si <= si + 8'd1;
+      end else si <= si + 10'd1;
     end
     S_WAIT: if (frame_end) begin
       gap <= 32'd0;
@@ -520,7 +532,7 @@ always @(posedge clock) begin
   // Checker.
   if (rx_m_tvalid) begin
     c_first <= rx_m_tlast;
-    rb <= rb_now + 8'd1;
+    rb <= rb_now + 10'd1;
     if (beat_bad) mism <= 1'b1;
   end
   if (frame_end) begin
@@ -557,7 +569,7 @@ always @(posedge clock) begin
   end
   if (rst) begin
     ss <= S_PROG;
-    si <= 8'd0;
+    si <= 10'd0;
     l_first <= 1'b1;
     c_first <= 1'b1;
     mism <= 1'b0;
@@ -573,7 +585,7 @@ initial begin
   ai = 6'd0;
   aph = 1'b0;
   ss = S_PROG;
-  si = 8'd0;
+  si = 10'd0;
   gap = 32'd0;
   btn = 2'd0;
   btn_q = 1'b0;
@@ -583,7 +595,7 @@ initial begin
   wb = 10'd0;
   c_first = 1'b1;
   mism = 1'b0;
-  rb = 8'd0;
+  rb = 10'd0;
   fc = FC_INIT;
   p_fc = 32'd0;
   p_word = 32'd0;
@@ -618,9 +630,17 @@ endmodule
         gap = o.gap,
         line = chars.len(),
         fc_init = s.frame_counter,
-        src_rom = rom("src_beat", 145, 8, &src_rows),
+        src_rom = rom("src_beat", row_w, 10, &src_rows),
         apb_rom = rom("apb_write", 45, 6, &apb_rows),
-        mask_rom = rom("tamper_mask", 128, 10, &mask_rows),
+        mask_rom = rom("tamper_mask", dw, 10, &mask_rows),
+        dw = dw,
+        dw1 = dw - 1,
+        w = w,
+        w1 = w - 1,
+        k1 = dw + w - 1,
+        row1 = row_w - 1,
+        l_fs = fs_beat("tx_m_tdata", "tx_m_tkeep"),
+        c_fs = fs_beat("rx_m_tdata", "rx_m_tkeep"),
         char_case = char_rows
             .iter()
             .map(|(i, c)| format!("    6'd{i}: ch = {c};\n"))
