@@ -26,7 +26,7 @@
 //! whose wrapped WC would pass 65535 is dropped but its record still
 //! enters the CMAC. A packet cut short (its `tlast` before its CRC-16)
 //! goes out cut, with `m_axis_tuser` high on its last byte, and its
-//! frame gets no tag packet (the RX then says `missing_tag`); bytes past
+//! frame gets no tag packet (its later packets are wrapped as usual) (the RX then says `missing_tag`); bytes past
 //! a packet's CRC-16 are dropped. Both are counted (`input_length_error`).
 
 use crate::aes_iterative::AesCore;
@@ -164,6 +164,8 @@ reg [15:0] fnum;
 reg [3:0] sv_top, sv_mid, sv_bot;
 reg [7:0] kid, ph_top, ph_mid, ph_bot;
 reg kslot;
+// A packet of the frame was cut short: the frame gets no tag packet.
+reg f_cut;
 // A long packet of the stream passed through: its CRC-16 is checked.
 reg p_chk;
 // The packet being wrapped: SV, covered, oversize (not sent), input
@@ -180,7 +182,7 @@ initial begin
   st = T_HDR; hdr = 32'd0; hb = 2'd0; hdr_last = 1'b0; hdr_user = 1'b0;
   loaded = 1'b0; started = 1'b0; exhausted = 1'b0; frame_open = 1'b0; seen_mid = 1'b0;
   fc = 32'd0; mc = 32'd0; recs = 32'd0; cbytes = 32'd0; fnum = 16'd0;
-  kslot = 1'b0; p_chk = 1'b0; sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
+  kslot = 1'b0; f_cut = 1'b0; p_chk = 1'b0; sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
   p_sv = 4'd0; p_cov = 1'b0; p_over = 1'b0; p_extra = 1'b0; p_wc = 16'd0; o_wc = 16'd0; pc = 16'd0;
   p_ws = 17'd0; p_we = 17'd0; ob = 4'd0; crc_i = 16'd0; crc_o = 16'd0; crc_rx = 16'd0;
 end
@@ -338,13 +340,14 @@ always @(posedge clock) begin
         kslot <= slot_of_next;
         fnum <= h_wc;
         frame_open <= 1'b1;
+        f_cut <= 1'b0;
         seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0;
         st <= kl_go | ks != 3'd0 ? T_KEY : T_PH;
       end else if (is_fe) begin
         frame_open <= 1'b0;
-        st <= recs != 32'd0 ? T_TH : T_PH;
+        st <= recs != 32'd0 & ~f_cut ? T_TH : T_PH;
       end else if (is_wrap) begin
         p_sv <= blk_sv;
         p_cov <= h_cov;
@@ -393,7 +396,7 @@ always @(posedge clock) begin
       if (in_win) cbytes <= cbytes + 32'd1;
       pc <= pc + 16'd1;
       if (cut) begin
-        frame_open <= 1'b0;
+        f_cut <= 1'b1;
         st <= T_HDR;
       end else if (pc == p_wc - 16'd1) st <= T_WC;
     end
@@ -401,7 +404,7 @@ always @(posedge clock) begin
       crc_rx[{ob[0], 3'd0} +: 8] <= s_byte;
       ob <= ob + 4'd1;
       if (cut) begin
-        frame_open <= 1'b0;
+        f_cut <= 1'b1;
         st <= T_HDR;
       end else if (ob[0]) begin
         p_extra <= ~s_axis_tlast;

@@ -901,3 +901,72 @@ fn byte_serial_rx_round_trips_and_catches_a_changed_byte() {
         round_trip_then_change_a_byte_with(&name, &ctx, &input, &Stalls::ALL, 12, &cfg);
     }
 }
+
+/// The byte-serial RX on hostile input, each run against the model's
+/// output and verdicts: a CRC-16 error, a downgrade to SV-5, a replayed
+/// frame, the tag packet removed, a tag byte changed.
+#[test]
+fn byte_serial_rx_on_hostile_input() {
+    let cfg = common::byte_config(Side::Rx);
+    let (_, mut ctx) = common::byte_contexts().remove(0);
+    // One policy for every frame (the driver programs frame k's, the
+    // model takes the one of the wire's counter: a replay needs both alike).
+    let policy = |sv| csi2sec_sim::context::FramePolicy { sv, key_id: 1 };
+    ctx.streams[0].frames = vec![policy([2, 2, 2])];
+    let input = frames(40, 3, 2, 8);
+    let wire = protect(&ctx, &input);
+    let run = |what: &str, w: &[u8]| {
+        let run = check_on(what, &ctx, w, &packet_list(w, ctx.vcx), &cfg, Stalls::Both);
+        run.verdicts().0
+    };
+    let mut bad = wire.clone();
+    let r = long_packet(&bad, 2);
+    bad[r.end] ^= 1;
+    assert_eq!(run("CRC-16 error", &bad)[0], Verdict::FormatError);
+    let mut weak = ctx.clone();
+    weak.streams[0].frames = vec![policy([5, 5, 5])];
+    assert_eq!(
+        run("downgrade", &protect(&weak, &input))[0],
+        Verdict::PolicyViolation
+    );
+    let f1 = &wire[..fs_at(&wire, 1)];
+    assert_eq!(
+        run("replay", &[f1, f1].concat()),
+        [Verdict::Ok, Verdict::Replay]
+    );
+    let pkts = packet_list(&wire, ctx.vcx);
+    let tag = pkts
+        .iter()
+        .position(|p| p.len() > 4 && p[0] & 0x3f == 0x13)
+        .expect("a tag packet");
+    let no_tag: Vec<u8> = pkts
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != tag)
+        .flat_map(|(_, p)| p.clone())
+        .collect();
+    assert_eq!(run("tag packet removed", &no_tag)[0], Verdict::MissingTag);
+    // Tag byte 3 (after the tag packet's header and trailer).
+    let mut bad = wire.clone();
+    let at: usize = pkts[..tag].iter().map(|p| p.len()).sum();
+    let r = at + 4..at + pkts[tag].len() - 2;
+    bad[r.start + 16 + 3] ^= 0x10;
+    repair_crc(&mut bad, r);
+    assert_eq!(run("tag byte changed", &bad)[0], Verdict::AuthFail);
+}
+
+/// Where the `n`-th FS (from 0) starts in a raw stream.
+fn fs_at(stream: &[u8], n: usize) -> usize {
+    let mut at = 0;
+    let mut seen = 0;
+    for p in csi2sec_sim::packet::PacketReader::new(stream, true).map_while(Result::ok) {
+        if p.header.dt == 0 {
+            if seen == n {
+                return p.offset;
+            }
+            seen += 1;
+        }
+        at = p.offset;
+    }
+    panic!("no FS {n} (last packet at {at})")
+}

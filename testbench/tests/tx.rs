@@ -462,9 +462,22 @@ fn nth_fs(stream: &[u8], n: usize) -> usize {
 
 #[test]
 fn malformed_input_is_counted_and_the_next_frame_goes_through() {
-    let input = frames(64, 6, 2, 4);
     let ctx = context("frame", [2, 1, 2], true, 16);
-    let (model, _) = csi2sec_sim::tx::protect(&ctx, &input).expect("model");
+    malformed_input_on(&ctx, &config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap());
+}
+
+#[test]
+fn malformed_input_on_the_byte_serial_tx() {
+    let (_, ctx) = common::byte_contexts().remove(0);
+    malformed_input_on(&ctx, &common::byte_config(Side::Tx));
+}
+
+/// A line cut short and a header with a 2-bit ECC error in frame 1 of
+/// two, on TX configuration `cfg` for `ctx`: both counted, the cut packet
+/// flagged, frame 2 the model's byte for byte.
+fn malformed_input_on(ctx: &Context, cfg: &LinkConfig) {
+    let input = frames(64, 6, 2, 4);
+    let (model, _) = csi2sec_sim::tx::protect(ctx, &input).expect("model");
     let mut pkts: Vec<Vec<u8>> = packet_list(&input, true);
     // In frame 1: a line cut short (tlast before its WC bytes), and a
     // header with a 2-bit ECC error (dropped: its WC cannot be trusted).
@@ -473,13 +486,12 @@ fn malformed_input_is_counted_and_the_next_frame_goes_through() {
     let n = pkts[cut].len();
     pkts[cut].truncate(n - 10);
     pkts[long[3]][1] ^= 0x03;
-    let cfg = config_for(&ctx, Side::Tx, Arch::Pipelined).unwrap();
-    let b = build_link(&cfg).expect("build");
+    let b = build_link(cfg).expect("build");
     for stalls in [Stalls::None, Stalls::Both] {
         let run = run_link_packets(
             &b,
             Side::Tx,
-            &ctx,
+            ctx,
             &pkts,
             RunOptions::new(stalls, 11).recorded(),
         )
