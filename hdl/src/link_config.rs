@@ -162,11 +162,35 @@ impl LinkConfig {
     /// Every design of a side this version emits: GMAC with key sizes ×
     /// AES architectures (pipelined with 1 and 2 stages per round) ×
     /// S-box forms; CMAC with key sizes × iterative, pipelined (1
-    /// stage) and serial × S-box forms; each in SEP and FSED.
+    /// stage) and serial × S-box forms; each in SEP and FSED; then the
+    /// byte-serial ones ([`LinkConfig::byte_serial`]).
     pub fn all(side: Side) -> Vec<LinkConfig> {
         let mut out = Vec::new();
         for protocol in [Protocol::Sep, Protocol::Fsed] {
             out.extend(Self::all_of(side, protocol));
+        }
+        out.extend(Self::byte_serial(side));
+        out
+    }
+
+    /// The byte-serial designs of a side (`--width 1`): SEP, CMAC-128 and
+    /// CMAC-256, on the column-serial core in each S-box form.
+    pub fn byte_serial(side: Side) -> Vec<LinkConfig> {
+        let mut out = Vec::new();
+        for key_bits in [128, 256] {
+            for sbox in SboxForm::ALL {
+                let mut c = LinkConfig {
+                    width: 1,
+                    dt_scopes: 0,
+                    suites: Suites::Cmac,
+                    key_bits,
+                    arch: Arch::Serial,
+                    sbox,
+                    ..LinkConfig::default_of(side)
+                };
+                c.name = c.default_name();
+                out.push(c);
+            }
         }
         out
     }

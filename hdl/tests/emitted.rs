@@ -254,7 +254,9 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
 fn link_configurations(side: csi2sec_hdl::regs::Side, keep: impl Fn(&str) -> bool) {
     let all = csi2sec_hdl::link_config::LinkConfig::all(side);
     let fsed = all.iter().filter(|c| c.name.contains("_fsed_")).count();
-    assert_eq!(all.len() - fsed, 36, "SEP configurations");
+    let bytes = all.iter().filter(|c| c.width == 1).count();
+    assert_eq!(bytes, 6, "byte-serial configurations");
+    assert_eq!(all.len() - fsed - bytes, 36, "SEP configurations, 16 bytes wide");
     assert_eq!(fsed, 36, "FSED configurations");
     for c in all {
         if keep(&c.name) {

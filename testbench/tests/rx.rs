@@ -895,9 +895,9 @@ fn reset_mid_frame_recovers_at_the_next_fs() {
 /// verdicts four ways, and a changed covered byte caught.
 #[test]
 fn byte_serial_rx_round_trips_and_catches_a_changed_byte() {
-    let cfg = common::byte_config(Side::Rx);
     let input = frames(40, 3, 2, 5);
     for (name, ctx) in common::byte_contexts() {
+        let cfg = common::byte_config_for(&ctx, Side::Rx);
         round_trip_then_change_a_byte_with(&name, &ctx, &input, &Stalls::ALL, 12, &cfg);
     }
 }

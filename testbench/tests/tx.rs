@@ -557,8 +557,8 @@ fn the_icarus_replay_sees_a_changed_input() {
 /// its contexts, four ways, two frames each (the second switches SVs).
 #[test]
 fn byte_serial_tx_matches_the_model() {
-    let cfg = common::byte_config(Side::Tx);
     for (name, ctx) in common::byte_contexts() {
+        let cfg = common::byte_config_for(&ctx, Side::Tx);
         let input = frames(40, 3, 2, 5);
         for stalls in Stalls::ALL {
             check_on(&name, &ctx, &input, &cfg, stalls, None);

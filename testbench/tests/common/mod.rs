@@ -390,7 +390,8 @@ pub fn fsed_input() -> Vec<u8> {
 
 /// Contexts the byte-serial TX and RX (`--width 1`) apply, for their
 /// tests: CMAC-128 frame tags without CRC-32, tag lengths 16/12/8, SV-2
-/// to SV-5 (stride 2; windows mid-block and past the end), VCX on and off.
+/// to SV-5 (stride 2; windows mid-block and past the end), VCX on and
+/// off, CMAC-256 in the last.
 pub fn byte_contexts() -> Vec<(String, Context)> {
     [
         ([2, 2, 2], 16, (0, 0), true),
@@ -398,13 +399,23 @@ pub fn byte_contexts() -> Vec<(String, Context)> {
         ([5, 3, 4], 8, (60, 10), false),
     ]
     .into_iter()
-    .map(|(sv, t, window, vcx)| {
+    .enumerate()
+    .map(|(i, (sv, t, window, vcx))| {
         let mut ctx = context("frame", sv, false, t);
-        ctx.streams[0].suite = csi2sec_sim::crypto::Suite::Cmac128;
+        // The last one on CMAC-256.
+        ctx.streams[0].suite = if i == 2 {
+            ctx.streams[0].keys[0].key = csi2sec_sim::crypto::SecretKey::new((0..32).collect());
+            csi2sec_sim::crypto::Suite::Cmac256
+        } else {
+            csi2sec_sim::crypto::Suite::Cmac128
+        };
         ctx.streams[0].window = window;
         ctx.vcx = vcx;
         (
-            format!("byte-serial CMAC-128 frame {sv:?} T={t} window={window:?} vcx={vcx}"),
+            format!(
+                "byte-serial {} frame {sv:?} T={t} window={window:?} vcx={vcx}",
+                ctx.streams[0].suite.name()
+            ),
             ctx,
         )
     })
@@ -414,4 +425,14 @@ pub fn byte_contexts() -> Vec<(String, Context)> {
 /// The byte-serial configuration of `side` (the board self-tests').
 pub fn byte_config(side: Side) -> csi2sec_hdl::link_config::LinkConfig {
     csi2sec_hdl::selftest::link_config(side)
+}
+
+/// The byte-serial configuration of `side` for `ctx`'s key size.
+pub fn byte_config_for(ctx: &Context, side: Side) -> csi2sec_hdl::link_config::LinkConfig {
+    let mut c = byte_config(side);
+    if matches!(ctx.streams[0].suite, csi2sec_sim::crypto::Suite::Cmac256) {
+        c.key_bits = 256;
+        c.name = c.default_name();
+    }
+    c
 }
