@@ -118,7 +118,9 @@ always @(*) begin
   aes$key = key_cur ? key1 : key0;
   aes$key_valid = ks == 3'd1;
   aes$s_valid = (ks == 3'd3) | (ks == 3'd0 & m_go);
-  aes$s_data = ks == 3'd3 ? 128'd0 : mx;
+  // (E_K(0): mx is zero then, cleared by the FS, CTRL.load or zeroize
+  // that began the key load, with no byte taken since.)
+  aes$s_data = mx;
   aes$m_ready = ks == 3'd4 | m_busy;
 end
 always @(posedge clock) begin
