@@ -6,7 +6,6 @@ use csi2sec_hdl::config::EngineConfig;
 use csi2sec_hdl::emit::{Module, waivers};
 use csi2sec_hdl::link_config::LinkConfig;
 use csi2sec_hdl::ports::{Dir, ports};
-use csi2sec_hdl::regs::RegisterMap;
 use csi2sec_hdl::regs::Side;
 use csi2sec_hdl::selftest::{self, Board};
 use serde_json::json;
@@ -51,7 +50,7 @@ pub fn engine_info(cfg: &EngineConfig) -> IpInfo {
 /// A TX or RX configuration's IP description, with its register map as
 /// Markdown, C header and JSON.
 pub fn link_info(cfg: &LinkConfig) -> IpInfo {
-    let map = RegisterMap::of(cfg.side);
+    let map = cfg.register_map();
     IpInfo {
         name: cfg.name.clone(),
         describe: cfg.describe(),

@@ -34,13 +34,16 @@
 use crate::link_config::Suites;
 use crate::regs::{RegisterMap, Side};
 
+/// Width of the byte-serial blocks' event counters.
+pub const COUNTER_BITS: u32 = 16;
+
 /// The module body of a byte-serial TX or RX top: wire layouts, the
 /// register file of `side` with its hooks, the context checks (and
 /// `cfg_bad`: those, or what the byte-serial blocks do not apply), the
 /// engine fragment, then `control` (and its signals read in part:
 /// `unused`, a list that starts with a comma).
 pub fn top_verilog(side: Side, key_bits: usize, control: &str, unused: &str) -> String {
-    let map = RegisterMap::of(side);
+    let map = RegisterMap::of(side).with_counter_bits(COUNTER_BITS);
     let incs: Vec<String> = side
         .counters()
         .iter()

@@ -483,6 +483,20 @@ impl RegisterMap {
         }
     }
 
+    /// The same map with event counters `bits` wide (read zero-extended;
+    /// they wrap at 2^bits): 16 on the byte-serial blocks, where every
+    /// counter bit costs an iCE40 logic cell or two.
+    pub fn with_counter_bits(mut self, bits: u32) -> RegisterMap {
+        assert!((1..=32).contains(&bits), "counter width");
+        for r in self.registers.iter_mut().filter(|r| r.access == Access::Counter) {
+            r.fields[0].width = bits;
+            if bits < 32 {
+                r.doc += &format!(" {bits} bits wide here (wraps).");
+            }
+        }
+        self
+    }
+
     /// The register `name`; panics if absent (a caller's bug).
     pub fn register(&self, name: &str) -> &Register {
         self.registers
@@ -535,9 +549,14 @@ impl RegisterMap {
                 Access::Ro if r.name == "id" => reads.push(format!("{hit} ? 32'h{ID_VALUE:08x}")),
                 Access::Ro => reads.push(format!("{hit} ? ro_{}", r.name)),
                 Access::Counter => {
-                    decl += &format!("reg [31:0] cnt_{};\n", r.name);
-                    resets += &format!("    cnt_{} <= 32'd0;\n", r.name);
-                    reads.push(format!("{hit} ? cnt_{}", r.name));
+                    let n = r.fields[0].width;
+                    decl += &format!("reg [{}:0] cnt_{};\n", n - 1, r.name);
+                    resets += &format!("    cnt_{} <= {n}'d0;\n", r.name);
+                    if n < 32 {
+                        reads.push(format!("{hit} ? {{{}'d0, cnt_{}}}", 32 - n, r.name));
+                    } else {
+                        reads.push(format!("{hit} ? cnt_{}", r.name));
+                    }
                 }
                 Access::Wo => {
                     let slot = &r.name[3..4];
@@ -589,12 +608,13 @@ impl RegisterMap {
         v += "  if (apb_write) begin\n";
         v += &writes;
         v += "  end\n";
+        let n = self.register(self.side.counters()[0].0).fields[0].width;
         for (name, _) in self.side.counters() {
-            v += &format!("  if (inc_{name}) cnt_{name} <= cnt_{name} + 32'd1;\n");
+            v += &format!("  if (inc_{name}) cnt_{name} <= cnt_{name} + {n}'d1;\n");
         }
         v += "  if (ctrl_counters_clear | reset) begin\n";
         for (name, _) in self.side.counters() {
-            v += &format!("    cnt_{name} <= 32'd0;\n");
+            v += &format!("    cnt_{name} <= {n}'d0;\n");
         }
         v += "  end\n  if (ctrl_clear | reset) begin\n    key0 <= 256'd0;\n    key1 <= 256'd0;\n    r_key0_id <= 32'd0;\n    r_key1_id <= 32'd0;\n    r_config[0] <= 1'b0;\n  end\n";
         v += "  if (reset) begin\n";

@@ -278,6 +278,26 @@ fn rom(name: &str, out_w: usize, in_w: usize, rows: &[(usize, String)]) -> Strin
     v
 }
 
+/// Address bits of a ROM of `n` rows.
+fn rom_bits(n: usize) -> usize {
+    n.next_power_of_two().trailing_zeros().max(1) as usize
+}
+
+/// A ROM as a Verilog memory with its contents (rows past `rows`: zero),
+/// for a registered read: block RAM on the FPGAs.
+fn rom_memory(name: &str, out_w: usize, rows: &[(usize, String)]) -> String {
+    let depth = 1 << rom_bits(rows.len());
+    let mut v = format!(
+        "reg [{}:0] {name} [0:{}];\ninteger {name}_i;\ninitial begin\n  for ({name}_i = 0; {name}_i < {depth}; {name}_i = {name}_i + 1) {name}[{name}_i] = {out_w}'d0;\n",
+        out_w - 1,
+        depth - 1
+    );
+    for (i, r) in rows {
+        v += &format!("  {name}[{i}] = {r};\n");
+    }
+    v + "end\n"
+}
+
 /// The UART line's characters: literals, or a hex digit of `p_fc`,
 /// `p_ok`, `p_fail` (bits), or a byte of the verdict word.
 fn line_chars(stream: u8) -> Vec<String> {
@@ -449,7 +469,11 @@ reg [9:0] si;
 reg [31:0] gap;
 reg [1:0] btn;
 reg btn_q, armed, tamper_frame;
-wire [{row1}:0] sb = src_beat(si);
+// The frame ROM, read a cycle ahead into `sb` (a block RAM with its
+// registered read; `src_next`: the row after a beat taken).
+wire [9:0] src_next = ss == S_SEND & tx_s_tready ? (si == N_SRC - 10'd1 ? 10'd0 : si + 10'd1) : si;
+reg [{row1}:0] sb;
+always @(posedge clock) sb <= src_mem[src_next[{ab1}:0]];
 always @(*) begin
   src_data = sb[{dw1}:0];
   src_keep = sb[{k1}:{dw}];
@@ -467,7 +491,12 @@ reg c_first, mism;
 reg [9:0] rb;
 wire c_fs = c_first & {c_fs};
 wire [9:0] rb_now = c_fs ? 10'd0 : rb;
-wire [{row1}:0] eb = src_beat(rb_now);
+// The checker's copy of the frame ROM, read a cycle ahead as the
+// source's (row 0, the FS, is a constant: a frame's first beat reads it).
+wire [9:0] chk_next = rx_m_tvalid ? rb_now + 10'd1 : rb;
+reg [{row1}:0] eb_q;
+always @(posedge clock) eb_q <= chk_mem[chk_next[{ab1}:0]];
+wire [{row1}:0] eb = c_fs ? {row0} : eb_q;
 wire [{dw1}:0] kmask;
 genvar g;
 generate for (g = 0; g < {w}; g = g + 1) begin : km
@@ -586,6 +615,8 @@ initial begin
   aph = 1'b0;
   ss = S_PROG;
   si = 10'd0;
+  sb = {row_w}'d0;
+  eb_q = {row_w}'d0;
   gap = 32'd0;
   btn = 2'd0;
   btn_q = 1'b0;
@@ -617,7 +648,7 @@ initial begin
 end
 // Outputs the self-test does not read.
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused = &{{1'b0, tx_m_tuser, rx_m_tuser[7:5], rx_m_tuser[1], tx_prdata, rx_prdata, tx_pslverr, rx_pslverr, rekey_needed, alarm}};
+wire unused = &{{1'b0{rom_hi}, tx_m_tuser, rx_m_tuser[7:5], rx_m_tuser[1], tx_prdata, rx_prdata, tx_pslverr, rx_pslverr, rekey_needed, alarm}};
 /* verilator lint_on UNUSEDSIGNAL */
 endmodule
 "#,
@@ -630,7 +661,15 @@ endmodule
         gap = o.gap,
         line = chars.len(),
         fc_init = s.frame_counter,
-        src_rom = rom("src_beat", row_w, 10, &src_rows),
+        src_rom = rom_memory("src_mem", row_w, &src_rows) + &rom_memory("chk_mem", row_w, &src_rows),
+        ab1 = rom_bits(src_rows.len()) - 1,
+        row_w = row_w,
+        rom_hi = if rom_bits(src_rows.len()) < 10 {
+            format!(", src_next[9:{0}], chk_next[9:{0}]", rom_bits(src_rows.len()))
+        } else {
+            String::new()
+        },
+        row0 = src_rows[0].1,
         apb_rom = rom("apb_write", 45, 6, &apb_rows),
         mask_rom = rom("tamper_mask", dw, 10, &mask_rows),
         dw = dw,
