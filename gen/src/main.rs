@@ -197,7 +197,8 @@ enum Cmd {
         /// AES architecture of the RTL.
         #[arg(long, default_value = "pipelined")]
         arch: String,
-        /// Stream width of the RTL in bytes (4, 8 or 16).
+        /// Stream width of the RTL in bytes (4, 8 or 16; 1: the
+        /// byte-serial TX or RX, on the column-serial core whatever --arch).
         #[arg(long, default_value_t = 16)]
         width: usize,
         input: PathBuf,
@@ -222,7 +223,8 @@ enum Cmd {
         /// TX: sep or fsed.
         #[arg(long, default_value = "sep")]
         protocol: String,
-        /// TX: stream width in bytes (4, 8 or 16).
+        /// TX and RX: stream width in bytes (4, 8 or 16; 1: byte-serial,
+        /// with --suites cmac --arch serial --dt-scopes 0).
         #[arg(long, default_value_t = 16)]
         width: usize,
         /// TX: streams with a security context (1..16).

@@ -572,7 +572,14 @@ fn generate_tx_writes_the_register_map_and_refuses_what_it_lacks() {
             .unwrap();
     assert_eq!(j["bus"], "APB3");
     for (args, why) in [
-        (&["--width", "5"][..], "expected 4, 8 or 16"),
+        (
+            &["--width", "5"][..],
+            "expected 1 (byte-serial), 4, 8 or 16",
+        ),
+        (
+            &["--width", "1"][..],
+            "--width 1: the byte-serial TX and RX take --suites cmac --arch serial --dt-scopes 0",
+        ),
         (&["--streams", "17"][..], "expected 1 to 16"),
         (&["--dt-scopes", "9"][..], "(no data-type mode) to 8"),
         (&["--suites", "aes"][..], "expected gmac, cmac or both"),
@@ -738,7 +745,10 @@ fn cosim_refuses_what_this_version_lacks() {
         .arg(&input)
         .arg(d.join("o.bin")));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("expected 4, 8 or 16"), "{err}");
+    assert!(
+        err.contains("expected 1 (byte-serial), 4, 8 or 16"),
+        "{err}"
+    );
     assert!(!d.join("o.bin").exists());
 }
 
@@ -804,6 +814,61 @@ fn cosim_rx_gives_back_the_input_and_exits_1_on_a_tampered_stream() {
         .arg(&back));
     assert_eq!(code, 1, "{out} {err}");
     assert!(out.contains("frame 0: auth_fail"), "{out}");
+}
+
+/// `cosim --width 1`: the byte-serial TX gives the model's output, the
+/// byte-serial RX gives back the TX's input, both through the CLI.
+#[test]
+fn cosim_the_byte_serial_tx_and_rx() {
+    let d = dir("cosim_byte");
+    let ctx = d.join("ctx.json");
+    std::fs::write(
+        &ctx,
+        r#"{"protocol": "sep", "streams": [{"stream": 0, "suite": "cmac-128", "tag_mode": "frame",
+            "tag_len": 12, "crc32": false, "keys": [{"key_id": 1, "key": "2b7e151628aed2a6abf7158809cf4f3c"}],
+            "active_key_id": 1, "frames": [{"sv": [2, 3, 2]}]}]}"#,
+    )
+    .unwrap();
+    let (input, model, wire, back) = (
+        d.join("in.bin"),
+        d.join("model.bin"),
+        d.join("wire.bin"),
+        d.join("back.bin"),
+    );
+    let (code, _, err) = run(bin()
+        .args([
+            "frames", "--width", "32", "--height", "4", "--format", "raw8", "--frames", "2",
+        ])
+        .arg(&input));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(bin()
+        .arg("protect")
+        .arg("--context")
+        .arg(&ctx)
+        .arg(&input)
+        .arg(&model));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(bin()
+        .args(["cosim", "--width", "1", "--context"])
+        .arg(&ctx)
+        .arg(&input)
+        .arg(&wire));
+    assert_eq!(code, 0, "{out} {err}");
+    assert_eq!(
+        std::fs::read(&wire).unwrap(),
+        std::fs::read(&model).unwrap()
+    );
+    let (code, out, err) = run(bin()
+        .args(["cosim", "--rx", "--width", "1", "--context"])
+        .arg(&ctx)
+        .arg(&wire)
+        .arg(&back));
+    assert_eq!(code, 0, "{out} {err}");
+    assert!(out.contains("frame 1: ok"), "{out}");
+    assert_eq!(
+        std::fs::read(&back).unwrap(),
+        std::fs::read(&input).unwrap()
+    );
 }
 
 #[test]

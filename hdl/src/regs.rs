@@ -488,7 +488,11 @@ impl RegisterMap {
     /// counter bit costs an iCE40 logic cell or two.
     pub fn with_counter_bits(mut self, bits: u32) -> RegisterMap {
         assert!((1..=32).contains(&bits), "counter width");
-        for r in self.registers.iter_mut().filter(|r| r.access == Access::Counter) {
+        for r in self
+            .registers
+            .iter_mut()
+            .filter(|r| r.access == Access::Counter)
+        {
             r.fields[0].width = bits;
             if bits < 32 {
                 r.doc += &format!(" {bits} bits wide here (wraps).");

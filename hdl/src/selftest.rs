@@ -374,12 +374,7 @@ pub fn emit_core(board: &Board, o: Options) -> Result<Vec<Module>, String> {
         .iter()
         .enumerate()
         .map(|(i, &(d, k, l))| {
-            let row = format!(
-                "{{1'b{}, {}, {}}}",
-                l as u8,
-                lit(w, k as u128),
-                lit(dw, d)
-            );
+            let row = format!("{{1'b{}, {}, {}}}", l as u8, lit(w, k as u128), lit(dw, d));
             (i, row)
         })
         .collect();
@@ -661,11 +656,15 @@ endmodule
         gap = o.gap,
         line = chars.len(),
         fc_init = s.frame_counter,
-        src_rom = rom_memory("src_mem", row_w, &src_rows) + &rom_memory("chk_mem", row_w, &src_rows),
+        src_rom =
+            rom_memory("src_mem", row_w, &src_rows) + &rom_memory("chk_mem", row_w, &src_rows),
         ab1 = rom_bits(src_rows.len()) - 1,
         row_w = row_w,
         rom_hi = if rom_bits(src_rows.len()) < 10 {
-            format!(", src_next[9:{0}], chk_next[9:{0}]", rom_bits(src_rows.len()))
+            format!(
+                ", src_next[9:{0}], chk_next[9:{0}]",
+                rom_bits(src_rows.len())
+            )
         } else {
             String::new()
         },

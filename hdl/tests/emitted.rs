@@ -256,7 +256,11 @@ fn link_configurations(side: csi2sec_hdl::regs::Side, keep: impl Fn(&str) -> boo
     let fsed = all.iter().filter(|c| c.name.contains("_fsed_")).count();
     let bytes = all.iter().filter(|c| c.width == 1).count();
     assert_eq!(bytes, 6, "byte-serial configurations");
-    assert_eq!(all.len() - fsed - bytes, 36, "SEP configurations, 16 bytes wide");
+    assert_eq!(
+        all.len() - fsed - bytes,
+        36,
+        "SEP configurations, 16 bytes wide"
+    );
     assert_eq!(fsed, 36, "FSED configurations");
     for c in all {
         if keep(&c.name) {

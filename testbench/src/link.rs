@@ -41,7 +41,8 @@ pub fn config_for(ctx: &Context, side: Side, arch: Arch) -> Result<LinkConfig, S
     config_at(ctx, side, arch, 16)
 }
 
-/// As [`config_for`], `width` bytes wide (4, 8 or 16).
+/// As [`config_for`], `width` bytes wide (4, 8 or 16; 1: the byte-serial
+/// block, on the column-serial core whatever `arch`).
 pub fn config_at(
     ctx: &Context,
     side: Side,
@@ -56,6 +57,12 @@ pub fn config_at(
         c.protocol = csi2sec_hdl::link_config::Protocol::Fsed;
     }
     c.arch = arch;
+    if width == 1 {
+        // The byte-serial blocks: the column-serial core, no data-type
+        // scopes (byte_link.rs).
+        c.arch = Arch::Serial;
+        c.dt_scopes = 0;
+    }
     c.key_bits = key_bits(&ss[0]);
     let cmac = |s: &StreamContext| matches!(s.suite, Suite::Cmac128 | Suite::Cmac256);
     c.suites = match (ss.iter().any(cmac), ss.iter().all(cmac)) {
