@@ -10,8 +10,8 @@
 //!   frame counter: taken from the frame's first classified packet, then
 //!   compared; the message counter: auth_fail); the footer's length is
 //!   read from the wire's config byte and covered bit (decode as sent);
-//!   then the original header goes out while the record header enters the
-//!   CMAC, the payload goes out (its covered bytes, by the RX's own line
+//!   then the original header goes out while the record header the
+//!   context expects (the wire's frame counter) enters the CMAC, the payload goes out (its covered bytes, by the RX's own line
 //!   indices and window, into the CMAC), the footer is skipped, and the
 //!   CRC-16 goes out recomputed (the TX's propagated error undone);
 //! - the SEP tag packet: dropped; its trailer compared with the one the
@@ -176,13 +176,12 @@ reg [7:0] o_uv;
 // The packet in progress: SV, expected coverage, a long packet passed
 // through has its CRC-16 checked, bytes past its CRC-16; wire WC,
 // original WC, bytes walked, footer length; the wire SEP header's first
-// two bytes and all twelve (a shift register).
+// two bytes (they give the footer's length).
 reg [3:0] p_sv;
 reg p_cov, p_chk, p_extra;
 reg [15:0] p_wc, p_len, pc;
 reg [4:0] p_foot;
 reg [7:0] w_b0, w_cfg;
-reg [95:0] sep;
 reg [3:0] ob;
 // The tag packet: position in its entry, more than one entry, tag bytes'
 // differences.
@@ -199,7 +198,7 @@ initial begin
   kslot = 1'b0; acc_valid = 2'd0; acc_fc0 = 32'd0; acc_fc1 = 32'd0; last_verdict = 3'd0;
   verdict_valid = 1'b0; alarm_r = 1'b0; o_uv = 8'd0;
   p_sv = 4'd0; p_cov = 1'b0; p_chk = 1'b0; p_extra = 1'b0; p_wc = 16'd0; p_len = 16'd0; pc = 16'd0;
-  p_foot = 5'd0; w_b0 = 8'd0; w_cfg = 8'd0; sep = 96'd0; ob = 4'd0;
+  p_foot = 5'd0; w_b0 = 8'd0; w_cfg = 8'd0; ob = 4'd0;
   e_pos = 6'd0; t_multi = 1'b0; t_diff = 8'd0; crc_w = 16'd0; crc_o = 16'd0; crc_rx = 16'd0;
 end
 wire active = config_enable & loaded & ~cfg_bad;
@@ -265,7 +264,7 @@ always @(*) begin
       o_push = o_free; o_data = hf_byte; o_last = ob[1:0] == 2'd3 & hdr_last; o_user = o_uv;
     end
     R_WR: begin
-      mac_v = p_cov & (ob >= 4'd4 | o_free); mac_d = ob < 4'd4 ? byte_of(rh, ob) : sep[7:0];
+      mac_v = p_cov & (ob >= 4'd4 | o_free); mac_d = byte_of(rh, ob);
       o_push = ob < 4'd4 & o_free & (~p_cov | mac_rdy); o_data = hb_byte;
     end
     R_WP: begin
@@ -418,7 +417,6 @@ always @(posedge clock) begin
     R_DROP: if (s_take & s_axis_tlast) st <= R_HDR;
     R_WS: if (s_take) begin
       crc_w <= crc16_byte(crc_w, s_byte);
-      sep <= {s_byte, sep[95:8]};
       ob <= ob + 4'd1;
       if (ob == 4'd0) w_b0 <= s_byte;
       if (ob == 4'd1) w_cfg <= s_byte;
@@ -441,7 +439,6 @@ always @(posedge clock) begin
       end
     end
     R_WR: if ((ob >= 4'd4 | o_free) & (~p_cov | mac_rdy)) begin
-      if (ob >= 4'd4) sep <= {8'd0, sep[95:8]};
       ob <= ob + 4'd1;
       if (ob == 4'd15) begin
         ob <= 4'd0;
