@@ -899,6 +899,17 @@ fn byte_serial_rx_round_trips_and_catches_a_changed_byte() {
     for (name, ctx) in common::byte_contexts() {
         let cfg = common::byte_config_for(&ctx, Side::Rx);
         round_trip_then_change_a_byte_with(&name, &ctx, &input, &Stalls::ALL, 12, &cfg);
+        // A frame short enough for the Icarus replay (2,000 cycles).
+        let wire = protect(&ctx, &frames(8, 1, 1, 3));
+        let run = check_on(
+            &name,
+            &ctx,
+            &wire,
+            &packet_list(&wire, ctx.vcx),
+            &cfg,
+            Stalls::None,
+        );
+        assert!(run.cycles < 2000, "{name}: {} cycles", run.cycles);
     }
 }
 

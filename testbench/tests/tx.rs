@@ -563,5 +563,8 @@ fn byte_serial_tx_matches_the_model() {
         for stalls in Stalls::ALL {
             check_on(&name, &ctx, &input, &cfg, stalls, None);
         }
+        // A frame short enough for the Icarus replay (2,000 cycles).
+        let run = check_on(&name, &ctx, &frames(8, 1, 1, 3), &cfg, Stalls::None, None);
+        assert!(run.cycles < 2000, "{name}: {} cycles", run.cycles);
     }
 }
