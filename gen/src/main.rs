@@ -201,6 +201,9 @@ enum Cmd {
         /// byte-serial TX or RX, on the column-serial core whatever --arch).
         #[arg(long, default_value_t = 16)]
         width: usize,
+        /// S-box form of the RTL: rom, logic or bram.
+        #[arg(long, default_value = "rom")]
+        sbox: String,
         input: PathBuf,
         output: PathBuf,
     },
@@ -425,8 +428,7 @@ fn parse_engine(
         ))
     })?;
     let arch = parse_arch(arch)?;
-    let sbox = SboxForm::parse(sbox)
-        .ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
+    let sbox = parse_sbox(sbox)?;
     let mut cfg = EngineConfig::new(block, key_bits, arch, sbox).with_stages(stages);
     if let Some(n) = name {
         cfg.name = n;
@@ -475,8 +477,7 @@ fn parse_link(
     cfg.suites = Suites::parse(suites)
         .ok_or_else(|| Fail(format!("--suites {suites}: expected gmac, cmac or both")))?;
     cfg.arch = parse_arch(arch)?;
-    cfg.sbox = SboxForm::parse(sbox)
-        .ok_or_else(|| Fail(format!("--sbox {sbox}: expected rom, logic or bram")))?;
+    cfg.sbox = parse_sbox(sbox)?;
     cfg.width = width;
     cfg.streams = streams;
     cfg.dt_scopes = dt_scopes;
@@ -598,8 +599,7 @@ fn cosim(
     rx: bool,
     stall: f64,
     vcd: Option<&Path>,
-    arch: &str,
-    width: usize,
+    (arch, width, sbox): (&str, usize, &str),
     input: &Path,
     output: &Path,
 ) -> Result<ExitCode, Fail> {
@@ -613,7 +613,9 @@ fn cosim(
     let side = if rx { Side::Rx } else { Side::Tx };
     let ctx = load_context(context)?;
     let data = read(input)?;
-    let cfg = link::config_at(&ctx, side, arch, width).map_err(Fail)?;
+    let mut cfg = link::config_at(&ctx, side, arch, width).map_err(Fail)?;
+    cfg.sbox = parse_sbox(sbox)?;
+    cfg.name = cfg.default_name();
     cfg.check().map_err(Fail)?;
     eprintln!(
         "cosim: building {} (Verilator; cached under target/cosim/)",
@@ -938,6 +940,11 @@ fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--sbox`: rom, logic or bram.
+fn parse_sbox(s: &str) -> Result<SboxForm, Fail> {
+    SboxForm::parse(s).ok_or_else(|| Fail(format!("--sbox {s}: expected rom, logic or bram")))
+}
+
 /// `--arch`.
 fn parse_arch(arch: &str) -> Result<Arch, Fail> {
     Arch::parse(arch).ok_or_else(|| {
@@ -1160,6 +1167,7 @@ fn main() -> ExitCode {
             vcd,
             arch,
             width,
+            sbox,
             input,
             output,
         } => cosim(
@@ -1167,8 +1175,7 @@ fn main() -> ExitCode {
             rx,
             stall,
             vcd.as_deref(),
-            &arch,
-            width,
+            (&arch, width, &sbox),
             &input,
             &output,
         ),

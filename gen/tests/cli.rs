@@ -849,7 +849,7 @@ fn cosim_the_byte_serial_tx_and_rx() {
         .arg(&model));
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = run(bin()
-        .args(["cosim", "--width", "1", "--context"])
+        .args(["cosim", "--width", "1", "--sbox", "bram", "--context"])
         .arg(&ctx)
         .arg(&input)
         .arg(&wire));
@@ -868,6 +868,16 @@ fn cosim_the_byte_serial_tx_and_rx() {
     assert_eq!(
         std::fs::read(&back).unwrap(),
         std::fs::read(&input).unwrap()
+    );
+    let (code, _, err) = run(bin()
+        .args(["cosim", "--sbox", "lut", "--context"])
+        .arg(&ctx)
+        .arg(&input)
+        .arg(&wire));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--sbox lut: expected rom, logic or bram"),
+        "{err}"
     );
 }
 
