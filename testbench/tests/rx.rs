@@ -981,3 +981,31 @@ fn fs_at(stream: &[u8], n: usize) -> usize {
     }
     panic!("no FS {n} (last packet at {at})")
 }
+
+/// The byte-serial RX on random contexts of its kind and random streams
+/// (as the TX's test), the model's TX output in: the model's RX output
+/// and verdicts.
+#[test]
+fn byte_serial_rx_on_random_streams() {
+    use csi2sec_sim::random::{Rng, Shape, stream};
+    let mut rng = Rng::new(0xB7E6);
+    for k in 0..48 {
+        let ctx = common::byte_random_context(&mut rng);
+        let shape = Shape {
+            max_len: 40,
+            abandon: true,
+        };
+        let input = stream(&mut rng, &ctx, shape);
+        let wire = protect(&ctx, &input);
+        let cfg = common::byte_config_for(&ctx, Side::Rx);
+        let stalls = Stalls::ALL[k % 4];
+        check_on(
+            &format!("random {k}"),
+            &ctx,
+            &wire,
+            &packet_list(&wire, ctx.vcx),
+            &cfg,
+            stalls,
+        );
+    }
+}

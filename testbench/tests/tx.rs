@@ -568,3 +568,34 @@ fn byte_serial_tx_matches_the_model() {
         assert!(run.cycles < 2000, "{name}: {} cycles", run.cycles);
     }
 }
+
+/// The byte-serial TX on random contexts of its kind and random streams
+/// (packets outside frames, LS/LE, null and blanking lines, abandoned
+/// frames, another stream interleaved, key slots switched between
+/// frames, counters near exhaustion), against the model.
+#[test]
+fn byte_serial_tx_on_random_streams() {
+    use csi2sec_sim::random::{Rng, Shape, stream};
+    let mut rng = Rng::new(0xB7E5);
+    let mut checked = 0;
+    for k in 0..48 {
+        let ctx = common::byte_random_context(&mut rng);
+        let shape = Shape {
+            max_len: 40,
+            abandon: true,
+        };
+        let input = stream(&mut rng, &ctx, shape);
+        let (model, c) = csi2sec_sim::tx::protect(&ctx, &input).expect("model");
+        if c.packets_protected == 0 || model == input {
+            continue;
+        }
+        let cfg = common::byte_config_for(&ctx, Side::Tx);
+        let stalls = Stalls::ALL[k % 4];
+        check_on(&format!("random {k}"), &ctx, &input, &cfg, stalls, None);
+        checked += 1;
+    }
+    assert!(
+        checked >= 6,
+        "only {checked} random streams protect anything"
+    );
+}

@@ -436,3 +436,28 @@ pub fn byte_config_for(ctx: &Context, side: Side) -> csi2sec_hdl::link_config::L
     }
     c
 }
+
+/// A random context of the byte-serial blocks' kind (the model's random
+/// SEP context with one stream, made CMAC, frame tags, no CRC-32, no
+/// SV-1): any stream number, VCX and control DT, two key slots switched
+/// between frames, windows, strides, counters near exhaustion.
+pub fn byte_random_context(rng: &mut csi2sec_sim::random::Rng) -> Context {
+    use csi2sec_sim::context::{Protocol, TagMode};
+    use csi2sec_sim::crypto::Suite;
+    let mut ctx = csi2sec_sim::random::context(rng, Protocol::Sep, 1, true);
+    let s = &mut ctx.streams[0];
+    s.tag_mode = TagMode::Frame;
+    s.crc32 = false;
+    s.suite = match s.suite {
+        Suite::Gmac128 | Suite::Cmac128 => Suite::Cmac128,
+        Suite::Gmac256 | Suite::Cmac256 => Suite::Cmac256,
+    };
+    for f in s.frames.iter_mut() {
+        for sv in f.sv.iter_mut() {
+            if *sv == 1 {
+                *sv = 2;
+            }
+        }
+    }
+    ctx
+}
