@@ -810,24 +810,34 @@ fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
 
 #[test]
 fn reset_mid_frame_recovers_at_the_next_fs() {
-    // TX and RX each reset in the middle of frame 1, reprogrammed by
-    // firmware; from frame 2 on each gives what a fresh block gives.
-    let input = frames(64, 6, 3, 9);
     let ctx = context("message", [2, 1, 2], true, 16);
-    let wire = protect(&ctx, &input);
+    reset_mid_frame_on(&ctx, |side| {
+        config_for(&ctx, side, Arch::Pipelined).unwrap()
+    });
+}
+
+#[test]
+fn reset_mid_frame_on_the_byte_serial_blocks() {
+    let (_, ctx) = common::byte_contexts().remove(0);
+    reset_mid_frame_on(&ctx, |side| common::byte_config_for(&ctx, side));
+}
+
+/// TX and RX (configurations `cfg`) each reset in the middle of frame 1,
+/// reprogrammed by firmware; from frame 2 on each gives what a fresh
+/// block gives.
+fn reset_mid_frame_on(ctx: &Context, cfg: impl Fn(Side) -> LinkConfig) {
+    let input = frames(64, 6, 3, 9);
+    let wire = protect(ctx, &input);
     for (side, stream) in [(Side::Tx, &input), (Side::Rx, &wire)] {
-        let b = build_link(&config_for(&ctx, side, Arch::Pipelined).unwrap()).unwrap();
-        let pkts: Vec<Vec<u8>> = packet_list(stream, true);
+        let b = build_link(&cfg(side)).unwrap();
+        let pkts: Vec<Vec<u8>> = packet_list(stream, ctx.vcx);
         let (mid, next) = (fs_packet(&pkts, 1) + 5, fs_packet(&pkts, 2));
         // After the reset: the rest of frame 1 (no FS yet), then frames 2..
         let after: Vec<u8> = pkts[next..].concat();
         let (want, want_users): (Vec<u8>, Vec<Verdict>) = match side {
-            Side::Tx => (
-                csi2sec_sim::tx::protect(&ctx, &after).unwrap().0,
-                Vec::new(),
-            ),
+            Side::Tx => (csi2sec_sim::tx::protect(ctx, &after).unwrap().0, Vec::new()),
             Side::Rx => {
-                let (out, r) = csi2sec_sim::rx::verify(&ctx, &after);
+                let (out, r) = csi2sec_sim::rx::verify(ctx, &after);
                 (out, r.packets.iter().map(|p| p.verdict).collect())
             }
         };
@@ -835,7 +845,7 @@ fn reset_mid_frame_recovers_at_the_next_fs() {
             let run = run_link_packets(
                 &b,
                 side,
-                &ctx,
+                ctx,
                 &pkts,
                 RunOptions {
                     reset_before: Some(mid),
