@@ -759,11 +759,24 @@ fn rtl_tx_into_rtl_rx_on_full_lines() {
 
 #[test]
 fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
-    let input = frames(64, 6, 3, 4);
     let ctx = context("frame", [2, 1, 2], true, 16);
-    let wire = protect(&ctx, &input);
-    let (model_out, _) = csi2sec_sim::rx::verify(&ctx, &wire);
-    let b = build_link(&config_for(&ctx, Side::Rx, Arch::Pipelined).unwrap()).unwrap();
+    malformed_input_on(&ctx, &config_for(&ctx, Side::Rx, Arch::Pipelined).unwrap());
+}
+
+#[test]
+fn malformed_input_on_the_byte_serial_rx() {
+    let (_, ctx) = common::byte_contexts().remove(0);
+    malformed_input_on(&ctx, &common::byte_config_for(&ctx, Side::Rx));
+}
+
+/// In frame 2 of three, on RX configuration `cfg` for `ctx`: a 2-bit ECC
+/// error, a line cut short, a WC longer than its packet; each gives that
+/// frame format_error and the next frame comes out as the model's.
+fn malformed_input_on(ctx: &Context, cfg: &LinkConfig) {
+    let input = frames(64, 6, 3, 4);
+    let wire = protect(ctx, &input);
+    let (model_out, _) = csi2sec_sim::rx::verify(ctx, &wire);
+    let b = build_link(cfg).unwrap();
     let base: Vec<Vec<u8>> = packet_list(&wire, true);
     let long: Vec<usize> = (0..base.len()).filter(|&i| base[i].len() > 40).collect();
     let per_frame = long.len() / 3;
@@ -785,7 +798,7 @@ fn malformed_input_gives_format_error_and_the_next_frame_goes_through() {
             let run = run_link_packets(
                 &b,
                 Side::Rx,
-                &ctx,
+                ctx,
                 &pkts,
                 RunOptions::new(stalls, 9).recorded(),
             )
