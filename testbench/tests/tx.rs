@@ -599,3 +599,39 @@ fn byte_serial_tx_on_random_streams() {
         "only {checked} random streams protect anything"
     );
 }
+
+/// The byte-serial TX with input CRC-16 errors: on a wrapped line (the
+/// error propagated into the CRC it sends) and on a blanking packet (DT
+/// 0x11) in the frame, passed through as received; both counted as the
+/// model counts them.
+#[test]
+fn byte_serial_tx_propagates_input_crc_errors() {
+    use csi2sec_sim::packet::{Header, write_long};
+    let (name, ctx) = common::byte_contexts().remove(0);
+    let cfg = common::byte_config_for(&ctx, Side::Tx);
+    let mut pkts = packet_list(&frames(24, 3, 1, 6), ctx.vcx);
+    let mut blank = Vec::new();
+    write_long(
+        &mut blank,
+        Header::for_stream(0, 0x11, 0),
+        &[&[0x55u8; 9]],
+        0,
+    );
+    pkts.insert(2, blank);
+    // Their last CRC byte: the blanking packet's, and a pixel line's.
+    for k in [2, 4] {
+        assert!(pkts[k].len() > 6, "packet {k} is long");
+        *pkts[k].last_mut().unwrap() ^= 0x5a;
+    }
+    let input = pkts.concat();
+    let (_, c) = csi2sec_sim::tx::protect(&ctx, &input).expect("model");
+    assert_eq!(c.input_crc_error, 2, "the model counts both");
+    check_on(
+        &format!("{name}, CRC-16 errors"),
+        &ctx,
+        &input,
+        &cfg,
+        Stalls::Both,
+        None,
+    );
+}
