@@ -26,9 +26,11 @@
 //! model's RX must give the tampered frame `auth_fail` and the next one
 //! `ok`.
 //!
-//! All boards use the CMAC efficiency suite (`cmac-selftest`: CMAC-128,
-//! column-serial AES with `bram` S-boxes: six block RAMs a side, where the
-//! iterative core took 28 of the UP5K's 30), frame tags, SV-2 everywhere.
+//! All boards use the CMAC efficiency suite (`cmac-selftest`: the
+//! byte-serial TX and RX, `--width 1`, on the column-serial AES core with
+//! `bram` S-boxes: six block RAMs a side), frame tags, SV-2 everywhere.
+//! The frame ROM is a memory read a cycle ahead (block RAM), at the
+//! link's width.
 
 use crate::config::Arch;
 use crate::emit::Module;
