@@ -411,8 +411,15 @@ fn cmac_full_lines_at_the_documented_rate(arch: Arch, lines: usize) {
         .frames
         .clone();
     let name = format!("CMAC-128 full lines, {arch:?}");
-    let run = check(&name, &ctx, &input, arch, Stalls::None, None);
-    let cpb = config_for(&ctx, Side::Tx, arch).unwrap().cycles_per_block() as f64;
+    let cfg = config_for(&ctx, Side::Tx, arch).unwrap();
+    at_the_documented_rate(&name, &ctx, &input, &cfg);
+}
+
+/// `input` through TX configuration `cfg`: the model's bytes, at the
+/// configuration's documented cycles per block.
+fn at_the_documented_rate(name: &str, ctx: &Context, input: &[u8], cfg: &LinkConfig) {
+    let run = check_on(name, ctx, input, cfg, Stalls::None, None);
+    let cpb = cfg.cycles_per_block() as f64;
     // Input bytes per cycle: at most one block per cpb cycles; the
     // record headers and tags cost a little more.
     let rate = input.len() as f64 / run.cycles as f64;
@@ -437,6 +444,19 @@ fn cmac_contexts_on_the_serial_core() {
         check(&name, &ctx, &input, Arch::Serial, Stalls::Both, None);
     }
     cmac_full_lines_at_the_documented_rate(Arch::Serial, 2);
+}
+
+#[test]
+fn byte_serial_tx_on_full_lines_takes_the_documented_cycles_per_block() {
+    let (_, mut ctx) = common::byte_contexts().remove(0);
+    ctx.streams[0].frames.truncate(1);
+    let cfg = common::byte_config_for(&ctx, Side::Tx);
+    at_the_documented_rate(
+        "byte-serial CMAC-128 full lines",
+        &ctx,
+        &frames(1536, 2, 1, 6),
+        &cfg,
+    );
 }
 
 #[test]
