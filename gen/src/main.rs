@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 mod fpga_report;
 mod ip;
 mod synth;
+mod wave;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -166,6 +167,35 @@ enum Cmd {
         /// ECP5 speed grade: 6 (the default, the ULX3S's part), 7 or 8.
         #[arg(long)]
         speed: Option<u8>,
+    },
+    /// Draw chosen signals of a VCD (`cosim --vcd`) as a cycle-by-cycle
+    /// timing diagram (SVG): a column per rising edge of the clock, each
+    /// signal as that edge samples it.
+    Wave {
+        /// The VCD.
+        #[arg(long)]
+        vcd: PathBuf,
+        /// Signals, comma-separated (names as in the VCD, found from the
+        /// top scope down; or a dotted path).
+        #[arg(long, value_delimiter = ',', required = true)]
+        signals: Vec<String>,
+        /// The clock.
+        #[arg(long, default_value = "clock")]
+        clock: String,
+        /// First rising edge drawn (0: the first in the file).
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        /// Edges drawn.
+        #[arg(long, default_value_t = 120)]
+        cycles: u64,
+        /// Title line.
+        #[arg(long, default_value = "")]
+        title: String,
+        /// Also print the samples as text (a line per signal).
+        #[arg(long)]
+        text: bool,
+        /// The SVG.
+        output: PathBuf,
     },
     /// Pack a bitstream of a board's self-test (synthesis, place and
     /// route with the board's constraints, icepack or ecppack).
@@ -1026,7 +1056,8 @@ fn main() -> ExitCode {
         Cmd::Protect { output, .. }
         | Cmd::Verify { output, .. }
         | Cmd::Frames { output, .. }
-        | Cmd::Cosim { output, .. } => Some(output.clone()),
+        | Cmd::Cosim { output, .. }
+        | Cmd::Wave { output, .. } => Some(output.clone()),
         Cmd::Kat { .. }
         | Cmd::Generate { .. }
         | Cmd::Report { .. }
@@ -1148,6 +1179,33 @@ fn main() -> ExitCode {
             let r = synth::synth_modules(&name, &description, &modules, t, &out, pnr, None)
                 .map_err(Fail)?;
             println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        })(),
+        Cmd::Wave {
+            vcd,
+            signals,
+            clock,
+            from,
+            cycles,
+            title,
+            text,
+            output,
+        } => (|| {
+            if cycles == 0 || cycles > 2000 {
+                return Err(Fail(format!("--cycles {cycles}: expected 1 to 2000")));
+            }
+            let rows = wave::sample(&vcd, &clock, &signals, from, cycles).map_err(Fail)?;
+            let n = rows[0].2.len();
+            write_atomic(&output, wave::svg(&title, from, &rows).as_bytes())?;
+            if text {
+                print!("{}", wave::text(&rows));
+            }
+            eprintln!(
+                "wave: {} signals, edges {from}..{} in {}",
+                rows.len(),
+                from + n as u64,
+                output.display()
+            );
             Ok(ExitCode::SUCCESS)
         })(),
         Cmd::Bitstream { board, out } => (|| {

@@ -849,11 +849,40 @@ fn cosim_the_byte_serial_tx_and_rx() {
         .arg(&model));
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = run(bin()
-        .args(["cosim", "--width", "1", "--sbox", "bram", "--context"])
+        .args(["cosim", "--width", "1", "--sbox", "bram", "--vcd"])
+        .arg(d.join("tx.vcd"))
+        .arg("--context")
         .arg(&ctx)
         .arg(&input)
         .arg(&wire));
     assert_eq!(code, 0, "{out} {err}");
+    // Its waveform, drawn; a signal it does not have refused.
+    let (code, out, err) = run(bin()
+        .args(["wave", "--vcd"])
+        .arg(d.join("tx.vcd"))
+        .args([
+            "--signals",
+            "s_axis_tvalid,m_axis_tdata",
+            "--cycles",
+            "40",
+            "--text",
+        ])
+        .arg(d.join("tx.svg")));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("s_axis_tvalid: ") && out.contains("\nm_axis_tdata: "),
+        "{out}"
+    );
+    let svg = std::fs::read_to_string(d.join("tx.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains(">m_axis_tdata<"));
+    let (code, _, err) = run(bin()
+        .args(["wave", "--vcd"])
+        .arg(d.join("tx.vcd"))
+        .args(["--signals", "s_axis_tvalid,nope"])
+        .arg(d.join("no.svg")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no signal nope"), "{err}");
+    assert!(!d.join("no.svg").exists());
     assert_eq!(
         std::fs::read(&wire).unwrap(),
         std::fs::read(&model).unwrap()
