@@ -6,8 +6,8 @@
 //! The byte-serial blocks are the smallest configuration (`--width 1`),
 //! made for the iCE40 UP5K: one byte per beat, so every layout is a byte
 //! select and every check a byte compare, one per cycle. They apply the
-//! efficiency suite in its frame tag mode only: SEP, CMAC-128 or
-//! CMAC-256, frame tags of 16, 12 or 8 bytes, SV-2 to SV-5 (stride and
+//! efficiency suite in its frame tag mode only: SEP (the TX also FSED),
+//! CMAC-128 or CMAC-256, frame tags of 16, 12 or 8 bytes, SV-2 to SV-5 (stride and
 //! window included), VCX on or off, no CRC-32, one stream. A context
 //! outside that sets `STATUS.config_error` and the stream passes through.
 //!
@@ -37,25 +37,30 @@ use crate::regs::{RegisterMap, Side};
 /// Width of the byte-serial blocks' event counters.
 pub const COUNTER_BITS: u32 = 16;
 
-/// The module body of a byte-serial TX or RX top: wire layouts, the
+/// The module body of a byte-serial TX or RX top (SEP, or with `fsed`
+/// FSED: the TX only): the protocol, wire layouts, the
 /// register file of `side` with its hooks, the context checks (and
 /// `cfg_bad`: those, or what the byte-serial blocks do not apply), the
 /// engine fragment, then `control` (and its signals read in part:
 /// `unused`, a list that starts with a comma).
-pub fn top_verilog(side: Side, key_bits: usize, control: &str, unused: &str) -> String {
+pub fn top_verilog(side: Side, key_bits: usize, fsed: bool, control: &str, unused: &str) -> String {
     let map = RegisterMap::of(side).with_counter_bits(COUNTER_BITS);
     let incs: Vec<String> = side
         .counters()
         .iter()
         .map(|(n, _)| format!("inc_{n}"))
         .collect();
-    let mut v = crate::wire_layout::verilog();
+    let mut v = format!(
+        "// Protocol of the instance (spec §5.1, §5.2).\nlocalparam FSED = 1'b{};\n",
+        fsed as u8
+    );
+    v += &crate::wire_layout::verilog();
     v += &format!(
         "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
         incs.join(", ")
     );
     v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits, Suites::Cmac, false, false);
+    v += &crate::policy::context_checks(key_bits, Suites::Cmac, fsed, false);
     v += "// The byte-serial blocks: frame tags, no CRC-32.\n";
     v += "wire cfg_bad = config_error | config_tag_mode != 2'd0 | config_crc32;\n";
     let uw = match side {

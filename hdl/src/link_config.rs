@@ -184,23 +184,31 @@ impl LinkConfig {
         out
     }
 
-    /// The byte-serial designs of a side (`--width 1`): SEP, CMAC-128 and
-    /// CMAC-256, on the column-serial core in each S-box form.
+    /// The byte-serial designs of a side (`--width 1`): SEP (and on the
+    /// TX FSED), CMAC-128 and CMAC-256, on the column-serial core in each
+    /// S-box form.
     pub fn byte_serial(side: Side) -> Vec<LinkConfig> {
         let mut out = Vec::new();
-        for key_bits in [128, 256] {
-            for sbox in SboxForm::ALL {
-                let mut c = LinkConfig {
-                    width: 1,
-                    dt_scopes: 0,
-                    suites: Suites::Cmac,
-                    key_bits,
-                    arch: Arch::Serial,
-                    sbox,
-                    ..LinkConfig::default_of(side)
-                };
-                c.name = c.default_name();
-                out.push(c);
+        let protocols: &[Protocol] = match side {
+            Side::Tx => &[Protocol::Sep, Protocol::Fsed],
+            Side::Rx => &[Protocol::Sep],
+        };
+        for &protocol in protocols {
+            for key_bits in [128, 256] {
+                for sbox in SboxForm::ALL {
+                    let mut c = LinkConfig {
+                        protocol,
+                        width: 1,
+                        dt_scopes: 0,
+                        suites: Suites::Cmac,
+                        key_bits,
+                        arch: Arch::Serial,
+                        sbox,
+                        ..LinkConfig::default_of(side)
+                    };
+                    c.name = c.default_name();
+                    out.push(c);
+                }
             }
         }
         out
@@ -293,8 +301,8 @@ impl LinkConfig {
         if self.width == 1 {
             // The byte-serial TX and RX (byte_link.rs).
             let mut why = Vec::new();
-            if self.protocol != Protocol::Sep {
-                why.push("--protocol sep");
+            if self.protocol != Protocol::Sep && self.side == Side::Rx {
+                why.push("--protocol sep (FSED: the byte-serial TX only)");
             }
             if self.suites != Suites::Cmac {
                 why.push("--suites cmac");
@@ -338,7 +346,10 @@ impl LinkConfig {
         if self.width == 1 {
             let (k, aes) = (self.key_bits, AesSerial::new(self.key_bits, self.sbox));
             return match self.side {
-                Side::Tx => go(TxByte::new(aes, k), self),
+                Side::Tx => go(
+                    TxByte::new(aes, k).fsed(self.protocol == Protocol::Fsed),
+                    self,
+                ),
                 Side::Rx => go(RxByte::new(aes, k), self),
             };
         }

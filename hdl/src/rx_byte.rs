@@ -142,6 +142,7 @@ impl Logic for RxByte {
         Verilog::Custom(crate::byte_link::top_verilog(
             Side::Rx,
             self._key_bits,
+            false,
             CONTROL,
             ", stream_vcx, w_b0[7:6], w_b0[4:0], w_cfg[7:6], w_cfg[0]",
         ))

@@ -17,6 +17,13 @@
 //!   trailer into the CMAC with K1, the tag once the core gives it,
 //!   CRC-16), then the FE.
 //!
+//! FSED (`--protocol fsed`, spec §5.2): classified packets go out as
+//! received (header corrected, fresh ECC; the CRC-16 as received) while
+//! their records enter the CMAC; after each FS of the stream the
+//! FSED-Header goes out, its frame block the scope's first CMAC block;
+//! before the FE the FSED-Tag (the tag packet's layout with the frame
+//! scope alone). No FSED-Safety: CRC-32 is not applied.
+//!
 //! The CMAC takes a block per 16 bytes and the core needs 57 cycles for
 //! it (AES-128), so a frame's covered bytes go in at 16/58 byte per
 //! cycle; the input waits (`s_axis_tready` low) meanwhile.
@@ -76,6 +83,7 @@ pub struct TxByte {
     hout: HeaderEcc,
     aes: AesSerial,
     _key_bits: usize,
+    _fsed: bool,
 }
 
 impl TxByte {
@@ -108,7 +116,14 @@ impl TxByte {
             hout: Default::default(),
             aes,
             _key_bits: key_bits,
+            _fsed: false,
         }
+    }
+
+    /// The FSED protocol instead of SEP (spec §5.2).
+    pub fn fsed(mut self, on: bool) -> Self {
+        self._fsed = on;
+        self
     }
 }
 
@@ -140,6 +155,7 @@ impl Logic for TxByte {
         Verilog::Custom(crate::byte_link::top_verilog(
             Side::Tx,
             self._key_bits,
+            self._fsed,
             CONTROL,
             "",
         ))
@@ -164,6 +180,10 @@ reg [15:0] fnum;
 reg [3:0] sv_top, sv_mid, sv_bot;
 reg [7:0] kid, ph_top, ph_mid, ph_bot;
 reg kslot;
+// FSED: the FSED-Header is due after the FS goes out (p_fh); the control
+// packet going out is the FSED-Header (c_fh), not the FSED-Tag or SEP
+// tag packet.
+reg p_fh, c_fh;
 // A packet of the frame was cut short: the frame gets no tag packet.
 reg f_cut;
 // A long packet of the stream passed through: its CRC-16 is checked.
@@ -182,7 +202,7 @@ initial begin
   st = T_HDR; hdr = 32'd0; hb = 2'd0; hdr_last = 1'b0; hdr_user = 1'b0;
   loaded = 1'b0; started = 1'b0; exhausted = 1'b0; frame_open = 1'b0; seen_mid = 1'b0;
   fc = 32'd0; mc = 32'd0; recs = 32'd0; cbytes = 32'd0; fnum = 16'd0;
-  kslot = 1'b0; f_cut = 1'b0; p_chk = 1'b0; sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
+  kslot = 1'b0; p_fh = 1'b0; c_fh = 1'b0; f_cut = 1'b0; p_chk = 1'b0; sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
   p_sv = 4'd0; p_cov = 1'b0; p_over = 1'b0; p_extra = 1'b0; p_wc = 16'd0; o_wc = 16'd0; pc = 16'd0;
   p_ws = 17'd0; p_we = 17'd0; ob = 4'd0; crc_i = 16'd0; crc_o = 16'd0; crc_rx = 16'd0;
 end
@@ -209,11 +229,17 @@ wire in_win = p_cov & pc17 >= p_ws & pc17 < p_we;
 // trailer (scope 0) of the frame.
 wire [127:0] rh = record_header(hf[7:0], hf[31:30], p_wc, p_cov, p_sv, config_byte, kid, stream8, fc, mc);
 wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
+// The control packet's 16-byte block: the FSED frame block (spec §4), or
+// the trailer.
+wire [127:0] cblock = c_fh ? frame_block(stream8, kid, config_byte, sv_top, sv_mid, sv_bot, config_stride,
+                                         window_offset, window_length, fc) : trailer;
 wire [7:0] tag_byte = mx[{~ob, 3'd0} +: 8];
-// Headers built here: the wrapped packet's (WC + 12) and the tag
-// packet's (control DT, WC = 16 + T), with the stream's VCX.
+// Headers built here: the wrapped packet's (WC + 12; FSED: WC) and the
+// control packets' (control DT; WC = 16 + T, the FSED-Header's 16), with
+// the stream's VCX.
 wire tag_pkt = st == T_TH;
-wire [31:0] hb_raw = tag_pkt ? {stream_vcx, 6'd0, 10'd0, {1'b0, tag_bytes} + 6'd16, config_stream[1:0], config_control_dt}
+wire [5:0] c_wc = c_fh ? 6'd16 : {1'b0, tag_bytes} + 6'd16;
+wire [31:0] hb_raw = tag_pkt ? {stream_vcx, 6'd0, 10'd0, c_wc, config_stream[1:0], config_control_dt}
                              : {hf[31:30], 6'd0, o_wc, hf[7:0]};
 always @(*) begin
   hin$header = hdr;
@@ -251,7 +277,8 @@ always @(*) begin
     end
     T_WH: begin
       mac_v = p_cov & w_out_ok; mac_d = byte_of(rh, ob);
-      o_push = ~p_over & o_free & (~p_cov | mac_rdy);
+      // (FSED: the header alone goes out; the record header is the MAC's.)
+      o_push = ~p_over & o_free & (~p_cov | mac_rdy) & (~FSED | ob < 4'd4);
       o_data = ob < 4'd4 ? hb_byte : byte_of(rh, ob);
     end
     T_WP: begin
@@ -268,8 +295,8 @@ always @(*) begin
       o_push = o_free; o_data = hb_byte;
     end
     T_TT: begin
-      mac_v = o_free; mac_d = byte_of(trailer, ob); mac_fin = 1'b1;
-      o_push = o_free & mac_rdy; o_data = byte_of(trailer, ob);
+      mac_v = o_free; mac_d = byte_of(cblock, ob); mac_fin = ~c_fh;
+      o_push = o_free & mac_rdy; o_data = byte_of(cblock, ob);
     end
     T_TG: begin
       o_push = o_free; o_data = tag_byte;
@@ -341,6 +368,7 @@ always @(posedge clock) begin
         fnum <= h_wc;
         frame_open <= 1'b1;
         f_cut <= 1'b0;
+        p_fh <= FSED;
         seen_mid <= 1'b0;
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
         mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0;
@@ -352,8 +380,8 @@ always @(posedge clock) begin
         p_sv <= blk_sv;
         p_cov <= h_cov;
         p_wc <= h_wc;
-        o_wc <= h_wc + 16'd12;
-        p_over <= h_wc > 16'd65523;
+        o_wc <= FSED ? h_wc : h_wc + 16'd12;
+        p_over <= ~FSED & h_wc > 16'd65523;
         p_ws <= ws_h;
         p_we <= we_h;
         pc <= 16'd0;
@@ -372,18 +400,26 @@ always @(posedge clock) begin
       ob <= ob + 4'd1;
       if (ob[1:0] == 2'd3) begin
         ob <= 4'd0;
-        st <= hdr_last ? T_HDR : T_COPY;
+        st <= hdr_last ? (p_fh ? T_TH : T_HDR) : T_COPY;
+        if (hdr_last) begin
+          c_fh <= p_fh;
+          p_fh <= 1'b0;
+        end
       end
     end
     T_COPY: if (s_take) begin
       pc <= pc + 16'd1;
       if (pc < p_wc) crc_i <= crc16_byte(crc_i, s_byte);
       if (pc == p_wc) crc_rx[7:0] <= s_byte;
-      if (s_axis_tlast) st <= T_HDR;
+      if (s_axis_tlast) begin
+        st <= p_fh ? T_TH : T_HDR;
+        c_fh <= p_fh;
+        p_fh <= 1'b0;
+      end
     end
     T_DROP: if (s_take & s_axis_tlast) st <= T_HDR;
     T_WH: if (w_out_ok & (~p_cov | mac_rdy)) begin
-      if (ob >= 4'd4) crc_o <= crc16_byte(crc_o, byte_of(rh, ob));
+      if (ob >= 4'd4 & ~FSED) crc_o <= crc16_byte(crc_o, byte_of(rh, ob));
       ob <= ob + 4'd1;
       if (ob == 4'd15) begin
         ob <= 4'd0;
@@ -432,11 +468,11 @@ always @(posedge clock) begin
       end
     end
     T_TT: if (o_free & mac_rdy) begin
-      crc_o <= crc16_byte(crc_o, byte_of(trailer, ob));
+      crc_o <= crc16_byte(crc_o, byte_of(cblock, ob));
       ob <= ob + 4'd1;
       if (ob == 4'd15) begin
         ob <= 4'd0;
-        st <= T_TW;
+        st <= c_fh ? T_TC : T_TW;
       end
     end
     T_TW: if (tag_v) st <= T_TG;
@@ -452,7 +488,9 @@ always @(posedge clock) begin
       ob <= ob + 4'd1;
       if (ob[0]) begin
         ob <= 4'd0;
-        st <= T_PH;
+        // The FSED-Header ends there; a tag packet precedes the FE.
+        st <= c_fh ? T_HDR : T_PH;
+        c_fh <= 1'b0;
       end
     end
     default: st <= T_HDR;
@@ -464,6 +502,10 @@ always @(posedge clock) begin
     frame_open <= 1'b0;
   end
   if (reset | ctrl_clear) frame_open <= 1'b0;
+  if (reset) begin
+    p_fh <= 1'b0;
+    c_fh <= 1'b0;
+  end
   if (reset) begin
     st <= T_HDR; hb <= 2'd0; loaded <= 1'b0; started <= 1'b0; exhausted <= 1'b0;
     fc <= 32'd0; mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0;

@@ -253,9 +253,16 @@ fn ghash3_and_the_synthesis_harness_lint_and_compile() {
 /// The configurations of `side` that `keep` picks.
 fn link_configurations(side: csi2sec_hdl::regs::Side, keep: impl Fn(&str) -> bool) {
     let all = csi2sec_hdl::link_config::LinkConfig::all(side);
-    let fsed = all.iter().filter(|c| c.name.contains("_fsed_")).count();
+    let fsed = all
+        .iter()
+        .filter(|c| c.name.contains("_fsed_") && c.width != 1)
+        .count();
     let bytes = all.iter().filter(|c| c.width == 1).count();
-    assert_eq!(bytes, 6, "byte-serial configurations");
+    let want_bytes = match side {
+        csi2sec_hdl::regs::Side::Tx => 12,
+        csi2sec_hdl::regs::Side::Rx => 6,
+    };
+    assert_eq!(bytes, want_bytes, "byte-serial configurations");
     assert_eq!(
         all.len() - fsed - bytes,
         36,
@@ -280,9 +287,9 @@ const FSED_SAMPLE: &[&str] = &[
     "fsed_cmac128_w16_serial_bram",
 ];
 
-/// Every SEP configuration and the FSED sample.
+/// Every SEP configuration, the FSED sample and the byte-serial FSED TX.
 fn sampled(name: &str) -> bool {
-    name.contains("_sep_") || FSED_SAMPLE.iter().any(|s| name.ends_with(s))
+    name.contains("_sep_") || name.contains("_w1_") || FSED_SAMPLE.iter().any(|s| name.ends_with(s))
 }
 
 #[test]

@@ -427,13 +427,17 @@ pub fn byte_config(side: Side) -> csi2sec_hdl::link_config::LinkConfig {
     csi2sec_hdl::selftest::link_config(side)
 }
 
-/// The byte-serial configuration of `side` for `ctx`'s key size.
+/// The byte-serial configuration of `side` for `ctx`'s key size and
+/// protocol.
 pub fn byte_config_for(ctx: &Context, side: Side) -> csi2sec_hdl::link_config::LinkConfig {
     let mut c = byte_config(side);
     if matches!(ctx.streams[0].suite, csi2sec_sim::crypto::Suite::Cmac256) {
         c.key_bits = 256;
-        c.name = c.default_name();
     }
+    if ctx.protocol == csi2sec_sim::context::Protocol::Fsed {
+        c.protocol = csi2sec_hdl::link_config::Protocol::Fsed;
+    }
+    c.name = c.default_name();
     c
 }
 
@@ -442,9 +446,17 @@ pub fn byte_config_for(ctx: &Context, side: Side) -> csi2sec_hdl::link_config::L
 /// SV-1): any stream number, VCX and control DT, two key slots switched
 /// between frames, windows, strides, counters near exhaustion.
 pub fn byte_random_context(rng: &mut csi2sec_sim::random::Rng) -> Context {
-    use csi2sec_sim::context::{Protocol, TagMode};
+    byte_random_context_of(rng, csi2sec_sim::context::Protocol::Sep)
+}
+
+/// As [`byte_random_context`], of `protocol` (FSED: the byte-serial TX).
+pub fn byte_random_context_of(
+    rng: &mut csi2sec_sim::random::Rng,
+    protocol: csi2sec_sim::context::Protocol,
+) -> Context {
+    use csi2sec_sim::context::TagMode;
     use csi2sec_sim::crypto::Suite;
-    let mut ctx = csi2sec_sim::random::context(rng, Protocol::Sep, 1, true);
+    let mut ctx = csi2sec_sim::random::context(rng, protocol, 1, true);
     let s = &mut ctx.streams[0];
     s.tag_mode = TagMode::Frame;
     s.crc32 = false;
