@@ -50,10 +50,14 @@ pub fn top_verilog(side: Side, key_bits: usize, fsed: bool, control: &str, unuse
         .iter()
         .map(|(n, _)| format!("inc_{n}"))
         .collect();
-    let mut v = format!(
-        "// Protocol of the instance (spec §5.1, §5.2).\nlocalparam FSED = 1'b{};\n",
-        fsed as u8
-    );
+    // (The RX is SEP alone and reads no FSED.)
+    let mut v = match side {
+        Side::Tx => format!(
+            "// Protocol of the instance (spec §5.1, §5.2).\nlocalparam FSED = 1'b{};\n",
+            fsed as u8
+        ),
+        Side::Rx => String::new(),
+    };
     v += &crate::wire_layout::verilog();
     v += &format!(
         "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
