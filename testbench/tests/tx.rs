@@ -16,7 +16,8 @@ use csi2sec_hdl::regs::Side;
 use csi2sec_sim::context::Context;
 use csi2sec_testbench::drive::Stalls;
 use csi2sec_testbench::link::{
-    LinkRun, RunOptions, build_link, config_at, config_for, packet_list, packets, run_link_packets,
+    LinkRun, RunOptions, build_link, config_at, config_for, packet_list, packets, run_link,
+    run_link_packets,
 };
 
 /// Run `input` through the RTL TX for `ctx` and compare with the model.
@@ -698,4 +699,33 @@ fn byte_serial_fsed_tx() {
         checked >= 24,
         "only {checked} random streams protect anything"
     );
+}
+
+/// Contexts the byte-serial TX and RX do not apply (message and
+/// data-type tags, CRC-32, a GMAC suite): STATUS.config_error, and the
+/// stream passes through unprotected, both ways.
+#[test]
+fn byte_serial_blocks_refuse_other_contexts_and_pass_through() {
+    let input = frames(16, 2, 1, 3);
+    let refused = [
+        context("message", [2, 2, 2], false, 16),
+        context("data-type", [2, 2, 2], false, 16),
+        context("frame", [2, 2, 2], true, 16),
+        context("frame", [2, 2, 2], false, 16),
+    ];
+    for (k, mut ctx) in refused.into_iter().enumerate() {
+        if k < 3 {
+            ctx.streams[0].suite = csi2sec_sim::crypto::Suite::Cmac128;
+        }
+        for side in [Side::Tx, Side::Rx] {
+            let b = build_link(&common::byte_config(side)).expect("build");
+            let run =
+                run_link(&b, side, &ctx, &input, RunOptions::new(Stalls::None, 1)).expect("run");
+            assert_eq!(
+                (run.status & 3, &run.output),
+                (2, &input),
+                "context {k} on the {side:?}: config_error, passed through"
+            );
+        }
+    }
 }
