@@ -6,7 +6,7 @@
 //! The byte-serial blocks are the smallest configuration (`--width 1`),
 //! made for the iCE40 UP5K: one byte per beat, so every layout is a byte
 //! select and every check a byte compare, one per cycle. They apply the
-//! efficiency suite in its frame tag mode only: SEP (the TX also FSED),
+//! efficiency suite in its frame tag mode only: SEP or FSED,
 //! CMAC-128 or CMAC-256, frame tags of 16, 12 or 8 bytes, SV-2 to SV-5 (stride and
 //! window included), VCX on or off, no CRC-32, one stream. A context
 //! outside that sets `STATUS.config_error` and the stream passes through.
@@ -38,7 +38,7 @@ use crate::regs::{RegisterMap, Side};
 pub const COUNTER_BITS: u32 = 16;
 
 /// The module body of a byte-serial TX or RX top (SEP, or with `fsed`
-/// FSED: the TX only): the protocol, wire layouts, the
+/// FSED): the protocol, wire layouts, the
 /// register file of `side` with its hooks, the context checks (and
 /// `cfg_bad`: those, or what the byte-serial blocks do not apply), the
 /// engine fragment, then `control` (and its signals read in part:
@@ -50,14 +50,10 @@ pub fn top_verilog(side: Side, key_bits: usize, fsed: bool, control: &str, unuse
         .iter()
         .map(|(n, _)| format!("inc_{n}"))
         .collect();
-    // (The RX is SEP alone and reads no FSED.)
-    let mut v = match side {
-        Side::Tx => format!(
-            "// Protocol of the instance (spec §5.1, §5.2).\nlocalparam FSED = 1'b{};\n",
-            fsed as u8
-        ),
-        Side::Rx => String::new(),
-    };
+    let mut v = format!(
+        "// Protocol of the instance (spec §5.1, §5.2).\nlocalparam FSED = 1'b{};\n",
+        fsed as u8
+    );
     v += &crate::wire_layout::verilog();
     v += &format!(
         "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",

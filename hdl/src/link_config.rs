@@ -184,16 +184,12 @@ impl LinkConfig {
         out
     }
 
-    /// The byte-serial designs of a side (`--width 1`): SEP (and on the
-    /// TX FSED), CMAC-128 and CMAC-256, on the column-serial core in each
-    /// S-box form.
+    /// The byte-serial designs of a side (`--width 1`): SEP and FSED,
+    /// CMAC-128 and CMAC-256, on the column-serial core in each S-box
+    /// form.
     pub fn byte_serial(side: Side) -> Vec<LinkConfig> {
         let mut out = Vec::new();
-        let protocols: &[Protocol] = match side {
-            Side::Tx => &[Protocol::Sep, Protocol::Fsed],
-            Side::Rx => &[Protocol::Sep],
-        };
-        for &protocol in protocols {
+        for protocol in [Protocol::Sep, Protocol::Fsed] {
             for key_bits in [128, 256] {
                 for sbox in SboxForm::ALL {
                     let mut c = LinkConfig {
@@ -301,9 +297,6 @@ impl LinkConfig {
         if self.width == 1 {
             // The byte-serial TX and RX (byte_link.rs).
             let mut why = Vec::new();
-            if self.protocol != Protocol::Sep && self.side == Side::Rx {
-                why.push("--protocol sep (FSED: the byte-serial TX only)");
-            }
             if self.suites != Suites::Cmac {
                 why.push("--suites cmac");
             }
@@ -350,7 +343,10 @@ impl LinkConfig {
                     TxByte::new(aes, k).fsed(self.protocol == Protocol::Fsed),
                     self,
                 ),
-                Side::Rx => go(RxByte::new(aes, k), self),
+                Side::Rx => go(
+                    RxByte::new(aes, k).fsed(self.protocol == Protocol::Fsed),
+                    self,
+                ),
             };
         }
         if self.width != 16 {

@@ -20,6 +20,14 @@
 //! - FS and FE of a frame: the frame's verdict on the packet's last byte
 //!   (`m_axis_tuser`, as the 16-byte RX's), in the spec's order.
 //!
+//! FSED (`--protocol fsed`): the FSED-Header first after each FS (its
+//! frame block checked, its policy fields compared, its frame counter
+//! taken, the expected block first into the CMAC; without a valid one
+//! the frame is released as received, format_error), classified packets
+//! as received with their records into the CMAC, the FSED-Tag as a tag
+//! packet of one entry, an FSED-Safety a policy_violation (no CRC-32 in
+//! the context); every control packet dropped.
+//!
 //! Differences from the golden model, on malformed input only: a
 //! classified packet whose WC is under 12 is released as received, but
 //! one whose WC covers the SEP header and not the footer it announces is
@@ -78,6 +86,7 @@ pub struct RxByte {
     hout: HeaderEcc,
     aes: AesSerial,
     _key_bits: usize,
+    _fsed: bool,
 }
 
 impl RxByte {
@@ -110,7 +119,14 @@ impl RxByte {
             hout: Default::default(),
             aes,
             _key_bits: key_bits,
+            _fsed: false,
         }
+    }
+
+    /// The FSED protocol instead of SEP (spec §5.2, §6).
+    pub fn fsed(mut self, on: bool) -> Self {
+        self._fsed = on;
+        self
     }
 }
 
@@ -142,7 +158,7 @@ impl Logic for RxByte {
         Verilog::Custom(crate::byte_link::top_verilog(
             Side::Rx,
             self._key_bits,
-            false,
+            self._fsed,
             CONTROL,
             ", stream_vcx, w_b0[7:6], w_b0[4:0], w_cfg[7:6], w_cfg[0]",
         ))
@@ -189,6 +205,12 @@ reg [3:0] ob;
 reg [5:0] e_pos;
 reg t_multi;
 reg [7:0] t_diff;
+// FSED (spec §5.2, §6): the FSED-Header is still due (first after FS);
+// the frame is released as received (no valid FSED-Header); the
+// FSED-Safety came; the control packet's kind (0 tag entry, 1 FSED-Header,
+// 2 FSED-Safety, 3 another: format_error); its frame block is malformed.
+reg fh_want, fraw, sf_seen, fb_bad;
+reg [1:0] c_mode;
 reg [15:0] crc_w, crc_o, crc_rx;
 initial begin
   st = R_HDR; hdr = 32'd0; hb = 2'd0; hdr_last = 1'b0; hdr_user = 8'd0;
@@ -200,6 +222,7 @@ initial begin
   verdict_valid = 1'b0; alarm_r = 1'b0; o_uv = 8'd0;
   p_sv = 4'd0; p_cov = 1'b0; p_chk = 1'b0; p_extra = 1'b0; p_wc = 16'd0; p_len = 16'd0; pc = 16'd0;
   p_foot = 5'd0; w_b0 = 8'd0; w_cfg = 8'd0; ob = 4'd0;
+  fh_want = 1'b0; fraw = 1'b0; sf_seen = 1'b0; fb_bad = 1'b0; c_mode = 2'd0;
   e_pos = 6'd0; t_multi = 1'b0; t_diff = 8'd0; crc_w = 16'd0; crc_o = 16'd0; crc_rx = 16'd0;
 end
 wire active = config_enable & loaded & ~cfg_bad;
@@ -212,7 +235,9 @@ wire h_mine = active & h_stream == config_stream;
 @CLASSIFY@wire slot_of_next = ~(key0_id_valid & key0_id_key_id == next_frame_key_id);
 // The frame's verdict (spec §6), in order.
 wire replay_hit = fc_known & (kslot ? acc_valid[1] & fc <= acc_fc1 : acc_valid[0] & fc <= acc_fc0);
-wire [2:0] v_code = f_fmt ? 3'd0 : f_pol ? 3'd1 : (recs != 32'd0 & ~tp_seen) ? 3'd2 : f_auth ? 3'd3
+// (FSED: a frame with no packet at all lacks its FSED-Header.)
+wire absent_fh = FSED & fh_want & ~fraw;
+wire [2:0] v_code = f_fmt | absent_fh ? 3'd0 : f_pol ? 3'd1 : (recs != 32'd0 & ~tp_seen) ? 3'd2 : f_auth ? 3'd3
                   : replay_hit ? 3'd4 : recs == 32'd0 ? 3'd5 : 3'd6;
 // The original WC's covered window (SV-4).
 wire [16:0] len17 = {1'b0, p_len};
@@ -247,7 +272,19 @@ wire [7:0] s_byte = s_axis_tdata;
 // The tag packet's byte waits for the CMAC where it needs it.
 wire tb_first = pc < 16'd16;
 wire tb_tag = ~tb_first & pc < {10'd0, entry};
-wire tb_ready = recs == 32'd0 | (tb_first ? mac_rdy : tb_tag ? tag_v : 1'b1);
+// The kind of a control packet, from its first byte (FSED-Header: known
+// before it, the first packet after FS); `cm`: this byte's.
+wire [1:0] k0 = c_mode == 2'd1 ? 2'd1 : s_byte == 8'hFE ? 2'd0 : FSED & s_byte == 8'hC5 ? 2'd2 : 2'd3;
+wire [1:0] cm = pc == 16'd0 ? k0 : c_mode;
+// The FSED frame block the context expects (its frame counter: the
+// wire's, as it comes, bytes 12..15).
+wire [127:0] fb_exp = frame_block(stream8, kid, config_byte, sv_top, sv_mid, sv_bot, config_stride,
+                                  window_offset, window_length, fc);
+wire fb_mac = c_mode == 2'd1 & tb_first;
+wire tag_mac = cm == 2'd0 & tb_first & recs != 32'd0;
+// The byte waits for the CMAC where it needs it (the first byte, whose
+// kind is not known yet, waits as a tag's would: no path from tdata).
+wire tb_ready = (recs == 32'd0 & c_mode != 2'd1) | (tb_first ? mac_rdy : c_mode == 2'd0 & tb_tag ? tag_v : 1'b1);
 // A packet ends before its WC says.
 wire cut = s_take & s_axis_tlast & (st == R_WS | st == R_WP & (pc != p_len - 16'd1 | p_foot != 5'd0)
   | st == R_WF & pc != {11'd0, p_foot} - 16'd1 | st == R_WC & ~ob[0] | st == R_TB & pc != p_wc - 16'd1 | st == R_TC & ~ob[0]);
@@ -284,7 +321,9 @@ always @(*) begin
     R_PAD: mac_v = p_cov & mb != 4'd0;
     R_TB: begin
       s_axis_tready = tb_ready;
-      mac_v = s_take & tb_first & recs != 32'd0; mac_d = byte_of(trailer, pc[3:0]); mac_fin = 1'b1;
+      mac_v = s_take & (tag_mac | fb_mac);
+      mac_d = fb_mac ? (pc >= 16'd12 ? s_byte : byte_of(fb_exp, pc[3:0])) : byte_of(trailer, pc[3:0]);
+      mac_fin = ~fb_mac;
     end
     default: ;
   endcase
@@ -309,7 +348,7 @@ always @(*) begin
   inc_packets_ok = 1'b0;
   inc_packets_not_ok = 1'b0;
   inc_control_outside_frame = is_ctl & ~frame_open;
-  inc_released_as_received = is_wrap & h_wc < 16'd12;
+  inc_released_as_received = is_wrap & (FSED ? fraw | fh_want : h_wc < 16'd12);
   inc_input_ecc_corrected = dec & hin$corrected;
   inc_input_ecc_error = dec & bad_hdr;
   inc_input_length_error = cut | (st == R_HDR & s_take & s_axis_tlast & hb != 2'd3)
@@ -357,8 +396,16 @@ always @(posedge clock) begin
       crc_w <= 16'hFFFF;
       crc_o <= 16'hFFFF;
       o_uv <= verdict ? {3'd0, v_code, 2'b01} : hdr_user;
-      // Any packet of the stream in a frame after its tag packet.
-      if (~bad_hdr & h_mine & frame_open & tp_seen & h_dt > 6'h01 & ~is_ctl) f_fmt <= 1'b1;
+      // Any packet of the stream in a frame after its closing control
+      // packets (tag, FSED-Safety); FSED: one before the FSED-Header.
+      if (~bad_hdr & h_mine & frame_open & (tp_seen | sf_seen) & h_dt > 6'h01 & ~is_ctl) f_fmt <= 1'b1;
+      if (FSED & ~bad_hdr & h_mine & frame_open & fh_want & h_dt > 6'h01) begin
+        fh_want <= 1'b0;
+        if (~is_ctl) begin
+          fraw <= 1'b1;
+          f_fmt <= 1'b1;
+        end
+      end
       p_chk <= h_mine & h_long & frame_open & ~is_wrap;
       if (bad_hdr) begin
         if (frame_open) f_fmt <= 1'b1;
@@ -366,6 +413,7 @@ always @(posedge clock) begin
       end else if (is_fs) begin
         frame_open <= 1'b1;
         fc_known <= 1'b0; seen_mid <= 1'b0; tp_seen <= 1'b0;
+        fh_want <= FSED; fraw <= 1'b0; sf_seen <= 1'b0;
         f_fmt <= 1'b0; f_pol <= 1'b0; f_auth <= 1'b0;
         sv_top <= next_frame_sv_top;
         sv_mid <= next_frame_sv_middle;
@@ -380,10 +428,12 @@ always @(posedge clock) begin
         frame_open <= 1'b0;
         st <= R_PH;
       end else if (is_ctl) begin
-        if (frame_open) begin
-          if (tp_seen | h_wc == 16'd0) f_fmt <= 1'b1;
-          if (recs == 32'd0) f_auth <= 1'b1;
-          tp_seen <= 1'b1;
+        if (frame_open & ~fraw) begin
+          // (W = 0: a control packet of no kind; an FSED-Header's is
+          // judged at its end.)
+          if (h_wc == 16'd0 & ~(FSED & fh_want)) f_fmt <= 1'b1;
+          c_mode <= FSED & fh_want ? 2'd1 : 2'd0;
+          fb_bad <= 1'b0;
           e_pos <= 6'd0;
           t_multi <= 1'b0;
           t_diff <= 8'd0;
@@ -393,7 +443,16 @@ always @(posedge clock) begin
         p_sv <= blk_sv;
         p_cov <= h_cov;
         @CLASSIFY_STEP@
-        if (h_wc < 16'd12) begin
+        if (FSED) begin
+          // As received: no SEP header; without a valid FSED-Header, the
+          // whole frame as received.
+          p_len <= h_wc;
+          p_foot <= 5'd0;
+          if (fraw | fh_want) begin
+            p_chk <= 1'b0;
+            st <= R_PH;
+          end else st <= R_WR;
+        end else if (h_wc < 16'd12) begin
           f_fmt <= 1'b1;
           p_chk <= 1'b0;
           st <= R_PH;
@@ -491,10 +550,39 @@ always @(posedge clock) begin
       crc_w <= crc16_byte(crc_w, s_byte);
       pc <= pc + 16'd1;
       e_pos <= e_pos + 6'd1 == entry ? 6'd0 : e_pos + 6'd1;
-      if (pc >= {10'd0, entry}) t_multi <= 1'b1;
-      if (pc == 16'd0 & s_byte != 8'hFE) f_fmt <= 1'b1;
-      else if (tb_first & s_byte != byte_of(trailer, pc[3:0])) f_auth <= 1'b1;
-      if (tb_tag) t_diff <= t_diff | (s_byte ^ tag_byte);
+      if (pc == 16'd0) c_mode <= k0;
+      case (cm)
+        2'd0: begin
+          // A tag entry: out of place after a closing packet; auth_fail
+          // where no record is expected.
+          if (pc == 16'd0) begin
+            if (tp_seen | sf_seen) f_fmt <= 1'b1;
+            if (recs == 32'd0) f_auth <= 1'b1;
+            tp_seen <= 1'b1;
+          end
+          if (pc >= {10'd0, entry}) t_multi <= 1'b1;
+          if (tb_first & s_byte != byte_of(trailer, pc[3:0])) f_auth <= 1'b1;
+          if (tb_tag) t_diff <= t_diff | (s_byte ^ tag_byte);
+        end
+        2'd1: begin
+          // The FSED-Header's frame block: its form, its policy fields
+          // against the context's, its frame counter taken.
+          if (pc == 16'd0 & s_byte != 8'hFA | pc == 16'd5 & s_byte[7:4] != 4'd0 | pc == 16'd7 & s_byte != 8'd0)
+            fb_bad <= 1'b1;
+          if (pc >= 16'd1 & pc < 16'd12 & pc != 16'd7 & s_byte != byte_of(fb_exp, pc[3:0])) f_pol <= 1'b1;
+          if (pc >= 16'd12 & pc < 16'd16) fc <= {fc[23:0], s_byte};
+        end
+        2'd2: begin
+          // FSED-Safety: present where the context has crc32 off.
+          if (pc == 16'd0) begin
+            if (sf_seen) f_fmt <= 1'b1;
+            sf_seen <= 1'b1;
+            f_pol <= 1'b1;
+          end
+          if (pc >= 16'd1 & pc < 16'd4 & s_byte != 8'd0) f_fmt <= 1'b1;
+        end
+        default: if (pc == 16'd0) f_fmt <= 1'b1;
+      endcase
       if (cut) st <= R_HDR;
       else if (pc == p_wc - 16'd1) st <= R_TC;
     end
@@ -503,8 +591,22 @@ always @(posedge clock) begin
       ob <= ob + 4'd1;
       if (cut) st <= R_HDR;
       else if (ob[0]) begin
-        if ({s_byte, crc_rx[7:0]} != crc_w | e_pos != 6'd0) f_fmt <= 1'b1;
-        if (t_multi | t_diff != 8'd0) f_auth <= 1'b1;
+        if ({s_byte, crc_rx[7:0]} != crc_w) f_fmt <= 1'b1;
+        case (c_mode)
+          2'd0: begin
+            // SEP: a non-zero multiple of the entry; FSED: one entry.
+            if (FSED ? p_wc != {10'd0, entry} : e_pos != 6'd0) f_fmt <= 1'b1;
+            if (t_multi | t_diff != 8'd0) f_auth <= 1'b1;
+          end
+          2'd1: begin
+            if (fb_bad | p_wc != 16'd16) begin
+              fraw <= 1'b1;
+              f_fmt <= 1'b1;
+            end else fc_known <= 1'b1;
+          end
+          2'd2: if (p_wc != 16'd16) f_fmt <= 1'b1;
+          default: ;
+        endcase
         if (~s_axis_tlast) f_fmt <= 1'b1;
         ob <= 4'd0;
         st <= s_axis_tlast ? R_HDR : R_DROP;
