@@ -274,17 +274,19 @@ wire tb_first = pc < 16'd16;
 wire tb_tag = ~tb_first & pc < {10'd0, entry};
 // The kind of a control packet, from its first byte (FSED-Header: known
 // before it, the first packet after FS); `cm`: this byte's.
-wire [1:0] k0 = c_mode == 2'd1 ? 2'd1 : s_byte == 8'hFE ? 2'd0 : FSED & s_byte == 8'hC5 ? 2'd2 : 2'd3;
-wire [1:0] cm = pc == 16'd0 ? k0 : c_mode;
+// (SEP: only kinds 0 and 3, so that synthesis drops the FSED ones.)
+wire [1:0] c_m = FSED ? c_mode : {c_mode != 2'd0, c_mode != 2'd0};
+wire [1:0] k0 = c_m == 2'd1 ? 2'd1 : s_byte == 8'hFE ? 2'd0 : FSED & s_byte == 8'hC5 ? 2'd2 : 2'd3;
+wire [1:0] cm = pc == 16'd0 ? k0 : c_m;
 // The FSED frame block the context expects (its frame counter: the
 // wire's, as it comes, bytes 12..15).
 wire [127:0] fb_exp = frame_block(stream8, kid, config_byte, sv_top, sv_mid, sv_bot, config_stride,
                                   window_offset, window_length, fc);
-wire fb_mac = c_mode == 2'd1 & tb_first;
+wire fb_mac = c_m == 2'd1 & tb_first;
 wire tag_mac = cm == 2'd0 & tb_first & recs != 32'd0;
 // The byte waits for the CMAC where it needs it (the first byte, whose
 // kind is not known yet, waits as a tag's would: no path from tdata).
-wire tb_ready = (recs == 32'd0 & c_mode != 2'd1) | (tb_first ? mac_rdy : c_mode == 2'd0 & tb_tag ? tag_v : 1'b1);
+wire tb_ready = (recs == 32'd0 & c_m != 2'd1) | (tb_first ? mac_rdy : c_m == 2'd0 & tb_tag ? tag_v : 1'b1);
 // A packet ends before its WC says.
 wire cut = s_take & s_axis_tlast & (st == R_WS | st == R_WP & (pc != p_len - 16'd1 | p_foot != 5'd0)
   | st == R_WF & pc != {11'd0, p_foot} - 16'd1 | st == R_WC & ~ob[0] | st == R_TB & pc != p_wc - 16'd1 | st == R_TC & ~ob[0]);
@@ -592,7 +594,7 @@ always @(posedge clock) begin
       if (cut) st <= R_HDR;
       else if (ob[0]) begin
         if ({s_byte, crc_rx[7:0]} != crc_w) f_fmt <= 1'b1;
-        case (c_mode)
+        case (c_m)
           2'd0: begin
             // SEP: a non-zero multiple of the entry; FSED: one entry.
             if (FSED ? p_wc != {10'd0, entry} : e_pos != 6'd0) f_fmt <= 1'b1;
