@@ -71,6 +71,7 @@ pub fn top_verilog(side: Side, key_bits: usize, fsed: bool, control: &str, unuse
     v += ENGINE;
 
     v += &control
+        .replace("@BYTE_INPUT@\n", INPUT)
         .replace("@CLASSIFY@", crate::policy::classification())
         .replace("@CLASSIFY_STEP@", crate::policy::classification_step());
     v += &format!(
@@ -223,4 +224,74 @@ always @(posedge clock) begin
   oq_n <= oq_n + {1'b0, o_push} - {1'b0, o_pop};
   if (reset) oq_n <= 2'd0;
 end
+"#;
+
+/// What the TX and the RX control both read, declared after their own
+/// registers (`@BYTE_INPUT@`): the input handshake; the input packet's
+/// header, taken a byte a cycle while the control's `hdr_take` is high
+/// (`hdr_done`: its fourth byte; `hdr_runt`: a packet that ended before
+/// it), checked and corrected (`hf` and its fields); the header the
+/// control builds (`hb_raw`, which it assigns) with a fresh ECC; the
+/// byte index `ob` of the part going out; the CRC-16s (of the received
+/// payload, of the output's, the received one) and the one that goes out,
+/// an input error carried over; the SV-4 window of a payload of `wc` bytes.
+const INPUT: &str = r#"// ---- Input header, built headers, CRC-16s, window (byte_link.rs).
+wire s_take = s_axis_tvalid & s_axis_tready;
+wire [7:0] s_byte = s_axis_tdata;
+wire hdr_take;
+wire [31:0] hb_raw;
+reg [31:0] hdr;
+reg [1:0] hb;
+reg hdr_last;
+reg [UW-1:0] hdr_user;
+reg [3:0] ob;
+reg [15:0] crc_i, crc_o, crc_rx;
+initial begin
+  hdr = 32'd0; hb = 2'd0; hdr_last = 1'b0; hdr_user = 0; ob = 4'd0;
+  crc_i = 16'd0; crc_o = 16'd0; crc_rx = 16'd0;
+end
+wire hdr_done = hdr_take & hb == 2'd3;
+wire hdr_runt = hdr_take & s_axis_tlast & hb != 2'd3;
+always @(posedge clock) begin
+  if (hdr_take) begin
+    hdr[{hb, 3'd0} +: 8] <= s_byte;
+    hb <= hb + 2'd1;
+    if (hb == 2'd3) begin
+      hdr_last <= s_axis_tlast;
+      hdr_user <= s_axis_tuser;
+    end else if (s_axis_tlast) hb <= 2'd0;
+  end
+  if (reset) hb <= 2'd0;
+end
+wire active = config_enable & loaded & ~cfg_bad;
+// The header, corrected, with a fresh ECC.
+wire [31:0] hf = hin$fixed;
+wire [5:0] h_dt = hf[5:0];
+wire [15:0] h_wc = hf[23:8];
+wire [3:0] h_stream = {hf[31:30], hf[7:6]};
+wire h_long = h_dt >= 6'h10;
+wire h_mine = active & h_stream == config_stream;
+// The frame's key slot: the one whose key_id is next_frame.key_id.
+wire slot_of_next = ~(key0_id_valid & key0_id_key_id == next_frame_key_id);
+always @(*) begin
+  hin$header = hdr;
+  hin$vcx_on = config_vcx;
+  hout$header = hb_raw;
+  hout$vcx_on = config_vcx;
+end
+wire [31:0] hbuilt = {hb_raw[31:30], hout$ecc, hb_raw[23:0]};
+wire [7:0] hf_byte = hf[{ob[1:0], 3'd0} +: 8];
+wire [7:0] hb_byte = hbuilt[{ob[1:0], 3'd0} +: 8];
+wire [15:0] crc_out = crc_o ^ crc_rx ^ crc_i;
+wire [7:0] crc_byte = ob[0] ? crc_out[15:8] : crc_out[7:0];
+// The SV-4 window (spec §3) of a payload of wc bytes: [start, end); the
+// whole payload under the other SVs.
+wire [16:0] w_off17 = {1'b0, window_offset};
+wire [16:0] w_end17 = {1'b0, window_offset} + {1'b0, window_length};
+function [16:0] win_start(input [15:0] wc, input sv4);
+  win_start = ~sv4 ? 17'd0 : w_off17 < {1'b0, wc} ? w_off17 : {1'b0, wc};
+endfunction
+function [16:0] win_end(input [15:0] wc, input sv4);
+  win_end = sv4 & w_end17 < {1'b0, wc} ? w_end17 : {1'b0, wc};
+endfunction
 "#;

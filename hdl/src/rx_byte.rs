@@ -171,10 +171,6 @@ localparam R_HDR = 4'd0, R_DEC = 4'd1, R_KEY = 4'd2, R_PH = 4'd3, R_COPY = 4'd4,
            R_WS = 4'd6, R_WR = 4'd7, R_WP = 4'd8, R_WF = 4'd9, R_WC = 4'd10, R_WO = 4'd11,
            R_PAD = 4'd12, R_TB = 4'd13, R_TC = 4'd14;
 reg [3:0] st;
-reg [31:0] hdr;
-reg [1:0] hb;
-reg hdr_last;
-reg [7:0] hdr_user;
 // Context and frame state of the configured stream; the frame's
 // findings (format, policy, auth); the tag packet came.
 reg loaded, frame_open, fc_known, seen_mid, tp_seen, f_fmt, f_pol, f_auth;
@@ -199,7 +195,6 @@ reg p_cov, p_chk, p_extra;
 reg [15:0] p_wc, p_len, pc;
 reg [4:0] p_foot;
 reg [7:0] w_b0, w_cfg;
-reg [3:0] ob;
 // The tag packet: position in its entry, more than one entry, tag bytes'
 // differences.
 reg [5:0] e_pos;
@@ -211,9 +206,8 @@ reg [7:0] t_diff;
 // 2 FSED-Safety, 3 another: format_error); its frame block is malformed.
 reg fh_want, fraw, sf_seen, fb_bad;
 reg [1:0] c_mode;
-reg [15:0] crc_w, crc_o, crc_rx;
 initial begin
-  st = R_HDR; hdr = 32'd0; hb = 2'd0; hdr_last = 1'b0; hdr_user = 8'd0;
+  st = R_HDR;
   loaded = 1'b0; frame_open = 1'b0; fc_known = 1'b0; seen_mid = 1'b0; tp_seen = 1'b0;
   f_fmt = 1'b0; f_pol = 1'b0; f_auth = 1'b0;
   fc = 32'd0; mc = 32'd0; recs = 32'd0; cbytes = 32'd0; fnum = 16'd0;
@@ -221,31 +215,23 @@ initial begin
   kslot = 1'b0; acc_valid = 2'd0; acc_fc0 = 32'd0; acc_fc1 = 32'd0; last_verdict = 3'd0;
   verdict_valid = 1'b0; alarm_r = 1'b0; o_uv = 8'd0;
   p_sv = 4'd0; p_cov = 1'b0; p_chk = 1'b0; p_extra = 1'b0; p_wc = 16'd0; p_len = 16'd0; pc = 16'd0;
-  p_foot = 5'd0; w_b0 = 8'd0; w_cfg = 8'd0; ob = 4'd0;
+  p_foot = 5'd0; w_b0 = 8'd0; w_cfg = 8'd0;
   fh_want = 1'b0; fraw = 1'b0; sf_seen = 1'b0; fb_bad = 1'b0; c_mode = 2'd0;
-  e_pos = 6'd0; t_multi = 1'b0; t_diff = 8'd0; crc_w = 16'd0; crc_o = 16'd0; crc_rx = 16'd0;
+  e_pos = 6'd0; t_multi = 1'b0; t_diff = 8'd0;
 end
-wire active = config_enable & loaded & ~cfg_bad;
-wire [31:0] hf = hin$fixed;
-wire [5:0] h_dt = hf[5:0];
-wire [15:0] h_wc = hf[23:8];
-wire [3:0] h_stream = {hf[31:30], hf[7:6]};
-wire h_long = h_dt >= 6'h10;
-wire h_mine = active & h_stream == config_stream;
-@CLASSIFY@wire slot_of_next = ~(key0_id_valid & key0_id_key_id == next_frame_key_id);
-// The frame's verdict (spec §6), in order.
+@BYTE_INPUT@
+assign hdr_take = st == R_HDR & s_take;
+// The original header goes out with the original WC (p_len).
+assign hb_raw = {hf[31:30], 6'd0, p_len, hf[7:0]};
+@CLASSIFY@// The frame's verdict (spec §6), in order.
 wire replay_hit = fc_known & (kslot ? acc_valid[1] & fc <= acc_fc1 : acc_valid[0] & fc <= acc_fc0);
 // (FSED: a frame with no packet at all lacks its FSED-Header.)
 wire absent_fh = FSED & fh_want & ~fraw;
 wire [2:0] v_code = f_fmt | absent_fh ? 3'd0 : f_pol ? 3'd1 : (recs != 32'd0 & ~tp_seen) ? 3'd2 : f_auth ? 3'd3
                   : replay_hit ? 3'd4 : recs == 32'd0 ? 3'd5 : 3'd6;
-// The original WC's covered window (SV-4).
-wire [16:0] len17 = {1'b0, p_len};
-wire [16:0] w_end = {1'b0, window_offset} + {1'b0, window_length};
-wire [16:0] ws_p = p_sv == 4'd4 ? ({1'b0, window_offset} < len17 ? {1'b0, window_offset} : len17) : 17'd0;
-wire [16:0] we_p = p_sv == 4'd4 ? (w_end < len17 ? w_end : len17) : len17;
+// The covered window of the original WC (SV-4).
 wire [16:0] pc17 = {1'b0, pc};
-wire in_win = p_cov & pc17 >= ws_p & pc17 < we_p;
+wire in_win = p_cov & pc17 >= win_start(p_len, p_sv == 4'd4) & pc17 < win_end(p_len, p_sv == 4'd4);
 // The record header the context expects (its WC: the original one, once
 // the footer is known); the trailer the RX rebuilds; the entry length.
 wire [127:0] rh = record_header(hf[7:0], hf[31:30], p_len, p_cov, p_sv, config_byte, kid, stream8, fc, mc);
@@ -256,19 +242,6 @@ wire [7:0] tag_byte = mx[{~pc[3:0], 3'd0} +: 8];
 // covered in message mode.
 wire [4:0] w_tag = w_cfg[3:2] == 2'd0 ? 5'd16 : w_cfg[3:2] == 2'd1 ? 5'd12 : w_cfg[3:2] == 2'd2 ? 5'd8 : 5'd0;
 wire [4:0] foot_of = (w_cfg[1] ? 5'd4 : 5'd0) + (w_cfg[5:4] == 2'd1 & w_b0[5] ? w_tag : 5'd0);
-always @(*) begin
-  hin$header = hdr;
-  hin$vcx_on = config_vcx;
-  hout$header = {hf[31:30], 6'd0, p_len, hf[7:0]};
-  hout$vcx_on = config_vcx;
-end
-wire [31:0] hbuilt = {hf[31:30], hout$ecc, p_len, hf[7:0]};
-wire [7:0] hf_byte = hf[{ob[1:0], 3'd0} +: 8];
-wire [7:0] hb_byte = hbuilt[{ob[1:0], 3'd0} +: 8];
-wire [15:0] crc_out = crc_o ^ crc_rx ^ crc_w;
-wire [7:0] crc_byte = ob[0] ? crc_out[15:8] : crc_out[7:0];
-wire s_take = s_axis_tvalid & s_axis_tready;
-wire [7:0] s_byte = s_axis_tdata;
 // The tag packet's byte waits for the CMAC where it needs it.
 wire tb_first = pc < 16'd16;
 wire tb_tag = ~tb_first & pc < {10'd0, entry};
@@ -353,7 +326,7 @@ always @(*) begin
   inc_released_as_received = is_wrap & (FSED ? fraw | fh_want : h_wc < 16'd12);
   inc_input_ecc_corrected = dec & hin$corrected;
   inc_input_ecc_error = dec & bad_hdr;
-  inc_input_length_error = cut | (st == R_HDR & s_take & s_axis_tlast & hb != 2'd3)
+  inc_input_length_error = cut | hdr_runt
     | (st == R_WO & ob == 4'd0 & p_extra);
   inc_frames_started = is_fs;
   kl_go = ks == 3'd0 & (is_fs & (~key_ok | key_cur != slot_of_next)
@@ -382,20 +355,12 @@ always @(posedge clock) begin
   end
   if (cut) f_fmt <= 1'b1;
   case (st)
-    R_HDR: if (s_take) begin
-      hdr[{hb, 3'd0} +: 8] <= s_byte;
-      hb <= hb + 2'd1;
-      if (hb == 2'd3) begin
-        hdr_last <= s_axis_tlast;
-        hdr_user <= s_axis_tuser;
-        st <= R_DEC;
-      end else if (s_axis_tlast) hb <= 2'd0;
-    end
+    R_HDR: if (hdr_done) st <= R_DEC;
     R_DEC: begin
       ob <= 4'd0;
       pc <= 16'd0;
       p_wc <= h_wc;
-      crc_w <= 16'hFFFF;
+      crc_i <= 16'hFFFF;
       crc_o <= 16'hFFFF;
       o_uv <= verdict ? {3'd0, v_code, 2'b01} : hdr_user;
       // Any packet of the stream in a frame after its closing control
@@ -471,14 +436,14 @@ always @(posedge clock) begin
     end
     R_COPY: if (s_take) begin
       pc <= pc + 16'd1;
-      if (pc < p_wc) crc_w <= crc16_byte(crc_w, s_byte);
+      if (pc < p_wc) crc_i <= crc16_byte(crc_i, s_byte);
       if (pc == p_wc) crc_rx[7:0] <= s_byte;
-      if (p_chk & pc == p_wc + 16'd1 & {s_byte, crc_rx[7:0]} != crc_w) f_fmt <= 1'b1;
+      if (p_chk & pc == p_wc + 16'd1 & {s_byte, crc_rx[7:0]} != crc_i) f_fmt <= 1'b1;
       if (s_axis_tlast) st <= R_HDR;
     end
     R_DROP: if (s_take & s_axis_tlast) st <= R_HDR;
     R_WS: if (s_take) begin
-      crc_w <= crc16_byte(crc_w, s_byte);
+      crc_i <= crc16_byte(crc_i, s_byte);
       ob <= ob + 4'd1;
       if (ob == 4'd0) w_b0 <= s_byte;
       if (ob == 4'd1) w_cfg <= s_byte;
@@ -508,7 +473,7 @@ always @(posedge clock) begin
       end
     end
     R_WP: if (s_take) begin
-      crc_w <= crc16_byte(crc_w, s_byte);
+      crc_i <= crc16_byte(crc_i, s_byte);
       crc_o <= crc16_byte(crc_o, s_byte);
       if (in_win) cbytes <= cbytes + 32'd1;
       pc <= pc + 16'd1;
@@ -519,7 +484,7 @@ always @(posedge clock) begin
       end
     end
     R_WF: if (s_take) begin
-      crc_w <= crc16_byte(crc_w, s_byte);
+      crc_i <= crc16_byte(crc_i, s_byte);
       pc <= pc + 16'd1;
       if (cut) st <= R_HDR;
       else if (pc == {11'd0, p_foot} - 16'd1) st <= R_WC;
@@ -529,7 +494,7 @@ always @(posedge clock) begin
       ob <= ob + 4'd1;
       if (cut) st <= R_HDR;
       else if (ob[0]) begin
-        if ({s_byte, crc_rx[7:0]} != crc_w) f_fmt <= 1'b1;
+        if ({s_byte, crc_rx[7:0]} != crc_i) f_fmt <= 1'b1;
         p_extra <= ~s_axis_tlast;
         ob <= 4'd0;
         st <= R_WO;
@@ -549,7 +514,7 @@ always @(posedge clock) begin
       st <= p_extra ? R_DROP : R_HDR;
     end
     R_TB: if (s_take) begin
-      crc_w <= crc16_byte(crc_w, s_byte);
+      crc_i <= crc16_byte(crc_i, s_byte);
       pc <= pc + 16'd1;
       e_pos <= e_pos + 6'd1 == entry ? 6'd0 : e_pos + 6'd1;
       if (pc == 16'd0) c_mode <= k0;
@@ -593,7 +558,7 @@ always @(posedge clock) begin
       ob <= ob + 4'd1;
       if (cut) st <= R_HDR;
       else if (ob[0]) begin
-        if ({s_byte, crc_rx[7:0]} != crc_w) f_fmt <= 1'b1;
+        if ({s_byte, crc_rx[7:0]} != crc_i) f_fmt <= 1'b1;
         case (c_m)
           2'd0: begin
             // SEP: a non-zero multiple of the entry; FSED: one entry.
@@ -624,7 +589,7 @@ always @(posedge clock) begin
   end
   if (reset | ctrl_clear) frame_open <= 1'b0;
   if (reset) begin
-    st <= R_HDR; hb <= 2'd0; loaded <= 1'b0; acc_valid <= 2'd0; verdict_valid <= 1'b0; last_verdict <= 3'd0;
+    st <= R_HDR; loaded <= 1'b0; acc_valid <= 2'd0; verdict_valid <= 1'b0; last_verdict <= 3'd0;
     fc <= 32'd0; mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0;
   end
 end

@@ -168,11 +168,6 @@ localparam T_HDR = 4'd0, T_DEC = 4'd1, T_KEY = 4'd2, T_PH = 4'd3, T_COPY = 4'd4,
            T_WH = 4'd6, T_WP = 4'd7, T_WC = 4'd8, T_WO = 4'd9, T_PAD = 4'd10,
            T_TH = 4'd11, T_TT = 4'd12, T_TW = 4'd13, T_TG = 4'd14, T_TC = 4'd15;
 reg [3:0] st;
-// The input packet's header (DI [7:0], WC [23:8], E [31:24]), its bytes
-// so far, and its tlast and tuser when the header was all of it.
-reg [31:0] hdr;
-reg [1:0] hb;
-reg hdr_last, hdr_user;
 // Context and frame state of the configured stream.
 reg loaded, started, exhausted, frame_open, seen_mid;
 reg [31:0] fc, mc, recs, cbytes;
@@ -195,34 +190,18 @@ reg [3:0] p_sv;
 reg p_cov, p_over, p_extra;
 reg [15:0] p_wc, o_wc, pc;
 reg [16:0] p_ws, p_we;
-// Byte index in the header, SEP header, trailer, tag and CRC parts.
-reg [3:0] ob;
-reg [15:0] crc_i, crc_o, crc_rx;
 initial begin
-  st = T_HDR; hdr = 32'd0; hb = 2'd0; hdr_last = 1'b0; hdr_user = 1'b0;
+  st = T_HDR;
   loaded = 1'b0; started = 1'b0; exhausted = 1'b0; frame_open = 1'b0; seen_mid = 1'b0;
   fc = 32'd0; mc = 32'd0; recs = 32'd0; cbytes = 32'd0; fnum = 16'd0;
   kslot = 1'b0; p_fh = 1'b0; c_fh = 1'b0; f_cut = 1'b0; p_chk = 1'b0; sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
   p_sv = 4'd0; p_cov = 1'b0; p_over = 1'b0; p_extra = 1'b0; p_wc = 16'd0; o_wc = 16'd0; pc = 16'd0;
-  p_ws = 17'd0; p_we = 17'd0; ob = 4'd0; crc_i = 16'd0; crc_o = 16'd0; crc_rx = 16'd0;
+  p_ws = 17'd0; p_we = 17'd0;
 end
-wire active = config_enable & loaded & ~cfg_bad;
-// The header, corrected, with a fresh ECC.
-wire [31:0] hf = hin$fixed;
-wire [5:0] h_dt = hf[5:0];
-wire [15:0] h_wc = hf[23:8];
-wire [3:0] h_stream = {hf[31:30], hf[7:6]};
-wire h_long = h_dt >= 6'h10;
-wire h_mine = active & h_stream == config_stream;
-@CLASSIFY@// The frame's key slot: the one whose key_id is next_frame.key_id.
-wire slot_of_next = ~(key0_id_valid & key0_id_key_id == next_frame_key_id);
-// The frame counter of an FS, and whether it is past exhaustion.
+@BYTE_INPUT@
+assign hdr_take = st == T_HDR & s_take;
+@CLASSIFY@// The frame counter of an FS, and whether it is past exhaustion.
 wire ex_next = exhausted | (started & fc == 32'hFFFFFFFF);
-// Covered window of the packet being decided (spec §3, SV-4).
-wire [16:0] wc17 = {1'b0, h_wc};
-wire [16:0] w_end = {1'b0, window_offset} + {1'b0, window_length};
-wire [16:0] ws_h = blk_sv == 4'd4 ? ({1'b0, window_offset} < wc17 ? {1'b0, window_offset} : wc17) : 17'd0;
-wire [16:0] we_h = blk_sv == 4'd4 ? (w_end < wc17 ? w_end : wc17) : wc17;
 wire [16:0] pc17 = {1'b0, pc};
 wire in_win = p_cov & pc17 >= p_ws & pc17 < p_we;
 // The record header (spec §4) of the packet being wrapped, and the
@@ -239,24 +218,11 @@ wire [7:0] tag_byte = mx[{~ob, 3'd0} +: 8];
 // the stream's VCX.
 wire tag_pkt = st == T_TH;
 wire [5:0] c_wc = c_fh ? 6'd16 : {1'b0, tag_bytes} + 6'd16;
-wire [31:0] hb_raw = tag_pkt ? {stream_vcx, 6'd0, 10'd0, c_wc, config_stream[1:0], config_control_dt}
-                             : {hf[31:30], 6'd0, o_wc, hf[7:0]};
-always @(*) begin
-  hin$header = hdr;
-  hin$vcx_on = config_vcx;
-  hout$header = hb_raw;
-  hout$vcx_on = config_vcx;
-end
-wire [31:0] hbuilt = {hb_raw[31:30], hout$ecc, hb_raw[23:0]};
-wire [7:0] hf_byte = hf[{ob[1:0], 3'd0} +: 8];
-wire [7:0] hb_byte = hbuilt[{ob[1:0], 3'd0} +: 8];
-wire [15:0] crc_out = crc_o ^ crc_rx ^ crc_i;
-wire [7:0] crc_byte = ob[0] ? crc_out[15:8] : crc_out[7:0];
+assign hb_raw = tag_pkt ? {stream_vcx, 6'd0, 10'd0, c_wc, config_stream[1:0], config_control_dt}
+                        : {hf[31:30], 6'd0, o_wc, hf[7:0]};
 wire [7:0] crc_o_byte = ob[0] ? crc_o[15:8] : crc_o[7:0];
 // A wrapped packet's output goes out unless it is oversize.
 wire w_out_ok = p_over | o_free;
-wire s_take = s_axis_tvalid & s_axis_tready;
-wire [7:0] s_byte = s_axis_tdata;
 always @(*) begin
   s_axis_tready = 1'b0;
   o_push = 1'b0; o_data = 8'd0; o_last = 1'b0; o_user = 1'b0;
@@ -328,7 +294,7 @@ always @(*) begin
   inc_input_ecc_error = dec & bad_hdr;
   inc_input_crc_error = st == T_WO & ob == 4'd0 & crc_rx != crc_i
     | st == T_COPY & s_take & p_chk & pc == p_wc + 16'd1 & {s_byte, crc_rx[7:0]} != crc_i;
-  inc_input_length_error = cut | (st == T_HDR & s_take & s_axis_tlast & hb != 2'd3)
+  inc_input_length_error = cut | hdr_runt
     | (st == T_WO & ob == 4'd0 & p_extra);
   inc_dt_scope_overflow = 1'b0;
   kl_go = ks == 3'd0 & (is_fs & (~key_ok | key_cur != slot_of_next)
@@ -341,15 +307,7 @@ assign ro_status = {26'd0, kslot, key_ok, frame_open, exhausted, cfg_bad, active
 assign ro_frame_counter = fc;
 always @(posedge clock) begin
   case (st)
-    T_HDR: if (s_take) begin
-      hdr[{hb, 3'd0} +: 8] <= s_byte;
-      hb <= hb + 2'd1;
-      if (hb == 2'd3) begin
-        hdr_last <= s_axis_tlast;
-        hdr_user <= s_axis_tuser;
-        st <= T_DEC;
-      end else if (s_axis_tlast) hb <= 2'd0;
-    end
+    T_HDR: if (hdr_done) st <= T_DEC;
     T_DEC: begin
       ob <= 4'd0;
       crc_o <= 16'hFFFF;
@@ -382,8 +340,8 @@ always @(posedge clock) begin
         p_wc <= h_wc;
         o_wc <= FSED ? h_wc : h_wc + 16'd12;
         p_over <= ~FSED & h_wc > 16'd65523;
-        p_ws <= ws_h;
-        p_we <= we_h;
+        p_ws <= win_start(h_wc, blk_sv == 4'd4);
+        p_we <= win_end(h_wc, blk_sv == 4'd4);
         pc <= 16'd0;
         @CLASSIFY_STEP@
         st <= T_WH;
@@ -507,7 +465,7 @@ always @(posedge clock) begin
     c_fh <= 1'b0;
   end
   if (reset) begin
-    st <= T_HDR; hb <= 2'd0; loaded <= 1'b0; started <= 1'b0; exhausted <= 1'b0;
+    st <= T_HDR; loaded <= 1'b0; started <= 1'b0; exhausted <= 1'b0;
     fc <= 32'd0; mc <= 32'd0; recs <= 32'd0; cbytes <= 32'd0;
   end
 end
