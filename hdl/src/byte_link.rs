@@ -34,8 +34,12 @@
 use crate::link_config::Suites;
 use crate::regs::{RegisterMap, Side};
 
-/// Width of the byte-serial blocks' event counters.
-pub const COUNTER_BITS: u32 = 16;
+/// The register map of a byte-serial block: the side's, with event
+/// counters 16 bits wide (every counter bit costs an iCE40 logic cell or
+/// two).
+pub fn register_map(side: Side) -> RegisterMap {
+    RegisterMap::of(side).with_counter_bits(16)
+}
 
 /// The module body of a byte-serial TX or RX top (SEP, or with `fsed`
 /// FSED): the protocol, wire layouts, the
@@ -44,23 +48,8 @@ pub const COUNTER_BITS: u32 = 16;
 /// engine fragment, then `control` (and its signals read in part:
 /// `unused`, a list that starts with a comma).
 pub fn top_verilog(side: Side, key_bits: usize, fsed: bool, control: &str, unused: &str) -> String {
-    let map = RegisterMap::of(side).with_counter_bits(COUNTER_BITS);
-    let incs: Vec<String> = side
-        .counters()
-        .iter()
-        .map(|(n, _)| format!("inc_{n}"))
-        .collect();
-    let mut v = format!(
-        "// Protocol of the instance (spec §5.1, §5.2).\nlocalparam FSED = 1'b{};\n",
-        fsed as u8
-    );
-    v += &crate::wire_layout::verilog();
-    v += &format!(
-        "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
-        incs.join(", ")
-    );
-    v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits, Suites::Cmac, fsed, false);
+    let mut v =
+        crate::link_glue::top_frame(&register_map(side), key_bits, Suites::Cmac, fsed, false);
     v += "// The byte-serial blocks: frame tags, no CRC-32.\n";
     v += "wire cfg_bad = config_error | config_tag_mode != 2'd0 | config_crc32;\n";
     let uw = match side {

@@ -144,11 +144,10 @@ impl LinkConfig {
     /// The register map of this configuration: the side's, with 16-bit
     /// event counters on the byte-serial blocks.
     pub fn register_map(&self) -> crate::regs::RegisterMap {
-        let map = crate::regs::RegisterMap::of(self.side);
         if self.width == 1 {
-            map.with_counter_bits(crate::byte_link::COUNTER_BITS)
+            crate::byte_link::register_map(self.side)
         } else {
-            map
+            crate::regs::RegisterMap::of(self.side)
         }
     }
 

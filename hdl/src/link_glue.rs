@@ -369,20 +369,19 @@ fn crc32_split() -> String {
     )
 }
 
-/// The module body of a TX or RX top: the protocol (`localparam FSED`),
-/// wire layouts, the register file of `side` with its hooks
-/// (`inc_<counter>`, `ro_status`, `ro_frame_counter`), the context checks
-/// for `key_bits`, then `control` with its markers replaced.
-pub fn top_verilog(
-    side: Side,
+/// What every TX and RX top's body begins with (the 16-byte ones and the
+/// byte-serial ones): the protocol (`localparam FSED`), wire layouts, the
+/// register file `map` with its hooks (`inc_<counter>`, `ro_status`,
+/// `ro_frame_counter`), and the context checks.
+pub fn top_frame(
+    map: &RegisterMap,
     key_bits: usize,
     suites: Suites,
     fsed: bool,
-    dt_scopes: usize,
-    control: &str,
+    data_type: bool,
 ) -> String {
-    let map = RegisterMap::of(side);
-    let incs: Vec<String> = side
+    let incs: Vec<String> = map
+        .side
         .counters()
         .iter()
         .map(|(n, _)| format!("inc_{n}"))
@@ -397,7 +396,29 @@ pub fn top_verilog(
         incs.join(", ")
     );
     v += &map.verilog();
-    v += &crate::policy::context_checks(key_bits, suites, fsed, dt_scopes > 0);
+    v += &crate::policy::context_checks(key_bits, suites, fsed, data_type);
+    v
+}
+
+/// The module body of a TX or RX top: the protocol (`localparam FSED`),
+/// wire layouts, the register file of `side` with its hooks
+/// (`inc_<counter>`, `ro_status`, `ro_frame_counter`), the context checks
+/// for `key_bits`, then `control` with its markers replaced.
+pub fn top_verilog(
+    side: Side,
+    key_bits: usize,
+    suites: Suites,
+    fsed: bool,
+    dt_scopes: usize,
+    control: &str,
+) -> String {
+    let mut v = top_frame(
+        &RegisterMap::of(side),
+        key_bits,
+        suites,
+        fsed,
+        dt_scopes > 0,
+    );
     let (mac, wiring) = match suites {
         Suites::Cmac => (MAC_CMAC, format!("{ENGINE_WIRING}{CMAC_WIRING}")),
         Suites::Gmac => (MAC_GMAC, ENGINE_WIRING.to_string()),
