@@ -1010,26 +1010,21 @@ fn fs_at(stream: &[u8], n: usize) -> usize {
 /// and verdicts.
 #[test]
 fn byte_serial_rx_on_random_streams() {
-    use csi2sec_sim::random::{Rng, Shape, stream};
-    let mut rng = Rng::new(0xB7E6);
-    for k in 0..48 {
-        let ctx = common::byte_random_context(&mut rng);
-        let shape = Shape {
-            max_len: 40,
-            abandon: true,
-        };
-        let input = stream(&mut rng, &ctx, shape);
+    random_streams_through_the_byte_rx(0xB7E6, csi2sec_sim::context::Protocol::Sep);
+}
+
+/// 48 random contexts and streams of `protocol`, the model's TX output
+/// through the byte-serial RX: the model's RX output and verdicts.
+fn random_streams_through_the_byte_rx(seed: u64, protocol: csi2sec_sim::context::Protocol) {
+    for (k, (ctx, input)) in common::byte_random_streams(seed, protocol, 48)
+        .into_iter()
+        .enumerate()
+    {
         let wire = protect(&ctx, &input);
         let cfg = common::byte_config_for(&ctx, Side::Rx);
-        let stalls = Stalls::ALL[k % 4];
-        check_on(
-            &format!("random {k}"),
-            &ctx,
-            &wire,
-            &packet_list(&wire, ctx.vcx),
-            &cfg,
-            stalls,
-        );
+        let name = format!("{protocol:?} random {k}");
+        let w = packet_list(&wire, ctx.vcx);
+        check_on(&name, &ctx, &wire, &w, &cfg, Stalls::ALL[k % 4]);
     }
 }
 
@@ -1039,7 +1034,6 @@ fn byte_serial_rx_on_random_streams() {
 /// with the model's output and verdicts.
 #[test]
 fn byte_serial_fsed_rx() {
-    use csi2sec_sim::random::{Rng, Shape, stream};
     let e = common::spec_examples(Side::Rx)
         .into_iter()
         .find(|e| e.name == "fsed-cmac256-sv3-no-crc-unprotected-frame")
@@ -1056,26 +1050,7 @@ fn byte_serial_fsed_rx() {
         );
         assert_eq!(run.output, e.input, "{}: the TX's input back", e.name);
     }
-    let mut rng = Rng::new(0xF5EE);
-    for k in 0..48 {
-        let ctx = common::byte_random_context_of(&mut rng, csi2sec_sim::context::Protocol::Fsed);
-        let shape = Shape {
-            max_len: 40,
-            abandon: true,
-        };
-        let input = stream(&mut rng, &ctx, shape);
-        let wire = protect(&ctx, &input);
-        let cfg = common::byte_config_for(&ctx, Side::Rx);
-        let w = packet_list(&wire, ctx.vcx);
-        check_on(
-            &format!("FSED random {k}"),
-            &ctx,
-            &wire,
-            &w,
-            &cfg,
-            Stalls::ALL[k % 4],
-        );
-    }
+    random_streams_through_the_byte_rx(0xF5EE, csi2sec_sim::context::Protocol::Fsed);
     // Hostile: on one context, each change against the model.
     let (_, mut ctx) = common::byte_contexts().remove(0);
     ctx.protocol = csi2sec_sim::context::Protocol::Fsed;

@@ -596,27 +596,28 @@ fn byte_serial_tx_matches_the_model() {
 /// frames, counters near exhaustion), against the model.
 #[test]
 fn byte_serial_tx_on_random_streams() {
-    use csi2sec_sim::random::{Rng, Shape, stream};
-    let mut rng = Rng::new(0xB7E5);
+    random_streams_through_the_byte_tx(0xB7E5, csi2sec_sim::context::Protocol::Sep);
+}
+
+/// 48 random contexts and streams of `protocol` through the byte-serial
+/// TX, against the model (those that protect something: at least half).
+fn random_streams_through_the_byte_tx(seed: u64, protocol: csi2sec_sim::context::Protocol) {
     let mut checked = 0;
-    for k in 0..48 {
-        let ctx = common::byte_random_context(&mut rng);
-        let shape = Shape {
-            max_len: 40,
-            abandon: true,
-        };
-        let input = stream(&mut rng, &ctx, shape);
+    for (k, (ctx, input)) in common::byte_random_streams(seed, protocol, 48)
+        .into_iter()
+        .enumerate()
+    {
         let (model, c) = csi2sec_sim::tx::protect(&ctx, &input).expect("model");
         if c.packets_protected == 0 || model == input {
             continue;
         }
         let cfg = common::byte_config_for(&ctx, Side::Tx);
-        let stalls = Stalls::ALL[k % 4];
-        check_on(&format!("random {k}"), &ctx, &input, &cfg, stalls, None);
+        let name = format!("{protocol:?} random {k}");
+        check_on(&name, &ctx, &input, &cfg, Stalls::ALL[k % 4], None);
         checked += 1;
     }
     assert!(
-        checked >= 6,
+        checked >= 24,
         "only {checked} random streams protect anything"
     );
 }
@@ -662,7 +663,6 @@ fn byte_serial_tx_propagates_input_crc_errors() {
 /// ways, and 48 random FSED contexts and streams against the model.
 #[test]
 fn byte_serial_fsed_tx() {
-    use csi2sec_sim::random::{Rng, Shape, stream};
     let e = spec_examples(Side::Tx)
         .into_iter()
         .find(|e| e.name == "fsed-cmac256-sv3-no-crc-unprotected-frame")
@@ -671,34 +671,7 @@ fn byte_serial_fsed_tx() {
     for stalls in Stalls::ALL {
         check_on(&e.name, &e.ctx, &e.input, &cfg, stalls, Some(&e.output));
     }
-    let mut rng = Rng::new(0xF5ED);
-    let mut checked = 0;
-    for k in 0..48 {
-        let ctx = common::byte_random_context_of(&mut rng, csi2sec_sim::context::Protocol::Fsed);
-        let shape = Shape {
-            max_len: 40,
-            abandon: true,
-        };
-        let input = stream(&mut rng, &ctx, shape);
-        let (model, c) = csi2sec_sim::tx::protect(&ctx, &input).expect("model");
-        if c.packets_protected == 0 || model == input {
-            continue;
-        }
-        let cfg = common::byte_config_for(&ctx, Side::Tx);
-        check_on(
-            &format!("FSED random {k}"),
-            &ctx,
-            &input,
-            &cfg,
-            Stalls::ALL[k % 4],
-            None,
-        );
-        checked += 1;
-    }
-    assert!(
-        checked >= 24,
-        "only {checked} random streams protect anything"
-    );
+    random_streams_through_the_byte_tx(0xF5ED, csi2sec_sim::context::Protocol::Fsed);
 }
 
 /// Contexts the byte-serial TX and RX do not apply (message and

@@ -441,15 +441,10 @@ pub fn byte_config_for(ctx: &Context, side: Side) -> csi2sec_hdl::link_config::L
     c
 }
 
-/// A random context of the byte-serial blocks' kind (the model's random
-/// SEP context with one stream, made CMAC, frame tags, no CRC-32, no
+/// A random context of the byte-serial blocks' kind for `protocol` (the
+/// model's random context with one stream, made CMAC, frame tags, no CRC-32, no
 /// SV-1): any stream number, VCX and control DT, two key slots switched
 /// between frames, windows, strides, counters near exhaustion.
-pub fn byte_random_context(rng: &mut csi2sec_sim::random::Rng) -> Context {
-    byte_random_context_of(rng, csi2sec_sim::context::Protocol::Sep)
-}
-
-/// As [`byte_random_context`], of `protocol` (FSED: the byte-serial TX).
 pub fn byte_random_context_of(
     rng: &mut csi2sec_sim::random::Rng,
     protocol: csi2sec_sim::context::Protocol,
@@ -472,4 +467,28 @@ pub fn byte_random_context_of(
         }
     }
     ctx
+}
+
+/// `n` random contexts of the byte-serial kind for `protocol`, each with
+/// a random stream for it (packets outside frames, LS/LE, null and
+/// blanking lines, abandoned frames, another stream interleaved), from
+/// `seed`.
+pub fn byte_random_streams(
+    seed: u64,
+    protocol: csi2sec_sim::context::Protocol,
+    n: usize,
+) -> Vec<(Context, Vec<u8>)> {
+    use csi2sec_sim::random::{Rng, Shape, stream};
+    let mut rng = Rng::new(seed);
+    let shape = Shape {
+        max_len: 40,
+        abandon: true,
+    };
+    (0..n)
+        .map(|_| {
+            let ctx = byte_random_context_of(&mut rng, protocol);
+            let input = stream(&mut rng, &ctx, shape);
+            (ctx, input)
+        })
+        .collect()
 }
