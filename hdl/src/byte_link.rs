@@ -216,7 +216,8 @@ end
 "#;
 
 /// What the TX and the RX control both read, declared after their own
-/// registers (`@BYTE_INPUT@`): the input handshake; the input packet's
+/// registers (`@BYTE_INPUT@`): the input handshake; the frame state of the
+/// configured stream; the input packet's
 /// header, taken a byte a cycle while the control's `hdr_take` is high
 /// (`hdr_done`: its fourth byte; `hdr_runt`: a packet that ended before
 /// it), checked and corrected (`hf` and its fields); the header the
@@ -227,6 +228,19 @@ end
 const INPUT: &str = r#"// ---- Input header, built headers, CRC-16s, window (byte_link.rs).
 wire s_take = s_axis_tvalid & s_axis_tready;
 wire [7:0] s_byte = s_axis_tdata;
+// The frame of the configured stream: counters (frame, message; records
+// and their covered bytes), the FS frame number, the SV of each block,
+// key_id and key slot, each block's line-index phase (SV-3).
+reg [31:0] fc, mc, recs, cbytes;
+reg [15:0] fnum;
+reg [3:0] sv_top, sv_mid, sv_bot;
+reg [7:0] kid, ph_top, ph_mid, ph_bot;
+reg kslot;
+initial begin
+  fc = 32'd0; mc = 32'd0; recs = 32'd0; cbytes = 32'd0; fnum = 16'd0;
+  sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
+  kslot = 1'b0;
+end
 wire hdr_take;
 wire [31:0] hb_raw;
 reg [31:0] hdr;

@@ -174,11 +174,6 @@ reg [3:0] st;
 // Context and frame state of the configured stream; the frame's
 // findings (format, policy, auth); the tag packet came.
 reg loaded, frame_open, fc_known, seen_mid, tp_seen, f_fmt, f_pol, f_auth;
-reg [31:0] fc, mc, recs, cbytes;
-reg [15:0] fnum;
-reg [3:0] sv_top, sv_mid, sv_bot;
-reg [7:0] kid, ph_top, ph_mid, ph_bot;
-reg kslot;
 // Replay state: the last accepted frame counter per key slot.
 reg [1:0] acc_valid;
 reg [31:0] acc_fc0, acc_fc1;
@@ -210,9 +205,7 @@ initial begin
   st = R_HDR;
   loaded = 1'b0; frame_open = 1'b0; fc_known = 1'b0; seen_mid = 1'b0; tp_seen = 1'b0;
   f_fmt = 1'b0; f_pol = 1'b0; f_auth = 1'b0;
-  fc = 32'd0; mc = 32'd0; recs = 32'd0; cbytes = 32'd0; fnum = 16'd0;
-  sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
-  kslot = 1'b0; acc_valid = 2'd0; acc_fc0 = 32'd0; acc_fc1 = 32'd0; last_verdict = 3'd0;
+  acc_valid = 2'd0; acc_fc0 = 32'd0; acc_fc1 = 32'd0; last_verdict = 3'd0;
   verdict_valid = 1'b0; alarm_r = 1'b0; o_uv = 8'd0;
   p_sv = 4'd0; p_cov = 1'b0; p_chk = 1'b0; p_extra = 1'b0; p_wc = 16'd0; p_len = 16'd0; pc = 16'd0;
   p_foot = 5'd0; w_b0 = 8'd0; w_cfg = 8'd0;

@@ -170,11 +170,6 @@ localparam T_HDR = 4'd0, T_DEC = 4'd1, T_KEY = 4'd2, T_PH = 4'd3, T_COPY = 4'd4,
 reg [3:0] st;
 // Context and frame state of the configured stream.
 reg loaded, started, exhausted, frame_open, seen_mid;
-reg [31:0] fc, mc, recs, cbytes;
-reg [15:0] fnum;
-reg [3:0] sv_top, sv_mid, sv_bot;
-reg [7:0] kid, ph_top, ph_mid, ph_bot;
-reg kslot;
 // FSED: the FSED-Header is due after the FS goes out (p_fh); the control
 // packet going out is the FSED-Header (c_fh), not the FSED-Tag or SEP
 // tag packet.
@@ -193,8 +188,7 @@ reg [16:0] p_ws, p_we;
 initial begin
   st = T_HDR;
   loaded = 1'b0; started = 1'b0; exhausted = 1'b0; frame_open = 1'b0; seen_mid = 1'b0;
-  fc = 32'd0; mc = 32'd0; recs = 32'd0; cbytes = 32'd0; fnum = 16'd0;
-  kslot = 1'b0; p_fh = 1'b0; c_fh = 1'b0; f_cut = 1'b0; p_chk = 1'b0; sv_top = 4'd0; sv_mid = 4'd0; sv_bot = 4'd0; kid = 8'd0; ph_top = 8'd0; ph_mid = 8'd0; ph_bot = 8'd0;
+  p_fh = 1'b0; c_fh = 1'b0; f_cut = 1'b0; p_chk = 1'b0;
   p_sv = 4'd0; p_cov = 1'b0; p_over = 1'b0; p_extra = 1'b0; p_wc = 16'd0; o_wc = 16'd0; pc = 16'd0;
   p_ws = 17'd0; p_we = 17'd0;
 end
