@@ -30,6 +30,10 @@
 //! the round-key memory a word per cycle: `key_ready` returns 4·(Nr + 1)
 //! + 2 cycles after the zeroize edge (46 for AES-128, 62 for AES-256).
 //!
+//! With [`AesSerial::word_key`] the core takes the key a word a cycle
+//! during those first Nk cycles, from `key[255:224]`: the byte-serial
+//! blocks keep their key slots in block RAM and feed it so.
+//!
 //! The ports are those of [`crate::aes_iterative::AesIterative`]. The
 //! Verilog is the design (`hdl()`), verified in Verilator cosimulation
 //! against the golden model and FIPS-197; rust-hdl's simulation of this
@@ -65,6 +69,7 @@ pub struct AesSerial {
     pub m_ready: Signal<In, Bit>,
     sub: SubBytes<32>,
     _key_bits: usize,
+    _word_key: bool,
 }
 
 impl AesSerial {
@@ -86,7 +91,18 @@ impl AesSerial {
             m_ready: Default::default(),
             sub: SubBytes::new(form),
             _key_bits: key_bits,
+            _word_key: false,
         }
+    }
+
+    /// The key a word a cycle: word i of the key (byte 4i in bits 31:24)
+    /// on `key[255:224]` in the i-th cycle after the key handshake's edge
+    /// (i = 0..Nk-1), the rest of `key` unused; the load takes the same
+    /// cycles. For a key held in block RAM (the byte-serial blocks), so
+    /// that no 256-bit key register is needed before the core.
+    pub fn word_key(mut self) -> Self {
+        self._word_key = true;
+        self
     }
 
     fn nr(key_bits: usize) -> usize {
@@ -168,10 +184,26 @@ impl Logic for AesSerial {
         };
         // (AES-128 takes `key[255:128]`; Verilator's lint passes signals
         // named `unused*`.)
-        let unused = if kb == 128 {
+        let wk = self._word_key;
+        let unused = if wk {
+            "wire unused_key_lo = ^key[223:0];\n"
+        } else if kb == 128 {
             "wire unused_key_lo = ^key[127:0];\n"
         } else {
             ""
+        };
+        // The key's own words: from the port (word mode) or from `kr`,
+        // loaded whole at the handshake.
+        let (kword, kr_load) = if wk {
+            (
+                format!("kcopy ? key[255:224] : {ktop} ^ kt_val"),
+                String::new(),
+            )
+        } else {
+            (
+                format!("{ktop} ^ (kcopy ? 32'd0 : kt_val)"),
+                format!("    kr <= key[255:{}];\n", 256 - kb),
+            )
         };
         Verilog::Custom(format!(
             r#"{unused}localparam NR = 4'd{nr}, LASTW = 6'd{lastw}, NKM = 3'd{nkm};
@@ -211,7 +243,7 @@ wire [31:0] col = (rnd == 4'd0 ? cq : rnd == NR ? sub$y : mixed) ^ rk_q;
 // words, w[i - Nk] on top.
 wire [31:0] kbot = kr[31:0];
 wire [31:0] kt_val = kpos == 3'd0 ? sub$y ^ {{rcon, 24'd0}} : {sub_word4}kbot;
-wire [31:0] kword = {ktop} ^ (kcopy ? 32'd0 : kt_val);
+wire [31:0] kword = {kword};
 wire kwrite = kbusy & (kcopy | kt);
 always @(*) begin
   sub$clock = clock;
@@ -255,8 +287,7 @@ always @(posedge clock) begin
     end
   end
   if (kload) begin
-    kr <= key[255:{klo}];
-    kbusy <= 1'b1;
+{kr_load}    kbusy <= 1'b1;
     kcopy <= 1'b1;
     kt <= 1'b0;
     ki <= 6'd0;
@@ -304,7 +335,6 @@ end
             lastw = words - 1,
             nkm = nk - 1,
             kbm = kb - 1,
-            klo = 256 - kb,
         ))
     }
 }

@@ -36,9 +36,13 @@ use crate::regs::{RegisterMap, Side};
 
 /// The register map of a byte-serial block: the side's, with event
 /// counters 16 bits wide (every counter bit costs an iCE40 logic cell or
-/// two).
+/// two) and the key slots in a memory, read a word a cycle into the
+/// core's key expansion (block RAM, where two 256-bit registers took 512
+/// logic cells).
 pub fn register_map(side: Side) -> RegisterMap {
-    RegisterMap::of(side).with_counter_bits(16)
+    RegisterMap::of(side)
+        .with_counter_bits(16)
+        .with_key_memory()
 }
 
 /// The module body of a byte-serial TX or RX top (SEP, or with `fsed`
@@ -88,8 +92,12 @@ function [7:0] byte_of(input [127:0] x, input [3:0] i);
 endfunction
 // The key: slot kl_slot into the core, then L = E_K(0), K1 = dbl(L).
 // ks: 0 idle, 1 key handshake, 2 expansion, 3 E_K(0) in, 4 E_K(0) out.
-reg [2:0] ks;
+// The core takes the key a word a cycle from the handshake's edge on
+// (`key[255:224]`): the key memory's registered read is a word ahead,
+// word kw of the slot.
+reg [2:0] ks, kw;
 reg key_ok, key_cur;
+assign key_raddr = {key_cur, ks == 3'd2 ? kw : 3'd0};
 reg [127:0] k1;
 // CMAC: chain value XOR the block being absorbed (AES byte order), the
 // bytes of the block so far, a block waiting for the core, in the core,
@@ -98,7 +106,7 @@ reg [127:0] mx;
 reg [3:0] mb;
 reg m_go, m_busy, m_fin, tag_v;
 initial begin
-  ks = 3'd0; key_ok = 1'b0; key_cur = 1'b0; k1 = 128'd0; mx = 128'd0; mb = 4'd0;
+  ks = 3'd0; kw = 3'd0; key_ok = 1'b0; key_cur = 1'b0; k1 = 128'd0; mx = 128'd0; mb = 4'd0;
   m_go = 1'b0; m_busy = 1'b0; m_fin = 1'b0; tag_v = 1'b0;
 end
 reg kl_go, kl_slot, mac_clear, mac_v, mac_fin;
@@ -113,7 +121,7 @@ always @(*) begin
   aes$clock = clock;
   aes$zeroize = zero_keys;
   aes$flush = mac_clear & m_busy;
-  aes$key = key_cur ? key1 : key0;
+  aes$key = {key_rdata, 224'd0};
   aes$key_valid = ks == 3'd1;
   aes$s_valid = (ks == 3'd3) | (ks == 3'd0 & m_go);
   // (E_K(0): mx is zero then, cleared by the FS, CTRL.load or zeroize
@@ -123,8 +131,14 @@ always @(*) begin
 end
 always @(posedge clock) begin
   case (ks)
-    3'd1: if (aes$key_ready) ks <= 3'd2;
-    3'd2: if (aes$key_loaded) ks <= 3'd3;
+    3'd1: if (aes$key_ready) begin
+      ks <= 3'd2;
+      kw <= 3'd1;
+    end
+    3'd2: begin
+      kw <= kw + 3'd1;
+      if (aes$key_loaded) ks <= 3'd3;
+    end
     3'd3: if (aes$s_ready) ks <= 3'd4;
     3'd4: if (aes$m_valid) begin
       k1 <= {aes$m_data[126:0], 1'b0} ^ (aes$m_data[127] ? 128'h87 : 128'd0);

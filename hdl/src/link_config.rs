@@ -336,7 +336,10 @@ impl LinkConfig {
     pub fn emit(&self) -> Result<Vec<Module>, String> {
         self.check()?;
         if self.width == 1 {
-            let (k, aes) = (self.key_bits, AesSerial::new(self.key_bits, self.sbox));
+            let (k, aes) = (
+                self.key_bits,
+                AesSerial::new(self.key_bits, self.sbox).word_key(),
+            );
             return match self.side {
                 Side::Tx => go(
                     TxByte::new(aes, k).fsed(self.protocol == Protocol::Fsed),

@@ -395,6 +395,9 @@ pub fn top_frame(
         "reg {};\nwire [31:0] ro_status, ro_frame_counter;\n",
         incs.join(", ")
     );
+    if map.key_memory {
+        v += "wire [3:0] key_raddr;\n";
+    }
     v += &map.verilog();
     v += &crate::policy::context_checks(key_bits, suites, fsed, data_type);
     v

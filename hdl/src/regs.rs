@@ -468,11 +468,63 @@ fn registers(side: Side) -> Vec<Register> {
     r
 }
 
+/// The key slots as a memory (see [`RegisterMap::with_key_memory`]):
+/// `key_cases` maps a key word's `paddr[11:2]` to its index.
+fn key_memory_verilog(key_cases: &str) -> String {
+    format!(
+        r#"// Key slots: a 16-word memory, word w of slot s at 8s + w; kval: the
+// words written since the last clear (the others read as zero); kwipe:
+// the next word the clear overwrites (16: done).
+reg [3:0] key_widx;
+always @(*)
+  case (paddr[11:2])
+{key_cases}    default: key_widx = 4'd0;
+  endcase
+wire key_write = psel & penable & pwrite & |{{1'b0{hits}}};
+reg [31:0] kmem [0:15];
+reg [15:0] kval;
+reg [4:0] kwipe;
+reg [31:0] kmem_q;
+reg kval_q;
+integer ki_init;
+initial begin
+  for (ki_init = 0; ki_init < 16; ki_init = ki_init + 1) kmem[ki_init] = 32'd0;
+  kval = 16'd0; kwipe = 5'd16; kmem_q = 32'd0; kval_q = 1'b0;
+end
+// One write port: an APB key write, else the wipe's word.
+wire km_we = key_write | ~kwipe[4] & ~kval[kwipe[3:0]];
+wire [3:0] km_wa = key_write ? key_widx : kwipe[3:0];
+always @(posedge clock) if (km_we) kmem[km_wa] <= key_write ? pwdata : 32'd0;
+always @(posedge clock) begin
+  if (key_write) kval[key_widx] <= 1'b1;
+  else if (~kwipe[4]) kwipe <= kwipe + 5'd1;
+  if (ctrl_clear | reset) begin
+    kval <= 16'd0;
+    kwipe <= 5'd0;
+  end
+  kmem_q <= kmem[key_raddr];
+  kval_q <= kval[key_raddr] & ~(ctrl_clear | reset);
+end
+wire [31:0] key_rdata = kval_q ? kmem_q : 32'd0;
+"#,
+        hits = key_cases
+            .lines()
+            .map(|l| format!(
+                ", paddr[11:2] == {}",
+                l.trim().split(':').next().unwrap_or("")
+            ))
+            .collect::<String>()
+    )
+}
+
 /// A side's register map.
 #[derive(Clone, Debug)]
 pub struct RegisterMap {
     pub side: Side,
     pub registers: Vec<Register>,
+    /// The key slots are a 16-word memory (block RAM) read a word at a
+    /// time, not two 256-bit registers (see [`RegisterMap::with_key_memory`]).
+    pub key_memory: bool,
 }
 
 impl RegisterMap {
@@ -480,6 +532,7 @@ impl RegisterMap {
         RegisterMap {
             side,
             registers: registers(side),
+            key_memory: false,
         }
     }
 
@@ -498,6 +551,21 @@ impl RegisterMap {
                 r.doc += &format!(" {bits} bits wide here (wraps).");
             }
         }
+        self
+    }
+
+    /// The same map with the key slots in a memory: word `w` of slot `s` at
+    /// index `8·s + w`, read through a registered port (`key_raddr` in,
+    /// which the datapath drives; `key_rdata` out, the word addressed at
+    /// the last edge). On the byte-serial blocks, where the AES core takes
+    /// its key a word a cycle, this puts 512 key bits in block RAM instead
+    /// of logic cells. Zeroisation (reset, CTRL.clear) is immediate as
+    /// seen from the ports: every word reads as zero until written again
+    /// (a valid bit per word); the memory itself is overwritten with zeros
+    /// within 16 cycles, skipping the words written since, so no write is
+    /// lost and the APB port keeps no wait states.
+    pub fn with_key_memory(mut self) -> RegisterMap {
+        self.key_memory = true;
         self
     }
 
@@ -526,6 +594,7 @@ impl RegisterMap {
         let mut writes = String::new();
         let mut resets = String::new();
         let mut decl = String::new();
+        let mut key_cases = String::new();
         for r in regs {
             let hit = format!("(paddr[11:2] == 10'd{})", r.offset / 4);
             match r.access {
@@ -563,13 +632,21 @@ impl RegisterMap {
                     }
                 }
                 Access::Wo => {
-                    let slot = &r.name[3..4];
+                    let slot: u32 = r.name[3..4].parse().expect("key slot");
                     let w: u32 = r.name[6..].parse().expect("key word");
-                    writes += &format!(
-                        "    if ({hit}) key{slot}[{}:{}] <= pwdata;\n",
-                        255 - 32 * w,
-                        224 - 32 * w
-                    );
+                    if self.key_memory {
+                        key_cases += &format!(
+                            "    10'd{}: key_widx = 4'd{};\n",
+                            r.offset / 4,
+                            8 * slot + w
+                        );
+                    } else {
+                        writes += &format!(
+                            "    if ({hit}) key{slot}[{}:{}] <= pwdata;\n",
+                            255 - 32 * w,
+                            224 - 32 * w
+                        );
+                    }
                 }
                 Access::Pulse => {
                     for fl in &r.fields {
@@ -584,7 +661,12 @@ impl RegisterMap {
             .expect("ctrl");
         v += "/* verilator lint_off UNUSEDSIGNAL */\n";
         v += &decl;
-        v += "/* verilator lint_on UNUSEDSIGNAL */\nreg [255:0] key0, key1;\n";
+        v += "/* verilator lint_on UNUSEDSIGNAL */\n";
+        if self.key_memory {
+            v += &key_memory_verilog(&key_cases);
+        } else {
+            v += "reg [255:0] key0, key1;\n";
+        }
         let known: Vec<String> = regs
             .iter()
             .map(|r| format!("paddr[11:2] == 10'd{}", r.offset / 4))
@@ -595,7 +677,9 @@ impl RegisterMap {
         v += &format!("  prdata = {} : 32'd0;\nend\n", reads.join(" :\n    "));
         let mut init = String::new();
         init += &resets.replace("    ", "  ").replace("<=", "=");
-        init += "  key0 = 256'd0;\n  key1 = 256'd0;\n";
+        if !self.key_memory {
+            init += "  key0 = 256'd0;\n  key1 = 256'd0;\n";
+        }
         for fl in &ctrl.fields {
             init += &format!("  ctrl_{} = 1'b0;\n", fl.name);
         }
@@ -620,7 +704,11 @@ impl RegisterMap {
         for (name, _) in self.side.counters() {
             v += &format!("    cnt_{name} <= {n}'d0;\n");
         }
-        v += "  end\n  if (ctrl_clear | reset) begin\n    key0 <= 256'd0;\n    key1 <= 256'd0;\n    r_key0_id <= 32'd0;\n    r_key1_id <= 32'd0;\n    r_config[0] <= 1'b0;\n  end\n";
+        v += "  end\n  if (ctrl_clear | reset) begin\n";
+        if !self.key_memory {
+            v += "    key0 <= 256'd0;\n    key1 <= 256'd0;\n";
+        }
+        v += "    r_key0_id <= 32'd0;\n    r_key1_id <= 32'd0;\n    r_config[0] <= 1'b0;\n  end\n";
         v += "  if (reset) begin\n";
         for r in regs.iter().filter(|r| r.access == Access::Rw) {
             v += &format!("    r_{} <= 32'h{:08x};\n", r.name, r.reset());
@@ -638,6 +726,14 @@ impl RegisterMap {
          | offset | register | access | reset | description |\n|---|---|---|---|---|\n",
             self.side.name().to_uppercase()
         );
+        if self.key_memory {
+            m = m.replace(
+                "zeroise them.\n",
+                "zeroise them. (Here the key slots are a block-RAM memory: after a clear every key word \
+                 reads as zero to the core at once, and the memory is overwritten within 16 cycles, \
+                 skipping the words written since.)\n",
+            );
+        }
         for r in &self.registers {
             m += &format!(
                 "| 0x{:03X} | {} | {} | 0x{:08X} | {} |\n",

@@ -339,6 +339,14 @@ impl<'a> LinkDut<'a> {
         }
     }
 
+    /// Program `writes` if given, else stream k of `ss` into bank k.
+    fn program(&mut self, ctx: &Context, ss: &[StreamContext], writes: Option<&[(u32, u32)]>) {
+        match writes {
+            Some(w) => w.iter().for_each(|&(a, v)| self.write(a, v)),
+            None => self.program_all(ctx, ss),
+        }
+    }
+
     /// The event counters (of a chain: summed over its banks).
     pub fn counters(&mut self) -> Vec<(String, u32)> {
         let names: Vec<(String, u32)> = self
@@ -392,6 +400,9 @@ pub struct RunOptions<'a> {
     pub reset_before: Option<usize>,
     /// Keep every cycle's inputs in `stimulus` (for [`replay_in_icarus`]).
     pub record: bool,
+    /// Program with these APB writes (offset, value) in place of the
+    /// context's ([`context_writes`]), at the start and after a reset.
+    pub program: Option<&'a [(u32, u32)]>,
 }
 
 impl RunOptions<'_> {
@@ -403,6 +414,7 @@ impl RunOptions<'_> {
             vcd: None,
             reset_before: None,
             record: false,
+            program: None,
         }
     }
 
@@ -451,6 +463,7 @@ pub fn run_link_packets(
         vcd,
         reset_before,
         record,
+        program,
     } = o;
     let ss = rtl_streams(ctx, side)?.to_vec();
     let mut t = LinkDut::new_with(b, side, record);
@@ -464,7 +477,7 @@ pub fn run_link_packets(
     if let Some(path) = vcd {
         t.dut.trace(path).map_err(|e| e.to_string())?;
     }
-    t.program_all(ctx, &ss);
+    t.program(ctx, &ss, program);
     let fs_reg = t.map.register("frames_started").offset;
     let mut rng = Rng::new(seed);
     // Beats of every packet, with the stream (bank) and index of the FS
@@ -510,7 +523,7 @@ pub fn run_link_packets(
                 d.tick(2);
                 d.set(t.p.reset, 0);
                 d.tick(1);
-                t.program_all(ctx, &ss);
+                t.program(ctx, &ss, program);
                 for (j, base) in fs_base.iter_mut().enumerate() {
                     *base = beats[sent..]
                         .iter()

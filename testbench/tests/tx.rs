@@ -590,6 +590,64 @@ fn byte_serial_tx_matches_the_model() {
     }
 }
 
+/// CTRL.clear zeroises the byte-serial blocks' key slots (a memory
+/// there, wiped a word a cycle behind a valid bit per word): firmware
+/// programs key A, clears, and writes back a context with key B of which
+/// it leaves out words 4..7 (CMAC-256). The TX must protect with B's first
+/// half and zeros, as the model does with that key. Words 3..0 are written
+/// right after the clear, ahead of the wipe, which must leave them.
+#[test]
+fn byte_serial_clear_zeroises_the_key_slots() {
+    use csi2sec_hdl::firmware::context_writes;
+    use csi2sec_sim::crypto::{SecretKey, Suite};
+    let (name, ctx_a) = common::byte_contexts()
+        .into_iter()
+        .find(|(_, c)| c.streams[0].suite == Suite::Cmac256)
+        .expect("a CMAC-256 context");
+    let key_b: Vec<u8> = (0..32u8).map(|i| 0xA5 ^ i.wrapping_mul(7)).collect();
+    let with_key = |k: Vec<u8>| {
+        let mut c = ctx_a.clone();
+        c.streams[0].keys[0].key = SecretKey::new(k);
+        c
+    };
+    let ctx_b = with_key(key_b.clone());
+    let ctx_half = with_key(key_b[..16].iter().copied().chain([0u8; 16]).collect());
+    let map = csi2sec_hdl::byte_link::register_map(Side::Tx);
+    let ctrl = map.register("ctrl");
+    let word = |w: usize| map.register(&format!("key0_w{w}")).offset;
+    let b_writes = context_writes(&map, &ctx_b, &ctx_b.streams[0]);
+    // A, the clear, then B's words 3, 2, 1, 0 at once (ahead of the wipe,
+    // which must pass over them), then the rest of B but words 4..7.
+    let mut writes = context_writes(&map, &ctx_a, &ctx_a.streams[0]);
+    writes.push((ctrl.offset, ctrl.pack(&[("clear", 1)])));
+    for w in (0..4).rev() {
+        writes.extend(b_writes.iter().filter(|(a, _)| *a == word(w)));
+    }
+    let key_words: Vec<u32> = (0..8).map(word).collect();
+    writes.extend(b_writes.iter().filter(|(a, _)| !key_words.contains(a)));
+    let input = frames(40, 3, 2, 5);
+    let (model, _) = csi2sec_sim::tx::protect(&ctx_half, &input).expect("model");
+    let (with_b, _) = csi2sec_sim::tx::protect(&ctx_b, &input).expect("model");
+    let (with_a, _) = csi2sec_sim::tx::protect(&ctx_a, &input).expect("model");
+    assert!(
+        model != with_b && model != with_a,
+        "{name}: the key slot 0 words do not matter"
+    );
+    let b = build_link(&common::byte_config_for(&ctx_a, Side::Tx)).expect("build");
+    let run = run_link_packets(
+        &b,
+        Side::Tx,
+        &ctx_a,
+        &packet_list(&input, ctx_a.vcx),
+        RunOptions {
+            program: Some(&writes),
+            ..RunOptions::new(Stalls::Both, 3)
+        },
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_same(&format!("{name}: after CTRL.clear"), &run.output, &model);
+}
+
 /// The byte-serial TX on random contexts of its kind and random streams
 /// (packets outside frames, LS/LE, null and blanking lines, abandoned
 /// frames, another stream interleaved, key slots switched between
