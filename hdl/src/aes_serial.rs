@@ -30,9 +30,10 @@
 //! the round-key memory a word per cycle: `key_ready` returns 4·(Nr + 1)
 //! + 2 cycles after the zeroize edge (46 for AES-128, 62 for AES-256).
 //!
-//! With [`AesSerial::word_key`] the core takes the key a word a cycle
-//! during those first Nk cycles, from `key[255:224]`: the byte-serial
-//! blocks keep their key slots in block RAM and feed it so.
+//! Its chaining form, [`crate::aes_chain::AesChain`], takes the key a
+//! word a cycle during those first Nk cycles, from `key[255:224]` (the
+//! byte-serial blocks keep their key slots in block RAM and feed it so),
+//! and absorbs bytes into its state in place of `s_data`.
 //!
 //! The ports are those of [`crate::aes_iterative::AesIterative`]. The
 //! Verilog is the design (`hdl()`), verified in Verilator cosimulation
@@ -69,7 +70,6 @@ pub struct AesSerial {
     pub m_ready: Signal<In, Bit>,
     sub: SubBytes<32>,
     _key_bits: usize,
-    _word_key: bool,
 }
 
 impl AesSerial {
@@ -91,21 +91,10 @@ impl AesSerial {
             m_ready: Default::default(),
             sub: SubBytes::new(form),
             _key_bits: key_bits,
-            _word_key: false,
         }
     }
 
-    /// The key a word a cycle: word i of the key (byte 4i in bits 31:24)
-    /// on `key[255:224]` in the i-th cycle after the key handshake's edge
-    /// (i = 0..Nk-1), the rest of `key` unused; the load takes the same
-    /// cycles. For a key held in block RAM (the byte-serial blocks), so
-    /// that no 256-bit key register is needed before the core.
-    pub fn word_key(mut self) -> Self {
-        self._word_key = true;
-        self
-    }
-
-    fn nr(key_bits: usize) -> usize {
+    pub(crate) fn nr(key_bits: usize) -> usize {
         key_bits / 32 + 6
     }
 
@@ -152,9 +141,18 @@ impl Logic for AesSerial {
     }
 
     fn hdl(&self) -> Verilog {
-        let kb = self._key_bits;
+        Verilog::Custom(core_verilog(self._key_bits, false, false))
+    }
+}
+
+/// The core's body: the key a word a cycle with `wk`; with `chain`, the
+/// chaining form of [`crate::aes_chain::AesChain`] (no `s_data`: bytes are
+/// absorbed into the state, which each block encrypts in place; `flush`
+/// and a key load also zero the state).
+pub(crate) fn core_verilog(kb: usize, wk: bool, chain: bool) -> String {
+    {
         let nk = kb / 32;
-        let nr = Self::nr(kb);
+        let nr = AesSerial::nr(kb);
         let words = 4 * (nr + 1);
         // Byte r (0 = top) of column c of the state `st`.
         let byte = |c: usize, r: usize| {
@@ -184,7 +182,6 @@ impl Logic for AesSerial {
         };
         // (AES-128 takes `key[255:128]`; Verilator's lint passes signals
         // named `unused*`.)
-        let wk = self._word_key;
         let unused = if wk {
             "wire unused_key_lo = ^key[223:0];\n"
         } else if kb == 128 {
@@ -205,7 +202,19 @@ impl Logic for AesSerial {
                 format!("    kr <= key[255:{}];\n", 256 - kb),
             )
         };
-        Verilog::Custom(format!(
+        // Chain: a byte absorbed (XORed into the top byte, the state
+        // rotated a byte left: sixteen put it back in place) where a block
+        // was taken; the state zeroed by `flush` and a key load.
+        let (take_st, absorb, chain_zero) = if chain {
+            (
+                "",
+                "  if (x_valid) st <= {st[119:0], st[127:120] ^ x_data};\n",
+                "  if (flush | kload) st <= 128'd0;\n",
+            )
+        } else {
+            ("    st <= s_data;\n", "", "")
+        };
+        format!(
             r#"{unused}localparam NR = 4'd{nr}, LASTW = 6'd{lastw}, NKM = 3'd{nkm};
 // Block: `busy` while a block is in flight, round `rnd` (0: the initial
 // AddRoundKey), phase `ph` (0..3 read column/diagonal ph, 1..4 write new
@@ -266,9 +275,8 @@ always @(posedge clock) begin
 end
 always @(posedge clock) begin
   if (m_ready) outv <= 1'b0;
-  if (take) begin
-    st <= s_data;
-    busy <= 1'b1;
+{absorb}  if (take) begin
+{take_st}    busy <= 1'b1;
     rnd <= 4'd0;
     ph <= 3'd0;
   end
@@ -317,6 +325,7 @@ always @(posedge clock) begin
     busy <= 1'b0;
     outv <= 1'b0;
   end
+{chain_zero}
   if (zeroize) begin
     busy <= 1'b0;
     outv <= 1'b0;
@@ -335,6 +344,6 @@ end
             lastw = words - 1,
             nkm = nk - 1,
             kbm = kb - 1,
-        ))
+        )
     }
 }

@@ -15,8 +15,9 @@
 //! blocks (records are zero-padded to 16 bytes, the trailer is 16), so
 //! only K1 is ever needed: L = E_K(0) on each key load, K1 = dbl(L),
 //! XORed into the trailer, the last block, a byte at a time. The chain
-//! value and the block being absorbed share one register (`mx`): each
-//! byte is XORed into its place, and the sixteenth starts the core.
+//! value and the block being absorbed share one register, the core's
+//! state ([`crate::aes_chain::AesChain`]): each byte is XORed into it,
+//! and the sixteenth starts the core.
 //!
 //! Signals of the engine fragment (the control drives the first group):
 //!
@@ -99,14 +100,15 @@ reg [2:0] ks, kw;
 reg key_ok, key_cur;
 assign key_raddr = {key_cur, ks == 3'd2 ? kw : 3'd0};
 reg [127:0] k1;
-// CMAC: chain value XOR the block being absorbed (AES byte order), the
-// bytes of the block so far, a block waiting for the core, in the core,
-// the last block's, the tag is in mx.
-reg [127:0] mx;
+// CMAC: the chain value XOR the block being absorbed is the core's state
+// (AES byte order; `mx`, its output: the tag once tag_v); the bytes of
+// the block so far, a block waiting for the core, in the core, the last
+// block's, the tag is in mx.
+wire [127:0] mx = aes$m_data;
 reg [3:0] mb;
 reg m_go, m_busy, m_fin, tag_v;
 initial begin
-  ks = 3'd0; kw = 3'd0; key_ok = 1'b0; key_cur = 1'b0; k1 = 128'd0; mx = 128'd0; mb = 4'd0;
+  ks = 3'd0; kw = 3'd0; key_ok = 1'b0; key_cur = 1'b0; k1 = 128'd0; mb = 4'd0;
   m_go = 1'b0; m_busy = 1'b0; m_fin = 1'b0; tag_v = 1'b0;
 end
 reg kl_go, kl_slot, mac_clear, mac_v, mac_fin;
@@ -120,13 +122,16 @@ wire [7:0] k1_byte = k1[mx_at +: 8];
 always @(*) begin
   aes$clock = clock;
   aes$zeroize = zero_keys;
-  aes$flush = mac_clear & m_busy;
+  // (A new scope zeroes the state, as does the end of E_K(0) once K1 is
+  // taken; CTRL.load drops whatever the core holds. A scope cleared during
+  // a key load starts from the zero state the load leaves.)
+  aes$flush = ctrl_load | mac_clear & ks == 3'd0 | ks == 3'd4 & aes$m_valid;
   aes$key = {key_rdata, 224'd0};
   aes$key_valid = ks == 3'd1;
   aes$s_valid = (ks == 3'd3) | (ks == 3'd0 & m_go);
-  // (E_K(0): mx is zero then, cleared by the FS, CTRL.load or zeroize
-  // that began the key load, with no byte taken since.)
-  aes$s_data = mx;
+  // (E_K(0): the state is zero then, zeroed by the key load.)
+  aes$x_valid = mac_take;
+  aes$x_data = mac_d ^ (mac_fin ? k1_byte : 8'd0);
   aes$m_ready = ks == 3'd4 | m_busy;
 end
 always @(posedge clock) begin
@@ -152,7 +157,6 @@ always @(posedge clock) begin
     end
   endcase
   if (mac_take) begin
-    mx[mx_at +: 8] <= mx[mx_at +: 8] ^ mac_d ^ (mac_fin ? k1_byte : 8'd0);
     mb <= mb + 4'd1;
     if (mb == 4'd15) begin
       m_go <= 1'b1;
@@ -164,12 +168,10 @@ always @(posedge clock) begin
     m_busy <= 1'b1;
   end
   if (m_busy & aes$m_valid) begin
-    mx <= aes$m_data;
     m_busy <= 1'b0;
     tag_v <= m_fin;
   end
   if (mac_clear) begin
-    mx <= 128'd0;
     mb <= 4'd0;
     m_go <= 1'b0;
     m_busy <= 1'b0;
@@ -179,7 +181,6 @@ always @(posedge clock) begin
     key_ok <= 1'b0;
     ks <= 3'd0;
     k1 <= 128'd0;
-    mx <= 128'd0;
     mb <= 4'd0;
     m_go <= 1'b0;
     m_busy <= 1'b0;

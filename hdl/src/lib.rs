@@ -3,6 +3,7 @@
 //! Blocks, one per file, emitted as Verilog by [`emit`]. Every emitted
 //! design is linted by Verilator and compiled by Icarus in the tests.
 
+pub mod aes_chain;
 pub mod aes_iterative;
 pub mod aes_pipelined;
 pub mod aes_serial;

@@ -338,7 +338,7 @@ impl LinkConfig {
         if self.width == 1 {
             let (k, aes) = (
                 self.key_bits,
-                AesSerial::new(self.key_bits, self.sbox).word_key(),
+                crate::aes_chain::AesChain::new(self.key_bits, self.sbox),
             );
             return match self.side {
                 Side::Tx => go(

@@ -35,8 +35,8 @@
 //! its WC) ends there, with `tlast`, and bytes past its CRC-16 are
 //! dropped (format_error, `input_length_error`).
 
+use crate::aes_chain::AesChain;
 use crate::aes_iterative::AesCore;
-use crate::aes_serial::AesSerial;
 use crate::header_ecc::HeaderEcc;
 use crate::regs::Side;
 use rust_hdl::prelude::*;
@@ -84,13 +84,13 @@ pub struct RxByte {
     pub alarm: Signal<Out, Bit>,
     hin: HeaderEcc,
     hout: HeaderEcc,
-    aes: AesSerial,
+    aes: AesChain,
     _key_bits: usize,
     _fsed: bool,
 }
 
 impl RxByte {
-    pub fn new(aes: AesSerial, key_bits: usize) -> Self {
+    pub fn new(aes: AesChain, key_bits: usize) -> Self {
         RxByte {
             clock: Default::default(),
             reset: Default::default(),

@@ -36,8 +36,8 @@
 //! frame gets no tag packet (its later packets are wrapped as usual) (the RX then says `missing_tag`); bytes past
 //! a packet's CRC-16 are dropped. Both are counted (`input_length_error`).
 
+use crate::aes_chain::AesChain;
 use crate::aes_iterative::AesCore;
-use crate::aes_serial::AesSerial;
 use crate::header_ecc::HeaderEcc;
 use crate::regs::Side;
 use rust_hdl::prelude::*;
@@ -81,13 +81,13 @@ pub struct TxByte {
     pub rekey_needed: Signal<Out, Bit>,
     hin: HeaderEcc,
     hout: HeaderEcc,
-    aes: AesSerial,
+    aes: AesChain,
     _key_bits: usize,
     _fsed: bool,
 }
 
 impl TxByte {
-    pub fn new(aes: AesSerial, key_bits: usize) -> Self {
+    pub fn new(aes: AesChain, key_bits: usize) -> Self {
         TxByte {
             clock: Default::default(),
             reset: Default::default(),
