@@ -172,9 +172,25 @@ pub(crate) fn core_verilog(kb: usize, wk: bool, chain: bool) -> String {
                 cases.join("\n")
             );
         }
-        // The key words: top (w[i - Nk]), bottom (w[i - 1]).
-        let ktop = format!("kr[{}:{}]", kb - 1, kb - 32);
-        let kshift = format!("kr[{}:0]", kb - 33);
+        // The key words: top (w[i - Nk]), bottom (w[i - 1]): from `kr`, the
+        // last Nk words; in word mode `kr` is w[i - 1] alone and w[i - Nk]
+        // is read back from the round-key memory a cycle ahead (its read
+        // port is free during the expansion), Nk - 1 words fewer.
+        let (ktop, kr_next, kr_bits, rk_idle) = if wk {
+            (
+                "rk_q".to_string(),
+                "kword".to_string(),
+                32,
+                format!("ki - 6'd{nk}"),
+            )
+        } else {
+            (
+                format!("kr[{}:{}]", kb - 1, kb - 32),
+                format!("{{kr[{}:0], kword}}", kb - 33),
+                kb,
+                "6'd0".to_string(),
+            )
+        };
         let sub_word4 = if nk == 8 {
             "kpos == 3'd4 ? sub$y : "
         } else {
@@ -227,7 +243,7 @@ reg [7:0] rcon;
 reg [127:0] st;
 reg [95:0] nx;
 reg [31:0] cq, rk_q;
-reg [{kbm}:0] kr;
+reg [{krm}:0] kr;
 reg [31:0] rkm [0:63];
 initial begin
   busy = 0; outv = 0; loaded = 0; kbusy = 0; kcopy = 0; kt = 0; zbusy = 0;
@@ -249,7 +265,7 @@ wire [7:0] x3 = {{a3[6:0], 1'b0}} ^ (a3[7] ? 8'h1b : 8'h00);
 wire [31:0] mixed = {{x0 ^ x1 ^ a1 ^ a2 ^ a3, a0 ^ x1 ^ x2 ^ a2 ^ a3, a0 ^ a1 ^ x2 ^ x3 ^ a3, x0 ^ a0 ^ a1 ^ a2 ^ x3}};
 wire [31:0] col = (rnd == 4'd0 ? cq : rnd == NR ? sub$y : mixed) ^ rk_q;
 // Key expansion: w[i] = w[i - Nk] ^ T(w[i - 1]); `kr` holds the last Nk
-// words, w[i - Nk] on top.
+// words, w[i - Nk] on top (word mode: w[i - 1]; w[i - Nk] is rk_q).
 wire [31:0] kbot = kr[31:0];
 wire [31:0] kt_val = kpos == 3'd0 ? sub$y ^ {{rcon, 24'd0}} : {sub_word4}kbot;
 wire [31:0] kword = {kword};
@@ -271,7 +287,7 @@ end
 always @(posedge clock) begin
   if (zbusy) rkm[zi] <= 32'd0;
   else if (kwrite) rkm[ki] <= kword;
-  rk_q <= rkm[busy ? {{rnd, 2'd0}} + {{3'd0, ph}} : 6'd0];
+  rk_q <= rkm[busy ? {{rnd, 2'd0}} + {{3'd0, ph}} : {rk_idle}];
 end
 always @(posedge clock) begin
   if (m_ready) outv <= 1'b0;
@@ -305,7 +321,7 @@ always @(posedge clock) begin
   end
   if (kbusy) begin
     if (kcopy | kt) begin
-      kr <= {{{kshift}, kword}};
+      kr <= {kr_next};
       ki <= ki + 6'd1;
       kpos <= kpos == NKM ? 3'd0 : kpos + 3'd1;
       if (~kcopy & kpos == 3'd0) rcon <= {{rcon[6:0], 1'b0}} ^ (rcon[7] ? 8'h1b : 8'h00);
@@ -336,14 +352,14 @@ always @(posedge clock) begin
     st <= 128'd0;
     nx <= 96'd0;
     cq <= 32'd0;
-    kr <= {kb}'d0;
+    kr <= {kr_bits}'d0;
     rcon <= 8'd0;
   end
 end
 "#,
             lastw = words - 1,
             nkm = nk - 1,
-            kbm = kb - 1,
+            krm = kr_bits - 1,
         )
     }
 }
