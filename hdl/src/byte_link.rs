@@ -13,8 +13,9 @@
 //!
 //! CMAC over byte records: every scope's message in frame mode is whole
 //! blocks (records are zero-padded to 16 bytes, the trailer is 16), so
-//! only K1 is ever needed: L = E_K(0) on each key load, K1 = dbl(L),
-//! XORed into the trailer, the last block, a byte at a time. The chain
+//! only K1 is ever needed: L = E_K(0) on each key load, K1 = dbl(L)
+//! (kept in a 16-byte block RAM), XORed into the trailer, the last
+//! block, a byte at a time. The chain
 //! value and the block being absorbed share one register, the core's
 //! state ([`crate::aes_chain::AesChain`]): each byte is XORed into it,
 //! and the sixteenth starts the core.
@@ -92,14 +93,26 @@ function [7:0] byte_of(input [127:0] x, input [3:0] i);
   byte_of = x[{i, 3'd0} +: 8];
 endfunction
 // The key: slot kl_slot into the core, then L = E_K(0), K1 = dbl(L).
-// ks: 0 idle, 1 key handshake, 2 expansion, 3 E_K(0) in, 4 E_K(0) out.
+// ks: 0 idle, 1 key handshake, 2 expansion, 3 E_K(0) in, 4 E_K(0) out,
+// 5 K1 written, byte k1w a cycle, as the core's state (L) rotates.
 // The core takes the key a word a cycle from the handshake's edge on
 // (`key[255:224]`): the key memory's registered read is a word ahead,
 // word kw of the slot.
 reg [2:0] ks, kw;
 reg key_ok, key_cur;
 assign key_raddr = {key_cur, ks == 3'd2 ? kw : 3'd0};
-reg [127:0] k1;
+// K1: a 16-byte memory (block RAM), its registered read a byte ahead of
+// the absorb (byte mb_next); wiped a byte a cycle (k1z; 16: done) after
+// a zeroize or CTRL.load.
+reg [7:0] k1m [0:15];
+reg [7:0] k1_q;
+reg [3:0] k1w;
+reg [4:0] k1z;
+integer k1_init;
+initial begin
+  for (k1_init = 0; k1_init < 16; k1_init = k1_init + 1) k1m[k1_init] = 8'd0;
+  k1_q = 8'd0; k1w = 4'd0; k1z = 5'd16;
+end
 // CMAC: the chain value XOR the block being absorbed is the core's state
 // (AES byte order; `mx`, its output: the tag once tag_v); the bytes of
 // the block so far, a block waiting for the core, in the core, the last
@@ -108,7 +121,7 @@ wire [127:0] mx = aes$m_data;
 reg [3:0] mb;
 reg m_go, m_busy, m_fin, tag_v;
 initial begin
-  ks = 3'd0; kw = 3'd0; key_ok = 1'b0; key_cur = 1'b0; k1 = 128'd0; mb = 4'd0;
+  ks = 3'd0; kw = 3'd0; key_ok = 1'b0; key_cur = 1'b0; mb = 4'd0;
   m_go = 1'b0; m_busy = 1'b0; m_fin = 1'b0; tag_v = 1'b0;
 end
 reg kl_go, kl_slot, mac_clear, mac_v, mac_fin;
@@ -117,21 +130,29 @@ wire zero_keys = reset | ctrl_clear;
 // (A byte taken with mac_clear is lost with the scope: the clear wins.)
 wire mac_rdy = key_ok & ks == 3'd0 & ~m_go & ~m_busy;
 wire mac_take = mac_v & mac_rdy;
-wire [6:0] mx_at = {~mb, 3'd0};
-wire [7:0] k1_byte = k1[mx_at +: 8];
+wire [3:0] mb_next = mac_clear | zero_keys | ctrl_load ? 4'd0 : mb + {3'd0, mac_take};
+// Byte k1w of dbl(L), L rotated k1w bytes left in the state: L[k1w] << 1
+// with the next byte's top bit; the last byte takes L[0]'s top bit (then
+// next in line) and 0x87 if it is set.
+wire [7:0] k1_dbl = {mx[126:120], mx[119]} ^ (k1w == 4'd15 & mx[119] ? 8'h86 : 8'h00);
+wire k1_we = ks == 3'd5 | ~k1z[4];
+always @(posedge clock) begin
+  if (k1_we) k1m[ks == 3'd5 ? k1w : k1z[3:0]] <= ks == 3'd5 ? k1_dbl : 8'd0;
+  k1_q <= k1m[mb_next];
+end
 always @(*) begin
   aes$clock = clock;
   aes$zeroize = zero_keys;
   // (A new scope zeroes the state, as does the end of E_K(0) once K1 is
   // taken; CTRL.load drops whatever the core holds. A scope cleared during
   // a key load starts from the zero state the load leaves.)
-  aes$flush = ctrl_load | mac_clear & ks == 3'd0 | ks == 3'd4 & aes$m_valid;
+  aes$flush = ctrl_load | mac_clear & ks == 3'd0 | ks == 3'd5 & k1w == 4'd15;
   aes$key = {key_rdata, 224'd0};
   aes$key_valid = ks == 3'd1;
   aes$s_valid = (ks == 3'd3) | (ks == 3'd0 & m_go);
   // (E_K(0): the state is zero then, zeroed by the key load.)
-  aes$x_valid = mac_take;
-  aes$x_data = mac_d ^ (mac_fin ? k1_byte : 8'd0);
+  aes$x_valid = mac_take | ks == 3'd5;
+  aes$x_data = {8{ks == 3'd0}} & (mac_d ^ (mac_fin ? k1_q : 8'd0));
   aes$m_ready = ks == 3'd4 | m_busy;
 end
 always @(posedge clock) begin
@@ -146,9 +167,15 @@ always @(posedge clock) begin
     end
     3'd3: if (aes$s_ready) ks <= 3'd4;
     3'd4: if (aes$m_valid) begin
-      k1 <= {aes$m_data[126:0], 1'b0} ^ (aes$m_data[127] ? 128'h87 : 128'd0);
-      key_ok <= 1'b1;
-      ks <= 3'd0;
+      ks <= 3'd5;
+      k1w <= 4'd0;
+    end
+    3'd5: begin
+      k1w <= k1w + 4'd1;
+      if (k1w == 4'd15) begin
+        key_ok <= 1'b1;
+        ks <= 3'd0;
+      end
     end
     default: if (kl_go) begin
       ks <= 3'd1;
@@ -177,10 +204,11 @@ always @(posedge clock) begin
     m_busy <= 1'b0;
     tag_v <= 1'b0;
   end
+  if (~k1z[4] & ks != 3'd5) k1z <= k1z + 5'd1;
   if (zero_keys | ctrl_load) begin
     key_ok <= 1'b0;
     ks <= 3'd0;
-    k1 <= 128'd0;
+    k1z <= 5'd0;
     mb <= 4'd0;
     m_go <= 1'b0;
     m_busy <= 1'b0;
