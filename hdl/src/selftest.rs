@@ -300,8 +300,8 @@ fn rom_memory(name: &str, out_w: usize, rows: &[(usize, String)]) -> String {
     v + "end\n"
 }
 
-/// The UART line's characters: literals, or a hex digit of `p_fc`,
-/// `p_ok`, `p_fail` (bits), or a byte of the verdict word.
+/// The UART line's characters: literals, or a hex digit of `fc`,
+/// `n_ok`, `n_fail` (bits), or a byte of the verdict word `p_word`.
 fn line_chars(stream: u8) -> Vec<String> {
     let mut c: Vec<String> = Vec::new();
     let lit = |s: &str| -> Vec<String> { s.bytes().map(|b| format!("8'h{b:02x}")).collect() };
@@ -312,7 +312,7 @@ fn line_chars(stream: u8) -> Vec<String> {
             .collect()
     };
     c.extend(lit(&format!("s{stream:x} fc=")));
-    c.extend(hex("p_fc", 8));
+    c.extend(hex("fc", 8));
     c.extend(lit(" "));
     c.extend(
         (0..4)
@@ -320,9 +320,9 @@ fn line_chars(stream: u8) -> Vec<String> {
             .map(|k| format!("p_word[{}:{}]", 8 * k + 7, 8 * k)),
     );
     c.extend(lit(" ok="));
-    c.extend(hex("p_ok", 4));
+    c.extend(hex("n_ok", 4));
     c.extend(lit(" fail="));
-    c.extend(hex("p_fail", 4));
+    c.extend(hex("n_fail", 4));
     c.extend(lit("\r\n"));
     c
 }
@@ -383,6 +383,8 @@ pub fn emit_core(board: &Board, o: Options) -> Result<Vec<Module>, String> {
     let apb_rows: Vec<(usize, String)> = writes.iter().map(|&w| lit(45, w)).enumerate().collect();
     let mask_rows: Vec<(usize, String)> = masks.iter().map(|&(i, m)| (i, lit(dw, m))).collect();
     let char_rows: Vec<(usize, String)> = chars.iter().cloned().enumerate().collect();
+    // The gap counter's width: enough for GAP.
+    let gap_bits = (32 - o.gap.leading_zeros()).max(1) as usize;
     let name = format!("{}_core", board.top());
     let mut v = format!(
         r#"// {name}: csi2sec board self-test core for {board} ({clk} Hz): frame source -> TX -> wire -> RX -> checker, UART {baud} 8N1.
@@ -402,7 +404,8 @@ module {name}(clock, tamper, uart_tx, led_heartbeat, led_ok, led_fail);
 localparam [9:0] N_SRC = 10'd{n_src};
 localparam [5:0] N_APB = 6'd{n_apb}, LINE = 6'd{line};
 localparam [15:0] DIV = 16'd{div};
-localparam [31:0] GAP = 32'd{gap}, FC_INIT = 32'd{fc_init};
+localparam [{gw1}:0] GAP = {gw}'d{gap};
+localparam [31:0] FC_INIT = 32'd{fc_init};
 {src_rom}{apb_rom}{mask_rom}function [7:0] hex(input [3:0] n);
   hex = n < 4'd10 ? 8'h30 + {{4'd0, n}} : 8'h57 + {{4'd0, n}};
 endfunction
@@ -463,7 +466,7 @@ end
 localparam S_PROG = 2'd0, S_SEND = 2'd1, S_WAIT = 2'd2, S_GAP = 2'd3;
 reg [1:0] ss;
 reg [9:0] si;
-reg [31:0] gap;
+reg [{gw1}:0] gap;
 reg [1:0] btn;
 reg btn_q, armed, tamper_frame;
 // The frame ROM, read a cycle ahead into `sb` (a block RAM with its
@@ -503,9 +506,11 @@ wire beat_bad = rb_now >= N_SRC | rx_m_tkeep != eb[{k1}:{dw}] | rx_m_tlast != eb
               | ((rx_m_tdata ^ eb[{dw1}:0]) & kmask) != {dw}'d0;
 wire frame_end = rx_m_tvalid & rx_m_tlast & rx_m_tuser[0];
 wire frame_ok = rx_m_tuser[4:2] == 3'd6 & ~(mism | beat_bad);
-// The line being printed.
-reg [31:0] fc, p_fc, p_word;
-reg [15:0] n_ok, n_fail, p_ok, p_fail;
+// The line being printed: the frame counter (stepped when its line is
+// out), the verdict word, the counts (the line goes out before the next
+// frame is sent).
+reg [31:0] fc, p_word;
+reg [15:0] n_ok, n_fail;
 reg line_req, printing;
 reg [5:0] pc;
 reg [7:0] ch;
@@ -539,7 +544,7 @@ always @(posedge clock) begin
       end else si <= si + 10'd1;
     end
     S_WAIT: if (frame_end) begin
-      gap <= 32'd0;
+      gap <= {gw}'d0;
       ss <= S_GAP;
     end
     default: if (~line_req & ~printing & uidle) begin
@@ -547,7 +552,7 @@ always @(posedge clock) begin
         ss <= S_SEND;
         tamper_frame <= armed;
         armed <= 1'b0;
-      end else gap <= gap + 32'd1;
+      end else gap <= gap + {gw}'d1;
     end
   endcase
   // Link beat index.
@@ -563,11 +568,7 @@ always @(posedge clock) begin
   end
   if (frame_end) begin
     mism <= 1'b0;
-    fc <= fc + 32'd1;
-    p_fc <= fc;
     p_word <= word(rx_m_tuser[4:2], mism | beat_bad);
-    p_ok <= n_ok + {{15'd0, frame_ok}};
-    p_fail <= n_fail + {{15'd0, ~frame_ok}};
     if (frame_ok) n_ok <= n_ok + 16'd1;
     else n_fail <= n_fail + 16'd1;
     led_ok <= frame_ok;
@@ -584,7 +585,10 @@ always @(posedge clock) begin
     ubits <= 4'd10;
     udiv <= 16'd0;
     pc <= pc + 6'd1;
-    if (pc == LINE - 6'd1) printing <= 1'b0;
+    if (pc == LINE - 6'd1) begin
+      printing <= 1'b0;
+      fc <= fc + 32'd1;
+    end
   end
   if (~uidle) begin
     if (udiv == DIV - 16'd1) begin
@@ -614,7 +618,7 @@ initial begin
   si = 10'd0;
   sb = {row_w}'d0;
   eb_q = {row_w}'d0;
-  gap = 32'd0;
+  gap = {gw}'d0;
   btn = 2'd0;
   btn_q = 1'b0;
   armed = 1'b0;
@@ -625,12 +629,9 @@ initial begin
   mism = 1'b0;
   rb = 10'd0;
   fc = FC_INIT;
-  p_fc = 32'd0;
   p_word = 32'd0;
   n_ok = 16'd0;
   n_fail = 16'd0;
-  p_ok = 16'd0;
-  p_fail = 16'd0;
   line_req = 1'b0;
   printing = 1'b0;
   pc = 6'd0;
@@ -672,6 +673,8 @@ endmodule
         },
         row0 = src_rows[0].1,
         apb_rom = rom("apb_write", 45, 6, &apb_rows),
+        gw = gap_bits,
+        gw1 = gap_bits - 1,
         mask_rom = rom("tamper_mask", dw, 10, &mask_rows),
         dw = dw,
         dw1 = dw - 1,

@@ -215,6 +215,9 @@ wire [5:0] c_wc = c_fh ? 6'd16 : {1'b0, tag_bytes} + 6'd16;
 assign hb_raw = tag_pkt ? {stream_vcx, 6'd0, 10'd0, c_wc, config_stream[1:0], config_control_dt}
                         : {hf[31:30], 6'd0, o_wc, hf[7:0]};
 wire [7:0] crc_o_byte = ob[0] ? crc_o[15:8] : crc_o[7:0];
+// The output's CRC-16 over the byte going out (every byte it covers is
+// the one pushed in that cycle): one CRC step, not one per part.
+wire [15:0] crc_o_next = crc16_byte(crc_o, o_data);
 // A wrapped packet's output goes out unless it is oversize.
 wire w_out_ok = p_over | o_free;
 always @(*) begin
@@ -371,7 +374,7 @@ always @(posedge clock) begin
     end
     T_DROP: if (s_take & s_axis_tlast) st <= T_HDR;
     T_WH: if (w_out_ok & (~p_cov | mac_rdy)) begin
-      if (ob >= 4'd4 & ~FSED) crc_o <= crc16_byte(crc_o, byte_of(rh, ob));
+      if (ob >= 4'd4 & ~FSED) crc_o <= crc_o_next;
       ob <= ob + 4'd1;
       if (ob == 4'd15) begin
         ob <= 4'd0;
@@ -379,7 +382,7 @@ always @(posedge clock) begin
       end
     end
     T_WP: if (s_take) begin
-      crc_o <= crc16_byte(crc_o, s_byte);
+      crc_o <= crc_o_next;
       crc_i <= crc16_byte(crc_i, s_byte);
       if (in_win) cbytes <= cbytes + 32'd1;
       pc <= pc + 16'd1;
@@ -420,7 +423,7 @@ always @(posedge clock) begin
       end
     end
     T_TT: if (o_free & mac_rdy) begin
-      crc_o <= crc16_byte(crc_o, byte_of(cblock, ob));
+      crc_o <= crc_o_next;
       ob <= ob + 4'd1;
       if (ob == 4'd15) begin
         ob <= 4'd0;
@@ -429,7 +432,7 @@ always @(posedge clock) begin
     end
     T_TW: if (tag_v) st <= T_TG;
     T_TG: if (o_free) begin
-      crc_o <= crc16_byte(crc_o, tag_byte);
+      crc_o <= crc_o_next;
       ob <= ob + 4'd1;
       if ({1'b0, ob} == tag_bytes - 5'd1) begin
         ob <= 4'd0;
