@@ -300,31 +300,55 @@ fn rom_memory(name: &str, out_w: usize, rows: &[(usize, String)]) -> String {
     v + "end\n"
 }
 
-/// The UART line's characters: literals, or a hex digit of `fc`,
-/// `n_ok`, `n_fail` (bits), or a byte of the verdict word `p_word`.
-fn line_chars(stream: u8) -> Vec<String> {
-    let mut c: Vec<String> = Vec::new();
-    let lit = |s: &str| -> Vec<String> { s.bytes().map(|b| format!("8'h{b:02x}")).collect() };
-    let hex = |reg: &str, digits: usize| -> Vec<String> {
-        (0..digits)
-            .rev()
-            .map(|d| format!("hex({reg}[{}:{}])", 4 * d + 3, 4 * d))
-            .collect()
+/// A character of the UART line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineChar {
+    /// Itself.
+    Lit(u8),
+    /// Hex digit `k` of `{fc, n_ok, n_fail}` (nibble 0: the lowest).
+    Hex(usize),
+    /// Byte `k` of the verdict word `p_word` (0: the first, bits 31:24).
+    Word(usize),
+}
+
+/// The UART line's characters: literals, the frame counter `fc` and the
+/// counts `n_ok`, `n_fail` in hex, the verdict word.
+fn line_chars(stream: u8) -> Vec<LineChar> {
+    let mut c: Vec<LineChar> = Vec::new();
+    let lit = |s: &str| -> Vec<LineChar> { s.bytes().map(LineChar::Lit).collect() };
+    // Digits from the most significant; `top`: the nibble index of the
+    // first.
+    let hex = |top: usize, digits: usize| -> Vec<LineChar> {
+        (0..digits).map(|d| LineChar::Hex(top - d)).collect()
     };
     c.extend(lit(&format!("s{stream:x} fc=")));
-    c.extend(hex("fc", 8));
+    c.extend(hex(15, 8));
     c.extend(lit(" "));
-    c.extend(
-        (0..4)
-            .rev()
-            .map(|k| format!("p_word[{}:{}]", 8 * k + 7, 8 * k)),
-    );
+    c.extend((0..4).map(LineChar::Word));
     c.extend(lit(" ok="));
-    c.extend(hex("n_ok", 4));
+    c.extend(hex(7, 4));
     c.extend(lit(" fail="));
-    c.extend(hex("n_fail", 4));
+    c.extend(hex(3, 4));
     c.extend(lit("\r\n"));
     c
+}
+
+/// The line's character table, per `pc`: its kind (0 literal, 1 hex
+/// digit, 2 verdict byte), the literal, the digit or byte index. One
+/// digit select and one hex conversion serve every digit.
+fn char_case(chars: &[LineChar]) -> String {
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, ch)| {
+            let (kind, lit, k) = match *ch {
+                LineChar::Lit(b) => (0, b, 0),
+                LineChar::Hex(k) => (1, 0, k),
+                LineChar::Word(k) => (2, 0, k),
+            };
+            format!("    6'd{i}: begin c_kind = 2'd{kind}; c_lit = 8'h{lit:02x}; c_k = 4'd{k}; end\n")
+        })
+        .collect()
 }
 
 /// How the self-test is built: `gap` cycles between frames (the board's
@@ -382,7 +406,6 @@ pub fn emit_core(board: &Board, o: Options) -> Result<Vec<Module>, String> {
         .collect();
     let apb_rows: Vec<(usize, String)> = writes.iter().map(|&w| lit(45, w)).enumerate().collect();
     let mask_rows: Vec<(usize, String)> = masks.iter().map(|&(i, m)| (i, lit(dw, m))).collect();
-    let char_rows: Vec<(usize, String)> = chars.iter().cloned().enumerate().collect();
     // The gap counter's width: enough for GAP.
     let gap_bits = (32 - o.gap.leading_zeros()).max(1) as usize;
     let name = format!("{}_core", board.top());
@@ -513,12 +536,18 @@ reg [31:0] fc, p_word;
 reg [15:0] n_ok, n_fail;
 reg line_req, printing;
 reg [5:0] pc;
-reg [7:0] ch;
+reg [1:0] c_kind;
+reg [7:0] c_lit;
+reg [3:0] c_k;
 always @(*) begin
+  c_kind = 2'd0; c_lit = 8'h20; c_k = 4'd0;
   case (pc)
-{char_case}    default: ch = 8'h20;
+{char_case}    default: ;
   endcase
 end
+wire [63:0] digits = {{fc, n_ok, n_fail}};
+wire [3:0] nib = digits[{{c_k, 2'b00}} +: 4];
+wire [7:0] ch = c_kind == 2'd1 ? hex(nib) : c_kind == 2'd2 ? p_word[{{~c_k[1:0], 3'b000}} +: 8] : c_lit;
 // UART: start bit, 8 data bits LSB first, stop bit.
 reg [9:0] ush;
 reg [3:0] ubits;
@@ -684,10 +713,7 @@ endmodule
         row1 = row_w - 1,
         l_fs = fs_beat("tx_m_tdata", "tx_m_tkeep"),
         c_fs = fs_beat("rx_m_tdata", "rx_m_tkeep"),
-        char_case = char_rows
-            .iter()
-            .map(|(i, c)| format!("    6'd{i}: ch = {c};\n"))
-            .collect::<String>(),
+        char_case = char_case(&chars),
         tx_inst = instance(
             &tx[0],
             "tx",
