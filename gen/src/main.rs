@@ -263,6 +263,11 @@ enum Cmd {
         /// TX: streams with a security context (1..16).
         #[arg(long, default_value_t = 1)]
         streams: usize,
+        /// TX and RX, byte-serial: leave SV-4 windows out (a frame with an
+        /// SV-4 block is a configuration error; the window compares are not
+        /// built).
+        #[arg(long)]
+        no_window: bool,
         /// TX and RX: the most data-type scopes per frame (data-type tag
         /// mode; 1..8).
         #[arg(long, default_value_t = 4)]
@@ -493,7 +498,7 @@ fn parse_link(
     side: Side,
     protocol: &str,
     width: usize,
-    (streams, dt_scopes): (usize, usize),
+    (streams, dt_scopes, window): (usize, usize, bool),
     suites: &str,
     key_bits: usize,
     arch: &str,
@@ -511,6 +516,7 @@ fn parse_link(
     cfg.width = width;
     cfg.streams = streams;
     cfg.dt_scopes = dt_scopes;
+    cfg.window = window;
     cfg.key_bits = key_bits;
     cfg.stages = stages;
     cfg.name = name.unwrap_or_else(|| cfg.default_name());
@@ -569,8 +575,15 @@ fn synth_board(b: &Board, t: synth::Target, out: &Path, seeds: u32) -> Result<Ex
         .map_err(Fail)?;
     println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
     if r["fits"] == false {
+        let cells = match &r["logic_cells"] {
+            c if c.is_object() => format!(
+                ", {} logic cells of {} after packing",
+                c["used"], c["capacity"]
+            ),
+            _ => String::new(),
+        };
         return Err(Fail(format!(
-            "the {} self-test does not fit the {}: {} LUT of {}, {} BRAM of {} (report in {})",
+            "the {} self-test does not fit the {}: {} LUT of {}, {} BRAM of {}{cells} (report in {})",
             b.name,
             t.name(),
             r["lut"],
@@ -1245,6 +1258,7 @@ fn main() -> ExitCode {
             protocol,
             width,
             streams,
+            no_window,
             dt_scopes,
             suites,
             stages,
@@ -1264,7 +1278,7 @@ fn main() -> ExitCode {
                     side,
                     &protocol,
                     width,
-                    (streams, dt_scopes),
+                    (streams, dt_scopes, !no_window),
                     &suites,
                     key_bits,
                     arch.as_deref().unwrap_or("pipelined"),

@@ -318,7 +318,38 @@ pub fn synth_modules(
     }
     let (lut, ff, bram, dsp) = resources(t, &c);
     let (cap_lut, cap_bram) = capacity(t);
-    let fits = lut <= cap_lut && bram <= cap_bram;
+    let mut fits = lut <= cap_lut && bram <= cap_bram;
+    // iCE40: a logic cell holds one LUT4 and one flip-flop, and a
+    // flip-flop that no LUT feeds, or a carry without its LUT, takes a
+    // cell of its own, so LUT4s alone can fit where cells do not.
+    // nextpnr's packer counts them (a second); a design over the part's
+    // cells is not placed.
+    let mut logic_cells = Value::Null;
+    if let Some((tool_name, part)) = t
+        .pnr()
+        .filter(|(n, _)| *n == "nextpnr-ice40" && seeds > 0 && fits)
+    {
+        let (bin, pname) = tool(tool_name)?;
+        let mut args: Vec<String> = part.iter().map(|s| s.to_string()).collect();
+        args.extend(
+            [
+                "--json",
+                "netlist.json",
+                "--pack-only",
+                "--quiet",
+                "-l",
+                "pack.log",
+            ]
+            .map(String::from),
+        );
+        commands.push(format!("{pname} {}", args.join(" ")));
+        run(&dir, &bin, &args)?;
+        let log = std::fs::read_to_string(dir.join("pack.log")).map_err(|e| e.to_string())?;
+        if let Some((used, cap)) = packed_cells(&log) {
+            logic_cells = json!({"used": used, "capacity": cap});
+            fits &= used <= cap;
+        }
+    }
     let mut fmax = Value::Null;
     let mut bitstream = Value::Null;
     // A design that cannot fit is not placed (nextpnr would stop, and the
@@ -481,6 +512,7 @@ pub fn synth_modules(
         // (ECP5: nextpnr's speed grade; 6 unless `--speed`.)
         "speed_grade": t.name().starts_with("ecp5").then(|| pnr.speed.unwrap_or(6)),
         "fits": fits,
+        "logic_cells": logic_cells,
         "place_and_route": placed,
         "seeds": seed_results,
         "capacity": {"lut": cap_lut, "bram": cap_bram},
@@ -498,4 +530,23 @@ pub fn synth_modules(
     )
     .map_err(|e| e.to_string())?;
     Ok(report)
+}
+
+/// The logic cells nextpnr-ice40's packer used and the part's, from its
+/// log (`ICESTORM_LC:  6357/  5280  120%`).
+fn packed_cells(log: &str) -> Option<(u64, u64)> {
+    let l = log.lines().find(|l| l.contains("ICESTORM_LC:"))?;
+    let (used, cap) = l.split("ICESTORM_LC:").nth(1)?.split_once('/')?;
+    let cap = cap.split_whitespace().next()?;
+    Some((used.trim().parse().ok()?, cap.parse().ok()?))
+}
+
+#[cfg(test)]
+mod packed_tests {
+    #[test]
+    fn packed_cells_reads_the_packer_log() {
+        let log = "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:    6357/   5280   120%\nInfo: \t        ICESTORM_RAM:      20/     30    66%\n";
+        assert_eq!(super::packed_cells(log), Some((6357, 5280)));
+        assert_eq!(super::packed_cells("Info: nothing\n"), None);
+    }
 }

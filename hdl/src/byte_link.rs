@@ -48,16 +48,25 @@ pub fn register_map(side: Side) -> RegisterMap {
 }
 
 /// The module body of a byte-serial TX or RX top (SEP, or with `fsed`
-/// FSED): the protocol, wire layouts, the
+/// FSED; SV-4 windows with `window`): the protocol, wire layouts, the
 /// register file of `side` with its hooks, the context checks (and
 /// `cfg_bad`: those, or what the byte-serial blocks do not apply), the
 /// engine fragment, then `control` (and its signals read in part:
 /// `unused`, a list that starts with a comma).
-pub fn top_verilog(side: Side, key_bits: usize, fsed: bool, control: &str, unused: &str) -> String {
+pub fn top_verilog(
+    side: Side,
+    key_bits: usize,
+    fsed: bool,
+    window: bool,
+    control: &str,
+    unused: &str,
+) -> String {
     let mut v =
         crate::link_glue::top_frame(&register_map(side), key_bits, Suites::Cmac, fsed, false);
-    v += "// The byte-serial blocks: frame tags, no CRC-32.\n";
-    v += "wire cfg_bad = config_error | config_tag_mode != 2'd0 | config_crc32;\n";
+    v += "// The byte-serial blocks: frame tags, no CRC-32; SV-4 only where SV4.\n";
+    v += &format!("localparam SV4 = 1'b{};\n", window as u8);
+    v += "wire cfg_bad = config_error | config_tag_mode != 2'd0 | config_crc32\n  \
+          | ~SV4 & (next_frame_sv_top == 4'd4 | next_frame_sv_middle == 4'd4 | next_frame_sv_bottom == 4'd4);\n";
     let uw = match side {
         Side::Tx => 1,
         Side::Rx => 8,
@@ -335,9 +344,9 @@ wire [7:0] crc_byte = ob[0] ? crc_out[15:8] : crc_out[7:0];
 wire [16:0] w_off17 = {1'b0, window_offset};
 wire [16:0] w_end17 = {1'b0, window_offset} + {1'b0, window_length};
 function [16:0] win_start(input [15:0] wc, input sv4);
-  win_start = ~sv4 ? 17'd0 : w_off17 < {1'b0, wc} ? w_off17 : {1'b0, wc};
+  win_start = ~(SV4 & sv4) ? 17'd0 : w_off17 < {1'b0, wc} ? w_off17 : {1'b0, wc};
 endfunction
 function [16:0] win_end(input [15:0] wc, input sv4);
-  win_end = sv4 & w_end17 < {1'b0, wc} ? w_end17 : {1'b0, wc};
+  win_end = SV4 & sv4 & w_end17 < {1'b0, wc} ? w_end17 : {1'b0, wc};
 endfunction
 "#;

@@ -82,6 +82,10 @@ pub struct LinkConfig {
     pub sbox: SboxForm,
     /// AES register stages per round (pipelined).
     pub stages: usize,
+    /// SV-4 windows (spec §3) applied; without them (byte-serial only,
+    /// `--no-window`) a frame with an SV-4 block is a configuration error
+    /// and the window compares are not built.
+    pub window: bool,
     /// Module name prefix: the top is `csi2sec_<name>`.
     pub name: String,
 }
@@ -111,13 +115,14 @@ impl LinkConfig {
             arch: Arch::Pipelined,
             sbox: SboxForm::Rom,
             stages: 1,
+            window: true,
             name: String::new(),
         };
         c.name = c.default_name();
         c
     }
 
-    /// `<side>_<protocol>_<suites><key bits>_w<width>[_s<streams>]_<arch>_<sbox>`.
+    /// `<side>_<protocol>_<suites><key bits>_w<width>[_s<streams>]_<arch>_<sbox>[_nowin]`.
     pub fn default_name(&self) -> String {
         let arch = match (self.arch, self.stages) {
             (Arch::Pipelined, 2) => "pipelined2".to_string(),
@@ -130,14 +135,15 @@ impl LinkConfig {
             String::new()
         };
         format!(
-            "{}_{}_{}{}_w{}{streams}_{}_{}",
+            "{}_{}_{}{}_w{}{streams}_{}_{}{}",
             self.side.name(),
             self.protocol.name(),
             self.suites.name(),
             self.key_bits,
             self.width,
             arch,
-            self.sbox.name()
+            self.sbox.name(),
+            if self.window { "" } else { "_nowin" }
         )
     }
 
@@ -154,7 +160,7 @@ impl LinkConfig {
     /// One line describing the configuration (written in every file header).
     pub fn describe(&self) -> String {
         format!(
-            "block={} protocol={} width={} streams={} dt_scopes={} suites={} key_bits={} arch={} stages={} sbox={} name={}",
+            "block={} protocol={} width={} streams={} dt_scopes={} suites={} key_bits={} arch={} stages={} sbox={}{} name={}",
             self.side.name(),
             self.protocol.name(),
             self.width,
@@ -165,6 +171,7 @@ impl LinkConfig {
             self.arch.name(),
             self.stages,
             self.sbox.name(),
+            if self.window { "" } else { " window=off" },
             self.name
         )
     }
@@ -316,6 +323,11 @@ impl LinkConfig {
                 ));
             }
         }
+        if !self.window && self.width != 1 {
+            return Err(
+                "--no-window: only the byte-serial TX and RX (--width 1) leave SV-4 out".into(),
+            );
+        }
         if self.dt_scopes > crate::dt_scopes::MAX_SCOPES {
             return Err(format!(
                 "--dt-scopes {}: expected 0 (no data-type mode) to {}",
@@ -342,11 +354,15 @@ impl LinkConfig {
             );
             return match self.side {
                 Side::Tx => go(
-                    TxByte::new(aes, k).fsed(self.protocol == Protocol::Fsed),
+                    TxByte::new(aes, k)
+                        .fsed(self.protocol == Protocol::Fsed)
+                        .window(self.window),
                     self,
                 ),
                 Side::Rx => go(
-                    RxByte::new(aes, k).fsed(self.protocol == Protocol::Fsed),
+                    RxByte::new(aes, k)
+                        .fsed(self.protocol == Protocol::Fsed)
+                        .window(self.window),
                     self,
                 ),
             };

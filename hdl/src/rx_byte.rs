@@ -87,6 +87,7 @@ pub struct RxByte {
     aes: AesChain,
     _key_bits: usize,
     _fsed: bool,
+    _window: bool,
 }
 
 impl RxByte {
@@ -120,12 +121,20 @@ impl RxByte {
             aes,
             _key_bits: key_bits,
             _fsed: false,
+            _window: true,
         }
     }
 
     /// The FSED protocol instead of SEP (spec §5.2, §6).
     pub fn fsed(mut self, on: bool) -> Self {
         self._fsed = on;
+        self
+    }
+
+    /// SV-4 windows applied (else a configuration error, and no window
+    /// compares built).
+    pub fn window(mut self, on: bool) -> Self {
+        self._window = on;
         self
     }
 }
@@ -159,6 +168,7 @@ impl Logic for RxByte {
             Side::Rx,
             self._key_bits,
             self._fsed,
+            self._window,
             CONTROL,
             ", stream_vcx, w_b0[7:6], w_b0[4:0], w_cfg[7:6], w_cfg[0]",
         ))
@@ -224,7 +234,8 @@ wire [2:0] v_code = f_fmt | absent_fh ? 3'd0 : f_pol ? 3'd1 : (recs != 32'd0 & ~
                   : replay_hit ? 3'd4 : recs == 32'd0 ? 3'd5 : 3'd6;
 // The covered window of the original WC (SV-4).
 wire [16:0] pc17 = {1'b0, pc};
-wire in_win = p_cov & pc17 >= win_start(p_len, p_sv == 4'd4) & pc17 < win_end(p_len, p_sv == 4'd4);
+// (Without SV-4 every covered payload byte is in.)
+wire in_win = p_cov & (~SV4 | pc17 >= win_start(p_len, p_sv == 4'd4) & pc17 < win_end(p_len, p_sv == 4'd4));
 // The record header the context expects (its WC: the original one, once
 // the footer is known); the trailer the RX rebuilds; the entry length.
 wire [127:0] rh = record_header(hf[7:0], hf[31:30], p_len, p_cov, p_sv, config_byte, kid, stream8, fc, mc);

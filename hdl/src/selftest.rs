@@ -28,7 +28,8 @@
 //!
 //! All boards use the CMAC efficiency suite (`cmac-selftest`: the
 //! byte-serial TX and RX, `--width 1`, on the column-serial AES core with
-//! `bram` S-boxes: six block RAMs a side), frame tags, SV-2 everywhere.
+//! `bram` S-boxes, without SV-4 windows: `--no-window`), frame tags, SV-2
+//! everywhere.
 //! The frame ROM is a memory read a cycle ahead (block RAM), at the
 //! link's width.
 
@@ -163,8 +164,10 @@ pub fn link_config(side: Side) -> LinkConfig {
     // Frame tags only: no data-type scopes (their tables cost LUTs the
     // iCE40 does not have).
     c.dt_scopes = 0;
-    // A byte a beat (byte_link.rs): the UP5K's LUTs.
+    // A byte a beat (byte_link.rs): the UP5K's LUTs. No SV-4 windows: the
+    // self-test's frames are SV-2, and the compares cost about 300 LUT4.
     c.width = 1;
+    c.window = false;
     c.name = c.default_name();
     c
 }
@@ -346,7 +349,9 @@ fn char_case(chars: &[LineChar]) -> String {
                 LineChar::Hex(k) => (1, 0, k),
                 LineChar::Word(k) => (2, 0, k),
             };
-            format!("    6'd{i}: begin c_kind = 2'd{kind}; c_lit = 8'h{lit:02x}; c_k = 4'd{k}; end\n")
+            format!(
+                "    6'd{i}: begin c_kind = 2'd{kind}; c_lit = 8'h{lit:02x}; c_k = 4'd{k}; end\n"
+            )
         })
         .collect()
 }

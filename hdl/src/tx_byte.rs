@@ -84,6 +84,7 @@ pub struct TxByte {
     aes: AesChain,
     _key_bits: usize,
     _fsed: bool,
+    _window: bool,
 }
 
 impl TxByte {
@@ -117,12 +118,20 @@ impl TxByte {
             aes,
             _key_bits: key_bits,
             _fsed: false,
+            _window: true,
         }
     }
 
     /// The FSED protocol instead of SEP (spec §5.2).
     pub fn fsed(mut self, on: bool) -> Self {
         self._fsed = on;
+        self
+    }
+
+    /// SV-4 windows applied (else a configuration error, and no window
+    /// compares built).
+    pub fn window(mut self, on: bool) -> Self {
+        self._window = on;
         self
     }
 }
@@ -156,6 +165,7 @@ impl Logic for TxByte {
             Side::Tx,
             self._key_bits,
             self._fsed,
+            self._window,
             CONTROL,
             "",
         ))
@@ -197,7 +207,8 @@ assign hdr_take = st == T_HDR & s_take;
 @CLASSIFY@// The frame counter of an FS, and whether it is past exhaustion.
 wire ex_next = exhausted | (started & fc == 32'hFFFFFFFF);
 wire [16:0] pc17 = {1'b0, pc};
-wire in_win = p_cov & pc17 >= p_ws & pc17 < p_we;
+// (Without SV-4 every covered payload byte is in.)
+wire in_win = p_cov & (~SV4 | pc17 >= p_ws & pc17 < p_we);
 // The record header (spec §4) of the packet being wrapped, and the
 // trailer (scope 0) of the frame.
 wire [127:0] rh = record_header(hf[7:0], hf[31:30], p_wc, p_cov, p_sv, config_byte, kid, stream8, fc, mc);

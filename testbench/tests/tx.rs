@@ -734,10 +734,36 @@ fn byte_serial_fsed_tx() {
 
 /// Contexts the byte-serial TX and RX do not apply (message and
 /// data-type tags, CRC-32, a GMAC suite): STATUS.config_error, and the
-/// stream passes through unprotected, both ways.
+/// stream passes through unprotected, both ways. Without SV-4 windows
+/// (`--no-window`, the board self-tests' blocks), a frame with an SV-4
+/// block too; SV-2, -3 and -5 frames still match the model there.
 #[test]
 fn byte_serial_blocks_refuse_other_contexts_and_pass_through() {
+    let cmac = |mut c: Context| {
+        c.streams[0].suite = csi2sec_sim::crypto::Suite::Cmac128;
+        c
+    };
     let input = frames(16, 2, 1, 3);
+    let sv4 = cmac(context("frame", [2, 4, 2], false, 16));
+    for side in [Side::Tx, Side::Rx] {
+        let cfg = csi2sec_hdl::selftest::link_config(side);
+        assert!(!cfg.window && cfg.name.ends_with("_nowin"), "{}", cfg.name);
+        let b = build_link(&cfg).expect("build");
+        let run = run_link(&b, side, &sv4, &input, RunOptions::new(Stalls::None, 1)).expect("run");
+        assert_eq!(
+            (run.status & 3, &run.output),
+            (2, &input),
+            "SV-4 on the {side:?} without windows: config_error, passed through"
+        );
+    }
+    check_on(
+        "byte-serial without windows, SV [3, 5, 2]",
+        &cmac(context("frame", [3, 5, 2], false, 12)),
+        &frames(40, 3, 2, 5),
+        &csi2sec_hdl::selftest::link_config(Side::Tx),
+        Stalls::Both,
+        None,
+    );
     let refused = [
         context("message", [2, 2, 2], false, 16),
         context("data-type", [2, 2, 2], false, 16),

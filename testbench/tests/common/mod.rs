@@ -422,9 +422,13 @@ pub fn byte_contexts() -> Vec<(String, Context)> {
     .collect()
 }
 
-/// The byte-serial configuration of `side` (the board self-tests').
+/// The byte-serial configuration of `side`: the board self-tests', with
+/// SV-4 windows (which the self-tests leave out).
 pub fn byte_config(side: Side) -> csi2sec_hdl::link_config::LinkConfig {
-    csi2sec_hdl::selftest::link_config(side)
+    let mut c = csi2sec_hdl::selftest::link_config(side);
+    c.window = true;
+    c.name = c.default_name();
+    c
 }
 
 /// The byte-serial configuration of `side` for `ctx`'s key size and
