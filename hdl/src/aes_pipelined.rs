@@ -64,8 +64,13 @@
 //! and the queue's write port through two registers each (they are far
 //! apart on an FPGA), so it acts there two cycles late, for Z cycles;
 //! `key_ready` returns when both ends are done (Z + 5 cycles after
-//! `zeroize`). No clear signal fans out to the stages: the only zeroize
-//! mux is at the pipeline's input.
+//! `zeroize`; Z + 7 with the head buffer, whose two buffers take the
+//! swept queue's zeros two cycles later). No clear signal fans out to the
+//! stages: the only zeroize mux is at the pipeline's input. The output
+//! buffers' entries are zeroed the cycle after `zeroize` (a registered
+//! wipe per 32-bit lane); what they take from the queue during the sweep
+//! is overwritten by its zeros, so by `key_ready` every entry, and
+//! `m_data`, holds zero.
 
 use crate::key_expansion::KeyExpansion;
 use crate::round_function::RoundFunction;
@@ -137,7 +142,9 @@ pub struct AesPipelined {
     _pop_q: bool,
     _zc: usize,
     /// `sweeping` one and two cycles late (the sweep's ends act then).
-    _swd: [bool; 2],
+    /// `sweeping` one, two (and with the head buffer three, four) cycles
+    /// late.
+    _swd: Vec<bool>,
     _sweep: usize,
     /// `key_ready`'s register.
     _kr: bool,
@@ -212,7 +219,7 @@ impl AesPipelined {
             _cnt: 0,
             _pop_q: false,
             _zc: 0,
-            _swd: [false; 2],
+            _swd: vec![false; Self::sweep_tail(key_bits, form, stages_per_round)],
             _sweep: Self::sweep_cycles(key_bits, form, stages_per_round),
             _kr: true,
             _zq: false,
@@ -282,6 +289,25 @@ impl AesPipelined {
     /// three-stage GCM's most common failing path on ECP5 (157 endpoints,
     /// up to 9.0 ns). The buffer is a stage of registers between them,
     /// with handshakes from registers on both sides.
+    /// Cycles `key_ready` waits after the sweep's last: its two ends act
+    /// two cycles late; with the head buffer, the queue's zeros take two
+    /// more to reach `m_data`.
+    fn sweep_tail(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
+        if Self::head_buffer(key_bits, form, stages_per_round) {
+            4
+        } else {
+            2
+        }
+    }
+
+    /// Cycles from the `zeroize` edge to `key_ready`: its register, the
+    /// sweep, its tail, `key_ready`'s register.
+    pub fn zeroize_cycles(key_bits: usize, form: SboxForm, stages_per_round: usize) -> usize {
+        Self::sweep_cycles(key_bits, form, stages_per_round)
+            + 3
+            + Self::sweep_tail(key_bits, form, stages_per_round)
+    }
+
     fn head_buffer(key_bits: usize, form: SboxForm, stages_per_round: usize) -> bool {
         (Self::base_latency(key_bits, form, stages_per_round) + 2).next_power_of_two() >= 64
     }
@@ -395,9 +421,10 @@ impl Logic for AesPipelined {
             // Valid bits: each stage takes the one before it.
             let take = self.s_valid.val() & s_ready;
             let load = self.key_valid.val() && kr;
-            let swept = !sweeping && !self._swd[0] && !self._swd[1];
+            let swept = !sweeping && !self._swd.iter().any(|&d| d);
             self._kr = empty && kidle && swept && !zero && !zq && !load && !self._load_q && !take;
-            self._swd = [sweeping, self._swd[0]];
+            self._swd.rotate_right(1);
+            self._swd[0] = sweeping;
             // The key waits a cycle in a register (which follows the key
             // port) before the expansion takes it.
             self._key_q = self.key.val();
@@ -624,12 +651,28 @@ impl Logic for AesPipelined {
         v += &format!("wire [127:0] qhead = {{{}}};\n", lanes.join(", "));
         if self._ob0.is_some() {
             v += "wire ob0_mv;\n";
-            v += &crate::buffer2::verilog("ob0", 128, "qhead", "rd", "ob0_mv", "zfo", None);
-            v += &crate::buffer2::verilog("ob", 128, "ob0_out", "ob0_mv", "pop", "zfo", None);
+            v += &crate::buffer2::verilog(
+                "ob0",
+                128,
+                "qhead",
+                "rd",
+                "ob0_mv",
+                "zfo",
+                Some("zeroize"),
+            );
+            v += &crate::buffer2::verilog(
+                "ob",
+                128,
+                "ob0_out",
+                "ob0_mv",
+                "pop",
+                "zfo",
+                Some("zeroize"),
+            );
             v += "assign ob0_mv = ob0_valid & ~ob_full;\n\
                   assign rd = ram_has & ~ob0_full;\nassign pop = ob_valid & m_ready;\n";
         } else {
-            v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zfo", None);
+            v += &crate::buffer2::verilog("ob", 128, "qhead", "rd", "pop", "zfo", Some("zeroize"));
             v += "assign rd = ram_has & ~ob_full;\nassign pop = ob_valid & m_ready;\n";
         }
         // `key_ready` from a register: what held at the last edge, when no
@@ -650,9 +693,27 @@ impl Logic for AesPipelined {
         v += "wire load = key_valid & kr;\n";
         // (`sw_d1`, `sw_d2`: `sweeping` one and two cycles late; the
         // sweep's ends are done when both are low.)
-        v += "reg sw_d1, sw_d2;\ninitial begin\n  sw_d1 = 1'b0;\n  sw_d2 = 1'b0;\nend\n\
-              always @(posedge clock) begin\n  sw_d1 <= sweeping;\n  sw_d2 <= sw_d1;\nend\n";
-        v += "always @(posedge clock) kr_q <= empty & kidle & ~sweeping & ~sw_d1 & ~sw_d2 & ~zeroize & ~zq & ~load & ~load_q & ~take;\n";
+        // (With the head buffer, `sw_d3`, `sw_d4` as well: the swept
+        // queue's zeros reach `m_data` through two buffers.)
+        let tail = self._swd.len();
+        let sw: Vec<String> = (1..=tail).map(|k| format!("sw_d{k}")).collect();
+        v += &format!(
+            "reg {};\ninitial begin\n{}end\nalways @(posedge clock) begin\n  sw_d1 <= sweeping;\n{}end\n",
+            sw.join(", "),
+            sw.iter()
+                .map(|n| format!("  {n} = 1'b0;\n"))
+                .collect::<String>(),
+            (2..=tail)
+                .map(|k| format!("  sw_d{k} <= sw_d{};\n", k - 1))
+                .collect::<String>()
+        );
+        v += &format!(
+            "always @(posedge clock) kr_q <= empty & kidle & ~sweeping & {} & ~zeroize & ~zq & ~load & ~load_q & ~take;\n",
+            sw.iter()
+                .map(|n| format!("~{n}"))
+                .collect::<Vec<_>>()
+                .join(" & ")
+        );
         // The key waits a cycle in a register before the expansion takes
         // it (no path from `key_valid` to the expansion's write data).
         // (`key_q` follows the key port: it holds no more than the port

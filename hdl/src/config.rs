@@ -325,8 +325,7 @@ impl EngineConfig {
                 // `zeroize`'s register, the sweep through the pipeline and
                 // its queue (whose ends act two cycles late), then
                 // `key_ready`'s register.
-                zeroize_cycles: AesPipelined::sweep_cycles(self.key_bits, self.sbox, self.stages)
-                    + 5,
+                zeroize_cycles: AesPipelined::zeroize_cycles(self.key_bits, self.sbox, self.stages),
             },
         }
     }

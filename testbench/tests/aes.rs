@@ -146,6 +146,16 @@ fn zeroize_mid_stream(c: &EngineConfig) {
     dut.set(p.s_valid, 1);
     dut.set(p.m_ready, 0);
     dut.tick(5);
+    // An output waiting in the output register (the sink not ready), then
+    // blocks in flight behind it.
+    dut.set(p.s_valid, 0);
+    dut.tick(60);
+    dut.eval();
+    assert_eq!(dut.get(p.m_valid), 1, "{}: an output waits", c.name);
+    assert_ne!(dut.get(p.m_data), 0, "{}: a ciphertext in the output", c.name);
+    dut.set(p.s_data, 2);
+    dut.set(p.s_valid, 1);
+    dut.tick(3);
     dut.set(p.s_valid, 0);
     dut.set(p.zeroize, 1);
     dut.tick(1);
@@ -165,6 +175,8 @@ fn zeroize_mid_stream(c: &EngineConfig) {
         n += 1;
         assert!(n <= limit, "zeroize took more than {limit} cycles");
     }
+    // The output register holds nothing of the blocks that were in it.
+    assert_eq!(dut.get(p.m_data), 0, "{}: m_data after zeroize", c.name);
     // Nothing comes out; a new key works.
     dut.set(p.m_ready, 1);
     dut.tick(20);
