@@ -12,8 +12,6 @@
 //! The key comes a word a cycle (see `key`). `x_valid` is for an idle core only (`s_ready`, or no key
 //! loaded yet): the blocks using it hold it off while a block is in flight.
 
-use crate::aes_iterative::AesCore;
-use crate::aes_serial::{AesSerial, core_verilog};
 use crate::sub_bytes::{SboxForm, SubBytes};
 use rust_hdl::prelude::*;
 
@@ -42,8 +40,8 @@ pub struct AesChain {
     /// The state holds the last block's ciphertext, until `m_ready`.
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
-    sub: SubBytes<32>,
-    _key_bits: usize,
+    pub(crate) sub: SubBytes<32>,
+    pub(crate) _key_bits: usize,
 }
 
 impl AesChain {
@@ -67,56 +65,5 @@ impl AesChain {
             sub: SubBytes::new(form),
             _key_bits: key_bits,
         }
-    }
-
-    /// Cycles per block, as the column-serial core's.
-    pub fn cycles_per_block(key_bits: usize) -> usize {
-        AesSerial::cycles_per_block(key_bits)
-    }
-}
-
-impl Logic for AesChain {
-    fn update(&mut self) {
-        self.sub.clock.next = self.clock.val();
-    }
-
-    fn connect(&mut self) {
-        for s in [
-            &mut self.key_ready,
-            &mut self.key_loaded,
-            &mut self.s_ready,
-            &mut self.m_valid,
-        ] {
-            s.connect();
-        }
-        self.m_data.connect();
-        self.sub.clock.connect();
-        self.sub.en.connect();
-        self.sub.x.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        Verilog::Custom(core_verilog(self._key_bits, true, true))
-    }
-}
-
-impl AesCore for AesChain {
-    fn claim_inputs(&mut self) {
-        for s in [
-            &mut self.zeroize,
-            &mut self.flush,
-            &mut self.key_valid,
-            &mut self.x_valid,
-            &mut self.s_valid,
-            &mut self.m_ready,
-        ] {
-            s.connect();
-        }
-        self.clock.connect();
-        self.key.connect();
-        self.x_data.connect();
-    }
-    fn set_clock(&mut self, clock: Clock) {
-        self.clock.next = clock;
     }
 }

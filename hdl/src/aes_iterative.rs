@@ -170,7 +170,9 @@ pub trait AesCore: Block {
 }
 
 macro_rules! aes_core {
-    ($t:ty) => {
+    // `$data`: the data inputs (the chaining core absorbs bytes instead
+    // of taking blocks).
+    ($t:ty $(, $data:ident)*) => {
         impl AesCore for $t {
             fn claim_inputs(&mut self) {
                 for s in [
@@ -184,7 +186,7 @@ macro_rules! aes_core {
                 }
                 self.clock.connect();
                 self.key.connect();
-                self.s_data.connect();
+                $(self.$data.connect();)*
             }
             fn set_clock(&mut self, clock: Clock) {
                 self.clock.next = clock;
@@ -192,6 +194,7 @@ macro_rules! aes_core {
         }
     };
 }
-aes_core!(AesIterative);
-aes_core!(crate::aes_pipelined::AesPipelined);
-aes_core!(crate::aes_serial::AesSerial);
+aes_core!(AesIterative, s_data);
+aes_core!(crate::aes_pipelined::AesPipelined, s_data);
+aes_core!(crate::aes_serial::AesSerial, s_data);
+aes_core!(crate::aes_chain::AesChain, x_valid, x_data);

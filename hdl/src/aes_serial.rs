@@ -68,8 +68,8 @@ pub struct AesSerial {
     pub m_data: Signal<Out, Bits<128>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
-    sub: SubBytes<32>,
-    _key_bits: usize,
+    pub(crate) sub: SubBytes<32>,
+    pub(crate) _key_bits: usize,
 }
 
 impl AesSerial {
@@ -120,36 +120,45 @@ impl AesSerial {
     }
 }
 
-impl Logic for AesSerial {
-    fn update(&mut self) {
-        self.sub.clock.next = self.clock.val();
-    }
+/// The Logic of the column-serial core and of its chaining form (the
+/// same outputs and S-box; `$chain`: the body's form).
+macro_rules! serial_logic {
+    ($t:ty, $chain:expr) => {
+        impl Logic for $t {
+            fn update(&mut self) {
+                self.sub.clock.next = self.clock.val();
+            }
 
-    fn connect(&mut self) {
-        for s in [
-            &mut self.key_ready,
-            &mut self.key_loaded,
-            &mut self.s_ready,
-            &mut self.m_valid,
-        ] {
-            s.connect();
+            fn connect(&mut self) {
+                for s in [
+                    &mut self.key_ready,
+                    &mut self.key_loaded,
+                    &mut self.s_ready,
+                    &mut self.m_valid,
+                ] {
+                    s.connect();
+                }
+                self.m_data.connect();
+                self.sub.clock.connect();
+                self.sub.en.connect();
+                self.sub.x.connect();
+            }
+
+            fn hdl(&self) -> Verilog {
+                Verilog::Custom(core_verilog(self._key_bits, $chain))
+            }
         }
-        self.m_data.connect();
-        self.sub.clock.connect();
-        self.sub.en.connect();
-        self.sub.x.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        Verilog::Custom(core_verilog(self._key_bits, false, false))
-    }
+    };
 }
+serial_logic!(AesSerial, false);
+serial_logic!(crate::aes_chain::AesChain, true);
 
-/// The core's body: the key a word a cycle with `wk`; with `chain`, the
-/// chaining form of [`crate::aes_chain::AesChain`] (no `s_data`: bytes are
-/// absorbed into the state, which each block encrypts in place; `flush`
-/// and a key load also zero the state).
-pub(crate) fn core_verilog(kb: usize, wk: bool, chain: bool) -> String {
+/// The core's body; with `chain`, the chaining form of
+/// [`crate::aes_chain::AesChain`]: the key a word a cycle, no `s_data`
+/// (bytes are absorbed into the state, which each block encrypts in
+/// place; `flush` and a key load also zero the state).
+fn core_verilog(kb: usize, chain: bool) -> String {
+    let wk = chain;
     {
         let nk = kb / 32;
         let nr = AesSerial::nr(kb);

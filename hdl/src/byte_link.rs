@@ -47,8 +47,18 @@ pub fn register_map(side: Side) -> RegisterMap {
         .with_key_memory()
 }
 
-/// The module body of a byte-serial TX or RX top (SEP, or with `fsed`
-/// FSED; SV-4 windows with `window`): the protocol, wire layouts, the
+/// What a byte-serial TX or RX applies beyond its core (both sides alike).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// FSED instead of SEP (spec §5.2).
+    pub fsed: bool,
+    /// SV-4 windows applied (else a configuration error, and no window
+    /// compares built: `--no-window`).
+    pub window: bool,
+}
+
+/// The module body of a byte-serial TX or RX top (`opts`: SEP or FSED,
+/// SV-4 windows or not): the protocol, wire layouts, the
 /// register file of `side` with its hooks, the context checks (and
 /// `cfg_bad`: those, or what the byte-serial blocks do not apply), the
 /// engine fragment, then `control` (and its signals read in part:
@@ -56,11 +66,11 @@ pub fn register_map(side: Side) -> RegisterMap {
 pub fn top_verilog(
     side: Side,
     key_bits: usize,
-    fsed: bool,
-    window: bool,
+    opts: Options,
     control: &str,
     unused: &str,
 ) -> String {
+    let Options { fsed, window } = opts;
     let mut v =
         crate::link_glue::top_frame(&register_map(side), key_bits, Suites::Cmac, fsed, false);
     v += "// The byte-serial blocks: frame tags, no CRC-32; SV-4 only where SV4.\n";
@@ -103,24 +113,24 @@ function [7:0] byte_of(input [127:0] x, input [3:0] i);
 endfunction
 // The key: slot kl_slot into the core, then L = E_K(0), K1 = dbl(L).
 // ks: 0 idle, 1 key handshake, 2 expansion, 3 E_K(0) in, 4 E_K(0) out,
-// 5 K1 written, byte k1w a cycle, as the core's state (L) rotates.
+// 5 K1 written, byte kc a cycle, as the core's state (L) rotates.
 // The core takes the key a word a cycle from the handshake's edge on
 // (`key[255:224]`): the key memory's registered read is a word ahead,
-// word kw of the slot.
-reg [2:0] ks, kw;
+// word kc of the slot. (kc counts the words in 2, the bytes in 5.)
+reg [2:0] ks;
+reg [3:0] kc;
 reg key_ok, key_cur;
-assign key_raddr = {key_cur, ks == 3'd2 ? kw : 3'd0};
+assign key_raddr = {key_cur, ks == 3'd2 ? kc[2:0] : 3'd0};
 // K1: a 16-byte memory (block RAM), its registered read a byte ahead of
 // the absorb (byte mb_next); wiped a byte a cycle (k1z; 16: done) after
 // a zeroize or CTRL.load.
 reg [7:0] k1m [0:15];
 reg [7:0] k1_q;
-reg [3:0] k1w;
 reg [4:0] k1z;
 integer k1_init;
 initial begin
   for (k1_init = 0; k1_init < 16; k1_init = k1_init + 1) k1m[k1_init] = 8'd0;
-  k1_q = 8'd0; k1w = 4'd0; k1z = 5'd16;
+  k1_q = 8'd0; k1z = 5'd16;
 end
 // CMAC: the chain value XOR the block being absorbed is the core's state
 // (AES byte order; `mx`, its output: the tag once tag_v); the bytes of
@@ -130,7 +140,7 @@ wire [127:0] mx = aes$m_data;
 reg [3:0] mb;
 reg m_go, m_busy, m_fin, tag_v;
 initial begin
-  ks = 3'd0; kw = 3'd0; key_ok = 1'b0; key_cur = 1'b0; mb = 4'd0;
+  ks = 3'd0; kc = 4'd0; key_ok = 1'b0; key_cur = 1'b0; mb = 4'd0;
   m_go = 1'b0; m_busy = 1'b0; m_fin = 1'b0; tag_v = 1'b0;
 end
 reg kl_go, kl_slot, mac_clear, mac_v, mac_fin;
@@ -139,14 +149,15 @@ wire zero_keys = reset | ctrl_clear;
 // (A byte taken with mac_clear is lost with the scope: the clear wins.)
 wire mac_rdy = key_ok & ks == 3'd0 & ~m_go & ~m_busy;
 wire mac_take = mac_v & mac_rdy;
+// (The byte count's next value, which the K1 read addresses.)
 wire [3:0] mb_next = mac_clear | zero_keys | ctrl_load ? 4'd0 : mb + {3'd0, mac_take};
-// Byte k1w of dbl(L), L rotated k1w bytes left in the state: L[k1w] << 1
+// Byte kc of dbl(L), L rotated kc bytes left in the state: L[kc] << 1
 // with the next byte's top bit; the last byte takes L[0]'s top bit (then
 // next in line) and 0x87 if it is set.
-wire [7:0] k1_dbl = {mx[126:120], mx[119]} ^ (k1w == 4'd15 & mx[119] ? 8'h86 : 8'h00);
+wire [7:0] k1_dbl = {mx[126:120], mx[119]} ^ (kc == 4'd15 & mx[119] ? 8'h86 : 8'h00);
 wire k1_we = ks == 3'd5 | ~k1z[4];
 always @(posedge clock) begin
-  if (k1_we) k1m[ks == 3'd5 ? k1w : k1z[3:0]] <= ks == 3'd5 ? k1_dbl : 8'd0;
+  if (k1_we) k1m[ks == 3'd5 ? kc : k1z[3:0]] <= ks == 3'd5 ? k1_dbl : 8'd0;
   k1_q <= k1m[mb_next];
 end
 always @(*) begin
@@ -155,7 +166,7 @@ always @(*) begin
   // (A new scope zeroes the state, as does the end of E_K(0) once K1 is
   // taken; CTRL.load drops whatever the core holds. A scope cleared during
   // a key load starts from the zero state the load leaves.)
-  aes$flush = ctrl_load | mac_clear & ks == 3'd0 | ks == 3'd5 & k1w == 4'd15;
+  aes$flush = ctrl_load | mac_clear & ks == 3'd0 | ks == 3'd5 & kc == 4'd15;
   aes$key = {key_rdata, 224'd0};
   aes$key_valid = ks == 3'd1;
   aes$s_valid = (ks == 3'd3) | (ks == 3'd0 & m_go);
@@ -168,20 +179,20 @@ always @(posedge clock) begin
   case (ks)
     3'd1: if (aes$key_ready) begin
       ks <= 3'd2;
-      kw <= 3'd1;
+      kc <= 4'd1;
     end
     3'd2: begin
-      kw <= kw + 3'd1;
+      kc <= kc + 4'd1;
       if (aes$key_loaded) ks <= 3'd3;
     end
     3'd3: if (aes$s_ready) ks <= 3'd4;
     3'd4: if (aes$m_valid) begin
       ks <= 3'd5;
-      k1w <= 4'd0;
+      kc <= 4'd0;
     end
     3'd5: begin
-      k1w <= k1w + 4'd1;
-      if (k1w == 4'd15) begin
+      kc <= kc + 4'd1;
+      if (kc == 4'd15) begin
         key_ok <= 1'b1;
         ks <= 3'd0;
       end
@@ -192,12 +203,10 @@ always @(posedge clock) begin
       key_ok <= 1'b0;
     end
   endcase
-  if (mac_take) begin
-    mb <= mb + 4'd1;
-    if (mb == 4'd15) begin
-      m_go <= 1'b1;
-      m_fin <= mac_fin;
-    end
+  mb <= mb_next;
+  if (mac_take & mb == 4'd15) begin
+    m_go <= 1'b1;
+    m_fin <= mac_fin;
   end
   if (ks == 3'd0 & m_go & aes$s_ready) begin
     m_go <= 1'b0;
@@ -208,7 +217,6 @@ always @(posedge clock) begin
     tag_v <= m_fin;
   end
   if (mac_clear) begin
-    mb <= 4'd0;
     m_go <= 1'b0;
     m_busy <= 1'b0;
     tag_v <= 1'b0;
@@ -218,7 +226,6 @@ always @(posedge clock) begin
     key_ok <= 1'b0;
     ks <= 3'd0;
     k1z <= 5'd0;
-    mb <= 4'd0;
     m_go <= 1'b0;
     m_busy <= 1'b0;
     tag_v <= 1'b0;

@@ -352,19 +352,13 @@ impl LinkConfig {
                 self.key_bits,
                 crate::aes_chain::AesChain::new(self.key_bits, self.sbox),
             );
+            let opts = crate::byte_link::Options {
+                fsed: self.protocol == Protocol::Fsed,
+                window: self.window,
+            };
             return match self.side {
-                Side::Tx => go(
-                    TxByte::new(aes, k)
-                        .fsed(self.protocol == Protocol::Fsed)
-                        .window(self.window),
-                    self,
-                ),
-                Side::Rx => go(
-                    RxByte::new(aes, k)
-                        .fsed(self.protocol == Protocol::Fsed)
-                        .window(self.window),
-                    self,
-                ),
+                Side::Tx => go(TxByte::new(aes, k, opts), self),
+                Side::Rx => go(RxByte::new(aes, k, opts), self),
             };
         }
         if self.width != 16 {

@@ -469,8 +469,16 @@ fn registers(side: Side) -> Vec<Register> {
 }
 
 /// The key slots as a memory (see [`RegisterMap::with_key_memory`]):
-/// `key_cases` maps a key word's `paddr[11:2]` to its index.
-fn key_memory_verilog(key_cases: &str) -> String {
+/// `words`: each key word's `paddr[11:2]` and its index in the memory.
+fn key_memory_verilog(words: &[(u32, u32)]) -> String {
+    let key_cases: String = words
+        .iter()
+        .map(|(a, i)| format!("    10'd{a}: key_widx = 4'd{i};\n"))
+        .collect();
+    let hits: String = words
+        .iter()
+        .map(|(a, _)| format!(", paddr[11:2] == 10'd{a}"))
+        .collect();
     format!(
         r#"// Key slots: a 16-word memory, word w of slot s at 8s + w; kval: the
 // words written since the last clear (the others read as zero); kwipe:
@@ -507,13 +515,6 @@ always @(posedge clock) begin
 end
 wire [31:0] key_rdata = kval_q ? kmem_q : 32'd0;
 "#,
-        hits = key_cases
-            .lines()
-            .map(|l| format!(
-                ", paddr[11:2] == {}",
-                l.trim().split(':').next().unwrap_or("")
-            ))
-            .collect::<String>()
     )
 }
 
@@ -594,7 +595,7 @@ impl RegisterMap {
         let mut writes = String::new();
         let mut resets = String::new();
         let mut decl = String::new();
-        let mut key_cases = String::new();
+        let mut key_words = Vec::new();
         for r in regs {
             let hit = format!("(paddr[11:2] == 10'd{})", r.offset / 4);
             match r.access {
@@ -635,11 +636,7 @@ impl RegisterMap {
                     let slot: u32 = r.name[3..4].parse().expect("key slot");
                     let w: u32 = r.name[6..].parse().expect("key word");
                     if self.key_memory {
-                        key_cases += &format!(
-                            "    10'd{}: key_widx = 4'd{};\n",
-                            r.offset / 4,
-                            8 * slot + w
-                        );
+                        key_words.push((r.offset / 4, 8 * slot + w));
                     } else {
                         writes += &format!(
                             "    if ({hit}) key{slot}[{}:{}] <= pwdata;\n",
@@ -663,7 +660,7 @@ impl RegisterMap {
         v += &decl;
         v += "/* verilator lint_on UNUSEDSIGNAL */\n";
         if self.key_memory {
-            v += &key_memory_verilog(&key_cases);
+            v += &key_memory_verilog(&key_words);
         } else {
             v += "reg [255:0] key0, key1;\n";
         }

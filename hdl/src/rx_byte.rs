@@ -86,12 +86,11 @@ pub struct RxByte {
     hout: HeaderEcc,
     aes: AesChain,
     _key_bits: usize,
-    _fsed: bool,
-    _window: bool,
+    _opts: crate::byte_link::Options,
 }
 
 impl RxByte {
-    pub fn new(aes: AesChain, key_bits: usize) -> Self {
+    pub fn new(aes: AesChain, key_bits: usize, opts: crate::byte_link::Options) -> Self {
         RxByte {
             clock: Default::default(),
             reset: Default::default(),
@@ -120,22 +119,8 @@ impl RxByte {
             hout: Default::default(),
             aes,
             _key_bits: key_bits,
-            _fsed: false,
-            _window: true,
+            _opts: opts,
         }
-    }
-
-    /// The FSED protocol instead of SEP (spec §5.2, §6).
-    pub fn fsed(mut self, on: bool) -> Self {
-        self._fsed = on;
-        self
-    }
-
-    /// SV-4 windows applied (else a configuration error, and no window
-    /// compares built).
-    pub fn window(mut self, on: bool) -> Self {
-        self._window = on;
-        self
     }
 }
 
@@ -167,8 +152,7 @@ impl Logic for RxByte {
         Verilog::Custom(crate::byte_link::top_verilog(
             Side::Rx,
             self._key_bits,
-            self._fsed,
-            self._window,
+            self._opts,
             CONTROL,
             ", stream_vcx, w_b0[7:6], w_b0[4:0], w_cfg[7:6], w_cfg[0]",
         ))

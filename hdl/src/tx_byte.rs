@@ -83,12 +83,11 @@ pub struct TxByte {
     hout: HeaderEcc,
     aes: AesChain,
     _key_bits: usize,
-    _fsed: bool,
-    _window: bool,
+    _opts: crate::byte_link::Options,
 }
 
 impl TxByte {
-    pub fn new(aes: AesChain, key_bits: usize) -> Self {
+    pub fn new(aes: AesChain, key_bits: usize, opts: crate::byte_link::Options) -> Self {
         TxByte {
             clock: Default::default(),
             reset: Default::default(),
@@ -117,22 +116,8 @@ impl TxByte {
             hout: Default::default(),
             aes,
             _key_bits: key_bits,
-            _fsed: false,
-            _window: true,
+            _opts: opts,
         }
-    }
-
-    /// The FSED protocol instead of SEP (spec §5.2).
-    pub fn fsed(mut self, on: bool) -> Self {
-        self._fsed = on;
-        self
-    }
-
-    /// SV-4 windows applied (else a configuration error, and no window
-    /// compares built).
-    pub fn window(mut self, on: bool) -> Self {
-        self._window = on;
-        self
     }
 }
 
@@ -164,8 +149,7 @@ impl Logic for TxByte {
         Verilog::Custom(crate::byte_link::top_verilog(
             Side::Tx,
             self._key_bits,
-            self._fsed,
-            self._window,
+            self._opts,
             CONTROL,
             "",
         ))

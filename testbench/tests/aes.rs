@@ -152,7 +152,12 @@ fn zeroize_mid_stream(c: &EngineConfig) {
     dut.tick(60);
     dut.eval();
     assert_eq!(dut.get(p.m_valid), 1, "{}: an output waits", c.name);
-    assert_ne!(dut.get(p.m_data), 0, "{}: a ciphertext in the output", c.name);
+    assert_ne!(
+        dut.get(p.m_data),
+        0,
+        "{}: a ciphertext in the output",
+        c.name
+    );
     dut.set(p.s_data, 2);
     dut.set(p.s_valid, 1);
     dut.tick(3);
