@@ -33,7 +33,8 @@
 //! Its chaining form, [`crate::aes_chain::AesChain`], takes the key a
 //! word a cycle during those first Nk cycles, from `key[255:224]` (the
 //! byte-serial blocks keep their key slots in block RAM and feed it so),
-//! and absorbs bytes into its state in place of `s_data`.
+//! and absorbs bytes into its state in place of `s_data`; its state is
+//! in four small memories, one per row.
 //!
 //! The ports are those of [`crate::aes_iterative::AesIterative`]. The
 //! Verilog is the design (`hdl()`), verified in Verilator cosimulation
@@ -121,9 +122,9 @@ impl AesSerial {
 }
 
 /// The Logic of the column-serial core and of its chaining form (the
-/// same outputs and S-box; `$chain`: the body's form).
+/// same outputs and S-box; `$body`: the Verilog body of a key size).
 macro_rules! serial_logic {
-    ($t:ty, $chain:expr) => {
+    ($t:ty, $body:path $(, $data:ident)*) => {
         impl Logic for $t {
             fn update(&mut self) {
                 self.sub.clock.next = self.clock.val();
@@ -138,49 +139,53 @@ macro_rules! serial_logic {
                 ] {
                     s.connect();
                 }
-                self.m_data.connect();
+                $(self.$data.connect();)*
                 self.sub.clock.connect();
                 self.sub.en.connect();
                 self.sub.x.connect();
             }
 
             fn hdl(&self) -> Verilog {
-                Verilog::Custom(core_verilog(self._key_bits, $chain))
+                Verilog::Custom($body(self._key_bits))
             }
         }
     };
 }
-serial_logic!(AesSerial, false);
-serial_logic!(crate::aes_chain::AesChain, true);
+serial_logic!(AesSerial, core_verilog, m_data);
+serial_logic!(
+    crate::aes_chain::AesChain,
+    crate::aes_chain::chain_verilog,
+    m_byte,
+    m_next_top
+);
 
-/// The core's body; with `chain`, the chaining form of
-/// [`crate::aes_chain::AesChain`]: the key a word a cycle, no `s_data`
-/// (bytes are absorbed into the state, which each block encrypts in
-/// place; `flush` and a key load also zero the state).
-fn core_verilog(kb: usize, chain: bool) -> String {
-    let wk = chain;
-    {
+/// The key expansion that the column-serial core and its chaining form
+/// share, as Verilog fragments for their bodies (which declare `busy`,
+/// `outv`, `rnd`, `ph` and drive `sub$x`). `word_key`: the key comes a
+/// word a cycle on `key[255:224]` (the chaining form), else whole at the
+/// handshake.
+pub(crate) struct KeyExpansion {
+    /// Parameters, registers, the round-key memory, initial values.
+    pub decl: String,
+    /// `idle`, `kload`, MixColumns of `sub$y` (`mixed`), the key word.
+    pub wires: String,
+    /// The S-box input during the expansion.
+    pub sub_x: &'static str,
+    /// The round-key memory's write port and its read address when no
+    /// block is in flight.
+    pub rk_idle: String,
+    /// The expansion's and the wipe's steps (in the sequential block).
+    pub steps: String,
+    /// What `zeroize` clears of the key (in the sequential block).
+    pub clear: String,
+}
+
+impl KeyExpansion {
+    pub(crate) fn new(kb: usize, word_key: bool) -> Self {
+        let wk = word_key;
         let nk = kb / 32;
         let nr = AesSerial::nr(kb);
         let words = 4 * (nr + 1);
-        // Byte r (0 = top) of column c of the state `st`.
-        let byte = |c: usize, r: usize| {
-            let hi = 127 - 32 * c - 8 * r;
-            format!("st[{hi}:{}]", hi - 7)
-        };
-        // Row r of the column read at phase `ph`: column ph (round 0, the
-        // columns themselves) or ph + r (the diagonals: ShiftRows).
-        let mut rows = String::new();
-        for r in 0..4 {
-            let cases: Vec<String> = (0..4)
-                .map(|c| format!("    2'd{c}: rd{r} = {};", byte(c, r)))
-                .collect();
-            rows += &format!(
-                "reg [7:0] rd{r};\nwire [1:0] rc{r} = ph[1:0] + (rnd == 4'd0 ? 2'd0 : 2'd{r});\n\
-                 always @(*)\n  case (rc{r})\n{}\n  endcase\n",
-                cases.join("\n")
-            );
-        }
         // The key words: top (w[i - Nk]), bottom (w[i - 1]): from `kr`, the
         // last Nk words; in word mode `kr` is w[i - 1] alone and w[i - Nk]
         // is read back from the round-key memory a cycle ahead (its read
@@ -227,99 +232,52 @@ fn core_verilog(kb: usize, chain: bool) -> String {
                 format!("    kr <= key[255:{}];\n", 256 - kb),
             )
         };
-        // Chain: a byte absorbed (XORed into the top byte, the state
-        // rotated a byte left: sixteen put it back in place) where a block
-        // was taken; the state zeroed by `flush` and a key load.
-        let (take_st, absorb, chain_zero) = if chain {
-            (
-                "",
-                "  if (x_valid) st <= {st[119:0], st[127:120] ^ x_data};\n",
-                "  if (flush | kload) st <= 128'd0;\n",
-            )
-        } else {
-            ("    st <= s_data;\n", "", "")
-        };
-        format!(
-            r#"{unused}localparam NR = 4'd{nr}, LASTW = 6'd{lastw}, NKM = 3'd{nkm};
-// Block: `busy` while a block is in flight, round `rnd` (0: the initial
-// AddRoundKey), phase `ph` (0..3 read column/diagonal ph, 1..4 write new
-// column ph - 1); `outv`: `st` holds the ciphertext.
-reg busy, outv, loaded, kbusy, kcopy, kt, zbusy;
-reg [3:0] rnd;
-reg [2:0] ph, kpos;
+        let krm = kr_bits - 1;
+        KeyExpansion {
+            decl: format!(
+                r#"{unused}localparam NR = 4'd{nr}, LASTW = 6'd{lastw}, NKM = 3'd{nkm};
+// Key expansion: `kbusy` while it runs (`kcopy`: the key's own words,
+// `kt`: the S-box lookup's cycle), word `ki`, its place `kpos` in the
+// key; `zbusy` while the round-key memory is wiped (word `zi`).
+reg loaded, kbusy, kcopy, kt, zbusy;
+reg [2:0] kpos;
 reg [5:0] ki, zi;
 reg [7:0] rcon;
-reg [127:0] st;
-reg [95:0] nx;
-reg [31:0] cq, rk_q;
+reg [31:0] rk_q;
 reg [{krm}:0] kr;
-reg [31:0] rkm [0:63];
+// (No word is read in the cycle it is written, or the read is not used:
+// `no_rw_check` spares Yosys the logic that would order the two.)
+(* no_rw_check *) reg [31:0] rkm [0:63];
 initial begin
-  busy = 0; outv = 0; loaded = 0; kbusy = 0; kcopy = 0; kt = 0; zbusy = 0;
-  rnd = 0; ph = 0; kpos = 0; ki = 0; zi = 0; rcon = 0;
-  st = 0; nx = 0; cq = 0; rk_q = 0; kr = 0;
+  loaded = 0; kbusy = 0; kcopy = 0; kt = 0; zbusy = 0;
+  kpos = 0; ki = 0; zi = 0; rcon = 0; rk_q = 0; kr = 0;
 end
-wire idle = ~busy & ~kbusy & ~zbusy;
+"#,
+                lastw = words - 1,
+                nkm = nk - 1,
+            ),
+            wires: format!(
+                r#"wire idle = ~busy & ~kbusy & ~zbusy;
 wire kload = key_valid & idle & ~zeroize;
-wire take = s_valid & s_ready;
-{rows}wire [31:0] rd = {{rd0, rd1, rd2, rd3}};
-// The new column: MixColumns of the S-box outputs (not in the last
-// round; round 0 takes the column itself, from `cq`), plus the round-key
-// word.
+// MixColumns of the S-box outputs.
 wire [7:0] a0 = sub$y[31:24], a1 = sub$y[23:16], a2 = sub$y[15:8], a3 = sub$y[7:0];
 wire [7:0] x0 = {{a0[6:0], 1'b0}} ^ (a0[7] ? 8'h1b : 8'h00);
 wire [7:0] x1 = {{a1[6:0], 1'b0}} ^ (a1[7] ? 8'h1b : 8'h00);
 wire [7:0] x2 = {{a2[6:0], 1'b0}} ^ (a2[7] ? 8'h1b : 8'h00);
 wire [7:0] x3 = {{a3[6:0], 1'b0}} ^ (a3[7] ? 8'h1b : 8'h00);
 wire [31:0] mixed = {{x0 ^ x1 ^ a1 ^ a2 ^ a3, a0 ^ x1 ^ x2 ^ a2 ^ a3, a0 ^ a1 ^ x2 ^ x3 ^ a3, x0 ^ a0 ^ a1 ^ a2 ^ x3}};
-wire [31:0] col = (rnd == 4'd0 ? cq : rnd == NR ? sub$y : mixed) ^ rk_q;
 // Key expansion: w[i] = w[i - Nk] ^ T(w[i - 1]); `kr` holds the last Nk
 // words, w[i - Nk] on top (word mode: w[i - 1]; w[i - Nk] is rk_q).
 wire [31:0] kbot = kr[31:0];
 wire [31:0] kt_val = kpos == 3'd0 ? sub$y ^ {{rcon, 24'd0}} : {sub_word4}kbot;
 wire [31:0] kword = {kword};
 wire kwrite = kbusy & (kcopy | kt);
-always @(*) begin
-  sub$clock = clock;
-  sub$en = 1'b1;
-  sub$x = 32'd0;
-  if (busy) sub$x = rd;
-  else if (kbusy) sub$x = kpos == 3'd0 ? {{kbot[23:0], kbot[31:24]}} : kbot;
-  key_ready = idle & ~zeroize;
-  key_loaded = loaded;
-  s_ready = idle & loaded & ~outv & ~key_valid & ~zeroize & ~flush;
-  m_data = st;
-  m_valid = outv;
-end
-// The round-key memory: one write port (expansion, zeroize), one
-// registered read (the word the next column adds).
-always @(posedge clock) begin
-  if (zbusy) rkm[zi] <= 32'd0;
-  else if (kwrite) rkm[ki] <= kword;
-  rk_q <= rkm[busy ? {{rnd, 2'd0}} + {{3'd0, ph}} : {rk_idle}];
-end
-always @(posedge clock) begin
-  if (m_ready) outv <= 1'b0;
-{absorb}  if (take) begin
-{take_st}    busy <= 1'b1;
-    rnd <= 4'd0;
-    ph <= 3'd0;
-  end
-  if (busy) begin
-    if (rnd == 4'd0) cq <= rd;
-    if (ph == 3'd4) begin
-      st <= {{nx, col}};
-      ph <= 3'd0;
-      if (rnd == NR) begin
-        busy <= 1'b0;
-        outv <= 1'b1;
-      end else rnd <= rnd + 4'd1;
-    end else begin
-      ph <= ph + 3'd1;
-      if (ph != 3'd0) nx <= {{nx[63:0], col}};
-    end
-  end
-  if (kload) begin
+"#
+            ),
+            sub_x: "kpos == 3'd0 ? {kbot[23:0], kbot[31:24]} : kbot",
+            rk_idle,
+            steps: format!(
+                r#"  if (kload) begin
 {kr_load}    kbusy <= 1'b1;
     kcopy <= 1'b1;
     kt <= 1'b0;
@@ -346,29 +304,114 @@ always @(posedge clock) begin
     zi <= zi + 6'd1;
     if (zi == LASTW) zbusy <= 1'b0;
   end
-  if (flush) begin
+"#
+            ),
+            clear: format!(
+                "    loaded <= 1'b0;\n    kbusy <= 1'b0;\n    zbusy <= 1'b1;\n    zi <= 6'd0;\n    \
+                 kr <= {kr_bits}'d0;\n    rcon <= 8'd0;\n"
+            ),
+        }
+    }
+}
+
+/// The column-serial core's body.
+fn core_verilog(kb: usize) -> String {
+    let k = KeyExpansion::new(kb, false);
+    // Byte r (0 = top) of column c of the state `st`.
+    let byte = |c: usize, r: usize| {
+        let hi = 127 - 32 * c - 8 * r;
+        format!("st[{hi}:{}]", hi - 7)
+    };
+    // Row r of the column read at phase `ph`: column ph (round 0, the
+    // columns themselves) or ph + r (the diagonals: ShiftRows).
+    let mut rows = String::new();
+    for r in 0..4 {
+        let cases: Vec<String> = (0..4)
+            .map(|c| format!("    2'd{c}: rd{r} = {};", byte(c, r)))
+            .collect();
+        rows += &format!(
+            "reg [7:0] rd{r};\nwire [1:0] rc{r} = ph[1:0] + (rnd == 4'd0 ? 2'd0 : 2'd{r});\n\
+             always @(*)\n  case (rc{r})\n{}\n  endcase\n",
+            cases.join("\n")
+        );
+    }
+    format!(
+        r#"{decl}// Block: `busy` while a block is in flight, round `rnd` (0: the initial
+// AddRoundKey), phase `ph` (0..3 read column/diagonal ph, 1..4 write new
+// column ph - 1); `outv`: `st` holds the ciphertext.
+reg busy, outv;
+reg [3:0] rnd;
+reg [2:0] ph;
+reg [127:0] st;
+reg [95:0] nx;
+reg [31:0] cq;
+initial begin
+  busy = 0; outv = 0; rnd = 0; ph = 0; st = 0; nx = 0; cq = 0;
+end
+{wires}wire take = s_valid & s_ready;
+{rows}wire [31:0] rd = {{rd0, rd1, rd2, rd3}};
+// The new column: MixColumns (not in the last round; round 0 takes the
+// column itself, from `cq`), plus the round-key word.
+wire [31:0] col = (rnd == 4'd0 ? cq : rnd == NR ? sub$y : mixed) ^ rk_q;
+always @(*) begin
+  sub$clock = clock;
+  sub$en = 1'b1;
+  sub$x = 32'd0;
+  if (busy) sub$x = rd;
+  else if (kbusy) sub$x = {sub_x};
+  key_ready = idle & ~zeroize;
+  key_loaded = loaded;
+  s_ready = idle & loaded & ~outv & ~key_valid & ~zeroize & ~flush;
+  m_data = st;
+  m_valid = outv;
+end
+// The round-key memory: one write port (expansion, zeroize), one
+// registered read (the word the next column adds).
+always @(posedge clock) begin
+  if (zbusy) rkm[zi] <= 32'd0;
+  else if (kwrite) rkm[ki] <= kword;
+  rk_q <= rkm[busy ? {{rnd, 2'd0}} + {{3'd0, ph}} : {rk_idle}];
+end
+always @(posedge clock) begin
+  if (m_ready) outv <= 1'b0;
+  if (take) begin
+    st <= s_data;
+    busy <= 1'b1;
+    rnd <= 4'd0;
+    ph <= 3'd0;
+  end
+  if (busy) begin
+    if (rnd == 4'd0) cq <= rd;
+    if (ph == 3'd4) begin
+      st <= {{nx, col}};
+      ph <= 3'd0;
+      if (rnd == NR) begin
+        busy <= 1'b0;
+        outv <= 1'b1;
+      end else rnd <= rnd + 4'd1;
+    end else begin
+      ph <= ph + 3'd1;
+      if (ph != 3'd0) nx <= {{nx[63:0], col}};
+    end
+  end
+{steps}  if (flush) begin
     busy <= 1'b0;
     outv <= 1'b0;
   end
-{chain_zero}
   if (zeroize) begin
     busy <= 1'b0;
     outv <= 1'b0;
-    loaded <= 1'b0;
-    kbusy <= 1'b0;
-    zbusy <= 1'b1;
-    zi <= 6'd0;
-    st <= 128'd0;
+{clear}    st <= 128'd0;
     nx <= 96'd0;
     cq <= 32'd0;
-    kr <= {kr_bits}'d0;
-    rcon <= 8'd0;
   end
 end
 "#,
-            lastw = words - 1,
-            nkm = nk - 1,
-            krm = kr_bits - 1,
-        )
-    }
+        decl = k.decl,
+        wires = k.wires,
+        sub_x = k.sub_x,
+        rk_idle = k.rk_idle,
+        steps = k.steps,
+        clear = k.clear,
+    )
 }

@@ -28,7 +28,8 @@
 //! | `mac_clear` | in | start a new scope (drops a block in flight) |
 //! | `mac_v`, `mac_d`, `mac_fin` | in | a byte of the scope; `mac_fin`: of its last block |
 //! | `mac_rdy` | out | the byte is taken this cycle if `mac_v` |
-//! | `tag_v`, `mx` | out | the scope's CMAC is in `mx` (AES byte order: byte 0 in `[127:120]`) |
+//! | `tag_v`, `tag_byte` | out | the scope's CMAC is in the core, `tag_byte` its next byte |
+//! | `tag_step` | in | step to the tag's next byte (from byte 0; at most sixteen) |
 //! | `key_ok`, `key_cur` | out | the core holds slot `key_cur`'s key, and K1 |
 //! | `o_push`, `o_data`, `o_last`, `o_user` | in | a byte for the output (only when `o_free`) |
 //! | `o_free` | out | the output queue has room (from registers only) |
@@ -124,7 +125,9 @@ assign key_raddr = {key_cur, ks == 3'd2 ? kc[2:0] : 3'd0};
 // K1: a 16-byte memory (block RAM), its registered read a byte ahead of
 // the absorb (byte mb_next); wiped a byte a cycle (k1z; 16: done) after
 // a zeroize or CTRL.load.
-reg [7:0] k1m [0:15];
+// (Its read is not used in the cycles K1 is written or wiped:
+// `no_rw_check`.)
+(* no_rw_check *) reg [7:0] k1m [0:15];
 reg [7:0] k1_q;
 reg [4:0] k1z;
 integer k1_init;
@@ -133,17 +136,18 @@ initial begin
   k1_q = 8'd0; k1z = 5'd16;
 end
 // CMAC: the chain value XOR the block being absorbed is the core's state
-// (AES byte order; `mx`, its output: the tag once tag_v); the bytes of
-// the block so far, a block waiting for the core, in the core, the last
-// block's, the tag is in mx.
-wire [127:0] mx = aes$m_data;
+// (AES byte order; read a byte at a time at its pointer: the tag once
+// tag_v, stepped by tag_step); the bytes of the block so far, a block
+// waiting for the core, in the core, the last block's, the tag is in the
+// core.
+wire [7:0] tag_byte = aes$m_byte;
 reg [3:0] mb;
 reg m_go, m_busy, m_fin, tag_v;
 initial begin
   ks = 3'd0; kc = 4'd0; key_ok = 1'b0; key_cur = 1'b0; mb = 4'd0;
   m_go = 1'b0; m_busy = 1'b0; m_fin = 1'b0; tag_v = 1'b0;
 end
-reg kl_go, kl_slot, mac_clear, mac_v, mac_fin;
+reg kl_go, kl_slot, mac_clear, mac_v, mac_fin, tag_step;
 reg [7:0] mac_d;
 wire zero_keys = reset | ctrl_clear;
 // (A byte taken with mac_clear is lost with the scope: the clear wins.)
@@ -151,10 +155,10 @@ wire mac_rdy = key_ok & ks == 3'd0 & ~m_go & ~m_busy;
 wire mac_take = mac_v & mac_rdy;
 // (The byte count's next value, which the K1 read addresses.)
 wire [3:0] mb_next = mac_clear | zero_keys | ctrl_load ? 4'd0 : mb + {3'd0, mac_take};
-// Byte kc of dbl(L), L rotated kc bytes left in the state: L[kc] << 1
-// with the next byte's top bit; the last byte takes L[0]'s top bit (then
-// next in line) and 0x87 if it is set.
-wire [7:0] k1_dbl = {mx[126:120], mx[119]} ^ (kc == 4'd15 & mx[119] ? 8'h86 : 8'h00);
+// Byte kc of dbl(L), the core's pointer at L[kc]: L[kc] << 1 with the
+// next byte's top bit; the last byte takes L[0]'s top bit (then next in
+// line) and 0x87 if it is set.
+wire [7:0] k1_dbl = {aes$m_byte[6:0], aes$m_next_top} ^ (kc == 4'd15 & aes$m_next_top ? 8'h86 : 8'h00);
 wire k1_we = ks == 3'd5 | ~k1z[4];
 always @(posedge clock) begin
   if (k1_we) k1m[ks == 3'd5 ? kc : k1z[3:0]] <= ks == 3'd5 ? k1_dbl : 8'd0;
@@ -170,9 +174,10 @@ always @(*) begin
   aes$key = {key_rdata, 224'd0};
   aes$key_valid = ks == 3'd1;
   aes$s_valid = (ks == 3'd3) | (ks == 3'd0 & m_go);
-  // (E_K(0): the state is zero then, zeroed by the key load.)
-  aes$x_valid = mac_take | ks == 3'd5;
-  aes$x_data = {8{ks == 3'd0}} & (mac_d ^ (mac_fin ? k1_q : 8'd0));
+  // (E_K(0): the state is zero then, zeroed by the key load. The
+  // pointer steps without a change over L, for K1, and over the tag.)
+  aes$x_valid = mac_take | ks == 3'd5 | tag_step;
+  aes$x_data = {8{mac_take}} & (mac_d ^ (mac_fin ? k1_q : 8'd0));
   aes$m_ready = ks == 3'd4 | m_busy;
 end
 always @(posedge clock) begin

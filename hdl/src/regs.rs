@@ -489,7 +489,11 @@ always @(*)
 {key_cases}    default: key_widx = 4'd0;
   endcase
 wire key_write = psel & penable & pwrite & |{{1'b0{hits}}};
-reg [31:0] kmem [0:15];
+// (A word written in the cycle the core reads it reads as either value,
+// or neither: that is a key changed during its own load. `no_rw_check`
+// spares Yosys the logic that would order the two; a cleared word still
+// reads zero, through its valid bit.)
+(* no_rw_check *) reg [31:0] kmem [0:15];
 reg [15:0] kval;
 reg [4:0] kwipe;
 reg [31:0] kmem_q;

@@ -225,7 +225,6 @@ wire in_win = p_cov & (~SV4 | pc17 >= win_start(p_len, p_sv == 4'd4) & pc17 < wi
 wire [127:0] rh = record_header(hf[7:0], hf[31:30], p_len, p_cov, p_sv, config_byte, kid, stream8, fc, mc);
 wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
 wire [5:0] entry = {1'b0, tag_bytes} + 6'd16;
-wire [7:0] tag_byte = mx[{~pc[3:0], 3'd0} +: 8];
 // The footer a wire SEP header announces: CRC-32, and a message tag if
 // covered in message mode.
 wire [4:0] w_tag = w_cfg[3:2] == 2'd0 ? 5'd16 : w_cfg[3:2] == 2'd1 ? 5'd12 : w_cfg[3:2] == 2'd2 ? 5'd8 : 5'd0;
@@ -321,6 +320,8 @@ always @(*) begin
                         | st == R_KEY & (~key_ok | key_cur != kslot));
   kl_slot = is_fs ? slot_of_next : kslot;
   mac_clear = is_fs;
+  // (A tag byte compared: the core's pointer to the next.)
+  tag_step = st == R_TB & s_take & cm == 2'd0 & tb_tag & tag_v;
   alarm = alarm_r;
 end
 assign ro_status = {21'd0, last_verdict, 2'd0, kslot, key_ok, frame_open, verdict_valid, cfg_bad, active};

@@ -201,7 +201,6 @@ wire [127:0] trailer = trailer_block(8'd0, 8'd0, stream8, fnum, recs, cbytes);
 // the trailer.
 wire [127:0] cblock = c_fh ? frame_block(stream8, kid, config_byte, sv_top, sv_mid, sv_bot, config_stride,
                                          window_offset, window_length, fc) : trailer;
-wire [7:0] tag_byte = mx[{~ob, 3'd0} +: 8];
 // Headers built here: the wrapped packet's (WC + 12; FSED: WC) and the
 // control packets' (control DT; WC = 16 + T, the FSED-Header's 16), with
 // the stream's VCX.
@@ -293,6 +292,7 @@ always @(*) begin
                         | st == T_KEY & (~key_ok | key_cur != kslot));
   kl_slot = slot_of_next;
   mac_clear = is_fs | cut;
+  tag_step = st == T_TG & o_free;
   rekey_needed = exhausted;
 end
 assign ro_status = {26'd0, kslot, key_ok, frame_open, exhausted, cfg_bad, active};
