@@ -168,9 +168,13 @@ reg [3:0] st;
 // Context and frame state of the configured stream; the frame's
 // findings (format, policy, auth); the tag packet came.
 reg loaded, frame_open, fc_known, seen_mid, tp_seen, f_fmt, f_pol, f_auth;
-// Replay state: the last accepted frame counter per key slot.
+// Replay state: the last accepted frame counter per key slot, in a
+// two-word memory (block RAM: 64 flip-flops fewer), read at `kslot` a
+// cycle behind (a verdict never follows a write or a slot change by one
+// cycle, so the read that meets a write is not used: `no_rw_check`).
 reg [1:0] acc_valid;
-reg [31:0] acc_fc0, acc_fc1;
+(* ram_style = "block", no_rw_check *) reg [31:0] acc_fc [0:1];
+reg [31:0] acc_q;
 reg [2:0] last_verdict;
 reg verdict_valid, alarm_r;
 // tuser of the packet's last output byte.
@@ -199,7 +203,7 @@ initial begin
   st = R_HDR;
   loaded = 1'b0; frame_open = 1'b0; fc_known = 1'b0; seen_mid = 1'b0; tp_seen = 1'b0;
   f_fmt = 1'b0; f_pol = 1'b0; f_auth = 1'b0;
-  acc_valid = 2'd0; acc_fc0 = 32'd0; acc_fc1 = 32'd0; last_verdict = 3'd0;
+  acc_valid = 2'd0; acc_fc[0] = 32'd0; acc_fc[1] = 32'd0; acc_q = 32'd0; last_verdict = 3'd0;
   verdict_valid = 1'b0; alarm_r = 1'b0; o_uv = 8'd0;
   p_sv = 4'd0; p_cov = 1'b0; p_chk = 1'b0; p_extra = 1'b0; p_wc = 16'd0; p_len = 16'd0; pc = 16'd0;
   p_foot = 5'd0; w_b0 = 8'd0; w_cfg = 8'd0;
@@ -211,7 +215,7 @@ assign hdr_take = st == R_HDR & s_take;
 // The original header goes out with the original WC (p_len).
 assign hb_raw = {hf[31:30], 6'd0, p_len, hf[7:0]};
 @CLASSIFY@// The frame's verdict (spec §6), in order.
-wire replay_hit = fc_known & (kslot ? acc_valid[1] & fc <= acc_fc1 : acc_valid[0] & fc <= acc_fc0);
+wire replay_hit = fc_known & acc_valid[kslot] & fc <= acc_q;
 // (FSED: a frame with no packet at all lacks its FSED-Header.)
 wire absent_fh = FSED & fh_want & ~fraw;
 wire [2:0] v_code = f_fmt | absent_fh ? 3'd0 : f_pol ? 3'd1 : (recs != 32'd0 & ~tp_seen) ? 3'd2 : f_auth ? 3'd3
@@ -327,20 +331,16 @@ end
 assign ro_status = {21'd0, last_verdict, 2'd0, kslot, key_ok, frame_open, verdict_valid, cfg_bad, active};
 assign ro_frame_counter = fc;
 always @(posedge clock) begin
+  if (verdict & v_code == 3'd6) acc_fc[kslot] <= fc;
+  acc_q <= acc_fc[kslot];
+end
+always @(posedge clock) begin
   alarm_r <= 1'b0;
   if (verdict) begin
     last_verdict <= v_code;
     verdict_valid <= 1'b1;
     alarm_r <= v_code < 3'd5;
-    if (v_code == 3'd6) begin
-      if (kslot) begin
-        acc_valid[1] <= 1'b1;
-        acc_fc1 <= fc;
-      end else begin
-        acc_valid[0] <= 1'b1;
-        acc_fc0 <= fc;
-      end
-    end
+    if (v_code == 3'd6) acc_valid[kslot] <= 1'b1;
   end
   if (cut) f_fmt <= 1'b1;
   case (st)
