@@ -114,7 +114,7 @@ function [7:0] byte_of(input [127:0] x, input [3:0] i);
 endfunction
 // The key: slot kl_slot into the core, then L = E_K(0), K1 = dbl(L).
 // ks: 0 idle, 1 key handshake, 2 expansion, 3 E_K(0) in, 4 E_K(0) out,
-// 5 K1 written, byte kc a cycle, as the core's state (L) rotates.
+// 5 K1 written, byte kc a cycle, as the core's pointer steps through L.
 // The core takes the key a word a cycle from the handshake's edge on
 // (`key[255:224]`): the key memory's registered read is a word ahead,
 // word kc of the slot. (kc counts the words in 2, the bytes in 5.)
