@@ -174,26 +174,12 @@ wire qn = p[1:0] == 2'd0 ? q1[7] : p[1:0] == 2'd1 ? q2[7] : p[1:0] == 2'd2 ? q3[
 // The absorbed byte's new value.
 wire [7:0] xb = m_byte ^ x_data;
 {writes}always @(*) begin
-  sub$clock = clock;
-  sub$en = 1'b1;
-  sub$x = 32'd0;
-  if (busy) sub$x = q;
-  else if (kbusy) sub$x = {sub_x};
-  key_ready = idle & ~zeroize;
-  key_loaded = loaded;
-  s_ready = idle & loaded & ~outv & ~key_valid & ~zeroize & ~flush;
-  m_byte = fresh ? 8'd0 : qp;
+{control}  m_byte = fresh ? 8'd0 : qp;
   m_next_top = ~fresh & qn;
   m_valid = outv;
 end
-// The round-key memory: one write port (expansion, zeroize), one
-// registered read (the word the next column adds).
-always @(posedge clock) begin
-  if (zbusy) rkm[zi] <= 32'd0;
-  else if (kwrite) rkm[ki] <= kword;
-  rk_q <= rkm[busy ? {{rnd, 2'd0}} + {{3'd0, ph}} - 6'd1 : {rk_idle}];
-end
-always @(posedge clock) begin
+// (Its word is read the cycle before the column that adds it.)
+{rk_port}always @(posedge clock) begin
   p <= p_next;
   byp <= col[7:0];
   byp_v <= busy & rnd != 4'd0 & ph == 3'd0;
@@ -232,8 +218,8 @@ end
 "#,
         decl = k.decl,
         wires = k.wires,
-        sub_x = k.sub_x,
-        rk_idle = k.rk_idle,
+        control = k.control("q"),
+        rk_port = k.round_key_port("{rnd, 2'd0} + {3'd0, ph} - 6'd1"),
         steps = k.steps,
         clear = k.clear,
     )

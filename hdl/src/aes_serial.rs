@@ -169,11 +169,8 @@ pub(crate) struct KeyExpansion {
     pub decl: String,
     /// `idle`, `kload`, MixColumns of `sub$y` (`mixed`), the key word.
     pub wires: String,
-    /// The S-box input during the expansion.
-    pub sub_x: &'static str,
-    /// The round-key memory's write port and its read address when no
-    /// block is in flight.
-    pub rk_idle: String,
+    /// The round-key memory's read address when no block is in flight.
+    rk_idle: String,
     /// The expansion's and the wipe's steps (in the sequential block).
     pub steps: String,
     /// What `zeroize` clears of the key (in the sequential block).
@@ -274,7 +271,6 @@ wire [31:0] kword = {kword};
 wire kwrite = kbusy & (kcopy | kt);
 "#
             ),
-            sub_x: "kpos == 3'd0 ? {kbot[23:0], kbot[31:24]} : kbot",
             rk_idle,
             steps: format!(
                 r#"  if (kload) begin
@@ -311,6 +307,41 @@ wire kwrite = kbusy & (kcopy | kt);
                  kr <= {kr_bits}'d0;\n    rcon <= 8'd0;\n"
             ),
         }
+    }
+}
+
+impl KeyExpansion {
+    /// The outputs both forms share and the S-box's input (`sbox_in`
+    /// while a block is in flight, else the expansion's word), in the
+    /// body's combinational block (which drives the data outputs).
+    pub(crate) fn control(&self, sbox_in: &str) -> String {
+        format!(
+            r#"  sub$clock = clock;
+  sub$en = 1'b1;
+  sub$x = 32'd0;
+  if (busy) sub$x = {sbox_in};
+  else if (kbusy) sub$x = kpos == 3'd0 ? {{kbot[23:0], kbot[31:24]}} : kbot;
+  key_ready = idle & ~zeroize;
+  key_loaded = loaded;
+  s_ready = idle & loaded & ~outv & ~key_valid & ~zeroize & ~flush;
+"#
+        )
+    }
+
+    /// The round-key memory's ports: one write (expansion, zeroize), one
+    /// registered read (`busy_addr`: the word the next column adds).
+    pub(crate) fn round_key_port(&self, busy_addr: &str) -> String {
+        format!(
+            r#"// The round-key memory: one write port (expansion, zeroize), one
+// registered read (the word the next column adds).
+always @(posedge clock) begin
+  if (zbusy) rkm[zi] <= 32'd0;
+  else if (kwrite) rkm[ki] <= kword;
+  rk_q <= rkm[busy ? {busy_addr} : {idle}];
+end
+"#,
+            idle = self.rk_idle
+        )
     }
 }
 
@@ -354,25 +385,10 @@ end
 // column itself, from `cq`), plus the round-key word.
 wire [31:0] col = (rnd == 4'd0 ? cq : rnd == NR ? sub$y : mixed) ^ rk_q;
 always @(*) begin
-  sub$clock = clock;
-  sub$en = 1'b1;
-  sub$x = 32'd0;
-  if (busy) sub$x = rd;
-  else if (kbusy) sub$x = {sub_x};
-  key_ready = idle & ~zeroize;
-  key_loaded = loaded;
-  s_ready = idle & loaded & ~outv & ~key_valid & ~zeroize & ~flush;
-  m_data = st;
+{control}  m_data = st;
   m_valid = outv;
 end
-// The round-key memory: one write port (expansion, zeroize), one
-// registered read (the word the next column adds).
-always @(posedge clock) begin
-  if (zbusy) rkm[zi] <= 32'd0;
-  else if (kwrite) rkm[ki] <= kword;
-  rk_q <= rkm[busy ? {{rnd, 2'd0}} + {{3'd0, ph}} : {rk_idle}];
-end
-always @(posedge clock) begin
+{rk_port}always @(posedge clock) begin
   if (m_ready) outv <= 1'b0;
   if (take) begin
     st <= s_data;
@@ -409,8 +425,8 @@ end
 "#,
         decl = k.decl,
         wires = k.wires,
-        sub_x = k.sub_x,
-        rk_idle = k.rk_idle,
+        control = k.control("rd"),
+        rk_port = k.round_key_port("{rnd, 2'd0} + {3'd0, ph}"),
         steps = k.steps,
         clear = k.clear,
     )
