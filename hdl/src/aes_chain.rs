@@ -136,12 +136,12 @@ end
 // (0..4); `bk`: the bank the state is read from; `outv`: the state holds
 // the ciphertext. State: the pointer `p`, `fresh` (reads as zero), `zr`
 // (the block in flight was taken fresh).
-reg busy, outv, wfin, bk, fresh, zr, byp_v;
+reg busy, outv, wfin, bk, fresh, zr;
 reg [3:0] rnd, p;
 reg [2:0] ph;
 reg [7:0] byp;
 initial begin
-  busy = 0; outv = 0; wfin = 0; bk = 0; fresh = 1; zr = 0; byp_v = 0;
+  busy = 0; outv = 0; wfin = 0; bk = 0; fresh = 1; zr = 0;
   rnd = 0; p = 0; ph = 0; byp = 0;
 end
 {wires}wire take = s_valid & s_ready;
@@ -167,7 +167,9 @@ initial begin
     sm0[sm_init] = 0; sm1[sm_init] = 0; sm2[sm_init] = 0; sm3[sm_init] = 0;
   end
 end
-wire [31:0] q = {{q0, q1, q2, byp_v ? byp : q3}};
+// (Row 3 of the first diagonal, read at phase 0 as it was written: the
+// column itself, `byp`.)
+wire [31:0] q = {{q0, q1, q2, busy & rnd != 4'd0 & ph == 3'd1 ? byp : q3}};
 wire [31:0] col = (c_first ? (zr ? 32'd0 : q) : c_last ? sub$y : mixed) ^ rk_q;
 wire [7:0] qp = p[1:0] == 2'd0 ? q0 : p[1:0] == 2'd1 ? q1 : p[1:0] == 2'd2 ? q2 : q3;
 wire qn = p[1:0] == 2'd0 ? q1[7] : p[1:0] == 2'd1 ? q2[7] : p[1:0] == 2'd2 ? q3[7] : q0[7];
@@ -182,7 +184,6 @@ end
 {rk_port}always @(posedge clock) begin
   p <= p_next;
   byp <= col[7:0];
-  byp_v <= busy & rnd != 4'd0 & ph == 3'd0;
   wfin <= 1'b0;
   if (m_ready) outv <= 1'b0;
   if (x_valid & p == 4'd15) fresh <= 1'b0;
