@@ -299,8 +299,8 @@ pub fn synth_modules(
         // board's 12 MHz they buy nothing, and on the UP5K they took 320
         // logic cells, 240 carry-only and 80 to legalise the chains, for
         // 18 LUT4 saved. `-dff`: ABC maps with the flip-flops in view,
-        // which YoWASP's Yosys 0.70 needs to fit the UP5K: 4,708 logic
-        // cells where it made 5,266 without.)
+        // which YoWASP's Yosys 0.70 needs to fit the UP5K: 4,681 logic
+        // cells where it made 5,282 without, 2026-12-07.)
         Some(_) => format!(
             "read_verilog -sv {}; hierarchy -top {top}; {}{} -top {top} -json netlist.json; stat",
             files.join(" "),

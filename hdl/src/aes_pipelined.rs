@@ -282,13 +282,6 @@ impl AesPipelined {
             + 3
     }
 
-    /// Whether the queue's head passes a second two-entry buffer before
-    /// the output buffer (one cycle more): with a 64-entry queue, whose
-    /// read is four banks of distributed RAM and their select, from the
-    /// read address through the RAM into the output buffer was the
-    /// three-stage GCM's most common failing path on ECP5 (157 endpoints,
-    /// up to 9.0 ns). The buffer is a stage of registers between them,
-    /// with handshakes from registers on both sides.
     /// Cycles `key_ready` waits after the sweep's last: its two ends act
     /// two cycles late; with the head buffer, the queue's zeros take two
     /// more to reach `m_data`.
@@ -308,6 +301,13 @@ impl AesPipelined {
             + Self::sweep_tail(key_bits, form, stages_per_round)
     }
 
+    /// Whether the queue's head passes a second two-entry buffer before
+    /// the output buffer (one cycle more): with a 64-entry queue, whose
+    /// read is four banks of distributed RAM and their select, from the
+    /// read address through the RAM into the output buffer was the
+    /// three-stage GCM's most common failing path on ECP5 (157 endpoints,
+    /// up to 9.0 ns). The buffer is a stage of registers between them,
+    /// with handshakes from registers on both sides.
     fn head_buffer(key_bits: usize, form: SboxForm, stages_per_round: usize) -> bool {
         (Self::base_latency(key_bits, form, stages_per_round) + 2).next_power_of_two() >= 64
     }
