@@ -27,9 +27,33 @@ pub fn available() -> bool {
 pub struct Stream {
     pub output: Vec<u8>,
     pub users: Vec<u8>,
+    /// Per [`Peek`], its words at the end, as Icarus prints them in hex
+    /// (`x` digits for undefined bits).
+    pub peeks: Vec<Vec<String>>,
 }
 
-fn testbench(b: &Built) -> String {
+/// A register or memory inside the design, read at the end of a replay
+/// ([`peek`]): its hierarchical name below the top (`aes.rkm`) and, for a
+/// memory, its number of words (`None`: a register).
+#[derive(Clone, Copy, Debug)]
+pub struct Peek<'a> {
+    pub name: &'a str,
+    pub words: Option<usize>,
+}
+
+fn testbench(b: &Built, peeks: &[Peek]) -> String {
+    let mut dump = String::new();
+    for (k, p) in peeks.iter().enumerate() {
+        match p.words {
+            None => dump += &format!("    $display(\"P {k} 0 %h\", dut.{});\n", p.name),
+            Some(n) => {
+                dump += &format!(
+                    "    for (i = 0; i < {n}; i = i + 1) $display(\"P {k} %0d %h\", i, dut.{}[i]);\n",
+                    p.name
+                )
+            }
+        }
+    }
     let ins: Vec<_> = b
         .ports
         .iter()
@@ -56,7 +80,7 @@ module tb;
   reg clock = 1'b0;
   reg [{w}:0] stim;
   reg [8*1024-1:0] path;
-  integer fd, got;
+  integer fd, got, i;
 {decl}  {top} dut({conns});
   initial begin
     if (!$value$plusargs("stim=%s", path)) begin
@@ -79,7 +103,7 @@ module tb;
       clock = 1'b0;
       got = $fscanf(fd, "%b\n", stim);
     end
-    $display("D");
+{dump}    $display("D");
     $finish;
   end
 endmodule
@@ -91,9 +115,19 @@ endmodule
     )
 }
 
-/// Compile the model's Verilog with the replay testbench (once per model).
-fn compile(b: &Built) -> Result<PathBuf, String> {
-    let dir = b.dir.join("icarus");
+/// Compile the model's Verilog with the replay testbench (once per model
+/// and set of peeks).
+fn compile(b: &Built, peeks: &[Peek]) -> Result<PathBuf, String> {
+    let dir = if peeks.is_empty() {
+        b.dir.join("icarus")
+    } else {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for p in peeks {
+            (p.name, p.words).hash(&mut h);
+        }
+        b.dir.join(format!("icarus-peek-{:016x}", h.finish()))
+    };
     let vvp = dir.join("tb.vvp");
     if vvp.exists() {
         return Ok(vvp);
@@ -105,7 +139,7 @@ fn compile(b: &Built) -> Result<PathBuf, String> {
         .join(format!("icarus.tmp{}-{seq}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::write(tmp.join("tb.v"), testbench(b)).map_err(|e| e.to_string())?;
+    std::fs::write(tmp.join("tb.v"), testbench(b, peeks)).map_err(|e| e.to_string())?;
     let mut sources: Vec<PathBuf> = std::fs::read_dir(&b.dir)
         .map_err(|e| format!("{}: {e}", b.dir.display()))?
         .flatten()
@@ -155,6 +189,19 @@ fn parse(stdout: &str) -> Result<Stream, String> {
                     return Err(format!("Icarus gave tlast {last}"));
                 }
             }
+            ["P", k, i, v] => {
+                let (k, i): (usize, usize) = match (k.parse(), i.parse()) {
+                    (Ok(k), Ok(i)) => (k, i),
+                    _ => return Err(format!("Icarus: {l}")),
+                };
+                if s.peeks.len() <= k {
+                    s.peeks.resize(k + 1, Vec::new());
+                }
+                if s.peeks[k].len() != i {
+                    return Err(format!("Icarus: {l} out of order"));
+                }
+                s.peeks[k].push(v.to_string());
+            }
             ["D"] => done = true,
             _ => return Err(format!("Icarus: {l}")),
         }
@@ -168,10 +215,17 @@ fn parse(stdout: &str) -> Result<Stream, String> {
 /// Replay `stimulus` (one line per cycle, from [`crate::model::Dut::stimulus`])
 /// on `b`'s Verilog in Icarus; `None` if Icarus is not installed.
 pub fn replay(b: &Built, stimulus: &[String]) -> Result<Option<Stream>, String> {
+    peek(b, stimulus, &[])
+}
+
+/// [`replay`], and read `peeks` at the end (a backdoor into the design's
+/// registers and memories, for what the ports cannot show, such as a
+/// wipe).
+pub fn peek(b: &Built, stimulus: &[String], peeks: &[Peek]) -> Result<Option<Stream>, String> {
     if !available() {
         return Ok(None);
     }
-    let vvp = compile(b)?;
+    let vvp = compile(b, peeks)?;
     static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let stim: PathBuf = b.dir.join(format!("stim{}-{seq}.txt", std::process::id()));
@@ -183,5 +237,12 @@ pub fn replay(b: &Built, stimulus: &[String]) -> Result<Option<Stream>, String> 
         .output();
     let _ = std::fs::remove_file(&stim);
     let out = out.map_err(|e| format!("vvp: {e}"))?;
-    parse(&String::from_utf8_lossy(&out.stdout)).map(Some)
+    let mut s = parse(&String::from_utf8_lossy(&out.stdout))?;
+    s.peeks.resize(peeks.len(), Vec::new());
+    for (p, got) in peeks.iter().zip(&s.peeks) {
+        if got.len() != p.words.unwrap_or(1) {
+            return Err(format!("{}: {} words of {} read", b.top, got.len(), p.name));
+        }
+    }
+    Ok(Some(s))
 }

@@ -183,6 +183,9 @@ pub struct LinkRun {
     pub out_starts: Vec<u64>,
     /// With `RunOptions::record`: the inputs of every cycle.
     pub stimulus: Vec<String>,
+    /// With `RunOptions::after`: the cycle (index into `stimulus`) its
+    /// writes start at.
+    pub after_at: Option<usize>,
 }
 
 impl LinkRun {
@@ -403,6 +406,10 @@ pub struct RunOptions<'a> {
     /// Program with these APB writes (offset, value) in place of the
     /// context's ([`context_writes`]), at the start and after a reset.
     pub program: Option<&'a [(u32, u32)]>,
+    /// Once the output has drained: these APB writes, then 400 idle
+    /// cycles (a `CTRL.clear` and its wipe, say); `LinkRun::after_at`
+    /// is the recorded cycle they start at.
+    pub after: Option<&'a [(u32, u32)]>,
 }
 
 impl RunOptions<'_> {
@@ -415,6 +422,7 @@ impl RunOptions<'_> {
             reset_before: None,
             record: false,
             program: None,
+            after: None,
         }
     }
 
@@ -464,6 +472,7 @@ pub fn run_link_packets(
         reset_before,
         record,
         program,
+        after,
     } = o;
     let ss = rtl_streams(ctx, side)?.to_vec();
     let mut t = LinkDut::new_with(b, side, record);
@@ -614,6 +623,15 @@ pub fn run_link_packets(
         }
     }
     t.dut.set(t.p.s_valid, 0);
+    if let Some(writes) = after {
+        run.after_at = Some(t.dut.recorded_cycles());
+        for &(a, v) in writes {
+            t.write(a, v);
+        }
+        for _ in 0..400 {
+            t.tick();
+        }
+    }
     run.cycles = last_out.saturating_sub(first.unwrap_or(0)) + 1;
     run.counters = t.counters();
     run.alarms = t.alarms;

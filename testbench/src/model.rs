@@ -375,6 +375,11 @@ impl Dut<'_> {
         });
     }
 
+    /// Cycles recorded so far (0 if not recording).
+    pub fn recorded_cycles(&self) -> usize {
+        self.rec.as_ref().map_or(0, |r| r.cycles.len())
+    }
+
     /// The inputs recorded per cycle, each the concatenation of the input
     /// ports in port order (clock excluded), as a line of binary digits.
     pub fn stimulus(&self) -> Vec<String> {

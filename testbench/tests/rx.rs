@@ -835,6 +835,115 @@ fn reset_mid_frame_on_the_byte_serial_blocks() {
     reset_mid_frame_on(&ctx, |side| common::byte_config_for(&ctx, side));
 }
 
+/// CTRL.clear wipes every secret the byte-serial TX and RX hold, which
+/// the ports cannot show: read through a backdoor in Icarus at the end of
+/// a recorded run (CMAC-256 frames, then the clear and 400 idle cycles).
+/// After the clear the key slots, the round keys, K1 and the AES state
+/// rows are zero (a word never written, undefined before and after, held
+/// nothing), and the registers their reads pass through hold the same in
+/// two runs with other keys and other frames: nothing left depends on
+/// the key or the data. The memories must hold something before the
+/// clear, or the check could not fail.
+#[test]
+fn byte_serial_clear_wipes_every_secret() {
+    use csi2sec_sim::crypto::{SecretKey, Suite};
+    use csi2sec_testbench::icarus::{Peek, peek};
+    let (_, ctx) = common::byte_contexts()
+        .into_iter()
+        .find(|(_, c)| c.streams[0].suite == Suite::Cmac256)
+        .expect("a CMAC-256 context");
+    let mut other = ctx.clone();
+    other.streams[0].keys[0].key = SecretKey::new((0..32u8).map(|i| !i.wrapping_mul(29)).collect());
+    let mem = |name, n| Peek {
+        name,
+        words: Some(n),
+    };
+    let reg = |name| Peek { name, words: None };
+    let peeks = [
+        mem("kmem", 16),
+        mem("k1m", 16),
+        mem("aes.rkm", 64),
+        mem("aes.sm0", 8),
+        mem("aes.sm1", 8),
+        mem("aes.sm2", 8),
+        mem("aes.sm3", 8),
+        reg("kmem_q"),
+        reg("k1_q"),
+        reg("aes.rk_q"),
+        reg("aes.kr"),
+        reg("aes.q0"),
+        reg("aes.q1"),
+        reg("aes.q2"),
+        reg("aes.q3"),
+        reg("aes.byp"),
+        reg("aes.sub.y"),
+    ];
+    let memories = 7;
+    for side in [Side::Tx, Side::Rx] {
+        let b = build_link(&common::byte_config_for(&ctx, side)).unwrap();
+        let map = csi2sec_hdl::byte_link::register_map(side);
+        let ctrl = map.register("ctrl");
+        let clear = [(ctrl.offset, ctrl.pack(&[("clear", 1)]))];
+        // The peeks before and after the clear, for `ctx` on frames of `seed`.
+        let wipe = |ctx: &Context, seed| {
+            let input = frames(24, 2, 1, seed);
+            let stream = if side == Side::Tx {
+                input
+            } else {
+                protect(ctx, &input)
+            };
+            let run = run_link(
+                &b,
+                side,
+                ctx,
+                &stream,
+                RunOptions {
+                    after: Some(&clear),
+                    ..RunOptions::new(Stalls::None, seed).recorded()
+                },
+            )
+            .unwrap_or_else(|e| panic!("{side:?}: {e}"));
+            let at = run.after_at.expect("the clear was written");
+            let read = |cycles: &[String]| {
+                peek(&b, cycles, &peeks)
+                    .unwrap_or_else(|e| panic!("{side:?}: {e}"))
+                    .map(|s| s.peeks)
+            };
+            Some((read(&run.stimulus[..at])?, read(&run.stimulus)?))
+        };
+        let Some((before, after)) = wipe(&ctx, 11) else {
+            eprintln!("Icarus Verilog (iverilog) is not installed: the wipe is not checked");
+            return;
+        };
+        let (_, after_other) = wipe(&other, 12).unwrap();
+        let zero = |w: &String| w.chars().all(|c| c == '0');
+        for (i, p) in peeks.iter().enumerate() {
+            let (b4, af) = (&before[i], &after[i]);
+            if i < memories {
+                assert!(
+                    b4.iter().any(|w| !zero(w)),
+                    "{side:?}: {} holds nothing before the clear: {b4:?}",
+                    p.name
+                );
+                for (k, (w, was)) in af.iter().zip(b4).enumerate() {
+                    let never = w.chars().all(|c| c == 'x') && w == was;
+                    assert!(
+                        zero(w) || never,
+                        "{side:?}: {}[{k}] after the clear and 400 cycles: {w} (before: {was})",
+                        p.name
+                    );
+                }
+            } else {
+                assert_eq!(
+                    af, &after_other[i],
+                    "{side:?}: {} after the clear differs with another key and frames",
+                    p.name
+                );
+            }
+        }
+    }
+}
+
 /// TX and RX (configurations `cfg`) each reset in the middle of frame 1,
 /// reprogrammed by firmware; from frame 2 on each gives what a fresh
 /// block gives.
