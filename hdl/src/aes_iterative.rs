@@ -15,7 +15,10 @@
 //! the keys (a counter-mode user that ran ahead discards what it no longer
 //! needs). `zeroize` (one cycle) drops the block in flight and the output, clears
 //! `key_loaded` at once, and overwrites every round key with zeros within
-//! Nr + 1 cycles (`key_ready` returns when done).
+//! Nr + 1 cycles (`key_ready` returns when done). While idle the S-boxes
+//! take zero, so the state register keeps nothing of the last block nor
+//! of a round key read during the wipe (`tests/aes.rs` reads every
+//! register and memory after a zeroize).
 
 use crate::key_expansion::KeyExpansion;
 use crate::round_function::RoundFunction;
@@ -118,7 +121,10 @@ impl Logic for AesIterative {
         // Defaults: idle, reading round key 0 for the next block.
         self.keys.raddr.next = 0.into();
         self.sub.en.next = true;
-        self.sub.x.next = self.rf.y.val();
+        // Idle, the S-boxes take zero: their output register (the state)
+        // keeps nothing of the last block, nor of a round key read while
+        // `zeroize` wipes them.
+        self.sub.x.next = 0.into();
         if self.m_ready.val() {
             self.out_valid.d.next = false;
         }
@@ -134,6 +140,7 @@ impl Logic for AesIterative {
                     self.sub.en.next = false;
                 }
             } else {
+                self.sub.x.next = self.rf.y.val();
                 self.keys.raddr.next = self.round.q.val() + 1;
                 self.round.d.next = self.round.q.val() + 1;
             }

@@ -8,7 +8,8 @@
 //! The testbench is generated from the model's port list; it reads one
 //! line of binary input values per clock cycle (the input ports in port
 //! order, the clock excluded), settles, samples the output stream where
-//! `m_axis_tvalid & m_axis_tready`, and clocks. It is compiled once per
+//! `m_axis_tvalid & m_axis_tready` (where the design has one), and
+//! clocks; at the end it can print registers and memories ([`peek`]). It is compiled once per
 //! model, next to it under `target/cosim/`.
 
 use crate::model::Built;
@@ -42,6 +43,12 @@ pub struct Peek<'a> {
 }
 
 fn testbench(b: &Built, peeks: &[Peek]) -> String {
+    // The output stream, where the design has one (an engine alone does not).
+    let sample = if b.ports.iter().any(|p| p.name == "m_axis_tvalid") {
+        "      if (m_axis_tvalid & m_axis_tready)\n        $display(\"B %h %h %b %h\", m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser);\n"
+    } else {
+        ""
+    };
     let mut dump = String::new();
     for (k, p) in peeks.iter().enumerate() {
         match p.words {
@@ -96,9 +103,7 @@ module tb;
     while (got == 1) begin
       {{{names}}} = stim;
       #1;
-      if (m_axis_tvalid & m_axis_tready)
-        $display("B %h %h %b %h", m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser);
-      clock = 1'b1;
+{sample}      clock = 1'b1;
       #1;
       clock = 1'b0;
       got = $fscanf(fd, "%b\n", stim);
@@ -245,4 +250,173 @@ pub fn peek(b: &Built, stimulus: &[String], peeks: &[Peek]) -> Result<Option<Str
         }
     }
     Ok(Some(s))
+}
+
+/// Every register and memory of `b`'s design, by hierarchical name below
+/// the top, read from its Verilog: the `reg` declarations of each module
+/// (outside functions, tasks and generate blocks) and of the modules it
+/// instantiates, depth first. rust-hdl declares its combinational
+/// signals as `reg` too, so the list holds those as well.
+pub fn state_of(b: &Built) -> Result<Vec<(String, Option<usize>)>, String> {
+    let mut text = String::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&b.dir)
+        .map_err(|e| format!("{}: {e}", b.dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "v"))
+        .collect();
+    files.sort();
+    for f in files {
+        text += &std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+        text.push('\n');
+    }
+    // Per module: its registers and its instances (module, name).
+    type Module = (Vec<(String, Option<usize>)>, Vec<(String, String)>);
+    let mut modules: std::collections::HashMap<String, Module> = Default::default();
+    let mut cur: Option<String> = None;
+    let mut skip = 0usize;
+    for line in text.lines() {
+        let l = line.trim();
+        let word = l
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        match word {
+            "module" => {
+                let name = l["module".len()..].trim_start();
+                let end = name
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(name.len());
+                cur = Some(name[..end].to_string());
+                modules.entry(name[..end].to_string()).or_default();
+                continue;
+            }
+            "endmodule" => cur = None,
+            "function" | "task" | "generate" => skip += 1,
+            "endfunction" | "endtask" | "endgenerate" => skip = skip.saturating_sub(1),
+            _ => {}
+        }
+        let Some(m) = &cur else { continue };
+        if skip > 0 {
+            continue;
+        }
+        // `(* attributes *) reg ...;` or `output reg ...;`
+        let body = match l.strip_prefix("(*").and_then(|r| r.split_once("*)")) {
+            Some((_, r)) => r.trim_start(),
+            None => l,
+        };
+        let body = body.strip_prefix("output").map_or(body, str::trim_start);
+        if let Some(decl) = body
+            .strip_prefix("reg")
+            .filter(|r| r.starts_with([' ', '[']))
+        {
+            let decl = decl.trim().trim_end_matches(';');
+            // Past the packed range, if any.
+            let names = match decl.strip_prefix('[') {
+                Some(r) => r.split_once(']').map_or("", |(_, n)| n),
+                None => decl,
+            };
+            for n in names.split(',') {
+                let n = n.split('=').next().unwrap_or("").trim();
+                let (name, words) = match n.split_once('[') {
+                    Some((name, range)) => {
+                        let r = range.trim_end_matches(']');
+                        let (a, z) = r.split_once(':').ok_or(format!("{}: {l}", b.top))?;
+                        let (a, z): (usize, usize) = (
+                            a.trim().parse().map_err(|_| format!("{}: {l}", b.top))?,
+                            z.trim().parse().map_err(|_| format!("{}: {l}", b.top))?,
+                        );
+                        (name.trim(), Some(a.abs_diff(z) + 1))
+                    }
+                    None => (n, None),
+                };
+                if !name.is_empty() {
+                    modules
+                        .get_mut(m)
+                        .unwrap()
+                        .0
+                        .push((name.to_string(), words));
+                }
+            }
+            continue;
+        }
+        // `module_type instance_name(`
+        let mut it = l.split_whitespace();
+        if let (Some(ty), Some(inst)) = (it.next(), it.next())
+            && let Some(inst) = inst.strip_suffix('(')
+            && ty.starts_with("csi2sec_")
+        {
+            let (ty, inst) = (ty.to_string(), inst.to_string());
+            modules.get_mut(m).unwrap().1.push((ty, inst));
+        }
+    }
+    fn walk(
+        modules: &std::collections::HashMap<String, Module>,
+        m: &str,
+        prefix: &str,
+        out: &mut Vec<(String, Option<usize>)>,
+    ) -> Result<(), String> {
+        let (regs, insts) = modules.get(m).ok_or(format!("no module {m}"))?;
+        for (r, w) in regs {
+            out.push((format!("{prefix}{r}"), *w));
+        }
+        for (ty, inst) in insts {
+            walk(modules, ty, &format!("{prefix}{inst}."), out)?;
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(&modules, &b.top, "", &mut out)?;
+    Ok(out)
+}
+
+/// What two runs of the same timing leave in a design: the registers and
+/// memories ([`state_of`]) that differ between them at cycle `at` (each
+/// run's own, say a zeroize's) and at their end.
+#[derive(Debug)]
+pub struct Leftovers {
+    /// Registers and memories read.
+    pub checked: usize,
+    /// Those that differ at `at`.
+    pub before: Vec<String>,
+    /// Those that differ at the end.
+    pub after: Vec<String>,
+}
+
+/// Replay two recorded runs `(cycles, at)` in Icarus and compare every
+/// register and memory of the design at `at` and at the end: a check that
+/// after a zeroize nothing depends on the key or the data the runs
+/// differ in. `None` if Icarus is not installed.
+pub fn leftovers(
+    b: &Built,
+    one: (&[String], usize),
+    two: (&[String], usize),
+) -> Result<Option<Leftovers>, String> {
+    let state = state_of(b)?;
+    let peeks: Vec<Peek> = state
+        .iter()
+        .map(|(n, w)| Peek { name: n, words: *w })
+        .collect();
+    let read = |cycles: &[String]| peek(b, cycles, &peeks).map(|s| s.map(|s| s.peeks));
+    let (Some(b1), Some(a1), Some(b2), Some(a2)) = (
+        read(&one.0[..one.1])?,
+        read(one.0)?,
+        read(&two.0[..two.1])?,
+        read(two.0)?,
+    ) else {
+        return Ok(None);
+    };
+    let differ = |x: &[Vec<String>], y: &[Vec<String>]| -> Vec<String> {
+        state
+            .iter()
+            .zip(x.iter().zip(y))
+            .filter(|(_, (u, v))| u != v)
+            .map(|((n, _), _)| n.clone())
+            .collect()
+    };
+    Ok(Some(Leftovers {
+        checked: state.len(),
+        before: differ(&b1, &b2),
+        after: differ(&a1, &a2),
+    }))
 }

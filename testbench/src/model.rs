@@ -423,6 +423,18 @@ impl Dut<'_> {
         self.set_words(i, &words);
     }
 
+    /// Set every input port but the clock to zero (a key or data left on
+    /// a port is not held by the design).
+    pub fn zero_inputs(&mut self) {
+        for i in 0..self.built.ports.len() {
+            let p = &self.built.ports[i];
+            if p.dir == Dir::In && p.name != "clock" {
+                let words = vec![0u32; p.words().max(4)];
+                self.set_words(i, &words);
+            }
+        }
+    }
+
     /// Port `i`'s value (low 128 bits).
     pub fn get(&self, i: usize) -> u128 {
         let mut words = vec![0u32; self.built.ports[i].words().max(4)];
