@@ -149,9 +149,11 @@ pub const JOIN: &str = r#"sc_dt[sc_idx] <= h_dt;
           p_hit <= sc_hit;"#;
 
 /// Reset and CTRL.clear clear the scopes' values, GHASH states under H
-/// as sensitive as the MAC unit's own (inside `if (reset | ctrl_clear)`).
-pub const CLEAR: &str =
-    "    for (sc_z = 0; sc_z < DT_SIZE; sc_z = sc_z + 1) sc_s[sc_z] <= 128'd0;\n";
+/// as sensitive as the MAC unit's own, and their tags (the RX's are the
+/// tags it computed, a failed frame's the right one) (inside `if (reset
+/// | ctrl_clear)`).
+pub const CLEAR: &str = "    for (sc_z = 0; sc_z < DT_SIZE; sc_z = sc_z + 1) begin\n      \
+     sc_s[sc_z] <= 128'd0;\n      sc_tag[sc_z] <= 128'd0;\n    end\n";
 
 /// The counts of the covered record whose header was taken last cycle
 /// (the frame's; in data-type mode its scope's), and the scope's value

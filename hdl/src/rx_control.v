@@ -852,6 +852,8 @@ always @(posedge clock) begin
   end
   if (reset | ctrl_clear) begin
 @ENGINE_RESET@
+    // (The last keystream bytes of an FSED payload straddling beats.)
+    ks_hold <= 32'd0;
     want_key <= 1'b0;
     spec <= 1'b0;
     junk <= 1'b0;

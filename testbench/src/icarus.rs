@@ -277,27 +277,28 @@ pub fn state_of(b: &Built) -> Result<Vec<(String, Option<usize>)>, String> {
     let mut skip = 0usize;
     for line in text.lines() {
         let l = line.trim();
-        let word = l
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .next()
-            .unwrap_or("");
-        match word {
-            "module" => {
-                let name = l["module".len()..].trim_start();
-                let end = name
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .unwrap_or(name.len());
-                cur = Some(name[..end].to_string());
-                modules.entry(name[..end].to_string()).or_default();
-                continue;
+        let ident = |c: char| !(c.is_alphanumeric() || c == '_');
+        if l.split(ident).next() == Some("module") {
+            let name = l["module".len()..].trim_start();
+            let end = name.find(ident).unwrap_or(name.len());
+            cur = Some(name[..end].to_string());
+            modules.entry(name[..end].to_string()).or_default();
+            skip = 0;
+            continue;
+        }
+        // Functions, tasks and generate blocks, wherever on a line they
+        // open and close (`end endgenerate`).
+        let depth = skip;
+        for w in l.split(ident) {
+            match w {
+                "function" | "task" | "generate" => skip += 1,
+                "endfunction" | "endtask" | "endgenerate" => skip = skip.saturating_sub(1),
+                "endmodule" => cur = None,
+                _ => {}
             }
-            "endmodule" => cur = None,
-            "function" | "task" | "generate" => skip += 1,
-            "endfunction" | "endtask" | "endgenerate" => skip = skip.saturating_sub(1),
-            _ => {}
         }
         let Some(m) = &cur else { continue };
-        if skip > 0 {
+        if depth > 0 || skip > 0 {
             continue;
         }
         // `(* attributes *) reg ...;` or `output reg ...;`
