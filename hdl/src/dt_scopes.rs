@@ -148,10 +148,10 @@ pub const JOIN: &str = r#"sc_dt[sc_idx] <= h_dt;
           if (~sc_hit) sc_n <= sc_n + 4'd1;
           p_hit <= sc_hit;"#;
 
-/// Reset and CTRL.clear clear the scopes' values, GHASH states under H
-/// as sensitive as the MAC unit's own, and their tags (the RX's are the
-/// tags it computed, a failed frame's the right one) (inside `if (reset
-/// | ctrl_clear)`).
+/// Reset and CTRL.clear (inside `if (reset | ctrl_clear)`) clear the
+/// scopes' values, GHASH states under H as sensitive as the MAC unit's
+/// own, and their tags: the RX's are the tags it computed, for a failed
+/// frame the right one.
 pub const CLEAR: &str = "    for (sc_z = 0; sc_z < DT_SIZE; sc_z = sc_z + 1) begin\n      \
      sc_s[sc_z] <= 128'd0;\n      sc_tag[sc_z] <= 128'd0;\n    end\n";
 

@@ -266,7 +266,7 @@ fn registers(side: Side) -> Vec<Register> {
                     1,
                     1,
                     0,
-                    "Zeroise both key slots (and the engines' keys) and clear CONFIG.enable.",
+                    "Zeroise both key slots and all that derives from them (round keys, H, K1, E_K(J0), keystream, computed tags), and clear CONFIG.enable.",
                 ),
                 f("counters_clear", 2, 1, 0, "Clear every event counter."),
             ],
