@@ -120,6 +120,18 @@ endmodule
     )
 }
 
+/// The model's Verilog files, in name order.
+fn sources(b: &Built) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&b.dir)
+        .map_err(|e| format!("{}: {e}", b.dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "v"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// Compile the model's Verilog with the replay testbench (once per model
 /// and set of peeks).
 fn compile(b: &Built, peeks: &[Peek]) -> Result<PathBuf, String> {
@@ -145,13 +157,7 @@ fn compile(b: &Built, peeks: &[Peek]) -> Result<PathBuf, String> {
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
     std::fs::write(tmp.join("tb.v"), testbench(b, peeks)).map_err(|e| e.to_string())?;
-    let mut sources: Vec<PathBuf> = std::fs::read_dir(&b.dir)
-        .map_err(|e| format!("{}: {e}", b.dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "v"))
-        .collect();
-    sources.sort();
+    let sources = sources(b)?;
     let out = Command::new("iverilog")
         .args(["-g2012", "-o"])
         .arg(tmp.join("tb.vvp"))
@@ -259,14 +265,7 @@ pub fn peek(b: &Built, stimulus: &[String], peeks: &[Peek]) -> Result<Option<Str
 /// signals as `reg` too, so the list holds those as well.
 pub fn state_of(b: &Built) -> Result<Vec<(String, Option<usize>)>, String> {
     let mut text = String::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&b.dir)
-        .map_err(|e| format!("{}: {e}", b.dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "v"))
-        .collect();
-    files.sort();
-    for f in files {
+    for f in sources(b)? {
         text += &std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
         text.push('\n');
     }
@@ -327,6 +326,9 @@ pub fn state_of(b: &Built) -> Result<Vec<(String, Option<usize>)>, String> {
                             a.trim().parse().map_err(|_| format!("{}: {l}", b.top))?,
                             z.trim().parse().map_err(|_| format!("{}: {l}", b.top))?,
                         );
+                        if a.min(z) != 0 {
+                            return Err(format!("{}: a memory not indexed from 0: {l}", b.top));
+                        }
                         (name.trim(), Some(a.abs_diff(z) + 1))
                     }
                     None => (n, None),
@@ -341,11 +343,13 @@ pub fn state_of(b: &Built) -> Result<Vec<(String, Option<usize>)>, String> {
             }
             continue;
         }
-        // `module_type instance_name(`
+        // `module_type instance_name(` (kept where the type is a module of
+        // the design, below).
         let mut it = l.split_whitespace();
         if let (Some(ty), Some(inst)) = (it.next(), it.next())
             && let Some(inst) = inst.strip_suffix('(')
-            && ty.starts_with("csi2sec_")
+            && !ty.contains(ident)
+            && !inst.contains(ident)
         {
             let (ty, inst) = (ty.to_string(), inst.to_string());
             modules.get_mut(m).unwrap().1.push((ty, inst));
@@ -356,18 +360,24 @@ pub fn state_of(b: &Built) -> Result<Vec<(String, Option<usize>)>, String> {
         m: &str,
         prefix: &str,
         out: &mut Vec<(String, Option<usize>)>,
+        seen: &mut std::collections::HashSet<String>,
     ) -> Result<(), String> {
         let (regs, insts) = modules.get(m).ok_or(format!("no module {m}"))?;
+        seen.insert(m.to_string());
         for (r, w) in regs {
             out.push((format!("{prefix}{r}"), *w));
         }
-        for (ty, inst) in insts {
-            walk(modules, ty, &format!("{prefix}{inst}."), out)?;
+        for (ty, inst) in insts.iter().filter(|(ty, _)| modules.contains_key(ty)) {
+            walk(modules, ty, &format!("{prefix}{inst}."), out, seen)?;
         }
         Ok(())
     }
-    let mut out = Vec::new();
-    walk(&modules, &b.top, "", &mut out)?;
+    let (mut out, mut seen) = (Vec::new(), Default::default());
+    walk(&modules, &b.top, "", &mut out, &mut seen)?;
+    // Every module is reached, or the scan lost an instance.
+    if let Some(m) = modules.keys().find(|m| !seen.contains(*m)) {
+        return Err(format!("{}: module {m} is not reached from the top", b.top));
+    }
     Ok(out)
 }
 
