@@ -416,6 +416,26 @@ impl Leftovers {
     }
 }
 
+/// [`leftovers`] judged as a test does: panics, naming `what`, if a
+/// register or memory other than `allowed` still differs at the end or
+/// nothing differs at `at`; prints how many were read. `None`, with a
+/// message, if Icarus is not installed.
+pub fn assert_clean(
+    b: &Built,
+    what: &str,
+    one: (&[String], usize),
+    two: (&[String], usize),
+    allowed: &[&str],
+) -> Option<Leftovers> {
+    let Some(l) = leftovers(b, one, two).unwrap_or_else(|e| panic!("{what}: {e}")) else {
+        eprintln!("Icarus Verilog (iverilog) is not installed: {what} is not checked");
+        return None;
+    };
+    let n = l.clean(allowed).unwrap_or_else(|e| panic!("{what}: {e}"));
+    eprintln!("{what}: {n} registers and memories checked");
+    Some(l)
+}
+
 /// Replay two recorded runs `(cycles, at)` in Icarus and compare every
 /// register and memory of the design at `at` and at the end: a check that
 /// after a zeroize nothing depends on the key or the data the runs
