@@ -133,6 +133,10 @@ mod tests {
         }
     }
 
+    /// The emitted Verilog and the model that rust-hdl's simulation runs
+    /// agree on every keep, a gap or not; with the test above, the
+    /// Verilog's count is the number of enabled bytes of every contiguous
+    /// keep (the engines' cosimulation reaches only some counts).
     #[test]
     fn the_verilog_count_is_count_of() {
         // The emitted expression, evaluated bit by bit for every keep.
