@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 mod fpga_report;
 mod ip;
 mod synth;
+mod timing_paths;
 mod wave;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -106,10 +107,17 @@ enum Cmd {
     },
     /// Figures of the engines, measured in cosimulation.
     Report {
-        /// engines (cosimulated figures; --synth: synthesis), or fpga
+        /// engines (cosimulated figures; --synth: synthesis), fpga
         /// (every build/synth/*/*/report.json into doc/results.md and
-        /// doc/results.svg).
+        /// doc/results.svg), or timing (the late registers of a nextpnr
+        /// report written with --detailed-timing-report: FILE).
         what: String,
+        /// With timing: nextpnr's JSON report (e.g.
+        /// build/synth/ecp5-85f/tx_sep_gmac128_w16_pipelined_rom/pnr.json).
+        file: Option<PathBuf>,
+        /// With timing: the clock the endpoints are measured against.
+        #[arg(long, default_value_t = 150.0)]
+        freq: f64,
         /// Synthesise instead (Yosys LUT/FF/BRAM on ECP5, iCE40 and
         /// Xilinx 7; nextpnr Fmax on LFE5U-85F), results cached in
         /// build/synth/ (--fresh runs the tools again).
@@ -913,6 +921,24 @@ fn report_synth(fresh: bool) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `csi2sec report timing`: the registers whose inputs arrive after the
+/// period of `freq` MHz in a nextpnr report, latest first (Markdown).
+fn report_timing(file: &Path, freq: f64) -> Result<ExitCode, Fail> {
+    if !(freq.is_finite() && freq > 0.0) {
+        return Err(Fail(format!("--freq {freq}: expected a positive frequency in MHz")));
+    }
+    let rep: serde_json::Value = serde_json::from_slice(&read(file)?)
+        .map_err(|e| Fail(format!("{}: {e}", file.display())))?;
+    let late = timing_paths::late_endpoints(&rep, 1000.0 / freq).ok_or_else(|| {
+        Fail(format!(
+            "{}: no detailed net timings (run nextpnr with --detailed-timing-report)",
+            file.display()
+        ))
+    })?;
+    print!("{}", late.markdown(&file.display().to_string()));
+    Ok(ExitCode::SUCCESS)
+}
+
 fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
     if what == "fpga" {
         let n = fpga_report::write(Path::new("build/synth"), Path::new("doc")).map_err(Fail)?;
@@ -920,7 +946,7 @@ fn report(what: &str, synth: bool, fresh: bool) -> Result<ExitCode, Fail> {
         return Ok(ExitCode::SUCCESS);
     }
     if what != "engines" {
-        return Err(Fail(format!("report {what}: expected `engines` or `fpga`")));
+        return Err(Fail(format!("report {what}: expected `engines`, `fpga` or `timing`")));
     }
     if synth {
         return report_synth(fresh);
@@ -1132,7 +1158,23 @@ fn main() -> ExitCode {
             stages,
             files,
         } => run_kat(rtl, &arch, &sbox, stages, &files),
-        Cmd::Report { what, synth, fresh } => report(&what, synth, fresh),
+        Cmd::Report {
+            what,
+            file,
+            freq,
+            synth,
+            fresh,
+        } => match (what.as_str(), file) {
+            ("timing", Some(f)) => report_timing(&f, freq),
+            ("timing", None) => Err(Fail(
+                "report timing: give nextpnr's JSON report (written with --detailed-timing-report)".into(),
+            )),
+            (_, Some(f)) => Err(Fail(format!(
+                "report {what}: takes no file ({})",
+                f.display()
+            ))),
+            _ => report(&what, synth, fresh),
+        },
         Cmd::Synth {
             target,
             config,

@@ -363,6 +363,7 @@ pub fn synth_modules(
     }
     let mut fmax = Value::Null;
     let mut bitstream = Value::Null;
+    let mut late = Value::Null;
     // A design that cannot fit is not placed (nextpnr would stop, and the
     // report would be lost): its report says so.
     let placed = match (t.pnr(), seeds > 0, fits) {
@@ -403,6 +404,9 @@ pub fn synth_modules(
                 "--quiet",
                 "--router",
                 "router2",
+                // Every net's endpoints with their arrival times: the late
+                // registers go to timing.md (timing_paths.rs).
+                "--detailed-timing-report",
             ]
             .map(String::from),
         );
@@ -493,6 +497,18 @@ pub fn synth_modules(
             std::fs::copy(dir.join(&from), dir.join(to)).map_err(|e| format!("{from}: {e}"))?;
         }
         fmax = best.map(|(_, f)| Value::from(f)).unwrap_or(Value::Null);
+        // The kept seed's late registers, if it missed the clock.
+        if best.is_some_and(|(_, f)| f < freq) {
+            let rep: Value = serde_json::from_str(
+                &std::fs::read_to_string(dir.join("pnr.json")).map_err(|e| e.to_string())?,
+            )
+            .map_err(|e| format!("pnr.json: {e}"))?;
+            if let Some(l) = crate::timing_paths::late_endpoints(&rep, 1000.0 / freq) {
+                std::fs::write(dir.join("timing.md"), l.markdown(&name))
+                    .map_err(|e| format!("timing.md: {e}"))?;
+                late = l.to_json(12);
+            }
+        }
         if let Some((_, packer, placed_file, image)) = pack {
             let from = format!("s{keep}_{placed_file}");
             std::fs::rename(dir.join(&from), dir.join(placed_file))
@@ -526,6 +542,9 @@ pub fn synth_modules(
         "logic_cells": logic_cells,
         "place_and_route": placed,
         "seeds": seed_results,
+        // Timing missed: the registers whose inputs arrive late (all of
+        // them in timing.md).
+        "late": late,
         "capacity": {"lut": cap_lut, "bram": cap_bram},
         "cells": c,
         "harness": harness,

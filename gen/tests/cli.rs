@@ -1169,3 +1169,42 @@ fn synth_falls_back_without_ripup_and_bitstream_flags_a_timing_miss() {
         assert_eq!(r["timing_met"], met, "{r}");
     }
 }
+
+#[test]
+fn report_timing_lists_the_late_registers_and_refuses_other_files() {
+    let d = dir("report-timing");
+    // Two nets of a nextpnr report written with --detailed-timing-report:
+    // three register bits, two of them late at 100 MHz (10 ns).
+    let rep = d.join("pnr.json");
+    std::fs::write(
+        &rep,
+        r#"{"fmax": {}, "detailed_net_timings": [
+  {"driver": "a", "port": "F", "net": "a", "event": "", "endpoints": [
+    {"cell": "ip.st_TRELLIS_FF_Q_1", "port": "DI", "event": "", "delay": [3.0, 12.5]},
+    {"cell": "ip.st_TRELLIS_FF_Q_2", "port": "CE", "event": "", "delay": [3.0, 9.0]}]},
+  {"driver": "b", "port": "F", "net": "b", "event": "", "endpoints": [
+    {"cell": "ip.crc_TRELLIS_FF_Q", "port": "M", "event": "", "delay": [1.0, 10.5]}]}]}"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(bin().args(["report", "timing", "--freq", "100"]).arg(&rep));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 of 3 register endpoints"), "{out}");
+    let st = out.find("| `ip.st` | 12.50 | 1 |").expect(&out);
+    let crc = out.find("| `ip.crc` | 10.50 | 1 |").expect(&out);
+    assert!(st < crc, "latest first: {out}");
+    // No file, a report without detail, a file that is not JSON, no clock.
+    let plain = d.join("plain.json");
+    std::fs::write(&plain, r#"{"fmax": {}}"#).unwrap();
+    for (args, needle) in [
+        (vec!["report", "timing"], "give nextpnr's JSON report"),
+        (vec!["report", "timing", plain.to_str().unwrap()], "--detailed-timing-report"),
+        (vec!["report", "timing", "Cargo.toml"], "Cargo.toml"),
+        (vec!["report", "timing", "--freq", "0", rep.to_str().unwrap()], "--freq 0"),
+        (vec!["report", "fpga", rep.to_str().unwrap()], "takes no file"),
+    ] {
+        let (code, out, err) = run(bin().args(&args));
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(needle) && err.lines().count() == 1, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+    }
+}

@@ -175,13 +175,19 @@ pub const CAPTURE: &str = r#"  rec_up <= 1'b0;
 /// The close of scope `sc_k` begins (case arm): once the core is idle
 /// and the last record's value is in, E_K(J0) of the scope (GMAC), then
 /// the trailer.
-pub const CLOSE_START: &str = r#"    DTJ: if (aes_idle & ~dt_wait) begin
-      if (~MAC_CMAC) begin
-        req_j0 <= 1'b1;
-        j0 <= tag_j0(stream8, kid, 8'd2, fc, {26'd0, sc_dt[sc_kk]});
-        j0_wait <= 1'b1;
-        j0_ok <= 1'b0;
+///
+/// (`j0` is read only while `req_j0` is set, so it is written every
+/// cycle of DTJ until its request goes out: the core's idle test, a long
+/// function of the AES bookkeeping, does not reach its 128 enables.)
+pub const CLOSE_START: &str = r#"    DTJ: begin
+      if (~req_j0) j0 <= tag_j0(stream8, kid, 8'd2, fc, {26'd0, sc_dt[sc_kk]});
+      if (aes_idle & ~dt_wait) begin
+        if (~MAC_CMAC) begin
+          req_j0 <= 1'b1;
+          j0_wait <= 1'b1;
+          j0_ok <= 1'b0;
+        end
+        st <= TRAIL;
       end
-      st <= TRAIL;
     end
 "#;

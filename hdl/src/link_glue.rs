@@ -275,17 +275,20 @@ localparam [1:0] CK_SKIP = 2'd0, CK_ON = 2'd1, CK_NEW = 2'd2, CK_SEP = 2'd3;
 /// folded into the CRC (`o_now`). Neither the control's state decode
 /// and chunk select nor the packer's ready runs into the CRC step, and
 /// the control sees a registered ready (`ck_ready`). A CRC-16 chunk is a
-/// placeholder the stage fills with the CRC of the chunks before it
-/// (`o_now`: the fold of the chunk that left the cycle before
-/// included), XOR its `cx_x` (an input CRC error carried over); so is
-/// the TX's CRC-32 part (`cx_crc32`: its CRC-32 steps a cycle behind).
+/// placeholder the stage fills with the CRC of the chunks before it,
+/// XOR its `cx_x` (an input CRC error carried over); so is the TX's
+/// CRC-32 part (`cx_crc32`: its CRC-32 steps a cycle behind). A CRC-16
+/// chunk leaves only when no fold is pending (`o_v` low: it waits a
+/// cycle after the packet's last covered chunk), so it is filled from
+/// the register `crc16o` and the fold network does not reach the
+/// packer's shifter.
 pub fn out_stage() -> String {
     let buf = crate::buffer2::verilog(
         "cb",
         162,
         "cb_din",
         "cx_valid & ck_ready",
-        "cb_valid & pk$s_ready",
+        "ch_go & pk$s_ready",
         "reset",
         None,
     );
@@ -296,13 +299,15 @@ pub fn out_stage() -> String {
     .staged(
         "o_data",
         "o_count",
-        "cb_valid & pk$s_ready & q_mode != CK_SKIP & ~reset",
+        "ch_go & pk$s_ready & q_mode != CK_SKIP & ~reset",
         "q_mode == CK_NEW | q_mode == CK_SEP",
         "crc16o",
     );
     format!(
         r#"// ---- Output CRC-16 stage (link_glue.rs, `out_stage`).
 wire [161:0] cb_din = {{cx_data, cx_count, cx_mode, cx_x, cx_crc32, cx_crc, cx_last, cx_user}};
+// The head chunk goes to the packer (a CRC-16 chunk once its CRC is in).
+wire ch_go;
 {buf}assign ck_ready = ~cb_full;
 wire [127:0] q_raw = cb_out[161:34];
 wire [4:0] q_count = cb_out[33:29];
@@ -317,9 +322,10 @@ wire [127:0] o_data = q_mode == CK_SEP ? {{32'd0, q_raw[127:32]}} : q_data;
 wire [4:0] o_count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
 // (`o_v`: a covered chunk left the buffer.)
 {crc}always @(posedge clock) crc16o <= o_now;
-wire [127:0] ch_data = q_crc ? {{112'd0, o_now ^ q_x}} : q_data;
+assign ch_go = cb_valid & ~(q_crc & o_v);
+wire [127:0] ch_data = q_crc ? {{112'd0, crc16o ^ q_x}} : q_data;
 wire [4:0] ch_count = q_count;
-wire ch_last = cb_out[8], ch_valid = cb_valid;
+wire ch_last = cb_out[8], ch_valid = ch_go;
 wire [7:0] ch_user = cb_out[7:0];
 "#
     )

@@ -591,7 +591,8 @@ impl RegisterMap {
     /// ports). It declares `<reg>_<field>` wires for RW fields, the 256-bit
     /// key slots `key0`, `key1`, the pulses `ctrl_<field>`, and reads
     /// `ro_<reg>` (32-bit, RO registers but `id`) and `inc_<counter>` (one-cycle
-    /// increments), which the datapath declares. `clear_keys` zeroises.
+    /// increments, counted the cycle after), which the datapath declares.
+    /// `clear_keys` zeroises.
     pub fn verilog(&self) -> String {
         let regs = &self.registers;
         let mut v = String::from("// ---- Register file (APB3), from the register table.\n");
@@ -684,6 +685,16 @@ impl RegisterMap {
         for fl in &ctrl.fields {
             init += &format!("  ctrl_{} = 1'b0;\n", fl.name);
         }
+        let incs: Vec<String> = self
+            .side
+            .counters()
+            .iter()
+            .map(|(name, _)| format!("inc_q_{name}"))
+            .collect();
+        v += &format!("reg {};\n", incs.join(", "));
+        for q in &incs {
+            init += &format!("  {q} = 1'b0;\n");
+        }
         v += &format!("initial begin\n{init}end\n");
         v += "always @(posedge clock) begin\n";
         for fl in &ctrl.fields {
@@ -697,9 +708,14 @@ impl RegisterMap {
         v += "  if (apb_write) begin\n";
         v += &writes;
         v += "  end\n";
+        // Each event is registered before its counter counts it (a cycle
+        // later): the datapath's decisions, long functions of its state,
+        // reach one flip-flop each instead of a counter's 32 enables.
         let n = self.register(self.side.counters()[0].0).fields[0].width;
         for (name, _) in self.side.counters() {
-            v += &format!("  if (inc_{name}) cnt_{name} <= cnt_{name} + {n}'d1;\n");
+            v += &format!(
+                "  inc_q_{name} <= inc_{name} & ~reset;\n  if (inc_q_{name}) cnt_{name} <= cnt_{name} + {n}'d1;\n"
+            );
         }
         v += "  if (ctrl_counters_clear | reset) begin\n";
         for (name, _) in self.side.counters() {

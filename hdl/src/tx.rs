@@ -328,7 +328,11 @@ wire h_bad = it_data[64];
 // decode stage below has registered what it decides).
 wire is_hdr = st == HDR & it_valid & it_hdr & hd_ok;
 @CLASSIFY@wire h_tag_here = config_tag_mode == 2'd1 & h_cov;
-wire [17:0] h_wc_out = FSED ? {2'd0, h_wc} : {2'd0, h_wc} + 18'd12 + (config_crc32 ? 18'd4 : 18'd0) + (h_tag_here ? {13'd0, tag_bytes} : 18'd0);
+// (Both sums are formed from the header and the context; the packet's
+// coverage only selects, after the adders.)
+wire [17:0] h_wc_base = {2'd0, h_wc} + 18'd12 + (config_crc32 ? 18'd4 : 18'd0);
+wire [17:0] h_wc_tag = h_wc_base + {13'd0, tag_bytes};
+wire [17:0] h_wc_out = FSED ? {2'd0, h_wc} : h_tag_here ? h_wc_tag : h_wc_base;
 @KEY_WIRES@
 
 // AES core.
@@ -732,8 +736,6 @@ always @(posedge clock) begin
         ph_top <= 8'd0; ph_mid <= 8'd0; ph_bot <= 8'd0;
         sc_n <= 4'd0; sc_k <= 4'd0;
         want_j0 <= ~MAC_CMAC & config_tag_mode == 2'd0 & (slot0_hit | slot1_hit);
-        crc32 <= 32'hffffffff;
-        tbytes <= 32'd0;
         // FSED: the FSED-Header first (then the key, if it changes).
         if (FSED & (slot0_hit | slot1_hit)) st <= FHH;
         else if ((slot0_hit | slot1_hit) & key_need) st <= KEY;
@@ -852,7 +854,15 @@ always @(posedge clock) begin
       end
     end
     CCRC: if (ck_ready) st <= fe_safety ? SHDR : FEOUT;
-    FHH: if (ck_ready) st <= FHB;
+    FHH: begin
+      // FSED: the frame's CRC-32 and byte count start here, not at the FS
+      // decision (its enables stay off the header path). Nothing steps
+      // the CRC-32 between the FS and this state (no payload is taken),
+      // and a frame without FHH has no FSED-Safety packet.
+      crc32 <= 32'hffffffff;
+      tbytes <= 32'd0;
+      if (ck_ready) st <= FHB;
+    end
     FHB: if (ck_ready) st <= FHC;
     FHC: if (ck_ready) st <= key_ok & key_cur == kslot ? HDR : KEY;
     SHDR: if (ck_ready) st <= SBODY;
