@@ -277,7 +277,8 @@ localparam [1:0] CK_SKIP = 2'd0, CK_ON = 2'd1, CK_NEW = 2'd2, CK_SEP = 2'd3;
 /// the control sees a registered ready (`ck_ready`). A CRC-16 chunk is a
 /// placeholder the stage fills with the CRC of the chunks before it,
 /// XOR its `cx_x` (an input CRC error carried over); so is the TX's
-/// CRC-32 part (`cx_crc32`: its CRC-32 steps a cycle behind). A CRC-16
+/// CRC-32 part (`cx_crc32`: its CRC-32 steps behind, and the part
+/// leaves once no step is pending, `k32_busy`). A CRC-16
 /// chunk leaves only when no fold is pending (`o_v` low: it waits a
 /// cycle after the packet's last covered chunk), so it is filled from
 /// the register `crc16o` and the fold network does not reach the
@@ -322,7 +323,7 @@ wire [127:0] o_data = q_mode == CK_SEP ? {{32'd0, q_raw[127:32]}} : q_data;
 wire [4:0] o_count = q_mode == CK_SEP ? q_count - 5'd4 : q_count;
 // (`o_v`: a covered chunk left the buffer.)
 {crc}always @(posedge clock) crc16o <= o_now;
-assign ch_go = cb_valid & ~(q_crc & o_v);
+assign ch_go = cb_valid & ~(q_crc & o_v) & ~(q_crc32 & k32_busy);
 wire [127:0] ch_data = q_crc ? {{112'd0, crc16o ^ q_x}} : q_data;
 wire [4:0] ch_count = q_count;
 wire ch_last = cb_out[8], ch_valid = ch_go;
@@ -363,15 +364,32 @@ fn input_crc16() -> String {
 /// and folded into `crc32` the cycle after. The top drives `l32_src` (the
 /// bytes, from byte 0), `l32_cnt` (how many), `l32_take` (they are taken)
 /// and `l32_first` (they start the CRC), and writes `crc32 <= k32_now`
-/// (a frame's reset after it, FSED); `k32_v` says a step is pending.
-fn crc32_split() -> String {
+/// (a frame's reset after it, FSED); `k32_busy` says a step is pending.
+///
+/// With `input_stage` (the TX) those four inputs are registered first, so
+/// the network reads flip-flops (the state's selects of the bytes and
+/// their count do not reach it), and `crc32` has a step's bytes two
+/// cycles after they are taken: the output stage holds the footer's
+/// CRC-32 part until no step is pending (`k32_busy`).
+fn crc32_split(input_stage: bool) -> String {
     let crc = crate::crc_step::CrcSplit {
         crc: crate::crc_step::CRC32,
         prefix: "k32",
     };
+    if !input_stage {
+        return format!(
+            "// ---- CRC-32 (link_glue.rs, `crc32_split`).\n{}wire k32_busy = k32_v;\n",
+            crc.staged("l32_src", "l32_cnt", "l32_take", "l32_first", "crc32")
+        );
+    }
     format!(
-        "// ---- CRC-32 (link_glue.rs, `crc32_split`).\n{}",
-        crc.staged("l32_src", "l32_cnt", "l32_take", "l32_first", "crc32")
+        "// ---- CRC-32 (link_glue.rs, `crc32_split`), its inputs registered first.\n\
+         reg [127:0] l32q_src;\nreg [4:0] l32q_cnt;\nreg l32q_take, l32q_first;\n\
+         initial begin\n  l32q_src = 128'd0; l32q_cnt = 5'd0; l32q_take = 1'b0; l32q_first = 1'b0;\nend\n\
+         always @(posedge clock) begin\n  l32q_src <= l32_src;\n  l32q_cnt <= l32_cnt;\n  \
+         l32q_take <= l32_take & ~reset;\n  l32q_first <= l32_first;\nend\n{}\
+         wire k32_busy = l32q_take | k32_v;\n",
+        crc.staged("l32q_src", "l32q_cnt", "l32q_take", "l32q_first", "crc32")
     )
 }
 
@@ -457,7 +475,7 @@ pub fn top_verilog(
         .replace("@OUT_DECL@\n", OUT_DECL)
         .replace("@OUT_STAGE@\n", &out_stage())
         .replace("@INPUT_CRC16@\n", &input_crc16())
-        .replace("@CRC32_SPLIT@\n", &crc32_split())
+        .replace("@CRC32_SPLIT@\n", &crc32_split(side == Side::Tx))
         .replace(
             "@CLOSE_STATES@\n",
             &format!("{}{CLOSE_STATES}", crate::dt_scopes::CLOSE_START),

@@ -255,13 +255,15 @@ reg [12:0] p_rb;
 reg [1:0] crc_n;
 reg [15:0] crc_rx, crc16i, crc16o;
 reg [31:0] crc32;
-// The CRC-32 (SEP footer; FSED: the frame's classified payloads) steps a
-// cycle behind, in two halves (link_glue.rs, `crc32_split`): the network
-// of the SEP header's and the payload items' bytes (`l32_*`, below) is
-// registered as they are taken, and folded into `crc32` the cycle after,
-// so the loop through `crc32` is the fold alone. The footer's CRC-32
-// part is a placeholder the output stage fills (`cx_crc32`), by then the
-// last step is in.
+// The CRC-32 (SEP footer; FSED: the frame's classified payloads) steps
+// two cycles behind, in two halves (link_glue.rs, `crc32_split`): the
+// SEP header's and the payload items' bytes (`l32_*`, below) are
+// registered as they are taken, their network the cycle after, and it is
+// folded into `crc32` the cycle after that, so the loop through `crc32`
+// is the fold alone. The footer's CRC-32 part is a placeholder the
+// output stage fills (`cx_crc32`) once the last step is in (`k32_busy`
+// low); FSED reads `crc32` in its FSED-Safety packet, cycles after the
+// frame's last payload.
 reg walk_long, walk_mine, walk_bad, check;
 // AES requests: H, E_K(J0), keystream; in order through the core.
 reg req_h, req_j0, h_wait, j0_wait, j0_ok, want_j0;
@@ -644,7 +646,9 @@ end
 
 wire [127:0] l32_src = st == PSEP ? {32'd0, p_rh[127:32]} : out_data;
 wire [4:0] l32_cnt = st == PSEP ? 5'd12 : pay_n;
-wire l32_take = (st == PSEP & (p_over | ck_ready) & (~p_gh | gh_in) & ~FSED) | (body_take & pay_n != 5'd0);
+// (Not over an oversize packet: it goes nowhere, and the footer of the
+// packet before it may still wait in the output stage for `crc32`.)
+wire l32_take = (st == PSEP & ~p_over & ck_ready & (~p_gh | gh_in) & ~FSED) | (body_take & pay_n != 5'd0 & ~p_over);
 wire l32_first = st == PSEP;
 @CRC32_SPLIT@
 always @(posedge clock) begin

@@ -516,6 +516,7 @@ pub fn run_link_packets(
     let mut run = LinkRun::default();
     let mut fc: Vec<Option<u32>> = vec![None; ss.len()];
     let (mut sent, mut idle, mut first, mut last_out) = (0usize, 0u64, None, 0u64);
+    let mut last_in = 0u64;
     let mut cur = Vec::new();
     let mut out_open = false;
     let limit = 200 * beats.len() as u64 + 100_000;
@@ -584,6 +585,7 @@ pub fn run_link_packets(
             }
             sent += 1;
             run.in_beats += 1;
+            last_in = d.cycles;
             first.get_or_insert(d.cycles);
         }
         if take && d.get(t.p.m_valid) == 1 {
@@ -610,7 +612,10 @@ pub fn run_link_packets(
         }
         t.tick();
         let d = &mut t.dut;
-        if sent == beats.len() && idle > 300 {
+        // (Done: every beat sent, and nothing out for 300 cycles since
+        // the last one went in: a long packet dropped from the output
+        // leaves no output while it is taken.)
+        if sent == beats.len() && idle > 300 && d.cycles > last_in + 300 {
             break;
         }
         if d.cycles > limit {

@@ -786,3 +786,36 @@ fn byte_serial_blocks_refuse_other_contexts_and_pass_through() {
         }
     }
 }
+
+#[test]
+fn an_oversize_line_after_a_full_one_under_back_pressure() {
+    // Spec §2: a packet too long to wrap (WC + 16 > 65535 with CRC-32 on)
+    // enters the MAC and is dropped from the output. The line before it
+    // goes out whole, its CRC-32 footer too, while the sink holds it back
+    // and the oversize line is already being taken.
+    use csi2sec_sim::packet::{Header, write_long, write_short};
+    let mut input = Vec::new();
+    for f in 1..=3u16 {
+        write_short(&mut input, Header::for_stream(0, 0x00, f));
+        for (i, len) in [64usize, 65_520, 48, 65_520, 32].into_iter().enumerate() {
+            let data: Vec<u8> = (0..len).map(|k| (k * 7 + i * 13 + f as usize) as u8).collect();
+            write_long(&mut input, Header::for_stream(0, 0x2B, len as u16), &[&data], 0);
+        }
+        write_short(&mut input, Header::for_stream(0, 0x01, f));
+    }
+    let ctx = context("frame", [2, 2, 2], true, 16);
+    let (_, counters) = csi2sec_sim::tx::protect(&ctx, &input).expect("model");
+    assert_eq!(counters.oversize, 6, "the model drops the long lines");
+    // (Percent(90): the sink is held back nine cycles in ten, so the
+    // output parts of the line before wait while the long line is taken.)
+    for stalls in [Stalls::None, Stalls::Both, Stalls::Percent(90)] {
+        check(
+            &format!("oversize lines ({stalls:?})"),
+            &ctx,
+            &input,
+            Arch::Pipelined,
+            stalls,
+            None,
+        );
+    }
+}
