@@ -116,7 +116,8 @@ regress: build tools
 
 ## synth: one configuration through Yosys (and nextpnr on Lattice parts);
 ## results in build/synth/<target>/<config>/report.json with the logs and
-## the commands. TARGET=ecp5-85f|ecp5-25f|ice40-up5k|ice40-hx8k|xc7a35t;
+## the commands, and timing.md (the late registers) when it misses its
+## clock. TARGET=ecp5-85f|ecp5-25f|ice40-up5k|ice40-hx8k|xc7a35t;
 ## CONFIG=tx (the default TX), rx, cmac-selftest (the board self-test of
 ## the target's board, with its pins and a bitstream), or a name `generate`
 ## writes (engines: e.g. aes128_pipelined2_bram, about 3 minutes).
