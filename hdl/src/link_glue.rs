@@ -376,20 +376,28 @@ fn crc32_split(input_stage: bool) -> String {
         crc: crate::crc_step::CRC32,
         prefix: "k32",
     };
-    if !input_stage {
-        return format!(
-            "// ---- CRC-32 (link_glue.rs, `crc32_split`).\n{}wire k32_busy = k32_v;\n",
-            crc.staged("l32_src", "l32_cnt", "l32_take", "l32_first", "crc32")
-        );
-    }
+    // The network's inputs: the top's wires, or their registered copies.
+    let (stage, ins, busy) = if input_stage {
+        (
+            "reg [127:0] l32q_src;\nreg [4:0] l32q_cnt;\nreg l32q_take, l32q_first;\n\
+             initial begin\n  l32q_src = 128'd0; l32q_cnt = 5'd0; l32q_take = 1'b0; l32q_first = 1'b0;\nend\n\
+             always @(posedge clock) begin\n  l32q_src <= l32_src;\n  l32q_cnt <= l32_cnt;\n  \
+             l32q_take <= l32_take & ~reset;\n  l32q_first <= l32_first;\nend\n",
+            "l32q",
+            "l32q_take | k32_v",
+        )
+    } else {
+        ("", "l32", "k32_v")
+    };
     format!(
-        "// ---- CRC-32 (link_glue.rs, `crc32_split`), its inputs registered first.\n\
-         reg [127:0] l32q_src;\nreg [4:0] l32q_cnt;\nreg l32q_take, l32q_first;\n\
-         initial begin\n  l32q_src = 128'd0; l32q_cnt = 5'd0; l32q_take = 1'b0; l32q_first = 1'b0;\nend\n\
-         always @(posedge clock) begin\n  l32q_src <= l32_src;\n  l32q_cnt <= l32_cnt;\n  \
-         l32q_take <= l32_take & ~reset;\n  l32q_first <= l32_first;\nend\n{}\
-         wire k32_busy = l32q_take | k32_v;\n",
-        crc.staged("l32q_src", "l32q_cnt", "l32q_take", "l32q_first", "crc32")
+        "// ---- CRC-32 (link_glue.rs, `crc32_split`).\n{stage}{}wire k32_busy = {busy};\n",
+        crc.staged(
+            &format!("{ins}_src"),
+            &format!("{ins}_cnt"),
+            &format!("{ins}_take"),
+            &format!("{ins}_first"),
+            "crc32"
+        )
     )
 }
 
